@@ -1,0 +1,250 @@
+"""What every extractor shares: the document, the lexicon, the items each
+block belongs to, footnote markers, provenance and diagnostics.
+
+Why one context object: the extractors are small and single-purpose, but
+they answer questions about each other's results (the narrative needs the
+events of the tables; footnotes need the event of their marker's sentence),
+so the shared facts are computed once here and passed along.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ingest.dates import find_dates
+from ingest.errors import Code, Diagnostic
+from ingest.gazetteer import Gazetteer, default_gazetteer
+from ingest.layout import Block, BlockKind, Document
+from ingest.lexicon import Lexicon, Named, named_table
+from ingest.markers import Marker, find_markers
+from ingest.records import Provenance
+from ingest.text import fold
+
+BODY_KINDS = (
+    BlockKind.PARAGRAPH,
+    BlockKind.ITEM_HEADING,
+    BlockKind.SUBSECTION_HEADING,
+    BlockKind.TABLE_TITLE,
+    BlockKind.TABLE_ROW,
+    BlockKind.TABLE_NOTE,
+)
+
+
+def compact(text: str) -> str:
+    """Folded text without any whitespace: the key for comparing titles."""
+    return "".join(fold(text).split())
+
+
+@dataclass(slots=True)
+class ItemScope:
+    """An agenda item as the section headings and table titles define it."""
+
+    key: str
+    title: str
+    title_en: str | None
+    curated: bool
+    block: Block
+    number: str | None = None
+    subsection: str | None = None
+    group_key: str | None = None
+
+
+@dataclass(slots=True)
+class GroupScope:
+    """A numbered group of items ("32. 与不扩散有关的项目")."""
+
+    key: str
+    number: str
+    title: str
+    title_en: str | None
+    block: Block
+
+
+@dataclass(slots=True)
+class Context:
+    """Shared state of one extraction run."""
+
+    doc: Document
+    lx: Lexicon
+    gz: Gazetteer
+    year: int | None
+    items: list[ItemScope] = field(default_factory=list)
+    groups: list[GroupScope] = field(default_factory=list)
+    item_of: dict[str, ItemScope] = field(default_factory=dict)
+    markers: dict[int, Marker] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        """Language of the edition."""
+        return self.lx.language
+
+    def prov(self, block: Block, start: int | None = None, end: int | None = None) -> Provenance:
+        """Provenance of ``block``, or of its passage characters ``[start, end)``."""
+        if start is None or end is None:
+            s, e, text = block.start, block.end, block.text
+        else:
+            s, e = block.passage.source_span(start, end)
+            text = block.text[start:end]
+        page = block.page_at(s)
+        src = self.doc.source
+        return Provenance(
+            file=src.name,
+            sha256=src.sha256,
+            page=page,
+            printed_page=self.doc.printed_pages().get(page),
+            block_kind=block.kind.value,
+            block_id=block.id,
+            line=src.line_at(s),
+            start=s,
+            end=e,
+            text=text,
+        )
+
+    def diag(
+        self, code: Code, message: str, block: Block, start: int | None = None,
+        end: int | None = None,
+    ) -> None:
+        """Record a coded diagnostic located in ``block``."""
+        if start is None or end is None:
+            s, e = block.start, block.end
+        else:
+            s, e = block.passage.source_span(start, end)
+        self.diagnostics.append(
+            Diagnostic(code, message, self.doc.source.line_at(s), s, e)
+        )
+
+    def item_for(self, block: Block) -> ItemScope | None:
+        """The item a block belongs to."""
+        return self.item_of.get(block.id)
+
+
+def build_context(doc: Document, lx: Lexicon) -> Context:
+    """Scope items, find markers and the supplement's year."""
+    ctx = Context(doc=doc, lx=lx, gz=default_gazetteer(), year=_period_year(doc, lx))
+    _scope_items(ctx)
+    footnote_numbers = [b.number for b in doc.of_kind(BlockKind.FOOTNOTE) if b.number is not None]
+    ctx.markers = find_markers(doc.of_kind(*BODY_KINDS), footnote_numbers)
+    for fn in doc.of_kind(BlockKind.FOOTNOTE):
+        if fn.number is not None and fn.number not in ctx.markers:
+            ctx.diag(Code.FOOTNOTE_NO_MARKER, f"footnote {fn.number} has no marker in the body", fn)
+        marker = ctx.markers.get(fn.number or -1)
+        if marker is not None:
+            scope = ctx.item_for(marker.block)
+            if scope is not None:
+                ctx.item_of[fn.id] = scope
+    return ctx
+
+
+def _period_year(doc: Document, lx: Lexicon) -> int | None:
+    """The year of the supplement: the running header's, else the commonest
+    year of the dates in the tables."""
+    years = [f.year for f in doc.furniture if f.year is not None]
+    if years:
+        return Counter(years).most_common(1)[0][0]
+    counter: Counter[int] = Counter()
+    for block in doc.of_kind(BlockKind.TABLE_ROW):
+        for m in find_dates(block.text, lx):
+            counter[m.date.year] += 1
+    return counter.most_common(1)[0][0] if counter else None
+
+
+def _curated(kind: str) -> dict[str, Named]:
+    return {compact(n.zh): n for n in named_table(kind)} | {
+        compact(n.en).lower(): n for n in named_table(kind)
+    }
+
+
+def _fallback_key(prefix: str, title: str) -> str:
+    digest = hashlib.sha1(compact(title).encode("utf-8")).hexdigest()[:12]
+    return f"{prefix}-{digest}"
+
+
+def _item_scope(ctx: Context, title: str, block: Block, **kw: str | None) -> ItemScope:
+    curated = _curated("item")
+    entry = curated.get(compact(title)) or curated.get(compact(title).lower())
+    if entry is None:
+        key = _fallback_key("item", title)
+        ctx.diag(Code.UNKNOWN_ITEM, f"item title not in the curated table, key {key}: {title}", block)
+        scope = ItemScope(key, title, None, False, block, **kw)  # type: ignore[arg-type]
+    else:
+        scope = ItemScope(entry.key, title, entry.en, True, block, **kw)  # type: ignore[arg-type]
+    ctx.items.append(scope)
+    return scope
+
+
+def _heading_title(block: Block, pattern: re.Pattern[str]) -> str:
+    m = pattern.match(block.text)
+    return m["title"].strip() if m else block.text
+
+
+def _scope_items(ctx: Context) -> None:
+    """Give every body block its item.
+
+    A lettered subsection is an item; a numbered heading is a group when its
+    title says so (``与…有关的项目``) or the curated table knows it as one,
+    otherwise an item.  A table title names its item; blocks before the first
+    heading (an excerpt that starts mid-section) take the item of the first
+    table title that follows them.
+    """
+    lx = ctx.lx
+    group_pattern = lx.pattern("narrative", "group_title")
+    item_heading = lx.pattern("headings", "item")
+    sub_heading = lx.pattern("headings", "subsection")
+    title_patterns = (lx.pattern("headings", "meetings_title"),
+                      lx.pattern("headings", "videoconferences_title"))
+    groups = _curated("group")
+    current: ItemScope | None = None
+    group: GroupScope | None = None
+    orphans: list[Block] = []
+    by_key: dict[str, ItemScope] = {}
+    for block in ctx.doc.blocks:
+        if block.kind is BlockKind.FOOTNOTE:
+            continue
+        if block.kind is BlockKind.ITEM_HEADING:
+            m = item_heading.match(block.text)
+            number = m["number"] if m else str(block.number)
+            title = _heading_title(block, item_heading)
+            entry = groups.get(compact(title))
+            if entry is not None or group_pattern.search(title):
+                key = entry.key if entry else _fallback_key("group", title)
+                group = GroupScope(key, number, title, entry.en if entry else None, block)
+                ctx.groups.append(group)
+                current = None
+            else:
+                group = None
+                current = _item_scope(ctx, title, block, number=number)
+        elif block.kind is BlockKind.SUBSECTION_HEADING:
+            title = _heading_title(block, sub_heading)
+            current = _item_scope(
+                ctx, title, block,
+                number=group.number if group else None,
+                subsection=block.letter,
+                group_key=group.key if group else None,
+            )
+        elif block.kind is BlockKind.TABLE_TITLE:
+            title = block.text
+            for pattern in title_patterns:
+                if m := pattern.match(block.text):
+                    title = m["item"].strip()
+            if current is None or compact(current.title) != compact(title):
+                known = by_key.get(compact(title))
+                current = known or _item_scope(ctx, title, block)
+            for orphan in orphans:
+                ctx.item_of[orphan.id] = current
+            orphans.clear()
+        if current is None:
+            orphans.append(block)
+        else:
+            by_key.setdefault(compact(current.title), current)
+            ctx.item_of[block.id] = current
+    # Table numbers and headers are scoped like the table title after them.
+    for block in ctx.doc.blocks:
+        if block.table is not None and block.id not in ctx.item_of:
+            for other in ctx.doc.blocks:
+                if other.table == block.table and other.id in ctx.item_of:
+                    ctx.item_of[block.id] = ctx.item_of[other.id]
+                    break

@@ -1,0 +1,105 @@
+"""Documents: every UN symbol in text, tables, footnotes and link lists,
+each occurrence as a citation, each document once with its kind.
+
+The symbol says the kind of some documents (``S/RES``, ``S/PRST``, ``S/PV``,
+``A/<session>/2``); for ``S/<year>/<n>`` the context must: a table column
+(draft resolution, the letter holding a videoconference record or a written
+procedure), a footnote listing letters, or a bare citation whose sentence
+speaks of a report of the Secretary-General.  Stronger evidence wins, in
+that order.
+"""
+
+from __future__ import annotations
+
+from ingest.extract.context import Context
+from ingest.extract.footnotes import footnote_body
+from ingest.layout import BlockKind
+from ingest.records import Citation, Document, Letter, Provenance, Record
+from ingest.symbols import DocumentKind, Symbol, find_symbols, parse_symbol
+
+_CITING_KINDS = (
+    BlockKind.PARAGRAPH,
+    BlockKind.FOOTNOTE,
+    BlockKind.TABLE_ROW,
+    BlockKind.TABLE_NOTE,
+    BlockKind.TABLE_TITLE,
+    BlockKind.ITEM_HEADING,
+    BlockKind.SUBSECTION_HEADING,
+)
+
+
+def extract_documents(
+    ctx: Context, table_kinds: dict[str, DocumentKind], letters: list[Letter]
+) -> list[Record]:
+    """Citation records for every occurrence, then one Document per symbol."""
+    out: list[Record] = []
+    symbols: dict[str, Symbol] = {}
+    first_prov: dict[str, Provenance] = {}
+    sg_context: set[str] = set()
+    sg_report = ctx.lx.pattern("footnotes", "sg_report")
+    see = ctx.lx.pattern("footnotes", "see")
+    for block in ctx.doc.of_kind(*_CITING_KINDS):
+        for m in find_symbols(block.text):
+            key = m.symbol.key
+            symbols.setdefault(key, m.symbol)
+            prov = ctx.prov(block, m.start, m.end)
+            first_prov.setdefault(key, prov)
+            out.append(
+                Citation(
+                    prov=prov,
+                    symbol=key,
+                    context=block.kind.value,
+                    footnote=block.number if block.kind is BlockKind.FOOTNOTE else None,
+                    form=m.form,
+                )
+            )
+        if block.kind is BlockKind.FOOTNOTE and block.number is not None:
+            text, _ = footnote_body(block)
+            if see.match(text):
+                continue
+            # A bare citation: the sentence its marker sits in says what it is.
+            marker = ctx.markers.get(block.number)
+            if marker is None:
+                continue
+            body = marker.block.text
+            start = max(body.rfind(ch, 0, marker.start) for ch in ctx.lx.terminal) + 1
+            sentence = body[start : marker.start]
+            if sg_report.search(sentence) or sg_report.search(text):
+                sg_context.update(m.symbol.key for m in find_symbols(text))
+    for link in ctx.doc.links:
+        try:
+            symbol = parse_symbol(link.symbol)
+        except ValueError:
+            continue
+        symbols.setdefault(symbol.key, symbol)
+        line = link.line
+        prov = Provenance(
+            file=ctx.doc.source.name, sha256=ctx.doc.source.sha256, page=link.page,
+            printed_page=ctx.doc.printed_pages().get(link.page), block_kind=BlockKind.LINK_LIST.value,
+            block_id=f"l{line.number:06d}", line=line.number, start=line.start + line.indent,
+            end=line.start + len(line.folded.rstrip()), text=link.url,
+        )
+        first_prov.setdefault(symbol.key, prov)
+        out.append(Citation(prov=prov, symbol=symbol.key, context="link-list", footnote=None, form="url"))
+    letter_symbols = {letter.symbol for letter in letters}
+    for key in sorted(symbols):
+        symbol = symbols[key]
+        kind = symbol.kind_from_symbol
+        if kind is DocumentKind.DOCUMENT:
+            if key in table_kinds:
+                kind = table_kinds[key]
+            elif key in letter_symbols:
+                kind = DocumentKind.LETTER
+            elif key in sg_context:
+                kind = DocumentKind.REPORT_OF_THE_SECRETARY_GENERAL
+        out.append(
+            Document(
+                prov=first_prov[key],
+                symbol=key,
+                display=symbol.display,
+                kind=kind.value,
+                url=symbol.undocs_url(ctx.lx.undocs_lang),
+            )
+        )
+    return out
+

@@ -1,0 +1,141 @@
+"""Footnotes → footnote records (cites, positions), and the letters they list.
+
+A Repertoire footnote is one of a few kinds: a source reference (``见
+S/PV.8733。``), a bare citation (``S/2020/531。``), a list of the members a
+position is attributed to (``德国、越南、…和比利时。``), a cross-reference
+(``同上``, ``关于…的详情，见第二部分``), or a list of letters with their
+senders and dates.  The kinds are recognised by their shape, with the
+lexicon's words, not by their numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ingest.dates import find_dates
+from ingest.extract.context import Context
+from ingest.layout import Block, BlockKind
+from ingest.records import Footnote, Letter, Record
+from ingest.symbols import find_symbols
+
+
+@dataclass(frozen=True, slots=True)
+class EventAt:
+    """The event a footnote's marker sits in (from the narrative)."""
+
+    event: str | None
+    date: dt.date | None
+
+
+def footnote_body(block: Block) -> tuple[str, int]:
+    """The footnote's text without its leading number, and where it starts."""
+    m = re.match(r"\s*\d+\s*", block.text)
+    start = m.end() if m else 0
+    return block.text[start:], start
+
+
+def position_states(ctx: Context, text: str) -> list[str] | None:
+    """The States of a footnote that is only a list of States, else None."""
+    found = ctx.gz.find_all(text, ctx.lang)
+    if not found:
+        return None
+    sep = ctx.lx.pattern("lists", "separator")
+    final = ctx.lx.pattern("lists", "final_punctuation")
+    pos = 0
+    for s, e, _ in [*found, (len(text), len(text), None)]:
+        gap = text[pos:s]
+        if final.sub("", sep.sub("", gap)).strip():
+            return None
+        pos = e
+    return [st.iso3 for _, _, st in found]
+
+
+def extract_footnotes(ctx: Context, events: dict[int, EventAt]) -> list[Record]:
+    """Footnote and letter records, in footnote order."""
+    out: list[Record] = []
+    ibid = ctx.lx.pattern("footnotes", "ibid")
+    for block in ctx.doc.of_kind(BlockKind.FOOTNOTE):
+        if block.number is None:
+            continue
+        text, start = footnote_body(block)
+        cites = tuple(dict.fromkeys(m.symbol.key for m in find_symbols(text)))
+        states = position_states(ctx, text) or []
+        marker = ctx.markers.get(block.number)
+        at = events.get(block.number, EventAt(None, None))
+        scope = ctx.item_for(block)
+        out.append(
+            Footnote(
+                prov=ctx.prov(block),
+                number=block.number,
+                text=text,
+                cites=cites,
+                states=tuple(states),
+                event=at.event if states else at.event,
+                event_date=at.date,
+                item_key=scope.key if scope else None,
+                passage=marker.block.id if marker else None,
+                continued=block.continued,
+                ibid=bool(ibid.match(text)),
+            )
+        )
+        out.extend(_letters(ctx, block, text, start))
+    return out
+
+
+def _letters(ctx: Context, block: Block, text: str, base: int) -> list[Letter]:
+    """Letters described in a footnote: "<date><State>代表同时代表<States>的信(<symbol>)".
+
+    Each segment (between ；/。) names its senders before the first
+    ``代表``, those on whose behalf after ``同时代表``, and for each symbol in
+    parentheses the date written last before it.
+    """
+    lx = ctx.lx
+    letter_word = lx.value("footnotes", "letter_word")
+    sender_re = lx.pattern("footnotes", "sender")
+    behalf_re = lx.pattern("footnotes", "on_behalf")
+    out: list[Letter] = []
+    seg_start = 0
+    for seg_m in [*re.finditer(r"[；;。]", text), None]:
+        seg_end = seg_m.start() if seg_m else len(text)
+        segment = text[seg_start:seg_end]
+        offset = seg_start
+        seg_start = seg_m.end() if seg_m else len(text)
+        if letter_word not in segment:
+            continue
+        symbols = [m for m in find_symbols(segment)
+                   if segment[max(m.start - 1, 0) : m.start].strip() in ("(", "")
+                   and m.form == "symbol"]
+        if not symbols:
+            continue
+        senders: list[str] = []
+        behalf: list[str] = []
+        for sm in sender_re.finditer(segment):
+            if segment[max(sm.start() - 2, 0) : sm.start()].endswith("同时"):
+                continue
+            if sm.group("states") and segment[sm.end() - 4 : sm.end() - 2] == "同时":
+                continue
+            senders = [st.iso3 for _, _, st in ctx.gz.find_all(sm["states"], ctx.lang)]
+            if senders:
+                break
+        bm = behalf_re.search(segment)
+        if bm:
+            behalf = [st.iso3 for _, _, st in ctx.gz.find_all(bm["states"], ctx.lang)]
+        dates = find_dates(segment, lx)
+        prev_end = 0
+        for sm in symbols:
+            before = [d for d in dates if prev_end <= d.start < sm.start]
+            date = before[-1].date if before else None
+            prev_end = sm.end
+            out.append(
+                Letter(
+                    prov=ctx.prov(block, base + offset, base + offset + len(segment)),
+                    symbol=sm.symbol.key,
+                    date=date,
+                    senders=tuple(senders),
+                    on_behalf_of=tuple(behalf),
+                    footnote=block.number,
+                )
+            )
+    return out

@@ -1,0 +1,82 @@
+"""Mentions of States, organizations, former States, instruments and
+officials, wherever the text names them.
+
+Instruments are named in 《》 in the Chinese edition; a short form
+(``《条约》``) names the last instrument given in full that lists it, and a
+short form with no such antecedent is reported, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.errors import Code
+from ingest.extract.context import Context, compact
+from ingest.extract.names import actor_finder, finder
+from ingest.layout import BlockKind
+from ingest.lexicon import Named, named_table
+from ingest.records import Mention, Record
+
+_TEXT_KINDS = (
+    BlockKind.PARAGRAPH,
+    BlockKind.FOOTNOTE,
+    BlockKind.TABLE_ROW,
+    BlockKind.TABLE_NOTE,
+    BlockKind.TABLE_TITLE,
+    BlockKind.ITEM_HEADING,
+    BlockKind.SUBSECTION_HEADING,
+)
+_TITLE = re.compile(r"《(?P<title>[^《》]{1,120})》")
+
+
+def extract_mentions(ctx: Context) -> list[Record]:
+    """Mention records in document order."""
+    out: list[Record] = []
+    full: dict[str, Named] = {}
+    short: dict[str, list[Named]] = {}
+    for entry in named_table("instrument"):
+        for name in entry.full_names(ctx.lang):
+            full[compact(name)] = entry
+        for name in entry.short_names(ctx.lang):
+            short.setdefault(compact(name), []).append(entry)
+    last_by_short: dict[str, Named] = {}
+    actors = actor_finder(ctx.lang)
+    roles = finder("role", ctx.lang)
+    for block in ctx.doc.of_kind(*_TEXT_KINDS):
+        text = block.text
+        titles = [(m.start(), m.end()) for m in _TITLE.finditer(text)]
+        for s, e, state in ctx.gz.find_all(text, ctx.lang):
+            out.append(Mention(ctx.prov(block, s, e), kind="state", ref=state.iso3, surface=text[s:e]))
+        for m in actors.find(text):
+            entry = m.candidates[0]
+            out.append(Mention(ctx.prov(block, m.start, m.end), kind=entry.kind, ref=entry.key,
+                               surface=m.surface))
+        for m in roles.find(text):
+            if m.short:
+                continue  # a short title repeats one given in full
+            entry = m.candidates[0]
+            out.append(Mention(ctx.prov(block, m.start, m.end), kind="role", ref=entry.key,
+                               surface=m.surface))
+        for s, e in titles:
+            title = compact(text[s + 1 : e - 1])
+            entry = full.get(title)
+            if entry is not None:
+                for sh in entry.short_names(ctx.lang):
+                    last_by_short[compact(sh)] = entry
+            elif title in short:
+                entry = last_by_short.get(title)
+                if entry is None and len(short[title]) == 1:
+                    entry = short[title][0]
+                if entry is None:
+                    ctx.diag(Code.UNRESOLVED_SHORT_FORM,
+                             f"《{title}》 with no instrument named in full before it", block, s, e)
+                    continue
+            else:
+                ctx.diag(Code.UNKNOWN_NAME, f"instrument 《{title}》 not in the instruments table",
+                         block, s, e)
+                out.append(Mention(ctx.prov(block, s, e), kind="instrument-unknown",
+                                   ref=title, surface=text[s:e]))
+                continue
+            out.append(Mention(ctx.prov(block, s, e), kind="instrument", ref=entry.key,
+                               surface=text[s:e]))
+    return out

@@ -1,0 +1,340 @@
+"""The narrative as events: which meeting or videoconference each sentence
+reports, who spoke there, who sponsored a draft, who briefed under an item.
+
+Each paragraph of an item section reports the Council's events in order.  A
+sentence that names the date of one of the item's events (``8 月 14 日，…``,
+``在 6 月 30 日的第一次通报中``) switches to that event from the start of the
+sentence; a sentence that names months without a day (``于 6 月和 12 月两次``)
+summarises several events and switches to none; a paragraph without a date
+continues the event of the paragraph before it.
+
+Speakers are the subjects of clauses: a State with a capacity
+(``俄罗斯联邦代表``, ``美国常驻代表``, ``美国国务卿``) or an official's title
+(full, or a short form such as ``副秘书长`` that resolves to the last full
+title given in the item) at the start of a clause, and the officials of
+"听取了…的通报".  Possessives and objects (``伊朗外交部长给秘书长的信``) are
+not at a clause start and are not speakers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ingest.dates import find_dates
+from ingest.errors import Code
+from ingest.extract.context import Context, ItemScope
+from ingest.extract.footnotes import EventAt
+from ingest.extract.names import NameMatch, finder
+from ingest.extract.tables import TableResult
+from ingest.layout import Block, BlockKind
+from ingest.lexicon import Named
+from ingest.markers import Marker, strip_markers
+from ingest.records import Briefer, Passage, Record, Speaker, Sponsor
+from ingest.symbols import DocumentKind
+
+
+@dataclass(slots=True)
+class NarrativeResult:
+    """Records of the narrative and the event of each footnote marker."""
+
+    records: list[Record] = field(default_factory=list)
+    footnote_events: dict[int, EventAt] = field(default_factory=dict)
+    formats: dict[str, str] = field(default_factory=dict)  # meeting event → format
+    open_vcs: dict[str, bool] = field(default_factory=dict)  # vc event → open
+
+
+@dataclass(slots=True)
+class _Sentence:
+    start: int
+    end: int
+    event: str | None = None
+    date: dt.date | None = None
+
+
+def _numeral(text: str, ctx: Context) -> int | None:
+    if text.isdigit():
+        return int(text)
+    table: dict[str, int] = ctx.lx.value("narrative", "numerals")
+    if len(text) == 1:
+        return table.get(text)
+    if text.startswith("十") and len(text) == 2:
+        return 10 + table.get(text[1], 0)
+    return None
+
+
+def extract_narrative(ctx: Context, tables: TableResult) -> NarrativeResult:
+    """Events, speakers, sponsors, briefers, formats and counts of every item."""
+    result = NarrativeResult()
+    by_item: dict[str, list[Block]] = {}
+    for block in ctx.doc.of_kind(BlockKind.PARAGRAPH):
+        scope = ctx.item_for(block)
+        key = scope.key if scope else ""
+        by_item.setdefault(key, []).append(block)
+    markers_by_block: dict[str, list[Marker]] = {}
+    for marker in ctx.markers.values():
+        markers_by_block.setdefault(marker.block.id, []).append(marker)
+    for key, blocks in by_item.items():
+        scope = ctx.item_for(blocks[0])
+        _item_narrative(ctx, scope, blocks, tables, markers_by_block, result)
+    return result
+
+
+def _masked(text: str, markers: list[Marker]) -> str:
+    """Text with footnote markers blanked (same length, offsets kept)."""
+    chars = list(text)
+    for m in markers:
+        for i in range(m.start, m.end):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _sentences(text: str, terminal: str) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    start = 0
+    closers = "”’」』)"
+    i = 0
+    while i < len(text):
+        if text[i] in terminal:
+            j = i + 1
+            while j < len(text) and text[j] in closers:
+                j += 1
+            out.append(_Sentence(start, j))
+            start = j
+            i = j
+            continue
+        i += 1
+    if start < len(text) and text[start:].strip():
+        out.append(_Sentence(start, len(text)))
+    return out
+
+
+def _item_narrative(
+    ctx: Context,
+    scope: ItemScope | None,
+    blocks: list[Block],
+    tables: TableResult,
+    markers_by_block: dict[str, list[Marker]],
+    result: NarrativeResult,
+) -> None:
+    lx = ctx.lx
+    item_key = scope.key if scope else None
+    events = tables.events_by_item.get(item_key or "", [])
+    by_date: dict[dt.date, list[str]] = {}
+    for date, event in events:
+        by_date.setdefault(date, []).append(event)
+    month_only = lx.pattern("dates", "month_only")
+    current: str | None = None
+    current_date: dt.date | None = None
+    last_full_role: dict[str, Named] = {}
+    for block in blocks:
+        markers = markers_by_block.get(block.id, [])
+        text = _masked(block.text, markers)
+        sentences = _sentences(text, lx.terminal)
+        block_events: list[str] = []
+        for sent in sentences:
+            chunk = text[sent.start : sent.end]
+            switched = False
+            for dm in find_dates(chunk, lx, default_year=ctx.year):
+                if dm.date in by_date and (not dm.explicit_year or dm.date.year == ctx.year):
+                    current = by_date[dm.date][0]
+                    current_date = dm.date
+                    switched = True
+                    break
+            if not switched and month_only.search(chunk):
+                current, current_date = None, None
+            sent.event, sent.date = current, current_date
+            if current and current not in block_events:
+                block_events.append(current)
+            _speakers(ctx, block, text, sent, item_key, last_full_role, result)
+            _sponsors(ctx, block, text, sent, tables, result)
+        for marker in markers:
+            sent_of = next((s for s in sentences if s.start <= marker.start < s.end), None)
+            if sent_of is None and sentences:
+                sent_of = sentences[-1]
+            result.footnote_events[marker.number] = EventAt(
+                sent_of.event if sent_of else None, sent_of.date if sent_of else None
+            )
+        result.records.append(
+            Passage(
+                prov=ctx.prov(block),
+                block_id=block.id,
+                kind=block.kind.value,
+                text=strip_markers(block.text, markers),
+                item_key=item_key,
+                events=tuple(block_events),
+                language=ctx.lang,
+            )
+        )
+        if scope is not None:
+            _formats_and_counts(ctx, block, scope, tables, result)
+
+
+def _clause_starts(text: str, sent: _Sentence, clause: str) -> list[int]:
+    starts = [sent.start]
+    for i in range(sent.start, sent.end):
+        if text[i] in clause:
+            starts.append(i + 1)
+    out = []
+    for s in starts:
+        while s < sent.end and (text[s].isspace()):
+            s += 1
+        if s < sent.end:
+            out.append(s)
+    return out
+
+
+def _resolve_role(m: NameMatch, last_full: dict[str, Named]) -> Named | None:
+    if not m.short:
+        return m.candidates[0]
+    # A short form names the last full title that lists it.
+    return last_full.get(m.surface.replace(" ", ""))
+
+
+def _note_full_roles(matches: list[NameMatch], last_full: dict[str, Named], lang: str) -> None:
+    for m in matches:
+        if not m.short:
+            entry = m.candidates[0]
+            for short in entry.short_names(lang):
+                last_full[short] = entry
+
+
+def _speakers(
+    ctx: Context,
+    block: Block,
+    text: str,
+    sent: _Sentence,
+    item_key: str | None,
+    last_full: dict[str, Named],
+    result: NarrativeResult,
+) -> None:
+    lx = ctx.lx
+    roles = finder("role", ctx.lang)
+    chunk_matches = [m for m in roles.find(text[sent.start : sent.end])]
+    not_after = lx.pattern("narrative", "not_speaker_after")
+    capacities = sorted(lx.value("narrative", "capacities"), key=lambda c: -len(c["word"]))
+    facilitator = lx.pattern("narrative", "facilitator_capacity")
+    held = lx.pattern("narrative", "held_by_state")
+    found: list[tuple[str, str, str | None, str | None, int, int]] = []  # kind, ref, capacity, state/role
+    # 1. "听取了 X、Y 和 Z 的通报": every official named is a briefer/speaker.
+    for hm in lx.pattern("narrative", "heard_briefing").finditer(text, sent.start, sent.end):
+        who_s = hm.start("who")
+        for m in roles.find(hm["who"]):
+            entry = _resolve_role(m, last_full)
+            if entry is None:
+                continue
+            state = None
+            hs = held.search(hm["who"][: m.start])
+            if entry.held_by_state and hs:
+                st = ctx.gz.find_all(hs["state"], ctx.lang)
+                state = st[-1][2].iso3 if st else None
+            found.append(("role", entry.key, None, state, who_s + m.start, who_s + m.end))
+    # 2. Subjects of clauses.
+    for p in _clause_starts(text, sent, lx.clause):
+        rm = roles.pattern.match(text, p)
+        if rm:
+            m = next((x for x in roles.find(text[p : rm.end()]) if x.start == 0), None)
+            if m is not None and not not_after.match(text, rm.end()):
+                entry = _resolve_role(m, last_full)
+                if entry is None:
+                    ctx.diag(Code.UNRESOLVED_SHORT_FORM,
+                             f"short title {m.surface!r} with no full title before it", block, p, rm.end())
+                elif not any(f[4] <= p < f[5] for f in found):
+                    found.append(("role", entry.key, None, None, p, rm.end()))
+                continue
+        states = [x for x in ctx.gz.find_all(text[p : min(p + 40, sent.end)], ctx.lang) if x[0] == 0]
+        if not states:
+            continue
+        _, s_end, state = states[0]
+        q = p + s_end
+        cap = next((c for c in capacities if text.startswith(c["word"], q)), None)
+        if cap is None:
+            continue
+        after = q + len(cap["word"])
+        if not_after.match(text, after):
+            continue
+        role_key = None
+        fm = facilitator.match(text, after)
+        if fm:
+            rms = roles.find(fm["role"])
+            if rms:
+                role_key = rms[0].candidates[0].key
+        found.append(("state", state.iso3, cap["capacity"], role_key, p, after))
+    _note_full_roles(chunk_matches, last_full, ctx.lang)
+    seen: set[tuple[str, str]] = set()
+    for kind, ref, capacity, extra, s, e in found:
+        if (kind, ref) in seen:
+            continue
+        seen.add((kind, ref))
+        prov = ctx.prov(block, s, e)
+        if sent.event is None:
+            if kind == "role" and item_key:
+                result.records.append(Briefer(prov=prov, item_key=item_key, role=ref, state=extra))
+            elif kind == "state" and extra and item_key:
+                result.records.append(Briefer(prov=prov, item_key=item_key, role=extra, state=ref))
+            continue
+        result.records.append(
+            Speaker(
+                prov=prov,
+                event=sent.event,
+                kind=kind,
+                ref=ref,
+                capacity=capacity,
+                state=extra if kind == "role" else None,
+                role=extra if kind == "state" else None,
+            )
+        )
+
+
+def _sponsors(
+    ctx: Context, block: Block, text: str, sent: _Sentence, tables: TableResult,
+    result: NarrativeResult,
+) -> None:
+    for m in ctx.lx.pattern("narrative", "sponsor").finditer(text, sent.start, sent.end):
+        states = ctx.gz.find_all(m["states"], ctx.lang)
+        if not states:
+            continue
+        drafts = [d for d in tables.decisions_by_event.get(sent.event or "", [])
+                  if d.kind == DocumentKind.DRAFT_RESOLUTION.value]
+        if len(drafts) != 1:
+            ctx.diag(Code.SPONSOR_TARGET,
+                     f"sponsor sentence but {len(drafts)} drafts at its event", block, m.start(), m.end())
+            continue
+        base = m.start("states")
+        for s, e, state in states:
+            result.records.append(
+                Sponsor(prov=ctx.prov(block, base + s, base + e), draft=drafts[0].symbol, state=state.iso3)
+            )
+
+
+def _formats_and_counts(
+    ctx: Context, block: Block, scope: ItemScope, tables: TableResult, result: NarrativeResult
+) -> None:
+    """"举行了一次通报形式的会议": format of the item's meetings, checked by count;
+    "举行了三次公开视频会议": the item's videoconferences were open."""
+    lx = ctx.lx
+    meetings = tables.meetings_by_item.get(scope.key, [])
+    vcs = tables.vcs_by_item.get(scope.key, [])
+    formats = lx.value("narrative", "formats")
+    for m in lx.pattern("narrative", "meeting_format").finditer(block.text):
+        count = _numeral(m["count"], ctx)
+        fmt = next((f["format"] for f in formats if f["word"] in m["format"]), None)
+        if fmt is None:
+            continue
+        if count == len(meetings):
+            for event in meetings:
+                result.formats[event] = fmt
+        elif meetings:
+            ctx.diag(Code.NARRATIVE_COUNT,
+                     f"narrative says {count} meetings, the table lists {len(meetings)}",
+                     block, m.start(), m.end())
+    for m in lx.pattern("narrative", "open_videoconferences").finditer(block.text):
+        count = _numeral(m["count"], ctx)
+        if count == len(vcs):
+            for event in vcs:
+                result.open_vcs[event] = True
+        elif vcs:
+            ctx.diag(Code.NARRATIVE_COUNT,
+                     f"narrative says {count} open videoconferences, the table lists {len(vcs)}",
+                     block, m.start(), m.end())
+

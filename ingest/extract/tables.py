@@ -1,0 +1,623 @@
+"""Meetings and videoconference tables → meetings, videoconferences,
+decisions, votes and representation notes.
+
+The extractor flattens each table row column by column and wraps every cell
+every few characters.  Cells are recovered in two ways that check each
+other: the layout's cell ends (a trailing space; leading spaces count the
+empty cells skipped), and what each column can hold (a record symbol and a
+date; a sub-item title; document symbols; State names; officials' titles;
+speakers; decisions and vote patterns).  A row whose cells cannot be
+assigned is reported and kept as an unparsed passage.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ingest import membership
+from ingest.dates import find_dates
+from ingest.errors import Code
+from ingest.extract.context import Context, ItemScope, compact
+from ingest.extract.names import actor_finder, finder
+from ingest.layout import Block, BlockKind, TableKind
+from ingest.records import (
+    Decision,
+    Invitee,
+    Meeting,
+    Provenance,
+    Record,
+    Representation,
+    Unparsed,
+    Videoconference,
+    Vote,
+)
+from ingest.symbols import DocumentKind, SymbolMatch, find_symbols
+from ingest.text import Passage
+
+# Column numbers of the meetings table (1-based, as printed).
+RECORD, SUB_ITEM, OTHER_DOCS, RULE37, RULE39, SPEAKERS, DECISIONS = range(1, 8)
+
+
+@dataclass(slots=True)
+class TableResult:
+    """Records from the tables, plus what the narrative needs to know."""
+
+    records: list[Record] = field(default_factory=list)
+    events_by_item: dict[str, list[tuple[dt.date, str]]] = field(default_factory=dict)
+    decisions_by_event: dict[str, list[Decision]] = field(default_factory=dict)
+    meetings_by_item: dict[str, list[str]] = field(default_factory=dict)
+    vcs_by_item: dict[str, list[str]] = field(default_factory=dict)
+    table_kinds: dict[str, DocumentKind] = field(default_factory=dict)  # symbol → kind
+
+
+def meeting_key(symbol: str) -> str:
+    """Event key of a meeting: its record symbol."""
+    return symbol
+
+
+def videoconference_key(date: dt.date, item_key: str) -> str:
+    """Event key of a videoconference: date and item (it has no symbol of its own)."""
+    return f"vc/{date.isoformat()}/{item_key}"
+
+
+def extract_tables(ctx: Context) -> TableResult:
+    """All tables of the document."""
+    result = TableResult()
+    tables: dict[int, list[Block]] = {}
+    for block in ctx.doc.blocks:
+        if block.table is not None:
+            tables.setdefault(block.table, []).append(block)
+    for blocks in tables.values():
+        _table(ctx, blocks, result)
+    return result
+
+
+def _table(ctx: Context, blocks: list[Block], result: TableResult) -> None:
+    rows = [b for b in blocks if b.kind is BlockKind.TABLE_ROW]
+    notes = {b.letter: b for b in blocks if b.kind is BlockKind.TABLE_NOTE and b.letter}
+    title = next((b for b in blocks if b.kind is BlockKind.TABLE_TITLE), blocks[0])
+    scope = ctx.item_for(title)
+    if not rows:
+        ctx.diag(Code.TABLE_TRUNCATED, "table has a title but no rows", title)
+        result.records.append(Unparsed(ctx.prov(title), reason="table without rows"))
+        return
+    if scope is None:  # cannot happen: a table title always scopes an item
+        return
+    used_notes: set[str] = set()
+    for row in rows:
+        if row.table_kind is TableKind.MEETINGS:
+            _meeting_row(ctx, row, scope, notes, used_notes, result)
+        else:
+            _videoconference_row(ctx, row, scope, notes, used_notes, result)
+    for letter, note in notes.items():
+        if letter not in used_notes:
+            ctx.diag(Code.NOTE_UNUSED, f"table note {letter} is not referenced by any cell", note)
+
+
+# -- decisions ------------------------------------------------------------
+
+_NOTE_AFTER = re.compile(r"\s*(?P<note>[a-z])(?![A-Za-z])")  # used with match(text, pos)
+
+
+def _decisions(
+    ctx: Context,
+    block: Block,
+    passage: Passage,
+    event: str,
+    date: dt.date,
+    scope: ItemScope,
+    written_procedure: bool,
+    notes: dict[str | None, Block],
+    used_notes: set[str],
+    result: TableResult,
+) -> list[Decision]:
+    """Decisions written in ``passage`` (a decisions cell, or the rest of a row)."""
+    text = passage.text
+    lx = ctx.lx
+    draft_label = lx.pattern("decisions", "draft_resolution")
+    prst_label = lx.pattern("decisions", "presidential_statement")
+    not_adopted = lx.pattern("decisions", "not_adopted")
+    counts_re = lx.pattern("decisions", "vote_counts")
+    matches = find_symbols(text)
+    out: list[Decision] = []
+    prev_end = 0
+    for i, sm in enumerate(matches):
+        nxt = matches[i + 1].start if i + 1 < len(matches) else len(text)
+        before = text[prev_end : sm.start]
+        after = text[sm.end : nxt]
+        kind = sm.symbol.kind_from_symbol
+        labelled_draft = bool(draft_label.search(before))
+        if kind is DocumentKind.DOCUMENT:
+            if written_procedure and out and not labelled_draft:
+                # "决定、表决和书面程序记录": a letter holding the written procedure
+                last = out[-1]
+                out[-1] = dataclasses.replace(last, written_procedure_record=sm.symbol.key, modality="written-procedure")
+                result.table_kinds.setdefault(sm.symbol.key, DocumentKind.LETTER)
+                prev_end = sm.end
+                continue
+            kind = DocumentKind.DRAFT_RESOLUTION
+            if not labelled_draft:
+                ctx.diag(Code.TABLE_ROW, f"{sm.symbol.key} taken as a draft resolution without the label", block)
+        elif prst_label.search(before) and kind is not DocumentKind.PRESIDENTIAL_STATEMENT:
+            ctx.diag(Code.TABLE_ROW, f"{sm.symbol.key} follows a presidential-statement label", block)
+        failed = bool(not_adopted.match(after.lstrip()) or not_adopted.search(after[:12]))
+        cm = counts_re.search(after)
+        votes = (int(cm["for"]), int(cm["against"]), int(cm["abstaining"])) if cm else None
+        note = cm["note"] if cm and cm["note"] else None
+        if kind is DocumentKind.DRAFT_RESOLUTION:
+            adopted: bool | None = False if failed else None
+            if not failed:
+                ctx.diag(Code.TABLE_ROW, f"draft {sm.symbol.key} without an outcome", block)
+        else:
+            adopted = not failed
+        modality = "vote" if votes else ("without-vote" if kind is DocumentKind.PRESIDENTIAL_STATEMENT else "vote")
+        if votes is None and kind is DocumentKind.RESOLUTION:
+            modality = "unknown"
+        prov = _sub_prov(ctx, block, passage, sm.start, cm.end() if cm else sm.end)
+        decision = Decision(
+            prov=prov,
+            symbol=sm.symbol.key,
+            kind=kind.value,
+            event=event,
+            item_key=scope.key,
+            date=date,
+            adopted=adopted,
+            votes_for=votes[0] if votes else None,
+            votes_against=votes[1] if votes else None,
+            votes_abstaining=votes[2] if votes else None,
+            modality=modality,
+            vote_note=note,
+        )
+        result.table_kinds.setdefault(sm.symbol.key, kind)
+        out.append(decision)
+        prev_end = cm.end() if cm else sm.end
+    finished: list[Decision] = []
+    for decision in out:
+        finished.append(decision)
+        if decision.vote_note is not None:
+            used_notes.add(decision.vote_note)
+            note_block = notes.get(decision.vote_note)
+            if note_block is None:
+                ctx.diag(
+                    Code.NOTE_MISSING,
+                    f"vote note {decision.vote_note} of {decision.symbol} is missing; "
+                    "member-by-member votes not recorded",
+                    block,
+                )
+            else:
+                _votes(ctx, decision, note_block, result)
+        _check_article27(ctx, decision, block)
+    result.decisions_by_event.setdefault(event, []).extend(finished)
+    result.records.extend(finished)
+    return finished
+
+
+def _sub_prov(ctx: Context, block: Block, passage: Passage, start: int, end: int) -> Provenance:
+    """Provenance of characters of a cell passage (offsets into the source)."""
+    s, e = passage.source_span(start, end)
+    page = block.page_at(s)
+    return dataclasses.replace(
+        ctx.prov(block), start=s, end=e, text=passage.text[start:end],
+        line=ctx.doc.source.line_at(s), page=page,
+        printed_page=ctx.doc.printed_pages().get(page),
+    )
+
+
+_POSITIONS = (
+    ("for", "for"),
+    ("against", "against"),
+    ("abstaining", "abstaining"),
+    ("absent", "absent"),
+    ("not_participating", "not-participating"),
+)
+
+
+def _votes(ctx: Context, decision: Decision, note: Block, result: TableResult) -> None:
+    """Per-member positions from a vote note, cross-checked with the counts."""
+    lx = ctx.lx
+    text = note.text
+    m = lx.pattern("headings", "table_note").match(text)
+    body_start = m.start("text") if m else 0
+    labels: list[tuple[str, str]] = []
+    for field_name, position in _POSITIONS:
+        for word in lx.words("votes", field_name):
+            labels.append((word, position))
+    label_re = re.compile(
+        "(" + "|".join(re.escape(w) for w, _ in sorted(labels, key=lambda x: -len(x[0]))) + ")"
+        + lx.value("votes", "label_separator")
+    )
+    by_word = dict(labels)
+    found = list(label_re.finditer(text, body_start))
+    if not found:
+        ctx.diag(Code.UNPARSED, f"vote note {note.letter} has no vote labels", note)
+        result.records.append(Unparsed(ctx.prov(note), reason="vote note without labels"))
+        return
+    year = decision.date.year
+    permanent = membership.permanent_members(year)
+    members = membership.members(year)
+    tally: dict[str, list[str]] = {}
+    for i, lm in enumerate(found):
+        seg_end = found[i + 1].start() if i + 1 < len(found) else len(text)
+        segment = text[lm.end() : seg_end]
+        position = by_word[lm.group(1)]
+        states = ctx.gz.find_all(segment, ctx.lang)
+        _leftover(ctx, note, segment, [(s, e) for s, e, _ in states], lm.end())
+        for s, e, state in states:
+            tally.setdefault(position, []).append(state.iso3)
+            result.records.append(
+                Vote(
+                    prov=ctx.prov(note, lm.end() + s, lm.end() + e),
+                    draft=decision.symbol,
+                    date=decision.date,
+                    member=state.iso3,
+                    position=position,
+                    permanent=state.iso3 in permanent,
+                )
+            )
+            if members and state.iso3 not in members:
+                ctx.diag(Code.VOTER_NOT_MEMBER,
+                         f"{state.iso3} votes on {decision.symbol} but is not a member in {year}", note)
+    for position, count in (("for", decision.votes_for), ("against", decision.votes_against),
+                            ("abstaining", decision.votes_abstaining)):
+        listed = len(tally.get(position, []))
+        if count is not None and listed != count:
+            ctx.diag(Code.COUNT_MISMATCH,
+                     f"{decision.symbol}: {count} {position} in the counts, {listed} in the vote note",
+                     note)
+
+
+def _leftover(ctx: Context, block: Block, segment: str, spans: list[tuple[int, int]], base: int) -> None:
+    """Report text in a list of names that is neither a known name nor a separator."""
+    sep = ctx.lx.pattern("lists", "separator")
+    final = ctx.lx.pattern("lists", "final_punctuation")
+    pos = 0
+    for s, e in [*spans, (len(segment), len(segment))]:
+        gap = segment[pos:s]
+        rest = final.sub("", sep.sub("", gap)).strip()
+        if rest:
+            ctx.diag(Code.UNKNOWN_NAME, f"unknown name in list: {rest!r}", block, base + pos, base + s)
+        pos = e
+
+
+def _check_article27(ctx: Context, decision: Decision, block: Block) -> None:
+    """A draft is adopted only with nine votes and no permanent member's veto."""
+    if decision.votes_for is None or decision.adopted is None:
+        return
+    if decision.kind not in (DocumentKind.DRAFT_RESOLUTION.value, DocumentKind.RESOLUTION.value):
+        return
+    # Per-member vetoes are checked on the graph (shapes); counts alone here.
+    enough = decision.votes_for >= 9
+    if decision.adopted and not enough:
+        ctx.diag(Code.ARTICLE27,
+                 f"{decision.symbol} stated adopted with {decision.votes_for} votes in favour (< 9)",
+                 block)
+
+
+# -- invitees and speakers ---------------------------------------------------
+
+
+def _entries(ctx: Context, passage: Passage) -> list[tuple[int, int, str | None]]:
+    """Split a cell of names at 、 (and 和 between names), with note letters.
+
+    A note letter at the start of an entry belongs to the previous entry (the
+    superscript followed the name and the separator came before it).
+    """
+    text = passage.text
+    parts: list[tuple[int, int, str | None]] = []
+    pos = 0
+    for m in [*re.finditer(r"、", text), None]:
+        end = m.start() if m else len(text)
+        s, e = pos, end
+        while s < e and text[s].isspace():
+            s += 1
+        lead = _NOTE_AFTER.match(text, s, e)
+        if lead and parts and e - lead.end() > 1:
+            ps, pe, _ = parts[-1]
+            parts[-1] = (ps, pe, lead["note"])
+            s = lead.end()
+        trail = re.search(r"(?<=[^\sA-Za-z])\s*(?P<note>[a-z])\s*$", text[s:e])
+        note = None
+        if trail:
+            note = trail["note"]
+            e = s + trail.start()
+        while e > s and (text[e - 1].isspace() or text[e - 1] in "。."):
+            e -= 1
+        if e > s:
+            parts.append((s, e, note))
+        pos = m.end() if m else len(text)
+    return parts
+
+
+def _invitees(
+    ctx: Context, block: Block, passage: Passage, used_notes: set[str], notes: dict[str | None, Block]
+) -> tuple[Invitee, ...]:
+    out: list[Invitee] = []
+    roles = finder("role", ctx.lang, False)
+    actors = actor_finder(ctx.lang)
+    groups = {compact(w): "all-council-members" for w in ctx.lx.words("speakers", "all_council_members")}
+    groups |= {compact(w): "all-invitees" for w in ctx.lx.words("speakers", "all_invitees")}
+    for s, e, note in _entries(ctx, passage):
+        name = passage.text[s:e].strip()
+        key = compact(name)
+        if note:
+            used_notes.add(note)
+            if note not in notes:
+                ctx.diag(Code.NOTE_MISSING, f"table note {note} referenced by {name!r} is missing", block)
+        if key in groups:
+            out.append(Invitee("group", groups[key], name, note))
+            continue
+        state = ctx.gz.lookup(name, ctx.lang)
+        if state is not None:
+            out.append(Invitee("state", state.iso3, name, note))
+            continue
+        role = [m for m in roles.find(name) if compact(m.surface) == key]
+        if role:
+            out.append(Invitee("role", role[0].candidates[0].key, name, note))
+            continue
+        actor = [m for m in actors.find(name) if compact(m.surface) == key]
+        if actor:
+            out.append(Invitee("organization", actor[0].candidates[0].key, name, note))
+            continue
+        ctx.diag(Code.UNKNOWN_NAME, f"unknown invitee or speaker {name!r} kept as text", block)
+        out.append(Invitee("text", name, name, note))
+    return tuple(out)
+
+
+def _column_options(ctx: Context, passage: Passage) -> set[int]:
+    """Columns of the meetings table that could hold this cell's text."""
+    text = passage.text
+    key = compact(text)
+    options: set[int] = set()
+    symbols = find_symbols(text)
+    covered = sum(m.end - m.start for m in symbols)
+    if re.match(r"\s*S\s*/\s*PV", text):
+        options.add(RECORD)
+    if symbols and covered >= len(text.replace(" ", "")) * 0.6:
+        options |= {OTHER_DOCS, DECISIONS}
+    if ctx.lx.pattern("decisions", "vote_counts").search(text) or ctx.lx.pattern(
+        "decisions", "draft_resolution"
+    ).search(text):
+        options.add(DECISIONS)
+    groups = [compact(w) for w in ctx.lx.words("speakers", "all_council_members")
+              + ctx.lx.words("speakers", "all_invitees")]
+    if any(g in key for g in groups):
+        options.add(SPEAKERS)
+    states = ctx.gz.find_all(text, ctx.lang)
+    named = sum(e - s for s, e, _ in states)
+    roles = finder("role", ctx.lang, False).find(text)
+    named_roles = sum(m.end - m.start for m in roles)
+    if states and named >= len(key) * 0.6:
+        options |= {RULE37, SPEAKERS}
+    if roles or (not symbols and not states):
+        options |= {RULE39, SPEAKERS}
+    if not symbols and not named_roles:
+        options.add(SUB_ITEM)
+    if not options:
+        options = {SUB_ITEM, RULE39}
+    return options
+
+
+def _meeting_row(
+    ctx: Context,
+    row: Block,
+    scope: ItemScope,
+    notes: dict[str | None, Block],
+    used_notes: set[str],
+    result: TableResult,
+) -> None:
+    cells = list(row.cells)
+    if not cells:
+        cells = [(0, row.passage)]
+    # Column 1: the record symbol and the date, in one cell or two.
+    head = cells[0][1]
+    symbols = find_symbols(head.text)
+    record = symbols[0].symbol if symbols and symbols[0].symbol.series == "S/PV" else None
+    dates = find_dates(head.text, ctx.lx)
+    consumed = 1
+    if not dates and len(cells) > 1:
+        dates = find_dates(cells[1][1].text, ctx.lx)
+        consumed = 2 if dates else 1
+    if record is None or not dates:
+        ctx.diag(Code.TABLE_ROW, "meeting row without a record symbol and a date", row)
+        result.records.append(Unparsed(ctx.prov(row), reason="meeting row without record or date"))
+        return
+    date = dates[0].date
+    event = meeting_key(record.key)
+    columns: dict[int, Passage] = {}
+    col = SUB_ITEM
+    for indent, passage in cells[consumed:]:
+        options = _column_options(ctx, passage)
+        suggested = col + indent
+        if suggested in options and suggested <= DECISIONS:
+            chosen = suggested
+        else:
+            later = sorted(c for c in options if c >= col)
+            if not later:
+                ctx.diag(Code.TABLE_ROW, f"cell {passage.text!r} fits no remaining column", row)
+                result.records.append(Unparsed(ctx.prov(row), reason=f"unassigned cell: {passage.text}"))
+                continue
+            chosen = later[0]
+            if indent and chosen != suggested:
+                ctx.diag(Code.TABLE_ROW,
+                         f"cell {passage.text!r} placed in column {chosen}, layout suggests {suggested}",
+                         row)
+        columns[chosen] = passage
+        col = chosen + 1
+    sub_item = columns[SUB_ITEM].text.strip() if SUB_ITEM in columns else None
+    other = tuple(m.symbol.key for m in find_symbols(columns[OTHER_DOCS].text)) if OTHER_DOCS in columns else ()
+    rule37 = _invitees(ctx, row, columns[RULE37], used_notes, notes) if RULE37 in columns else ()
+    rule39 = _invitees(ctx, row, columns[RULE39], used_notes, notes) if RULE39 in columns else ()
+    speakers = _invitees(ctx, row, columns[SPEAKERS], used_notes, notes) if SPEAKERS in columns else ()
+    decisions: list[Decision] = []
+    if DECISIONS in columns:
+        decisions = _decisions(ctx, row, columns[DECISIONS], event, date, scope, False,
+                               notes, used_notes, result)
+    result.records.append(
+        Meeting(
+            prov=ctx.prov(row),
+            record=record.key,
+            date=date,
+            item_key=scope.key,
+            sub_item=sub_item,
+            format=None,
+            other_documents=other,
+            rule37=rule37,
+            rule39=rule39,
+            speakers=speakers,
+            decisions=tuple(d.symbol for d in decisions),
+            language=ctx.lang,
+        )
+    )
+    result.table_kinds.setdefault(record.key, DocumentKind.MEETING_RECORD)
+    result.events_by_item.setdefault(scope.key, []).append((date, event))
+    result.meetings_by_item.setdefault(scope.key, []).append(event)
+    for invitee in (*speakers, *rule37, *rule39):
+        if invitee.note:
+            _representation(ctx, event, notes.get(invitee.note), result)
+
+
+def _representation(ctx: Context, event: str, note: Block | None, result: TableResult) -> None:
+    """A note "德国由联邦外交部长代表。" → DEU represented by that role."""
+    if note is None:
+        return
+    m = ctx.lx.pattern("headings", "table_note").match(note.text)
+    body = m["text"] if m else note.text
+    offset = m.start("text") if m else 0
+    rm = ctx.lx.pattern("speakers", "represented_by").match(body)
+    if not rm:
+        return
+    state = ctx.gz.lookup(rm["state"].strip(), ctx.lang)
+    roles = [x for x in finder("role", ctx.lang, False).find(rm["role"])
+             if compact(x.surface) == compact(rm["role"])]
+    if state is None:
+        ctx.diag(Code.UNKNOWN_NAME, f"represented State {rm['state']!r} unknown", note)
+        return
+    role_key = roles[0].candidates[0].key if roles else "role-" + compact(rm["role"])
+    label = roles[0].candidates[0].en if roles else rm["role"].strip()
+    if not roles:
+        ctx.diag(Code.UNKNOWN_NAME, f"role {rm['role']!r} not in the roles table", note)
+    result.records.append(
+        Representation(
+            prov=ctx.prov(note, offset, offset + len(body)),
+            event=event,
+            state=state.iso3,
+            role=role_key,
+            role_label=label,
+        )
+    )
+
+
+def _videoconference_row(
+    ctx: Context,
+    row: Block,
+    scope: ItemScope,
+    notes: dict[str | None, Block],
+    used_notes: set[str],
+    result: TableResult,
+) -> None:
+    text = row.text
+    lx = ctx.lx
+    dates = find_dates(text, lx)
+    if not dates or dates[0].start > 2:
+        ctx.diag(Code.TABLE_ROW, "videoconference row without a leading date", row)
+        result.records.append(Unparsed(ctx.prov(row), reason="videoconference row without date"))
+        return
+    date = dates[0].date
+    rest_start = dates[0].end
+    while rest_start < len(text) and text[rest_start].isspace():
+        rest_start += 1
+    rest = text[rest_start:]
+    record = None
+    record_title = None
+    record_date = None
+    record_kind = None
+    record_note = None
+    note_cites: tuple[str, ...] = ()
+    decisions_start = rest_start
+    nr = lx.pattern("tables", "no_record").match(rest)
+    symbols: list[SymbolMatch] = find_symbols(rest)
+    if nr:
+        after = rest[nr.end() :]
+        nm = _NOTE_AFTER.match(after)
+        decisions_start = rest_start + nr.end() + (nm.end() if nm else 0)
+        if nm:
+            record_note = nm["note"]
+            used_notes.add(nm["note"])
+            note_block = notes.get(nm["note"])
+            if note_block is None:
+                ctx.diag(Code.NOTE_MISSING, f"table note {nm['note']} of '无记录' is missing", row)
+            else:
+                tm = lx.pattern("headings", "table_note").match(note_block.text)
+                record_note = tm["text"] if tm else note_block.text
+                note_cites = tuple(dict.fromkeys(m.symbol.key for m in find_symbols(record_note)))
+    elif symbols and symbols[0].start == 0:
+        record = symbols[0].symbol.key
+        # The title runs from the record to the first decision (or the end).
+        title_start = symbols[0].end
+        title_end = len(rest)
+        decision_words = re.compile(
+            "|".join(
+                [lx.value("decisions", "draft_resolution"), lx.value("decisions", "presidential_statement")]
+            )
+        )
+        dm = decision_words.search(rest, title_start)
+        if dm:
+            title_end = dm.start()
+        for sm in symbols[1:]:
+            if sm.start >= title_start:
+                title_end = min(title_end, sm.start)
+                break
+        counts = lx.pattern("decisions", "vote_counts").search(rest, title_start)
+        if counts:
+            title_end = min(title_end, counts.start())
+        record_title = rest[title_start:title_end].strip() or None
+        decisions_start = rest_start + title_end
+        if record_title:
+            tds = find_dates(record_title, lx)
+            record_date = tds[0].date if tds else None
+            if lx.pattern("tables", "record_title_letter").search(record_title):
+                record_kind = DocumentKind.LETTER.value
+                result.table_kinds.setdefault(record, DocumentKind.LETTER)
+    else:
+        ctx.diag(Code.TABLE_ROW, "videoconference row without a record or '无记录'", row)
+    event = videoconference_key(date, scope.key)
+    sub = row.passage
+    rest_passage = _slice(sub, decisions_start)
+    decisions = _decisions(ctx, row, rest_passage, event, date, scope, True,
+                           notes, used_notes, result)
+    result.records.append(
+        Videoconference(
+            prov=ctx.prov(row),
+            key=event,
+            date=date,
+            item_key=scope.key,
+            record=record,
+            record_title=record_title,
+            record_date=record_date,
+            record_kind=record_kind,
+            record_note=record_note if nr else None,
+            record_note_cites=note_cites,
+            decisions=tuple(d.symbol for d in decisions),
+            open=None,
+            language=ctx.lang,
+        )
+    )
+    result.events_by_item.setdefault(scope.key, []).append((date, event))
+    result.vcs_by_item.setdefault(scope.key, []).append(event)
+
+
+def _slice(passage: Passage, start: int) -> Passage:
+    """The passage from ``start`` on, with its source map."""
+    runs_p: list[int] = []
+    runs_s: list[int] = []
+    first = passage.source_offset_of(start)
+    runs_p.append(0)
+    runs_s.append(first)
+    for p, s in zip(passage.runs_p, passage.runs_s, strict=True):
+        if p > start:
+            runs_p.append(p - start)
+            runs_s.append(s)
+    return Passage(passage.text[start:], tuple(runs_p), tuple(runs_s))

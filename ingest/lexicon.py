@@ -1,0 +1,141 @@
+"""Per-language lexicons and the bilingual name tables, loaded from files.
+
+Why files: the English edition must be a new lexicon, not a rewrite, and
+reviewers of the data (librarians, not programmers) must be able to read and
+correct it.  ``lexicons/<lang>.toml`` holds the patterns and words of one
+edition; ``data/*.toml`` holds bilingual tables (roles, instruments,
+organizations, item keys) shared by every edition.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+def _read_toml(*parts: str) -> dict[str, Any]:
+    ref = resources.files("ingest").joinpath(*parts)
+    return tomllib.loads(ref.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """An entry of a bilingual name table (role, instrument, organization, item)."""
+
+    kind: str
+    key: str
+    en: str
+    zh: str
+    aliases_en: tuple[str, ...] = ()
+    aliases_zh: tuple[str, ...] = ()
+    short_en: tuple[str, ...] = ()
+    short_zh: tuple[str, ...] = ()
+    wikidata: str | None = None
+    entity: str | None = None
+    group: str | None = None
+    held_by_state: bool = False
+
+    def label(self, lang: str) -> str:
+        """The title in ``lang`` (``zh`` or ``en``)."""
+        return self.zh if lang == "zh" else self.en
+
+    def full_names(self, lang: str) -> tuple[str, ...]:
+        """Full title and aliases in ``lang``."""
+        if lang == "zh":
+            return (self.zh, *self.aliases_zh)
+        return (self.en, *self.aliases_en)
+
+    def short_names(self, lang: str) -> tuple[str, ...]:
+        """Short forms in ``lang``."""
+        return self.short_zh if lang == "zh" else self.short_en
+
+
+def _named(kind: str, row: dict[str, Any]) -> Named:
+    return Named(
+        kind=kind,
+        key=row["key"],
+        en=row["en"],
+        zh=row["zh"],
+        aliases_en=tuple(row.get("aliases_en", ())),
+        aliases_zh=tuple(row.get("aliases_zh", ())),
+        short_en=tuple(row.get("short_en", ())),
+        short_zh=tuple(row.get("short_zh", ())),
+        wikidata=row.get("wikidata"),
+        entity=row.get("entity"),
+        group=row.get("group"),
+        held_by_state=bool(row.get("held_by_state", False)),
+    )
+
+
+@cache
+def named_table(kind: str) -> tuple[Named, ...]:
+    """Rows of one bilingual table: role, instrument, organization, historical,
+    item or group."""
+    files = {
+        "role": "roles.toml",
+        "instrument": "instruments.toml",
+        "organization": "actors.toml",
+        "historical": "actors.toml",
+        "item": "items.toml",
+        "group": "items.toml",
+    }
+    data = _read_toml("data", files[kind])
+    return tuple(_named(kind, row) for row in data.get(kind, ()))
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Compiled patterns and word lists of one edition (see ``zh.toml``)."""
+
+    language: str
+    undocs_lang: str
+    raw: dict[str, Any]
+
+    def pattern(self, section: str, name: str) -> re.Pattern[str]:
+        """A compiled regex from ``[section] name``."""
+        return _compile(self.language, section, name)
+
+    def words(self, section: str, name: str) -> tuple[str, ...]:
+        """A list of words from ``[section] name``."""
+        return tuple(self.raw[section][name])
+
+    def value(self, section: str, name: str) -> Any:
+        """Any other value from ``[section] name``."""
+        return self.raw[section][name]
+
+    @property
+    def terminal(self) -> str:
+        """Characters that end a sentence."""
+        return str(self.raw["terminal_punctuation"])
+
+    @property
+    def clause(self) -> str:
+        """Characters that end a clause."""
+        return str(self.raw["clause_punctuation"])
+
+
+@cache
+def _compile(language: str, section: str, name: str) -> re.Pattern[str]:
+    return re.compile(load_lexicon(language).raw[section][name])
+
+
+@cache
+def load_lexicon(language: str) -> Lexicon:
+    """Load ``lexicons/<language>.toml``.
+
+    Raises:
+        KeyError: no lexicon for that language (the message lists those there are).
+    """
+    available = sorted(
+        p.name.removesuffix(".toml")
+        for p in resources.files("ingest").joinpath("lexicons").iterdir()
+        if p.name.endswith(".toml")
+    )
+    if language not in available:
+        raise KeyError(f"no lexicon for language {language!r}; available: {', '.join(available)}")
+    raw = _read_toml("lexicons", f"{language}.toml")
+    return Lexicon(language=raw["language"], undocs_lang=raw["undocs_lang"], raw=raw)

@@ -1,0 +1,82 @@
+"""Inline footnote markers, found by expecting the next number in sequence.
+
+A Repertoire paragraph is full of numbers that are not markers: resolution
+numbers (``第 2231(2015)号``), thousands (``1 500 多项``), symbols
+(``S/2020/824``), years (``2020 年``).  Footnote numbering runs across a whole
+Part, so the only number that can be the next marker is the one after the
+last marker found; taking that number, and only as a free-standing token,
+makes the search both cheap and safe.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from ingest.layout import Block
+
+# What may not stand right before or after a marker: parts of larger numbers,
+# symbols, dates, counters and paragraph references.
+_BEFORE = r"(?<![\d/.\-A-Za-z(])(?<!\d\s)"
+_AFTER = r"(?![\d(/.\-%A-Za-z]|\s*[年月日号段条章节次个项名岁])"
+
+
+@cache
+def marker_pattern(number: int) -> re.Pattern[str]:
+    """The pattern of footnote marker ``number`` as a free-standing token."""
+    return re.compile(_BEFORE + str(number) + _AFTER)
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """Footnote ``number`` is referenced at ``[start, end)`` of ``block``."""
+
+    number: int
+    block: Block
+    start: int
+    end: int
+
+
+def find_markers(body: Iterable[Block], numbers: Iterable[int]) -> dict[int, Marker]:
+    """Markers of the given footnote numbers in the body blocks, in order.
+
+    Expects the numbers in ascending order; a number whose marker is not
+    found before the next one is skipped (the caller reports it), so one
+    missing marker does not hide all that follow.
+    """
+    wanted = sorted(set(numbers))
+    found: dict[int, Marker] = {}
+    if not wanted:
+        return found
+    i = 0
+    for block in body:
+        text = block.text
+        pos = 0
+        while i < len(wanted):
+            m = marker_pattern(wanted[i]).search(text, pos)
+            if m is None and i + 1 < len(wanted):
+                # tolerate one missing marker: look for the one after it
+                m2 = marker_pattern(wanted[i + 1]).search(text, pos)
+                if m2 is not None:
+                    i += 1
+                    m = m2
+            if m is None:
+                break
+            found[wanted[i]] = Marker(wanted[i], block, m.start(), m.end())
+            pos = m.end()
+            i += 1
+    return found
+
+
+def strip_markers(text: str, markers: Iterable[Marker]) -> str:
+    """``text`` with the given markers (and the space before them) removed."""
+    spans = sorted((m.start, m.end) for m in markers)
+    out: list[str] = []
+    pos = 0
+    for start, end in spans:
+        out.append(text[pos:start].rstrip(" "))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

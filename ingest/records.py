@@ -1,0 +1,328 @@
+"""Stage 2 output: typed, language-neutral records, each with its provenance.
+
+Why frozen dataclasses: records are the diffable boundary between extraction
+and RDF (``councilkg ingest --records out.jsonl``), so they must be immutable,
+comparable and serialisable in one obvious way.  Values are language-neutral
+where the Council's own identifiers allow it (ISO 3166 alpha-3, UN symbols,
+ISO dates, curated keys); source-language text is kept beside them with its
+language.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a fact is stated: file, page, block, character span and text."""
+
+    file: str
+    sha256: str
+    page: int
+    printed_page: int | None
+    block_kind: str
+    block_id: str
+    line: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """Base of every record: a type name and provenance."""
+
+    type: ClassVar[str] = "record"
+    prov: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile(Record):
+    """The ingested file as a whole."""
+
+    type: ClassVar[str] = "source"
+    name: str
+    sha256: str
+    size: int
+    language: str
+    period: str | None
+    job_number: str | None
+    pages: int
+    printed_pages: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemGroup(Record):
+    """A numbered section grouping items ("32. 与不扩散有关的项目")."""
+
+    type: ClassVar[str] = "item-group"
+    key: str
+    number: str
+    title: str
+    title_en: str | None
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item(Record):
+    """An agenda item (a lettered subsection or a table title)."""
+
+    type: ClassVar[str] = "item"
+    key: str
+    title: str
+    title_en: str | None
+    language: str
+    group_key: str | None
+    number: str | None
+    subsection: str | None
+    curated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Invitee:
+    """One entry of an invitation or speakers cell."""
+
+    kind: str  # state | role | organization | group | text
+    ref: str  # ISO3, role key, organization key, group name, or the text
+    label: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision(Record):
+    """A decision recorded in a table: resolution, presidential statement, draft."""
+
+    type: ClassVar[str] = "decision"
+    symbol: str
+    kind: str
+    event: str
+    item_key: str
+    date: dt.date
+    adopted: bool | None
+    votes_for: int | None = None
+    votes_against: int | None = None
+    votes_abstaining: int | None = None
+    modality: str = "vote"  # vote | written-procedure | without-vote
+    written_procedure_record: str | None = None
+    vote_note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Vote(Record):
+    """One member's position on a draft, from the vote note."""
+
+    type: ClassVar[str] = "vote"
+    draft: str
+    date: dt.date
+    member: str
+    position: str  # for | against | abstaining | absent | not-participating
+    permanent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting(Record):
+    """A formal meeting (a row of a meetings table)."""
+
+    type: ClassVar[str] = "meeting"
+    record: str
+    date: dt.date
+    item_key: str
+    sub_item: str | None
+    format: str | None
+    other_documents: tuple[str, ...]
+    rule37: tuple[Invitee, ...]
+    rule39: tuple[Invitee, ...]
+    speakers: tuple[Invitee, ...]
+    decisions: tuple[str, ...]
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Videoconference(Record):
+    """A videoconference (a row of a videoconferences table)."""
+
+    type: ClassVar[str] = "videoconference"
+    key: str
+    date: dt.date
+    item_key: str
+    record: str | None
+    record_title: str | None
+    record_date: dt.date | None
+    record_kind: str | None
+    record_note: str | None
+    record_note_cites: tuple[str, ...]
+    decisions: tuple[str, ...]
+    open: bool | None
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Representation(Record):
+    """A table note: who represented a State at an event."""
+
+    type: ClassVar[str] = "representation"
+    event: str
+    state: str
+    role: str
+    role_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker(Record):
+    """Someone the narrative reports speaking at an event."""
+
+    type: ClassVar[str] = "speaker"
+    event: str
+    kind: str  # state | role
+    ref: str  # ISO3 or role key
+    capacity: str | None
+    state: str | None  # kind role: the State whose representative holds it
+    role: str | None  # kind state: the role its representative spoke in
+
+
+@dataclass(frozen=True, slots=True)
+class Briefer(Record):
+    """An official or body that briefed under an item (narrative summary)."""
+
+    type: ClassVar[str] = "briefer"
+    item_key: str
+    role: str
+    state: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Sponsor(Record):
+    """A State that submitted a draft resolution."""
+
+    type: ClassVar[str] = "sponsor"
+    draft: str
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document(Record):
+    """A UN document, identified by its symbol."""
+
+    type: ClassVar[str] = "document"
+    symbol: str
+    display: str
+    kind: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Citation(Record):
+    """A place where a document is referred to."""
+
+    type: ClassVar[str] = "citation"
+    symbol: str
+    context: str  # block kind
+    footnote: int | None
+    form: str  # symbol | prose-resolution | url
+
+
+@dataclass(frozen=True, slots=True)
+class Footnote(Record):
+    """A footnote of the Part: number, text, what it cites and attributes."""
+
+    type: ClassVar[str] = "footnote"
+    number: int
+    text: str
+    cites: tuple[str, ...]
+    states: tuple[str, ...]
+    event: str | None
+    event_date: dt.date | None
+    item_key: str | None
+    passage: str | None  # block id of the body passage the marker sits in
+    continued: bool
+    ibid: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Letter(Record):
+    """A letter described in a footnote: senders, on whose behalf, date, symbol."""
+
+    type: ClassVar[str] = "letter"
+    symbol: str
+    date: dt.date | None
+    senders: tuple[str, ...]
+    on_behalf_of: tuple[str, ...]
+    footnote: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Mention(Record):
+    """A State, organization, instrument or role named in the text."""
+
+    type: ClassVar[str] = "mention"
+    kind: str  # state | organization | instrument | role | historical
+    ref: str
+    surface: str
+
+
+@dataclass(frozen=True, slots=True)
+class Passage(Record):
+    """A paragraph of the narrative, rejoined, with the event it reports."""
+
+    type: ClassVar[str] = "passage"
+    block_id: str
+    kind: str
+    text: str
+    item_key: str | None
+    events: tuple[str, ...]
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unparsed(Record):
+    """Text the ingest could not interpret, kept with its location."""
+
+    type: ClassVar[str] = "unparsed"
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding(Record):
+    """A coded diagnostic kept in the graph (contradictions, gaps)."""
+
+    type: ClassVar[str] = "finding"
+    code: str
+    message: str
+
+
+@dataclass(slots=True)
+class Records:
+    """All records of one source, by type, in a deterministic order."""
+
+    items: list[Record] = field(default_factory=list)
+
+    def add(self, record: Record) -> None:
+        """Append a record."""
+        self.items.append(record)
+
+    def of(self, cls: type[Any]) -> list[Any]:
+        """Records of one class, in insertion order."""
+        return [r for r in self.items if isinstance(r, cls)]
+
+
+def to_json(record: Record) -> str:
+    """One JSON line: ``{"type": ..., fields..., "prov": {...}}``, keys sorted."""
+    data: dict[str, Any] = {"type": record.type}
+    for f in dataclasses.fields(record):
+        data[f.name] = _plain(getattr(record, f.name))
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value

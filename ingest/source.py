@@ -1,0 +1,155 @@
+"""Reading a source file: bytes → checked text → lines with offsets.
+
+Why a module of its own: everything downstream points back into the source by
+character offset, so decoding, the hash and line splitting must happen once
+and identically for every stage.  Line endings (``\\n``, ``\\r\\n``, ``\\r``)
+are split without rewriting the text, so offsets stay offsets into the file
+as decoded, whatever its line endings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import SourceError
+from ingest.text import fold
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One physical line: 1-based number, start offset, text without its ending.
+
+    ``folded`` is the same text with full-width forms folded (same length).
+    """
+
+    number: int
+    start: int
+    text: str
+    folded: str
+
+    @property
+    def end(self) -> int:
+        """Offset just past the last character (the line ending excluded)."""
+        return self.start + len(self.text)
+
+    @property
+    def is_blank(self) -> bool:
+        """Empty or whitespace only."""
+        return not self.folded.strip()
+
+    @property
+    def trailing_space(self) -> bool:
+        """The extractor marks the end of a block with a trailing space."""
+        return bool(self.folded) and self.folded[-1].isspace() and bool(self.folded.strip())
+
+    @property
+    def indent(self) -> int:
+        """Number of leading spaces."""
+        return len(self.folded) - len(self.folded.lstrip())
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A decoded source file and its lines."""
+
+    path: str
+    name: str
+    sha256: str
+    size: int
+    text: str
+    lines: tuple[Line, ...]
+
+    def line_at(self, offset: int) -> int:
+        """1-based line number of the character at ``offset``."""
+        lo, hi = 0, len(self.lines) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.lines[mid].start <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return self.lines[lo].number if self.lines else 1
+
+
+def decode(data: bytes, path: str) -> str:
+    """Decode UTF-8 (a BOM is allowed) or raise naming the byte offset.
+
+    >>> decode(b"\\xef\\xbb\\xbfabc", "x.txt")
+    'abc'
+    >>> decode(b"ab\\xffc", "x.txt")
+    Traceback (most recent call last):
+    ...
+    ingest.errors.SourceError: x.txt:1:3: invalid UTF-8 at byte offset 2 (byte 0xff); expected UTF-8 text extracted from the Repertoire PDF
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError(
+            path,
+            f"invalid UTF-8 at byte offset {exc.start} (byte 0x{data[exc.start]:02x}); "
+            "expected UTF-8 text extracted from the Repertoire PDF",
+            line=line,
+            column=col,
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def split_lines(text: str) -> tuple[Line, ...]:
+    """Split into :class:`Line` objects keeping offsets.
+
+    >>> [(ln.number, ln.start, ln.text) for ln in split_lines("a\\r\\nbc\\rd\\n")]
+    [(1, 0, 'a'), (2, 3, 'bc'), (3, 6, 'd')]
+    """
+    lines: list[Line] = []
+    pos = 0
+    n = len(text)
+    number = 0
+    while pos < n:
+        m = _LINE.match(text, pos)
+        assert m is not None  # the pattern matches the empty string
+        body = m.group(0).rstrip("\r\n")
+        number += 1
+        lines.append(Line(number, pos, body, fold(body)))
+        if m.end() == pos:
+            break
+        pos = m.end()
+    return tuple(lines)
+
+
+def read_source(path: str | Path) -> Source:
+    """Read, hash and decode ``path``; refuse empty and non-text files."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise SourceError(str(p), f"cannot read: {exc.strerror or exc}") from None
+    return source_from_bytes(data, str(p))
+
+
+def source_from_bytes(data: bytes, path: str) -> Source:
+    """Build a :class:`Source` from bytes already in memory (tests, stdin)."""
+    if not data.strip():
+        raise SourceError(path, "empty file; expected Repertoire text extracted from the PDF")
+    nul = data.find(b"\x00", 0, 4096)
+    if nul >= 0:
+        raise SourceError(
+            path,
+            f"binary data (NUL byte at offset {nul}); "
+            "expected UTF-8 text extracted from the Repertoire PDF",
+        )
+    text = decode(data, path)
+    return Source(
+        path=path,
+        name=Path(path).name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        text=text,
+        lines=split_lines(text),
+    )

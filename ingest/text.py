@@ -1,0 +1,188 @@
+"""Character-level normalisation that keeps every offset into the source.
+
+PDF extraction mixes full-width and half-width forms (``（２０１５）`` vs
+``(2015)``), inserts justification spaces between CJK characters
+(``安 理 会 全 体 成 员``) and wraps lines anywhere.  Matching must ignore all
+that, yet every fact must still point at the exact characters of the source
+file.  So folding here is strictly one character to one character, and
+removals are tracked by :class:`Passage`, which carries a map from its own
+offsets back to source offsets.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+# Full-width forms folded to ASCII.  CJK sentence punctuation (，。：；、！？)
+# is deliberately kept: it is the canonical form in the Chinese edition, and
+# patterns accept both forms where both occur.
+_FOLD = {0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x202F: " "}
+for _cp in range(0xFF10, 0xFF1A):  # ０-９
+    _FOLD[_cp] = chr(_cp - 0xFEE0)
+for _cp in range(0xFF21, 0xFF3B):  # Ａ-Ｚ
+    _FOLD[_cp] = chr(_cp - 0xFEE0)
+for _cp in range(0xFF41, 0xFF5B):  # ａ-ｚ
+    _FOLD[_cp] = chr(_cp - 0xFEE0)
+for _ch in "（）／．－＿＋＝＃＆":
+    _FOLD[ord(_ch)] = chr(ord(_ch) - 0xFEE0)
+_FOLD[0x2010] = "-"  # hyphen
+_FOLD[0x2011] = "-"  # non-breaking hyphen
+_FOLD[0x2212] = "-"  # minus sign
+_FOLD[0xFEFF] = " "  # stray BOM / zero-width no-break space
+FOLD_TABLE: dict[int, str] = _FOLD
+
+
+def fold(text: str) -> str:
+    """Fold full-width digits, letters and symbol forms to ASCII, 1:1.
+
+    >>> fold("Ｓ／２０２０／７９７（未通过）")
+    'S/2020/797(未通过)'
+    >>> len(fold("２０２０　年")) == len("２０２０　年")
+    True
+    """
+    return text.translate(FOLD_TABLE)
+
+
+def is_cjk(ch: str) -> bool:
+    """True for CJK ideographs and CJK/full-width punctuation (no spacing needed)."""
+    cp = ord(ch)
+    return (
+        0x4E00 <= cp <= 0x9FFF
+        or 0x3400 <= cp <= 0x4DBF
+        or 0x3000 <= cp <= 0x303F
+        or 0xFF00 <= cp <= 0xFFEF
+        or 0x2E80 <= cp <= 0x2FDF
+        or 0xF900 <= cp <= 0xFAFF
+        or cp in (0x201C, 0x201D, 0x2018, 0x2019, 0x2014, 0x2026, 0x00B7)
+    )
+
+
+def strip_spaces(text: str) -> str:
+    """Remove all whitespace (the comparison form used for sentences)."""
+    return "".join(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """Normalised text plus a map from each of its offsets to a source offset.
+
+    The map is stored as runs ``(passage_offset, source_offset)``: inside a run
+    both advance together, so a paragraph of a thousand characters spread over
+    forty lines costs forty-odd runs, not a thousand integers.
+    """
+
+    text: str
+    runs_p: tuple[int, ...]
+    runs_s: tuple[int, ...]
+
+    def source_offset_of(self, index: int) -> int:
+        """Source offset of the passage character at ``index``."""
+        if not self.runs_p:
+            return 0
+        i = max(bisect.bisect_right(self.runs_p, index) - 1, 0)
+        return self.runs_s[i] + (index - self.runs_p[i])
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Source ``[start, end)`` covering passage characters ``[start, end)``."""
+        if end <= start:
+            s = self.source_offset_of(start)
+            return s, s
+        return self.source_offset_of(start), self.source_offset_of(end - 1) + 1
+
+
+@dataclass(slots=True)
+class PassageBuilder:
+    """Accumulates chunks of a :class:`Passage` in linear time."""
+
+    parts: list[str] = field(default_factory=list)
+    runs_p: list[int] = field(default_factory=list)
+    runs_s: list[int] = field(default_factory=list)
+    length: int = 0
+    next_source: int | None = None
+    last: str = ""
+
+    def append(self, chunk: str, source_offset: int) -> None:
+        """Append ``chunk`` whose first character is at ``source_offset``."""
+        if not chunk:
+            return
+        if self.next_source != source_offset:
+            self.runs_p.append(self.length)
+            self.runs_s.append(source_offset)
+        self.parts.append(chunk)
+        self.length += len(chunk)
+        self.next_source = source_offset + len(chunk)
+        self.last = chunk[-1]
+
+    def append_gap(self, chunk: str, source_offset: int) -> None:
+        """Append characters standing for a removed gap (e.g. a joining space)."""
+        self.append(chunk, source_offset)
+        self.next_source = None
+
+    def build(self) -> Passage:
+        """The finished, immutable passage."""
+        return Passage("".join(self.parts), tuple(self.runs_p), tuple(self.runs_s))
+
+
+def join_pieces(pieces: Iterable[tuple[str, int]]) -> Passage:
+    """Rejoin wrapped line pieces into one passage, CJK-aware.
+
+    Each piece is ``(text, source_offset)`` with the text already folded.  A
+    wrap between two CJK characters leaves no space; a wrap between two Latin
+    letters or digits becomes one space; spaces the PDF put between two CJK
+    characters for justification are dropped; runs of spaces collapse to one.
+
+    >>> join_pieces([("会议期间，高级", 0), ("代表重申", 10)]).text
+    '会议期间，高级代表重申'
+    >>> join_pieces([("COVID-19", 0), ("pandemic", 20)]).text
+    'COVID-19 pandemic'
+    >>> join_pieces([("安 理 会 全 体 成", 0), ("员、a 所有", 20)]).text
+    '安理会全体成员、a 所有'
+    """
+    out = PassageBuilder()
+    pending_space: int | None = None  # source offset of a space not yet written
+    for raw, offset in pieces:
+        text = raw
+        lead = len(text) - len(text.lstrip())
+        text = text.strip()
+        if not text:
+            continue
+        if out.length:
+            pending_space = pending_space if pending_space is not None else offset
+        start = offset + lead
+        i = 0
+        while i < len(text):
+            ch = text[i]
+            if ch.isspace():
+                if pending_space is None:
+                    pending_space = start + i
+                i += 1
+                continue
+            if pending_space is not None and out.length:
+                prev = out.last
+                if not (is_cjk(prev) or is_cjk(ch)) or _keeps_space(prev, ch):
+                    out.append_gap(" ", pending_space)
+            pending_space = None
+            j = i
+            while j < len(text) and not text[j].isspace():
+                j += 1
+            out.append(text[i:j], start + i)
+            i = j
+        pending_space = None
+    return out.build()
+
+
+def _keeps_space(prev: str, ch: str) -> bool:
+    """Whether a space between ``prev`` and ``ch`` is kept although one is CJK.
+
+    The Chinese edition writes a space between a number or a Latin word and an
+    ideograph (``2020 年``, ``见 S/PV.8733``); keep those so the text reads as
+    printed.  Only spaces between two CJK characters, or next to CJK
+    punctuation, are justification artefacts.
+    """
+    if is_cjk(prev) and is_cjk(ch):
+        return False
+    other = ch if is_cjk(prev) else prev
+    cjk = prev if is_cjk(prev) else ch
+    return other.isascii() and other.isalnum() and 0x4E00 <= ord(cjk) <= 0x9FFF
