@@ -47,9 +47,7 @@ def parse_date(text: str, lexicon: Lexicon, *, default_year: int | None = None) 
     raise ValueError(f"not a date: {text!r}; expected {expected}")
 
 
-def find_dates(
-    text: str, lexicon: Lexicon, *, default_year: int | None = None
-) -> list[DateMatch]:
+def find_dates(text: str, lexicon: Lexicon, *, default_year: int | None = None) -> list[DateMatch]:
     """All full dates, and day-month dates when ``default_year`` is given, in order.
 
     Impossible dates (``2 月 30 日``) are skipped, not guessed.

@@ -10,7 +10,7 @@ filtered and tested, so each carries a stable code.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
 class IngestError(Exception):
@@ -63,7 +63,7 @@ class SourceError(IngestError):
         return text
 
 
-class Code(str, Enum):
+class Code(StrEnum):
     """Stable codes of ingest diagnostics (``W`` warn, ``E`` contradiction)."""
 
     UNPARSED = "W001"  # text kept as an unparsed passage

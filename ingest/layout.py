@@ -25,14 +25,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 
 from ingest.lexicon import Lexicon
 from ingest.source import Line, Source
 from ingest.text import Passage, join_pieces
 
 SEPARATOR = re.compile(r"^\s*_{5,}\s*$")
-LINK = re.compile(r"^\s*(?P<url>https?://(?:www\.)?undocs\.org/(?P<lang>[A-Za-z]{2})/(?P<symbol>\S+))\s*$")
+LINK = re.compile(
+    r"^\s*(?P<url>https?://(?:www\.)?undocs\.org/(?P<lang>[A-Za-z]{2})/(?P<symbol>\S+))\s*$"
+)
 # Job-number footer: "21-12994 130", "130 21-12994", "21-12994 (C) 130".
 FOOTER = re.compile(
     r"^\s*(?:(?P<page_before>\d{1,4})\s+)?(?P<job>\d{2}-\d{5})(?:\s*\((?P<lang>[A-Z])\))?"
@@ -41,7 +43,7 @@ FOOTER = re.compile(
 FOOTNOTE_START = re.compile(r"^\s*(?P<number>\d{1,5})\s+(?P<text>\S.*)$")
 
 
-class BlockKind(str, Enum):
+class BlockKind(StrEnum):
     """Kinds of blocks in the document model (also the provenance block kind)."""
 
     PARAGRAPH = "paragraph"
@@ -58,7 +60,7 @@ class BlockKind(str, Enum):
     UNPARSED = "unparsed"
 
 
-class TableKind(str, Enum):
+class TableKind(StrEnum):
     """The two table layouts of a Repertoire item section."""
 
     MEETINGS = "meetings"
@@ -186,7 +188,9 @@ def recover_layout(source: Source, lexicon: Lexicon) -> Document:
     blocks = _BodyParser(lexicon, uses_trailing_space).parse(body)
     for fn in footnotes:
         blocks.append(
-            _Pending(BlockKind.FOOTNOTE, fn.lines, fn.pages, number=fn.number, continued=fn.continued)
+            _Pending(
+                BlockKind.FOOTNOTE, fn.lines, fn.pages, number=fn.number, continued=fn.continued
+            )
         )
     blocks.sort(key=lambda b: b.lines[0].number)
     doc.blocks = [_finish(i, b) for i, b in enumerate(blocks)]
@@ -254,8 +258,13 @@ def _separate_streams(
         if (m := FOOTER.match(text)) and (m["page_before"] or m["page_after"] or m["lang"]):
             printed = m["page_before"] or m["page_after"]
             doc.furniture.append(
-                Furniture(line, page, "footer", job_number=m["job"],
-                          printed_page=int(printed) if printed else None)
+                Furniture(
+                    line,
+                    page,
+                    "footer",
+                    job_number=m["job"],
+                    printed_page=int(printed) if printed else None,
+                )
             )
             zone = _Zone.BODY
             continue
@@ -273,7 +282,9 @@ def _separate_streams(
                 first_in_block = False
                 page_has_content = True
                 continue
-            open_fn = last is not None and not _ends_block(last.lines[-1], uses_trailing_space, terminal)
+            open_fn = last is not None and not _ends_block(
+                last.lines[-1], uses_trailing_space, terminal
+            )
             if last is not None and (
                 first_in_block
                 or (open_fn and not break_signal and not _next_marker_ahead(lines, idx, expected))
@@ -301,7 +312,11 @@ def _next_marker_ahead(lines: tuple[Line, ...], idx: int, expected: int | None) 
         return False
     marker = re.compile(rf"(?<![\d/.\-]){expected}(?![\d(/年月日号段条])")
     for line in lines[idx : idx + 24]:
-        if (line.is_blank and line.folded) or SEPARATOR.match(line.folded) or LINK.match(line.folded):
+        if (
+            (line.is_blank and line.folded)
+            or SEPARATOR.match(line.folded)
+            or LINK.match(line.folded)
+        ):
             return False  # a whitespace-only line is a page break: stop there
         if marker.search(line.folded):
             return True
@@ -448,21 +463,33 @@ class _BodyParser:
         if self.mode is _Mode.TABLE_HEADER:
             if self._row_start(text):
                 self.mode = _Mode.TABLE_ROWS
-            elif self.note.match(text) or (self._heading_like(text) and not self._header_words(text)):
+            elif self.note.match(text) or (
+                self._heading_like(text) and not self._header_words(text)
+            ):
                 self._end_table()
             else:
                 hdr = self.current
                 if hdr is None or hdr.kind is not BlockKind.TABLE_HEADER:
-                    hdr = self._open(BlockKind.TABLE_HEADER, line, page,
-                                     table=self.table_index, table_kind=self.table_kind)
+                    hdr = self._open(
+                        BlockKind.TABLE_HEADER,
+                        line,
+                        page,
+                        table=self.table_index,
+                        table_kind=self.table_kind,
+                    )
                 else:
                     hdr.lines.append(line)
                     hdr.pages.append(page)
                 return
         if self.mode is _Mode.TABLE_ROWS:
             if self._row_start(text):
-                row = self._open(BlockKind.TABLE_ROW, line, page,
-                                 table=self.table_index, table_kind=self.table_kind)
+                row = self._open(
+                    BlockKind.TABLE_ROW,
+                    line,
+                    page,
+                    table=self.table_index,
+                    table_kind=self.table_kind,
+                )
                 self.cell_open = False
                 self._add_cell_line(row, line)
                 return
@@ -481,14 +508,27 @@ class _BodyParser:
         if self.mode is _Mode.TABLE_NOTES:
             cur = self.current
             m = self.note.match(text)
-            if m and not (cur is not None and cur.kind is BlockKind.TABLE_NOTE
-                          and not self._ends(cur.lines[-1])):
-                note = self._open(BlockKind.TABLE_NOTE, line, page, letter=m["letter"],
-                                  table=self.table_index, table_kind=self.table_kind)
+            if m and not (
+                cur is not None
+                and cur.kind is BlockKind.TABLE_NOTE
+                and not self._ends(cur.lines[-1])
+            ):
+                note = self._open(
+                    BlockKind.TABLE_NOTE,
+                    line,
+                    page,
+                    letter=m["letter"],
+                    table=self.table_index,
+                    table_kind=self.table_kind,
+                )
                 if self._ends(line):
                     self.current = note  # closed, but kept to see the next line
                 return
-            if cur is not None and cur.kind is BlockKind.TABLE_NOTE and not self._ends(cur.lines[-1]):
+            if (
+                cur is not None
+                and cur.kind is BlockKind.TABLE_NOTE
+                and not self._ends(cur.lines[-1])
+            ):
                 cur.lines.append(line)
                 cur.pages.append(page)
                 return
@@ -507,7 +547,9 @@ class _BodyParser:
             # A table that stops before its first row.
             for block in reversed(self.out):
                 if block.table == self.table_index:
-                    block.kind = BlockKind.UNPARSED if block.kind is BlockKind.TABLE_HEADER else block.kind
+                    block.kind = (
+                        BlockKind.UNPARSED if block.kind is BlockKind.TABLE_HEADER else block.kind
+                    )
                     break
         self.mode = _Mode.TEXT
         self.table_kind = None
@@ -516,20 +558,29 @@ class _BodyParser:
     def _text_line(self, line: Line, page: int) -> None:
         text = line.folded
         if m := self.table_number.match(text):
-            self.pending_number = self._open(BlockKind.TABLE_NUMBER, line, page, number=int(m["number"]))
+            self.pending_number = self._open(
+                BlockKind.TABLE_NUMBER, line, page, number=int(m["number"])
+            )
             self._close()
             return
-        for pattern, kind in ((self.meetings_title, TableKind.MEETINGS),
-                              (self.vc_title, TableKind.VIDEOCONFERENCES)):
+        for pattern, kind in (
+            (self.meetings_title, TableKind.MEETINGS),
+            (self.vc_title, TableKind.VIDEOCONFERENCES),
+        ):
             if pattern.match(text):
                 self.table_index += 1
                 self.table_kind = kind
-                if self.pending_number is not None and self.out and self.out[-1] is self.pending_number:
+                if (
+                    self.pending_number is not None
+                    and self.out
+                    and self.out[-1] is self.pending_number
+                ):
                     self.pending_number.table = self.table_index
                     self.pending_number.table_kind = kind
                 self.pending_number = None
-                title = self._open(BlockKind.TABLE_TITLE, line, page,
-                                   table=self.table_index, table_kind=kind)
+                title = self._open(
+                    BlockKind.TABLE_TITLE, line, page, table=self.table_index, table_kind=kind
+                )
                 self.mode = _Mode.TABLE_HEADER
                 if self._ends(line):
                     self._close()

@@ -126,7 +126,7 @@ def ingest_source(source: Source, *, language: str = "zh") -> IngestResult:
     mentions = extract_mentions(ctx)
     table_records = [_enrich(r, narrative.formats, narrative.open_vcs) for r in tables.records]
     records: list[Record] = [_source_record(source, doc, ctx.year, lx.language)]
-    records += [_item_record for _item_record in _item_records(ctx)]
+    records += list(_item_records(ctx))
     records += table_records + narrative.records + footnotes + documents + mentions
     for block in doc.of_kind(BlockKind.UNPARSED):
         ctx.diag(Code.UNPARSED, "text kept as an unparsed passage", block)
@@ -134,7 +134,9 @@ def ingest_source(source: Source, *, language: str = "zh") -> IngestResult:
     diagnostics = sorted(set(ctx.diagnostics), key=lambda d: (d.start, d.code.value, d.message))
     for d in diagnostics:
         if d.code.value.startswith("E") or d.code in (Code.NOTE_MISSING, Code.TABLE_TRUNCATED):
-            records.append(Finding(_diag_prov(source, doc, d), code=d.code.value, message=d.message))
+            records.append(
+                Finding(_diag_prov(source, doc, d), code=d.code.value, message=d.message)
+            )
     return IngestResult(source, doc, records, diagnostics, _coverage(source, records))
 
 
@@ -167,8 +169,9 @@ def _enrich(record: Record, formats: dict[str, str], open_vcs: dict[str, bool]) 
 
 def _source_record(source: Source, doc: Document, year: int | None, language: str) -> SourceFile:
     jobs = [f.job_number for f in doc.furniture if f.job_number]
-    prov = Provenance(source.name, source.sha256, 0, None, "source", "source", 1, 0,
-                      len(source.text), "")
+    prov = Provenance(
+        source.name, source.sha256, 0, None, "source", "source", 1, 0, len(source.text), ""
+    )
     return SourceFile(
         prov=prov,
         name=source.name,
@@ -188,23 +191,45 @@ def _item_records(ctx: object) -> Iterable[Record]:
 
     assert isinstance(ctx, Context)
     for g in ctx.groups:
-        yield ItemGroup(ctx.prov(g.block), key=g.key, number=g.number, title=g.title,
-                        title_en=g.title_en, language=ctx.lang)
+        yield ItemGroup(
+            ctx.prov(g.block),
+            key=g.key,
+            number=g.number,
+            title=g.title,
+            title_en=g.title_en,
+            language=ctx.lang,
+        )
     seen: set[str] = set()
     for scope in ctx.items:
         if scope.key in seen:
             continue
         seen.add(scope.key)
         yield Item(
-            ctx.prov(scope.block), key=scope.key, title=scope.title, title_en=scope.title_en,
-            language=ctx.lang, group_key=scope.group_key, number=scope.number,
-            subsection=scope.subsection, curated=scope.curated,
+            ctx.prov(scope.block),
+            key=scope.key,
+            title=scope.title,
+            title_en=scope.title_en,
+            language=ctx.lang,
+            group_key=scope.group_key,
+            number=scope.number,
+            subsection=scope.subsection,
+            curated=scope.curated,
         )
 
 
 def _diag_prov(source: Source, doc: Document, d: Diagnostic) -> Provenance:
-    return Provenance(source.name, source.sha256, 0, None, "finding", f"d{d.start}", d.line,
-                      d.start, d.end, source.text[d.start : d.end])
+    return Provenance(
+        source.name,
+        source.sha256,
+        0,
+        None,
+        "finding",
+        f"d{d.start}",
+        d.line,
+        d.start,
+        d.end,
+        source.text[d.start : d.end],
+    )
 
 
 def _coverage(source: Source, records: list[Record]) -> Coverage:

@@ -8,6 +8,7 @@ a regression in the module's patterns cannot also "fix" the expectation.
 from __future__ import annotations
 
 import doctest
+import itertools
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,79 +46,70 @@ def keys(text: str) -> list[str]:
 # parse_symbol: examples
 # ---------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class Expected:
+    """The fields parse_symbol should produce for an official display form."""
+
+    display: str
+    series: str
+    number: str
+    year: int | None = None
+    session: int | None = None
+    suffixes: tuple[str, ...] = ()
+    resumption: int | None = None
+    session_label: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.display.replace(" ", "")
+
+
 PARSED = [
-    # text, key, display, series, year, session, number, suffixes, resumption
-    ("S/RES/2231 (2015)", "S/RES/2231(2015)", "S/RES/2231 (2015)", "S/RES", 2015, None, "2231", (), None),
-    ("S/RES/2231(2015)", "S/RES/2231(2015)", "S/RES/2231 (2015)", "S/RES", 2015, None, "2231", (), None),
-    ("S/PV.8733", "S/PV.8733", "S/PV.8733", "S/PV", None, None, "8733", (), None),
-    (
-        "S/PV.8733 (Resumption 1)",
-        "S/PV.8733(Resumption1)",
-        "S/PV.8733 (Resumption 1)",
-        "S/PV",
-        None,
-        None,
-        "8733",
-        (),
-        1,
-    ),
-    ("S/2020/797", "S/2020/797", "S/2020/797", "S", 2020, None, "797", (), None),
-    ("S/2020/797/Rev.1", "S/2020/797/Rev.1", "S/2020/797/Rev.1", "S", 2020, None, "797", ("Rev.1",), None),
-    ("S/2020/1244/Add.1", "S/2020/1244/Add.1", "S/2020/1244/Add.1", "S", 2020, None, "1244", ("Add.1",), None),
-    ("S/2020/1244/Corr.1", "S/2020/1244/Corr.1", "S/2020/1244/Corr.1", "S", 2020, None, "1244", ("Corr.1",), None),
-    (
-        "S/2020/1244/Add.1/Corr.2",
-        "S/2020/1244/Add.1/Corr.2",
-        "S/2020/1244/Add.1/Corr.2",
-        "S",
-        2020,
-        None,
-        "1244",
-        ("Add.1", "Corr.2"),
-        None,
-    ),
-    ("S/PRST/2020/13", "S/PRST/2020/13", "S/PRST/2020/13", "S/PRST", 2020, None, "13", (), None),
-    ("S/Agenda/8733", "S/Agenda/8733", "S/Agenda/8733", "S/Agenda", None, None, "8733", (), None),
-    ("S/25704", "S/25704", "S/25704", "S", None, None, "25704", (), None),
-    ("S/25704/Add.1", "S/25704/Add.1", "S/25704/Add.1", "S", None, None, "25704", ("Add.1",), None),
-    ("A/75/2", "A/75/2", "A/75/2", "A", None, 75, "2", (), None),
-    ("A/75/L.1", "A/75/L.1", "A/75/L.1", "A", None, 75, "L.1", (), None),
-    ("A/RES/75/1", "A/RES/75/1", "A/RES/75/1", "A/RES", None, 75, "1", (), None),
-    ("A/ES-10/L.22", "A/ES-10/L.22", "A/ES-10/L.22", "A", None, None, "L.22", (), None),
-    ("A/RES/ES-10/19", "A/RES/ES-10/19", "A/RES/ES-10/19", "A/RES", None, None, "19", (), None),
+    Expected("S/RES/2231 (2015)", "S/RES", "2231", year=2015),
+    Expected("S/PV.8733", "S/PV", "8733"),
+    Expected("S/PV.8733 (Resumption 1)", "S/PV", "8733", resumption=1),
+    Expected("S/2020/797", "S", "797", year=2020),
+    Expected("S/2020/797/Rev.1", "S", "797", year=2020, suffixes=("Rev.1",)),
+    Expected("S/2020/1244/Add.1", "S", "1244", year=2020, suffixes=("Add.1",)),
+    Expected("S/2020/1244/Corr.1", "S", "1244", year=2020, suffixes=("Corr.1",)),
+    Expected("S/2020/1244/Add.1/Corr.2", "S", "1244", year=2020, suffixes=("Add.1", "Corr.2")),
+    Expected("S/PRST/2020/13", "S/PRST", "13", year=2020),
+    Expected("S/Agenda/8733", "S/Agenda", "8733"),
+    Expected("S/25704", "S", "25704"),
+    Expected("S/25704/Add.1", "S", "25704", suffixes=("Add.1",)),
+    Expected("S/PV.8733/Corr.1", "S/PV", "8733", suffixes=("Corr.1",)),
+    Expected("A/75/2", "A", "2", session=75, session_label="75"),
+    Expected("A/75/L.1", "A", "L.1", session=75, session_label="75"),
+    Expected("A/75/L.1/Rev.1", "A", "L.1", session=75, session_label="75", suffixes=("Rev.1",)),
+    Expected("A/RES/75/1", "A/RES", "1", session=75, session_label="75"),
+    Expected("A/ES-10/L.22", "A", "L.22", session_label="ES-10"),
+    Expected("A/RES/ES-10/19", "A/RES", "19", session_label="ES-10"),
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "key", "display", "series", "year", "session", "number", "suffixes", "resumption"),
-    PARSED,
-)
-def test_parse_official_forms(
-    text: str,
-    key: str,
-    display: str,
-    series: str,
-    year: int | None,
-    session: int | None,
-    number: str,
-    suffixes: tuple[str, ...],
-    resumption: int | None,
-) -> None:
-    s = parse_symbol(text)
-    assert (s.key, s.display, s.series, s.year, s.session, s.number, s.suffixes, s.resumption) == (
-        key,
-        display,
-        series,
-        year,
-        session,
-        number,
-        suffixes,
-        resumption,
+@pytest.mark.parametrize("expected", PARSED, ids=[e.display for e in PARSED])
+def test_parse_official_forms(expected: Expected) -> None:
+    s = parse_symbol(expected.display)
+    assert s == Symbol(
+        key=expected.key,
+        display=expected.display,
+        series=expected.series,
+        year=expected.year,
+        session=expected.session,
+        number=expected.number,
+        suffixes=expected.suffixes,
+        resumption=expected.resumption,
+        session_label=expected.session_label,
     )
-    assert str(s) == display
-    # The display form is itself a valid input and a fixed point.
-    assert parse_symbol(s.display) == s
+    assert str(s) == expected.display
+    # The key is itself a valid input that parses to the same symbol.
     assert parse_symbol(s.key) == s
+
+
+def test_documented_keys() -> None:
+    assert parse_symbol("S/RES/2231 (2015)").key == "S/RES/2231(2015)"
+    assert parse_symbol("S/PV.8733 (Resumption 1)").key == "S/PV.8733(Resumption1)"
 
 
 @pytest.mark.parametrize(
@@ -431,10 +423,12 @@ def test_match_is_a_frozen_dataclass() -> None:
 
 
 def test_results_are_in_text_order_and_disjoint() -> None:
-    text = "resolution 2231 (2015) https://undocs.org/ch/S/RES/2231(2015) 第 2231(2015)号决议 S/PV.1"
+    text = (
+        "resolution 2231 (2015) https://undocs.org/ch/S/RES/2231(2015)，第 2231(2015)号决议 S/PV.1"
+    )
     result = find_symbols(text)
     assert [m.form for m in result] == ["prose-resolution", "url", "prose-resolution", "symbol"]
-    assert all(a.end <= b.start for a, b in zip(result, result[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(result))
 
 
 # ---------------------------------------------------------------------------
@@ -530,7 +524,9 @@ class Generated:
 
     @property
     def key(self) -> str:
-        return "".join(p.text if isinstance(p, Keyword) else p for p in self.parts if not isinstance(p, Gap))
+        return "".join(
+            p.text if isinstance(p, Keyword) else p for p in self.parts if not isinstance(p, Gap)
+        )
 
     @property
     def display(self) -> str:
@@ -572,7 +568,16 @@ def generated_symbols(draw: st.DrawFn) -> Generated:
     elif kind == "pv":
         parts = ("S", *slash(Keyword("PV")), H, ".", W, draw(numbers))
         if draw(st.booleans()):
-            parts += (Gap("w", " "), "(", H, Keyword("Resumption"), Gap("h", " "), draw(small), H, ")")
+            parts += (
+                Gap("w", " "),
+                "(",
+                H,
+                Keyword("Resumption"),
+                Gap("h", " "),
+                draw(small),
+                H,
+                ")",
+            )
     elif kind == "agenda":
         parts = ("S", *slash(Keyword("Agenda")), *slash(draw(numbers)))
     elif kind == "year":
@@ -586,9 +591,7 @@ def generated_symbols(draw: st.DrawFn) -> Generated:
     else:
         parts = ("A", *slash(*draw(sessions)), *slash(Keyword("L")), H, ".", W, draw(numbers))
     chain = draw(
-        st.lists(
-            st.tuples(st.sampled_from(["Add", "Rev", "Corr"]), st.integers(1, 20)), max_size=3
-        )
+        st.lists(st.tuples(st.sampled_from(["Add", "Rev", "Corr"]), st.integers(1, 20)), max_size=3)
     )
     for word, n in chain:
         parts += (*slash(Keyword(word)), H, ".", W, str(n))
@@ -686,9 +689,7 @@ def test_property_no_slash_no_symbol(text: str) -> None:
 def prose_lists(draw: st.DrawFn) -> tuple[str, list[str]]:
     ws = st.text(st.sampled_from([" ", "\n", "\u3000"]), max_size=3)
     items = draw(
-        st.lists(
-            st.tuples(st.integers(1, 99_999), st.integers(1946, 2099)), min_size=1, max_size=4
-        )
+        st.lists(st.tuples(st.integers(1, 99_999), st.integers(1946, 2099)), min_size=1, max_size=4)
     )
     out = "第" + draw(ws)
     for i, (n, y) in enumerate(items):

@@ -105,7 +105,11 @@ class Context:
         )
 
     def diag(
-        self, code: Code, message: str, block: Block, start: int | None = None,
+        self,
+        code: Code,
+        message: str,
+        block: Block,
+        start: int | None = None,
         end: int | None = None,
     ) -> None:
         """Record a coded diagnostic located in ``block``."""
@@ -113,9 +117,7 @@ class Context:
             s, e = block.start, block.end
         else:
             s, e = block.passage.source_span(start, end)
-        self.diagnostics.append(
-            Diagnostic(code, message, self.doc.source.line_at(s), s, e)
-        )
+        self.diagnostics.append(Diagnostic(code, message, self.doc.source.line_at(s), s, e))
 
     def item_for(self, block: Block) -> ItemScope | None:
         """The item a block belongs to."""
@@ -168,10 +170,12 @@ def _item_scope(ctx: Context, title: str, block: Block, **kw: str | None) -> Ite
     entry = curated.get(compact(title)) or curated.get(compact(title).lower())
     if entry is None:
         key = _fallback_key("item", title)
-        ctx.diag(Code.UNKNOWN_ITEM, f"item title not in the curated table, key {key}: {title}", block)
-        scope = ItemScope(key, title, None, False, block, **kw)  # type: ignore[arg-type]
+        ctx.diag(
+            Code.UNKNOWN_ITEM, f"item title not in the curated table, key {key}: {title}", block
+        )
+        scope = ItemScope(key, title, None, False, block, **kw)
     else:
-        scope = ItemScope(entry.key, title, entry.en, True, block, **kw)  # type: ignore[arg-type]
+        scope = ItemScope(entry.key, title, entry.en, True, block, **kw)
     ctx.items.append(scope)
     return scope
 
@@ -194,8 +198,10 @@ def _scope_items(ctx: Context) -> None:
     group_pattern = lx.pattern("narrative", "group_title")
     item_heading = lx.pattern("headings", "item")
     sub_heading = lx.pattern("headings", "subsection")
-    title_patterns = (lx.pattern("headings", "meetings_title"),
-                      lx.pattern("headings", "videoconferences_title"))
+    title_patterns = (
+        lx.pattern("headings", "meetings_title"),
+        lx.pattern("headings", "videoconferences_title"),
+    )
     groups = _curated("group")
     current: ItemScope | None = None
     group: GroupScope | None = None
@@ -220,7 +226,9 @@ def _scope_items(ctx: Context) -> None:
         elif block.kind is BlockKind.SUBSECTION_HEADING:
             title = _heading_title(block, sub_heading)
             current = _item_scope(
-                ctx, title, block,
+                ctx,
+                title,
+                block,
                 number=group.number if group else None,
                 subsection=block.letter,
                 group_key=group.key if group else None,

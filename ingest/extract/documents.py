@@ -74,13 +74,21 @@ def extract_documents(
         symbols.setdefault(symbol.key, symbol)
         line = link.line
         prov = Provenance(
-            file=ctx.doc.source.name, sha256=ctx.doc.source.sha256, page=link.page,
-            printed_page=ctx.doc.printed_pages().get(link.page), block_kind=BlockKind.LINK_LIST.value,
-            block_id=f"l{line.number:06d}", line=line.number, start=line.start + line.indent,
-            end=line.start + len(line.folded.rstrip()), text=link.url,
+            file=ctx.doc.source.name,
+            sha256=ctx.doc.source.sha256,
+            page=link.page,
+            printed_page=ctx.doc.printed_pages().get(link.page),
+            block_kind=BlockKind.LINK_LIST.value,
+            block_id=f"l{line.number:06d}",
+            line=line.number,
+            start=line.start + line.indent,
+            end=line.start + len(line.folded.rstrip()),
+            text=link.url,
         )
         first_prov.setdefault(symbol.key, prov)
-        out.append(Citation(prov=prov, symbol=symbol.key, context="link-list", footnote=None, form="url"))
+        out.append(
+            Citation(prov=prov, symbol=symbol.key, context="link-list", footnote=None, form="url")
+        )
     letter_symbols = {letter.symbol for letter in letters}
     for key in sorted(symbols):
         symbol = symbols[key]
@@ -102,4 +110,3 @@ def extract_documents(
             )
         )
     return out
-

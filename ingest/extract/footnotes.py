@@ -72,7 +72,7 @@ def extract_footnotes(ctx: Context, events: dict[int, EventAt]) -> list[Record]:
                 text=text,
                 cites=cites,
                 states=tuple(states),
-                event=at.event if states else at.event,
+                event=at.event,
                 event_date=at.date,
                 item_key=scope.key if scope else None,
                 passage=marker.block.id if marker else None,
@@ -104,19 +104,19 @@ def _letters(ctx: Context, block: Block, text: str, base: int) -> list[Letter]:
         seg_start = seg_m.end() if seg_m else len(text)
         if letter_word not in segment:
             continue
-        symbols = [m for m in find_symbols(segment)
-                   if segment[max(m.start - 1, 0) : m.start].strip() in ("(", "")
-                   and m.form == "symbol"]
+        symbols = [
+            m
+            for m in find_symbols(segment)
+            if segment[max(m.start - 1, 0) : m.start].strip() in ("(", "") and m.form == "symbol"
+        ]
         if not symbols:
             continue
         senders: list[str] = []
         behalf: list[str] = []
-        for sm in sender_re.finditer(segment):
-            if segment[max(sm.start() - 2, 0) : sm.start()].endswith("同时"):
-                continue
-            if sm.group("states") and segment[sm.end() - 4 : sm.end() - 2] == "同时":
-                continue
-            senders = [st.iso3 for _, _, st in ctx.gz.find_all(sm["states"], ctx.lang)]
+        for found in sender_re.finditer(segment):
+            if segment[found.end() - 4 : found.end() - 2] == "同时":
+                continue  # "同时代表": on whose behalf, not the sender
+            senders = [st.iso3 for _, _, st in ctx.gz.find_all(found["states"], ctx.lang)]
             if senders:
                 break
         bm = behalf_re.search(segment)

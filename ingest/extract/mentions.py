@@ -46,37 +46,67 @@ def extract_mentions(ctx: Context) -> list[Record]:
         text = block.text
         titles = [(m.start(), m.end()) for m in _TITLE.finditer(text)]
         for s, e, state in ctx.gz.find_all(text, ctx.lang):
-            out.append(Mention(ctx.prov(block, s, e), kind="state", ref=state.iso3, surface=text[s:e]))
+            out.append(
+                Mention(ctx.prov(block, s, e), kind="state", ref=state.iso3, surface=text[s:e])
+            )
         for m in actors.find(text):
             entry = m.candidates[0]
-            out.append(Mention(ctx.prov(block, m.start, m.end), kind=entry.kind, ref=entry.key,
-                               surface=m.surface))
+            out.append(
+                Mention(
+                    ctx.prov(block, m.start, m.end),
+                    kind=entry.kind,
+                    ref=entry.key,
+                    surface=m.surface,
+                )
+            )
         for m in roles.find(text):
             if m.short:
                 continue  # a short title repeats one given in full
             entry = m.candidates[0]
-            out.append(Mention(ctx.prov(block, m.start, m.end), kind="role", ref=entry.key,
-                               surface=m.surface))
+            out.append(
+                Mention(
+                    ctx.prov(block, m.start, m.end), kind="role", ref=entry.key, surface=m.surface
+                )
+            )
         for s, e in titles:
             title = compact(text[s + 1 : e - 1])
-            entry = full.get(title)
-            if entry is not None:
-                for sh in entry.short_names(ctx.lang):
-                    last_by_short[compact(sh)] = entry
+            instrument: Named | None = full.get(title)
+            if instrument is not None:
+                for sh in instrument.short_names(ctx.lang):
+                    last_by_short[compact(sh)] = instrument
             elif title in short:
-                entry = last_by_short.get(title)
-                if entry is None and len(short[title]) == 1:
-                    entry = short[title][0]
-                if entry is None:
-                    ctx.diag(Code.UNRESOLVED_SHORT_FORM,
-                             f"《{title}》 with no instrument named in full before it", block, s, e)
+                instrument = last_by_short.get(title)
+                if instrument is None and len(short[title]) == 1:
+                    instrument = short[title][0]
+                if instrument is None:
+                    ctx.diag(
+                        Code.UNRESOLVED_SHORT_FORM,
+                        f"《{title}》 with no instrument named in full before it",
+                        block,
+                        s,
+                        e,
+                    )
                     continue
             else:
-                ctx.diag(Code.UNKNOWN_NAME, f"instrument 《{title}》 not in the instruments table",
-                         block, s, e)
-                out.append(Mention(ctx.prov(block, s, e), kind="instrument-unknown",
-                                   ref=title, surface=text[s:e]))
+                ctx.diag(
+                    Code.UNKNOWN_NAME,
+                    f"instrument 《{title}》 not in the instruments table",
+                    block,
+                    s,
+                    e,
+                )
+                out.append(
+                    Mention(
+                        ctx.prov(block, s, e),
+                        kind="instrument-unknown",
+                        ref=title,
+                        surface=text[s:e],
+                    )
+                )
                 continue
-            out.append(Mention(ctx.prov(block, s, e), kind="instrument", ref=entry.key,
-                               surface=text[s:e]))
+            out.append(
+                Mention(
+                    ctx.prov(block, s, e), kind="instrument", ref=instrument.key, surface=text[s:e]
+                )
+            )
     return out

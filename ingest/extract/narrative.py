@@ -74,7 +74,7 @@ def extract_narrative(ctx: Context, tables: TableResult) -> NarrativeResult:
     markers_by_block: dict[str, list[Marker]] = {}
     for marker in ctx.markers.values():
         markers_by_block.setdefault(marker.block.id, []).append(marker)
-    for key, blocks in by_item.items():
+    for blocks in by_item.values():
         scope = ctx.item_for(blocks[0])
         _item_narrative(ctx, scope, blocks, tables, markers_by_block, result)
     return result
@@ -210,12 +210,14 @@ def _speakers(
 ) -> None:
     lx = ctx.lx
     roles = finder("role", ctx.lang)
-    chunk_matches = [m for m in roles.find(text[sent.start : sent.end])]
+    chunk_matches = roles.find(text[sent.start : sent.end])
     not_after = lx.pattern("narrative", "not_speaker_after")
     capacities = sorted(lx.value("narrative", "capacities"), key=lambda c: -len(c["word"]))
     facilitator = lx.pattern("narrative", "facilitator_capacity")
     held = lx.pattern("narrative", "held_by_state")
-    found: list[tuple[str, str, str | None, str | None, int, int]] = []  # kind, ref, capacity, state/role
+    found: list[
+        tuple[str, str, str | None, str | None, int, int]
+    ] = []  # kind, ref, capacity, state/role
     # 1. "听取了 X、Y 和 Z 的通报": every official named is a briefer/speaker.
     for hm in lx.pattern("narrative", "heard_briefing").finditer(text, sent.start, sent.end):
         who_s = hm.start("who")
@@ -223,26 +225,33 @@ def _speakers(
             entry = _resolve_role(m, last_full)
             if entry is None:
                 continue
-            state = None
+            holder: str | None = None
             hs = held.search(hm["who"][: m.start])
             if entry.held_by_state and hs:
                 st = ctx.gz.find_all(hs["state"], ctx.lang)
-                state = st[-1][2].iso3 if st else None
-            found.append(("role", entry.key, None, state, who_s + m.start, who_s + m.end))
+                holder = st[-1][2].iso3 if st else None
+            found.append(("role", entry.key, None, holder, who_s + m.start, who_s + m.end))
     # 2. Subjects of clauses.
     for p in _clause_starts(text, sent, lx.clause):
         rm = roles.pattern.match(text, p)
         if rm:
-            m = next((x for x in roles.find(text[p : rm.end()]) if x.start == 0), None)
-            if m is not None and not not_after.match(text, rm.end()):
-                entry = _resolve_role(m, last_full)
+            hit = next((x for x in roles.find(text[p : rm.end()]) if x.start == 0), None)
+            if hit is not None and not not_after.match(text, rm.end()):
+                entry = _resolve_role(hit, last_full)
                 if entry is None:
-                    ctx.diag(Code.UNRESOLVED_SHORT_FORM,
-                             f"short title {m.surface!r} with no full title before it", block, p, rm.end())
+                    ctx.diag(
+                        Code.UNRESOLVED_SHORT_FORM,
+                        f"short title {hit.surface!r} with no full title before it",
+                        block,
+                        p,
+                        rm.end(),
+                    )
                 elif not any(f[4] <= p < f[5] for f in found):
                     found.append(("role", entry.key, None, None, p, rm.end()))
                 continue
-        states = [x for x in ctx.gz.find_all(text[p : min(p + 40, sent.end)], ctx.lang) if x[0] == 0]
+        states = [
+            x for x in ctx.gz.find_all(text[p : min(p + 40, sent.end)], ctx.lang) if x[0] == 0
+        ]
         if not states:
             continue
         _, s_end, state = states[0]
@@ -287,30 +296,46 @@ def _speakers(
 
 
 def _sponsors(
-    ctx: Context, block: Block, text: str, sent: _Sentence, tables: TableResult,
+    ctx: Context,
+    block: Block,
+    text: str,
+    sent: _Sentence,
+    tables: TableResult,
     result: NarrativeResult,
 ) -> None:
     for m in ctx.lx.pattern("narrative", "sponsor").finditer(text, sent.start, sent.end):
         states = ctx.gz.find_all(m["states"], ctx.lang)
         if not states:
             continue
-        drafts = [d for d in tables.decisions_by_event.get(sent.event or "", [])
-                  if d.kind == DocumentKind.DRAFT_RESOLUTION.value]
+        drafts = [
+            d
+            for d in tables.decisions_by_event.get(sent.event or "", [])
+            if d.kind == DocumentKind.DRAFT_RESOLUTION.value
+        ]
         if len(drafts) != 1:
-            ctx.diag(Code.SPONSOR_TARGET,
-                     f"sponsor sentence but {len(drafts)} drafts at its event", block, m.start(), m.end())
+            ctx.diag(
+                Code.SPONSOR_TARGET,
+                f"sponsor sentence but {len(drafts)} drafts at its event",
+                block,
+                m.start(),
+                m.end(),
+            )
             continue
         base = m.start("states")
         for s, e, state in states:
             result.records.append(
-                Sponsor(prov=ctx.prov(block, base + s, base + e), draft=drafts[0].symbol, state=state.iso3)
+                Sponsor(
+                    prov=ctx.prov(block, base + s, base + e),
+                    draft=drafts[0].symbol,
+                    state=state.iso3,
+                )
             )
 
 
 def _formats_and_counts(
     ctx: Context, block: Block, scope: ItemScope, tables: TableResult, result: NarrativeResult
 ) -> None:
-    """"举行了一次通报形式的会议": format of the item's meetings, checked by count;
+    """ "举行了一次通报形式的会议": format of the item's meetings, checked by count;
     "举行了三次公开视频会议": the item's videoconferences were open."""
     lx = ctx.lx
     meetings = tables.meetings_by_item.get(scope.key, [])
@@ -325,16 +350,23 @@ def _formats_and_counts(
             for event in meetings:
                 result.formats[event] = fmt
         elif meetings:
-            ctx.diag(Code.NARRATIVE_COUNT,
-                     f"narrative says {count} meetings, the table lists {len(meetings)}",
-                     block, m.start(), m.end())
+            ctx.diag(
+                Code.NARRATIVE_COUNT,
+                f"narrative says {count} meetings, the table lists {len(meetings)}",
+                block,
+                m.start(),
+                m.end(),
+            )
     for m in lx.pattern("narrative", "open_videoconferences").finditer(block.text):
         count = _numeral(m["count"], ctx)
         if count == len(vcs):
             for event in vcs:
                 result.open_vcs[event] = True
         elif vcs:
-            ctx.diag(Code.NARRATIVE_COUNT,
-                     f"narrative says {count} open videoconferences, the table lists {len(vcs)}",
-                     block, m.start(), m.end())
-
+            ctx.diag(
+                Code.NARRATIVE_COUNT,
+                f"narrative says {count} open videoconferences, the table lists {len(vcs)}",
+                block,
+                m.start(),
+                m.end(),
+            )

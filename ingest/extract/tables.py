@@ -77,7 +77,9 @@ def extract_tables(ctx: Context) -> TableResult:
 
 def _table(ctx: Context, blocks: list[Block], result: TableResult) -> None:
     rows = [b for b in blocks if b.kind is BlockKind.TABLE_ROW]
-    notes = {b.letter: b for b in blocks if b.kind is BlockKind.TABLE_NOTE and b.letter}
+    notes: dict[str | None, Block] = {
+        b.letter: b for b in blocks if b.kind is BlockKind.TABLE_NOTE and b.letter
+    }
     title = next((b for b in blocks if b.kind is BlockKind.TABLE_TITLE), blocks[0])
     scope = ctx.item_for(title)
     if not rows:
@@ -134,15 +136,23 @@ def _decisions(
             if written_procedure and out and not labelled_draft:
                 # "决定、表决和书面程序记录": a letter holding the written procedure
                 last = out[-1]
-                out[-1] = dataclasses.replace(last, written_procedure_record=sm.symbol.key, modality="written-procedure")
+                out[-1] = dataclasses.replace(
+                    last, written_procedure_record=sm.symbol.key, modality="written-procedure"
+                )
                 result.table_kinds.setdefault(sm.symbol.key, DocumentKind.LETTER)
                 prev_end = sm.end
                 continue
             kind = DocumentKind.DRAFT_RESOLUTION
             if not labelled_draft:
-                ctx.diag(Code.TABLE_ROW, f"{sm.symbol.key} taken as a draft resolution without the label", block)
+                ctx.diag(
+                    Code.TABLE_ROW,
+                    f"{sm.symbol.key} taken as a draft resolution without the label",
+                    block,
+                )
         elif prst_label.search(before) and kind is not DocumentKind.PRESIDENTIAL_STATEMENT:
-            ctx.diag(Code.TABLE_ROW, f"{sm.symbol.key} follows a presidential-statement label", block)
+            ctx.diag(
+                Code.TABLE_ROW, f"{sm.symbol.key} follows a presidential-statement label", block
+            )
         failed = bool(not_adopted.match(after.lstrip()) or not_adopted.search(after[:12]))
         cm = counts_re.search(after)
         votes = (int(cm["for"]), int(cm["against"]), int(cm["abstaining"])) if cm else None
@@ -153,7 +163,11 @@ def _decisions(
                 ctx.diag(Code.TABLE_ROW, f"draft {sm.symbol.key} without an outcome", block)
         else:
             adopted = not failed
-        modality = "vote" if votes else ("without-vote" if kind is DocumentKind.PRESIDENTIAL_STATEMENT else "vote")
+        modality = (
+            "vote"
+            if votes
+            else ("without-vote" if kind is DocumentKind.PRESIDENTIAL_STATEMENT else "vote")
+        )
         if votes is None and kind is DocumentKind.RESOLUTION:
             modality = "unknown"
         prov = _sub_prov(ctx, block, passage, sm.start, cm.end() if cm else sm.end)
@@ -200,8 +214,12 @@ def _sub_prov(ctx: Context, block: Block, passage: Passage, start: int, end: int
     s, e = passage.source_span(start, end)
     page = block.page_at(s)
     return dataclasses.replace(
-        ctx.prov(block), start=s, end=e, text=passage.text[start:end],
-        line=ctx.doc.source.line_at(s), page=page,
+        ctx.prov(block),
+        start=s,
+        end=e,
+        text=passage.text[start:end],
+        line=ctx.doc.source.line_at(s),
+        page=page,
         printed_page=ctx.doc.printed_pages().get(page),
     )
 
@@ -226,7 +244,9 @@ def _votes(ctx: Context, decision: Decision, note: Block, result: TableResult) -
         for word in lx.words("votes", field_name):
             labels.append((word, position))
     label_re = re.compile(
-        "(" + "|".join(re.escape(w) for w, _ in sorted(labels, key=lambda x: -len(x[0]))) + ")"
+        "("
+        + "|".join(re.escape(w) for w, _ in sorted(labels, key=lambda x: -len(x[0])))
+        + ")"
         + lx.value("votes", "label_separator")
     )
     by_word = dict(labels)
@@ -258,18 +278,28 @@ def _votes(ctx: Context, decision: Decision, note: Block, result: TableResult) -
                 )
             )
             if members and state.iso3 not in members:
-                ctx.diag(Code.VOTER_NOT_MEMBER,
-                         f"{state.iso3} votes on {decision.symbol} but is not a member in {year}", note)
-    for position, count in (("for", decision.votes_for), ("against", decision.votes_against),
-                            ("abstaining", decision.votes_abstaining)):
+                ctx.diag(
+                    Code.VOTER_NOT_MEMBER,
+                    f"{state.iso3} votes on {decision.symbol} but is not a member in {year}",
+                    note,
+                )
+    for position, count in (
+        ("for", decision.votes_for),
+        ("against", decision.votes_against),
+        ("abstaining", decision.votes_abstaining),
+    ):
         listed = len(tally.get(position, []))
         if count is not None and listed != count:
-            ctx.diag(Code.COUNT_MISMATCH,
-                     f"{decision.symbol}: {count} {position} in the counts, {listed} in the vote note",
-                     note)
+            ctx.diag(
+                Code.COUNT_MISMATCH,
+                f"{decision.symbol}: {count} {position} in the counts, {listed} in the vote note",
+                note,
+            )
 
 
-def _leftover(ctx: Context, block: Block, segment: str, spans: list[tuple[int, int]], base: int) -> None:
+def _leftover(
+    ctx: Context, block: Block, segment: str, spans: list[tuple[int, int]], base: int
+) -> None:
     """Report text in a list of names that is neither a known name nor a separator."""
     sep = ctx.lx.pattern("lists", "separator")
     final = ctx.lx.pattern("lists", "final_punctuation")
@@ -278,7 +308,9 @@ def _leftover(ctx: Context, block: Block, segment: str, spans: list[tuple[int, i
         gap = segment[pos:s]
         rest = final.sub("", sep.sub("", gap)).strip()
         if rest:
-            ctx.diag(Code.UNKNOWN_NAME, f"unknown name in list: {rest!r}", block, base + pos, base + s)
+            ctx.diag(
+                Code.UNKNOWN_NAME, f"unknown name in list: {rest!r}", block, base + pos, base + s
+            )
         pos = e
 
 
@@ -291,9 +323,11 @@ def _check_article27(ctx: Context, decision: Decision, block: Block) -> None:
     # Per-member vetoes are checked on the graph (shapes); counts alone here.
     enough = decision.votes_for >= 9
     if decision.adopted and not enough:
-        ctx.diag(Code.ARTICLE27,
-                 f"{decision.symbol} stated adopted with {decision.votes_for} votes in favour (< 9)",
-                 block)
+        ctx.diag(
+            Code.ARTICLE27,
+            f"{decision.symbol} stated adopted with {decision.votes_for} votes in favour (< 9)",
+            block,
+        )
 
 
 # -- invitees and speakers ---------------------------------------------------
@@ -332,12 +366,18 @@ def _entries(ctx: Context, passage: Passage) -> list[tuple[int, int, str | None]
 
 
 def _invitees(
-    ctx: Context, block: Block, passage: Passage, used_notes: set[str], notes: dict[str | None, Block]
+    ctx: Context,
+    block: Block,
+    passage: Passage,
+    used_notes: set[str],
+    notes: dict[str | None, Block],
 ) -> tuple[Invitee, ...]:
     out: list[Invitee] = []
     roles = finder("role", ctx.lang, False)
     actors = actor_finder(ctx.lang)
-    groups = {compact(w): "all-council-members" for w in ctx.lx.words("speakers", "all_council_members")}
+    groups = {
+        compact(w): "all-council-members" for w in ctx.lx.words("speakers", "all_council_members")
+    }
     groups |= {compact(w): "all-invitees" for w in ctx.lx.words("speakers", "all_invitees")}
     for s, e, note in _entries(ctx, passage):
         name = passage.text[s:e].strip()
@@ -345,7 +385,9 @@ def _invitees(
         if note:
             used_notes.add(note)
             if note not in notes:
-                ctx.diag(Code.NOTE_MISSING, f"table note {note} referenced by {name!r} is missing", block)
+                ctx.diag(
+                    Code.NOTE_MISSING, f"table note {note} referenced by {name!r} is missing", block
+                )
         if key in groups:
             out.append(Invitee("group", groups[key], name, note))
             continue
@@ -381,8 +423,11 @@ def _column_options(ctx: Context, passage: Passage) -> set[int]:
         "decisions", "draft_resolution"
     ).search(text):
         options.add(DECISIONS)
-    groups = [compact(w) for w in ctx.lx.words("speakers", "all_council_members")
-              + ctx.lx.words("speakers", "all_invitees")]
+    groups = [
+        compact(w)
+        for w in ctx.lx.words("speakers", "all_council_members")
+        + ctx.lx.words("speakers", "all_invitees")
+    ]
     if any(g in key for g in groups):
         options.add(SPEAKERS)
     states = ctx.gz.find_all(text, ctx.lang)
@@ -437,24 +482,35 @@ def _meeting_row(
             later = sorted(c for c in options if c >= col)
             if not later:
                 ctx.diag(Code.TABLE_ROW, f"cell {passage.text!r} fits no remaining column", row)
-                result.records.append(Unparsed(ctx.prov(row), reason=f"unassigned cell: {passage.text}"))
+                result.records.append(
+                    Unparsed(ctx.prov(row), reason=f"unassigned cell: {passage.text}")
+                )
                 continue
             chosen = later[0]
             if indent and chosen != suggested:
-                ctx.diag(Code.TABLE_ROW,
-                         f"cell {passage.text!r} placed in column {chosen}, layout suggests {suggested}",
-                         row)
+                ctx.diag(
+                    Code.TABLE_ROW,
+                    f"cell {passage.text!r} placed in column {chosen}, layout suggests {suggested}",
+                    row,
+                )
         columns[chosen] = passage
         col = chosen + 1
     sub_item = columns[SUB_ITEM].text.strip() if SUB_ITEM in columns else None
-    other = tuple(m.symbol.key for m in find_symbols(columns[OTHER_DOCS].text)) if OTHER_DOCS in columns else ()
+    other = (
+        tuple(m.symbol.key for m in find_symbols(columns[OTHER_DOCS].text))
+        if OTHER_DOCS in columns
+        else ()
+    )
     rule37 = _invitees(ctx, row, columns[RULE37], used_notes, notes) if RULE37 in columns else ()
     rule39 = _invitees(ctx, row, columns[RULE39], used_notes, notes) if RULE39 in columns else ()
-    speakers = _invitees(ctx, row, columns[SPEAKERS], used_notes, notes) if SPEAKERS in columns else ()
+    speakers = (
+        _invitees(ctx, row, columns[SPEAKERS], used_notes, notes) if SPEAKERS in columns else ()
+    )
     decisions: list[Decision] = []
     if DECISIONS in columns:
-        decisions = _decisions(ctx, row, columns[DECISIONS], event, date, scope, False,
-                               notes, used_notes, result)
+        decisions = _decisions(
+            ctx, row, columns[DECISIONS], event, date, scope, False, notes, used_notes, result
+        )
     result.records.append(
         Meeting(
             prov=ctx.prov(row),
@@ -490,8 +546,11 @@ def _representation(ctx: Context, event: str, note: Block | None, result: TableR
     if not rm:
         return
     state = ctx.gz.lookup(rm["state"].strip(), ctx.lang)
-    roles = [x for x in finder("role", ctx.lang, False).find(rm["role"])
-             if compact(x.surface) == compact(rm["role"])]
+    roles = [
+        x
+        for x in finder("role", ctx.lang, False).find(rm["role"])
+        if compact(x.surface) == compact(rm["role"])
+    ]
     if state is None:
         ctx.diag(Code.UNKNOWN_NAME, f"represented State {rm['state']!r} unknown", note)
         return
@@ -560,7 +619,10 @@ def _videoconference_row(
         title_end = len(rest)
         decision_words = re.compile(
             "|".join(
-                [lx.value("decisions", "draft_resolution"), lx.value("decisions", "presidential_statement")]
+                [
+                    lx.value("decisions", "draft_resolution"),
+                    lx.value("decisions", "presidential_statement"),
+                ]
             )
         )
         dm = decision_words.search(rest, title_start)
@@ -586,8 +648,9 @@ def _videoconference_row(
     event = videoconference_key(date, scope.key)
     sub = row.passage
     rest_passage = _slice(sub, decisions_start)
-    decisions = _decisions(ctx, row, rest_passage, event, date, scope, True,
-                           notes, used_notes, result)
+    decisions = _decisions(
+        ctx, row, rest_passage, event, date, scope, True, notes, used_notes, result
+    )
     result.records.append(
         Videoconference(
             prov=ctx.prov(row),

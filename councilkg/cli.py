@@ -1,0 +1,155 @@
+"""The ``councilkg`` command line: a thin layer over importable functions.
+
+Exit codes (as pySHACL documents its own): 0 done; 1 done, but ``--strict``
+found unparsed passages or contradictions in the source; 2 error (bad input,
+bad option), reported in one line without a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from councilkg import __version__
+from councilkg.ingesting import IngestRun, ingest_paths
+from councilkg.store import DEFAULT_STORE, STORE_ENV, GraphStore
+from ingest.errors import IngestError
+from ingest.iris import DEFAULT_BASE, Minter
+from ingest.pipeline import STAGES
+
+EXIT_OK, EXIT_STRICT, EXIT_ERROR = 0, 1, 2
+
+
+class _Group(click.Group):
+    """Turns expected errors into one line and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except IngestError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+        except (OSError, ValueError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="councilkg")
+def main() -> None:
+    """A knowledge graph of the practice of the UN Security Council."""
+
+
+def _open(stack: ExitStack, target: str | None) -> TextIO | None:
+    if target is None:
+        return None
+    if target == "-":
+        return sys.stdout
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    return stack.enter_context(Path(target).open("w", encoding="utf-8", newline="\n"))
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Store folder (default ${STORE_ENV} or {DEFAULT_STORE}/).",
+)
+@click.option("--no-store", is_flag=True, help="Do not write to the store.")
+@click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of minted IRIs.")
+@click.option(
+    "--lang",
+    "language",
+    default="zh",
+    show_default=True,
+    help="Language of the edition (selects the lexicon).",
+)
+@click.option(
+    "--records", "records", metavar="FILE", help="Write typed records as JSON lines ('-' = stdout)."
+)
+@click.option("--ntriples", "ntriples", metavar="FILE", help="Write the graph as sorted N-Triples.")
+@click.option("--nquads", "nquads", metavar="FILE", help="Write the graphs as sorted N-Quads.")
+@click.option("--strict", is_flag=True, help="Exit 1 if anything is unparsed or contradictory.")
+@click.option("--quiet", "-q", is_flag=True, help="Only the summary line per file.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar (default: on for several or large files).",
+)
+@click.option("--stages", is_flag=True, help="Print the pipeline's stages and exit.")
+def ingest(
+    files: tuple[Path, ...],
+    store_dir: Path | None,
+    no_store: bool,
+    base: str,
+    language: str,
+    records: str | None,
+    ntriples: str | None,
+    nquads: str | None,
+    strict: bool,
+    quiet: bool,
+    progress: bool | None,
+    stages: bool,
+) -> None:
+    """Ingest Repertoire text FILES into the graph.
+
+    Prints, per file, a coverage summary (share of characters assigned to
+    structure), the passages it could not interpret with their line numbers,
+    and the coded diagnostics (W… warnings, E… contradictions in the source).
+    """
+    if stages:
+        for name, needs, adds in STAGES:
+            click.echo(f"{name:<10} needs {needs:<28} adds {adds}")
+        return
+    if not files:
+        raise click.UsageError("no FILES given")
+    minter = Minter(base)
+    with ExitStack() as stack:
+        store = None if no_store else GraphStore(store_dir)
+        run = ingest_paths(
+            files,
+            store=store,
+            minter=minter,
+            language=language,
+            records_out=_open(stack, records),
+            ntriples_out=_open(stack, ntriples),
+            nquads_out=_open(stack, nquads),
+            progress=progress,
+        )
+    failed = _report(run, quiet=quiet, to_stderr=records == "-" or ntriples == "-" or nquads == "-")
+    if strict and failed:
+        sys.exit(EXIT_STRICT)
+
+
+def _report(run: IngestRun, *, quiet: bool, to_stderr: bool) -> bool:
+    """Print the coverage report; True when something is unparsed or contradictory."""
+    bad = False
+    for f in run.files:
+        cov = f.coverage
+        contradictions = [d for d in f.diagnostics if d.code.value.startswith("E")]
+        warnings = [d for d in f.diagnostics if not d.code.value.startswith("E")]
+        click.echo(
+            f"{f.path}: {f.records} records, {f.triples} triples, coverage "
+            f"{cov.share:.1%} of {cov.total_chars} characters, {len(cov.unparsed)} unparsed, "
+            f"{len(warnings)} warnings, {len(contradictions)} contradictions",
+            err=to_stderr,
+        )
+        if not quiet:
+            for u in cov.unparsed:
+                click.echo(
+                    f"  unparsed {f.path}:{u.line}: {u.reason}: {u.text[:80]}", err=to_stderr
+                )
+            for d in f.diagnostics:
+                click.echo("  " + d.render(f.path), err=to_stderr)
+        bad = bad or bool(cov.unparsed) or bool(contradictions)
+    return bad
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

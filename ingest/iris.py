@@ -1,0 +1,158 @@
+"""Minting IRIs: the only module that builds data IRIs.
+
+Patterns, below ``{base}`` (default :data:`DEFAULT_BASE`).  All are
+language-neutral, so the Chinese and English editions of one fact land on
+one IRI, and stable across re-ingest:
+
+- document: ``id/document/{symbol}`` (canonical symbol, ``S/RES/2231(2015)``)
+- State: ``id/state/{ISO3}`` (ISO 3166-1 alpha-3)
+- meeting: ``id/meeting/{n}`` or ``id/meeting/{n}-resumption-{r}`` (S/PV number)
+- videoconference: ``id/videoconference/{date}/{item key}``
+- vote event: ``id/vote-event/{draft symbol}``; vote: ``…/{ISO3}``
+- agenda item: ``id/item/{key}`` (curated key, else ``item-<sha1 of title>``)
+- item group: ``id/item-group/{key}``
+- footnote: ``id/footnote/{period}/{n}``; position: ``id/position/{period}/{n}``
+- role, organization, instrument: ``id/role/{key}``, ``id/organization/{key}``,
+  ``id/instrument/{key}`` (curated keys)
+- Council membership: ``id/membership/{ISO3}/{first year}``
+- source file: ``id/source/{sha256}``; its pages, blocks and spans below it
+- named graph: ``graph/source/{sha256}`` per source file, ``graph/reference``
+
+Symbols keep their slashes and parentheses (``id/document/S/RES/2231(2015)``):
+both are legal in IRIs and keep the address readable.  Other characters
+outside the unreserved set are percent-encoded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from rdflib.term import URIRef
+
+DEFAULT_BASE = "https://w3id.org/councilkg/"
+_SAFE = "/()._-~!$&'*+,;=:@"
+
+
+def _seg(value: str) -> str:
+    return quote(value, safe=_SAFE)
+
+
+@dataclass(frozen=True, slots=True)
+class Minter:
+    """Mints the IRIs of one graph below ``base`` (which must end with ``/``)."""
+
+    base: str = DEFAULT_BASE
+
+    def __post_init__(self) -> None:
+        if not self.base.endswith(("/", "#")):
+            raise ValueError(f"base IRI must end with '/' or '#': {self.base!r}")
+        if not self.base.startswith(("http://", "https://", "urn:")):
+            raise ValueError(f"base IRI must be absolute (http, https or urn): {self.base!r}")
+
+    def _iri(self, *parts: str) -> URIRef:
+        return URIRef(self.base + "/".join(parts))
+
+    def document(self, symbol: str) -> URIRef:
+        """A UN document by canonical symbol."""
+        return self._iri("id", "document", _seg(symbol))
+
+    def state(self, iso3: str) -> URIRef:
+        """A State by ISO 3166-1 alpha-3."""
+        return self._iri("id", "state", iso3.upper())
+
+    def meeting(self, record: str) -> URIRef:
+        """A meeting by its S/PV symbol (``S/PV.8733(Resumption1)`` → ``8733-resumption-1``)."""
+        number = record.removeprefix("S/PV.")
+        if "(Resumption" in number:
+            n, r = number.split("(Resumption", 1)
+            number = f"{n}-resumption-{r.rstrip(')')}"
+        return self._iri("id", "meeting", _seg(number))
+
+    def videoconference(self, date: dt.date, item_key: str) -> URIRef:
+        """A videoconference by date and item key."""
+        return self._iri("id", "videoconference", date.isoformat(), _seg(item_key))
+
+    def event(self, key: str) -> URIRef:
+        """An event from its record key (``S/PV.N`` or ``vc/{date}/{item}``)."""
+        if key.startswith("vc/"):
+            _, date, item = key.split("/", 2)
+            return self.videoconference(dt.date.fromisoformat(date), item)
+        return self.meeting(key)
+
+    def vote_event(self, draft: str) -> URIRef:
+        """The vote on a draft."""
+        return self._iri("id", "vote-event", _seg(draft))
+
+    def vote(self, draft: str, iso3: str) -> URIRef:
+        """One member's vote on a draft."""
+        return URIRef(f"{self.vote_event(draft)}/{iso3.upper()}")
+
+    def item(self, key: str) -> URIRef:
+        """An agenda item."""
+        return self._iri("id", "item", _seg(key))
+
+    def item_group(self, key: str) -> URIRef:
+        """A numbered group of items."""
+        return self._iri("id", "item-group", _seg(key))
+
+    def item_scheme(self) -> URIRef:
+        """The SKOS concept scheme of agenda items."""
+        return self._iri("id", "scheme", "agenda-items")
+
+    def footnote(self, period: str, number: int) -> URIRef:
+        """A footnote of a supplement."""
+        return self._iri("id", "footnote", _seg(period), str(number))
+
+    def position(self, period: str, number: int) -> URIRef:
+        """The position a footnote attributes."""
+        return self._iri("id", "position", _seg(period), str(number))
+
+    def role(self, key: str) -> URIRef:
+        """An official role (post)."""
+        return self._iri("id", "role", _seg(key))
+
+    def organization(self, key: str) -> URIRef:
+        """An organization or former State."""
+        return self._iri("id", "organization", _seg(key))
+
+    def instrument(self, key: str) -> URIRef:
+        """A treaty or other instrument."""
+        return self._iri("id", "instrument", _seg(key))
+
+    def membership(self, iso3: str, first_year: int) -> URIRef:
+        """A term of Council membership."""
+        return self._iri("id", "membership", iso3.upper(), str(first_year))
+
+    def source(self, sha256: str) -> URIRef:
+        """A source file."""
+        return self._iri("id", "source", sha256)
+
+    def page(self, sha256: str, index: int) -> URIRef:
+        """A page of a source file."""
+        return URIRef(f"{self.source(sha256)}/page/{index}")
+
+    def passage(self, sha256: str, block_id: str) -> URIRef:
+        """A block of a source file."""
+        return URIRef(f"{self.source(sha256)}/block/{block_id}")
+
+    def span(self, sha256: str, start: int, end: int) -> URIRef:
+        """Characters ``[start, end)`` of a source file."""
+        return URIRef(f"{self.source(sha256)}/span/{start}-{end}")
+
+    def finding(self, sha256: str, code: str, start: int) -> URIRef:
+        """A finding about a source file."""
+        return URIRef(f"{self.source(sha256)}/finding/{code}/{start}")
+
+    def node(self, parent: URIRef, *parts: str) -> URIRef:
+        """A node that exists only within ``parent`` (an invitation of a meeting)."""
+        return URIRef(str(parent) + "/" + "/".join(_seg(p) for p in parts))
+
+    def graph(self, sha256: str) -> URIRef:
+        """The named graph of one source file."""
+        return self._iri("graph", "source", sha256)
+
+    def reference_graph(self) -> URIRef:
+        """The named graph of the reference data (States, membership, roles …)."""
+        return self._iri("graph", "reference")

@@ -1,0 +1,136 @@
+"""The reference graph: States, Council membership, roles, organizations,
+instruments and curated agenda items, from the packaged tables.
+
+Why a graph of its own: these facts do not come from any one source file, so
+they live in their own named graph, rebuilt from the tables on every ingest
+(idempotently), and every source graph links into it.
+"""
+
+from __future__ import annotations
+
+from rdflib import OWL, RDF, RDFS, XSD, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, SKOS, TIME
+
+from ingest import membership
+from ingest.gazetteer import default_gazetteer
+from ingest.iris import Minter
+from ingest.lexicon import named_table
+from ingest.rdf import Triple
+from ingest.vocab import CKG
+
+WIKIDATA = "http://www.wikidata.org/entity/"
+SECURITY_COUNCIL_KEY = "security-council"
+
+
+def reference_triples(minter: Minter | None = None) -> set[Triple]:
+    """All triples of the reference graph."""
+    m = minter or Minter()
+    out: set[Triple] = set()
+
+    def add(s: URIRef, p: URIRef, o: URIRef | Literal | None) -> None:
+        if o is not None:
+            out.add((s, p, o))
+
+    council = m.organization(SECURITY_COUNCIL_KEY)
+    add(council, RDF.type, CKG.Organization)
+    add(council, SKOS.prefLabel, Literal("Security Council", lang="en"))
+    add(council, SKOS.prefLabel, Literal("安全理事会", lang="zh"))
+    add(council, OWL.sameAs, URIRef(WIKIDATA + "Q37470"))
+
+    for st in default_gazetteer():
+        node = m.state(st.iso3)
+        add(node, RDF.type, CKG.State)
+        add(node, RDF.type, CKG.MemberState if st.is_member else CKG.ObserverState)
+        add(node, CKG.iso3, Literal(st.iso3))
+        add(node, CKG.m49, Literal(st.m49))
+        add(node, SKOS.prefLabel, Literal(st.name_en, lang="en"))
+        add(node, SKOS.prefLabel, Literal(st.name_zh, lang="zh"))
+        add(node, RDFS.label, Literal(st.name_en, lang="en"))
+        add(node, RDFS.label, Literal(st.name_zh, lang="zh"))
+        if st.formal_en and st.formal_en != st.name_en:
+            add(node, SKOS.altLabel, Literal(st.formal_en, lang="en"))
+        if st.formal_zh and st.formal_zh != st.name_zh:
+            add(node, SKOS.altLabel, Literal(st.formal_zh, lang="zh"))
+        for alias in st.aliases_zh:
+            add(node, SKOS.hiddenLabel, Literal(alias, lang="zh"))
+        for alias in st.aliases_en:
+            add(node, SKOS.hiddenLabel, Literal(alias, lang="en"))
+        if st.wikidata:
+            add(node, SKOS.exactMatch, URIRef(WIKIDATA + st.wikidata))
+
+    for term in membership.terms():
+        node = m.membership(term.iso3, term.first_year)
+        interval = URIRef(f"{node}/interval")
+        add(node, RDF.type, CKG.CouncilMembership)
+        add(node, ORG.member, m.state(term.iso3))
+        add(node, ORG.organization, council)
+        add(node, CKG.permanent, Literal(term.permanent))
+        add(node, ORG.memberDuring, interval)
+        add(interval, RDF.type, TIME.Interval)
+        days = [(TIME.hasBeginning, f"{term.first_year}-01-01")]
+        if term.last_year is not None:
+            days.append((TIME.hasEnd, f"{term.last_year}-12-31"))
+        for prop, day in days:
+            instant = URIRef(f"{m.base}id/day/{day}")
+            add(interval, prop, instant)
+            add(instant, RDF.type, TIME.Instant)
+            add(instant, TIME.inXSDDate, Literal(day, datatype=XSD.date))
+
+    for entry in named_table("role"):
+        node = m.role(entry.key)
+        add(node, RDF.type, CKG.Role)
+        add(node, CKG.key, Literal(entry.key))
+        add(node, SKOS.prefLabel, Literal(entry.en, lang="en"))
+        add(node, SKOS.prefLabel, Literal(entry.zh, lang="zh"))
+        add(node, RDFS.label, Literal(entry.en, lang="en"))
+        add(node, RDFS.label, Literal(entry.zh, lang="zh"))
+        if entry.entity:
+            add(node, CKG.organizationOfRole, m.organization(entry.entity))
+    for kind, cls in (("organization", CKG.Organization), ("historical", CKG.HistoricalEntity)):
+        for entry in named_table(kind):
+            node = m.organization(entry.key)
+            add(node, RDF.type, cls)
+            add(node, CKG.key, Literal(entry.key))
+            add(node, SKOS.prefLabel, Literal(entry.en, lang="en"))
+            add(node, SKOS.prefLabel, Literal(entry.zh, lang="zh"))
+            add(node, RDFS.label, Literal(entry.en, lang="en"))
+            add(node, RDFS.label, Literal(entry.zh, lang="zh"))
+            if entry.wikidata:
+                add(node, SKOS.exactMatch, URIRef(WIKIDATA + entry.wikidata))
+    for entry in named_table("instrument"):
+        node = m.instrument(entry.key)
+        add(node, RDF.type, CKG.Instrument)
+        add(node, CKG.key, Literal(entry.key))
+        add(node, SKOS.prefLabel, Literal(entry.en, lang="en"))
+        add(node, SKOS.prefLabel, Literal(entry.zh, lang="zh"))
+        add(node, RDFS.label, Literal(entry.en, lang="en"))
+        add(node, RDFS.label, Literal(entry.zh, lang="zh"))
+        for alias in entry.aliases_en:
+            add(node, SKOS.altLabel, Literal(alias, lang="en"))
+        for alias in entry.aliases_zh:
+            add(node, SKOS.altLabel, Literal(alias, lang="zh"))
+        if entry.wikidata:
+            add(node, SKOS.exactMatch, URIRef(WIKIDATA + entry.wikidata))
+    scheme = m.item_scheme()
+    add(scheme, RDF.type, SKOS.ConceptScheme)
+    add(scheme, SKOS.prefLabel, Literal("Agenda items of the Security Council", lang="en"))
+    add(scheme, SKOS.prefLabel, Literal("安全理事会议程项目", lang="zh"))
+    for entry in named_table("item"):
+        node = m.item(entry.key)
+        add(node, RDF.type, CKG.AgendaItem)
+        add(node, SKOS.inScheme, scheme)
+        add(node, CKG.key, Literal(entry.key))
+        add(node, CKG.curated, Literal(True))
+        add(node, SKOS.prefLabel, Literal(entry.en, lang="en"))
+        add(node, SKOS.prefLabel, Literal(entry.zh, lang="zh"))
+        if entry.group:
+            add(node, CKG.itemGroup, m.item_group(entry.group))
+            add(m.item_group(entry.group), SKOS.member, node)
+    for entry in named_table("group"):
+        node = m.item_group(entry.key)
+        add(node, RDF.type, CKG.ItemGroup)
+        add(node, CKG.key, Literal(entry.key))
+        add(node, SKOS.prefLabel, Literal(entry.en, lang="en"))
+        add(node, SKOS.prefLabel, Literal(entry.zh, lang="zh"))
+    add(scheme, DCTERMS.source, Literal("councilkg curated tables"))
+    return out

@@ -1,0 +1,93 @@
+"""Shared fixtures: the bundled seed, its gold facts, and the seed's graph in a
+real (in-memory) Oxigraph store.
+
+The seed and the gold file are copies kept in the repository
+(``data/samples/`` and ``tests/data/``) so the suite runs on a fresh clone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from councilkg.store import GraphStore
+from ingest.iris import Minter
+from ingest.ntriples import ntriples_lines
+from ingest.pipeline import IngestResult, ingest_file
+from ingest.rdf import to_triples
+from ingest.reference import reference_triples
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
+GOLD = ROOT / "tests" / "data" / "000_e9c79a4311407cd1.gold.yaml"
+QUERIES = ROOT / "tests" / "queries"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    """The bundled excerpt of the 2020 Chinese Repertoire."""
+    return SEED
+
+
+@pytest.fixture(scope="session")
+def seed_bytes() -> bytes:
+    """The seed's bytes (for building variants)."""
+    return SEED.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def gold() -> dict[str, Any]:
+    """The gold facts of the seed."""
+    data: dict[str, Any] = yaml.safe_load(GOLD.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture(scope="session")
+def seed_result() -> IngestResult:
+    """The seed, ingested once per test session."""
+    return ingest_file(SEED)
+
+
+@pytest.fixture(scope="session")
+def minter() -> Minter:
+    """The default IRI minter."""
+    return Minter()
+
+
+def load_store(result: IngestResult, minter: Minter) -> GraphStore:
+    """A fresh in-memory store with the reference graph and ``result``'s graph."""
+    store = GraphStore.in_memory()
+    store.replace_graph(str(minter.reference_graph()), ntriples_lines(reference_triples(minter)))
+    store.replace_graph(
+        str(minter.graph(result.source.sha256)), ntriples_lines(to_triples(result.records, minter))
+    )
+    return store
+
+
+@pytest.fixture(scope="session")
+def seed_store(seed_result: IngestResult, minter: Minter) -> GraphStore:
+    """The seed's graph and the reference graph in a real Oxigraph store."""
+    return load_store(seed_result, minter)
+
+
+def query_file(name: str) -> str:
+    """The text of ``tests/queries/<name>.rq``."""
+    return (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def select(store: GraphStore, name: str, **bindings: Any) -> list[dict[str, str]]:
+    """Run ``tests/queries/<name>.rq``; rows as {variable: lexical value}."""
+    rows = []
+    result = store.query(query_file(name), bindings)
+    variables = [v.value for v in result.variables]
+    for solution in result:
+        row = {}
+        for var in variables:
+            term = solution[var]
+            if term is not None:
+                row[var] = term.value
+        rows.append(row)
+    return rows
