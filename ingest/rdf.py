@@ -469,24 +469,24 @@ class Mapper:
 
     def passage(self, r: Passage) -> None:
         node = self.m.passage(r.prov.sha256, r.block_id)
-        self._block(node, r.prov, CKG.SourcePassage)
+        self._block(node, r.prov, CKG.SourcePassage, r.text)
         if r.item_key:
             self.add(node, CKG.agendaItem, self.m.item(r.item_key))
         for event in r.events:
             self.add(node, CKG.event, self.m.event(event))
 
-    def _block(self, node: URIRef, prov: Provenance, cls: URIRef) -> None:
+    def _block(self, node: URIRef, prov: Provenance, cls: URIRef, text: str) -> None:
         self.add(node, RDF.type, cls)
         self.add(node, RDF.type, CKG.SourcePassage)
         self.add(node, CKG.ofSource, self.m.source(prov.sha256))
         self.add(node, CKG.blockKind, Literal(prov.block_kind))
-        self.add(node, CKG.text, self.text(prov.text))
+        self.add(node, CKG.text, self.text(text))
         self.add(node, CKG.onPage, self.m.page(prov.sha256, prov.page))
         self.add(node, CKG.lineNumber, Literal(prov.line))
 
     def unparsed(self, r: Unparsed) -> None:
         node = self.m.passage(r.prov.sha256, r.prov.block_id)
-        self._block(node, r.prov, CKG.UnparsedPassage)
+        self._block(node, r.prov, CKG.UnparsedPassage, r.prov.text)
         self.add(node, CKG.reason, Literal(r.reason))
         self.prov(node, r.prov)
 
