@@ -21,7 +21,8 @@ venv: $(STAMP)
 demo: $(STAMP)
 	mkdir -p $(OUT)
 	COUNCILKG_STORE=$(STORE) $(BIN)/councilkg ingest $(SAMPLE) \
-	    --records $(OUT)/records.jsonl --ntriples $(OUT)/graph.nt
+	    --records $(OUT)/records.jsonl --ntriples $(OUT)/graph.nt --nquads $(OUT)/graph.nq
+	@echo "records: $(OUT)/records.jsonl  graph: $(OUT)/graph.nt, $(OUT)/graph.nq  store: $(STORE)/"
 
 test: $(STAMP)
 	$(BIN)/ruff check .

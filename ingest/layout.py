@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
 from ingest.lexicon import Lexicon
+from ingest.markers import marker_pattern
 from ingest.source import Line, Source
 from ingest.text import Passage, join_pieces
 
@@ -219,6 +220,7 @@ def _separate_streams(
     """Split lines into body lines (with page), footnotes, links and furniture."""
     header = lexicon.pattern("furniture", "running_header")
     terminal = lexicon.terminal
+    counters = lexicon.value("markers", "counter_suffix")
     body: list[tuple[Line, int]] = []
     footnotes: list[_Footnote] = []
     zone = _Zone.BODY
@@ -287,7 +289,11 @@ def _separate_streams(
             )
             if last is not None and (
                 first_in_block
-                or (open_fn and not break_signal and not _next_marker_ahead(lines, idx, expected))
+                or (
+                    open_fn
+                    and not break_signal
+                    and not _next_marker_ahead(lines, idx, expected, counters)
+                )
             ):
                 if first_in_block:
                     last.continued = True
@@ -304,13 +310,15 @@ def _separate_streams(
     return body, footnotes
 
 
-def _next_marker_ahead(lines: tuple[Line, ...], idx: int, expected: int | None) -> bool:
+def _next_marker_ahead(
+    lines: tuple[Line, ...], idx: int, expected: int | None, counters: str
+) -> bool:
     """Whether the lines from ``idx`` to the next block end hold the marker of
     footnote ``expected``: then they are body text, not a footnote's tail
     (footnotes carry no footnote markers)."""
     if expected is None:
         return False
-    marker = re.compile(rf"(?<![\d/.\-]){expected}(?![\d(/年月日号段条])")
+    marker = marker_pattern(expected, counters)
     for line in lines[idx : idx + 24]:
         if (
             (line.is_blank and line.folded)

@@ -14,19 +14,25 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from ingest.layout import Block
+if TYPE_CHECKING:  # layout uses marker_pattern; Block is only a type here
+    from ingest.layout import Block
 
 # What may not stand right before or after a marker: parts of larger numbers,
 # symbols, dates, counters and paragraph references.
 _BEFORE = r"(?<![\d/.\-A-Za-z(])(?<!\d\s)"
-_AFTER = r"(?![\d(/.\-%A-Za-z]|\s*[年月日号段条章节次个项名岁])"
+_AFTER = r"(?![\d(/.\-%A-Za-z]|\s*{counters})"
 
 
 @cache
-def marker_pattern(number: int) -> re.Pattern[str]:
-    """The pattern of footnote marker ``number`` as a free-standing token."""
-    return re.compile(_BEFORE + str(number) + _AFTER)
+def marker_pattern(number: int, counter_suffix: str) -> re.Pattern[str]:
+    """The pattern of footnote marker ``number`` as a free-standing token.
+
+    ``counter_suffix`` (from the lexicon) matches what makes a number a
+    count, date or reference instead (``年``, ``段``; ``per cent``).
+    """
+    return re.compile(_BEFORE + str(number) + _AFTER.replace("{counters}", counter_suffix))
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +45,9 @@ class Marker:
     end: int
 
 
-def find_markers(body: Iterable[Block], numbers: Iterable[int]) -> dict[int, Marker]:
+def find_markers(
+    body: Iterable[Block], numbers: Iterable[int], counter_suffix: str
+) -> dict[int, Marker]:
     """Markers of the given footnote numbers in the body blocks, in order.
 
     Expects the numbers in ascending order; a number whose marker is not
@@ -55,10 +63,10 @@ def find_markers(body: Iterable[Block], numbers: Iterable[int]) -> dict[int, Mar
         text = block.text
         pos = 0
         while i < len(wanted):
-            m = marker_pattern(wanted[i]).search(text, pos)
+            m = marker_pattern(wanted[i], counter_suffix).search(text, pos)
             if m is None and i + 1 < len(wanted):
                 # tolerate one missing marker: look for the one after it
-                m2 = marker_pattern(wanted[i + 1]).search(text, pos)
+                m2 = marker_pattern(wanted[i + 1], counter_suffix).search(text, pos)
                 if m2 is not None:
                     i += 1
                     m = m2

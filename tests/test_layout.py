@@ -13,6 +13,7 @@ from ingest.records import Footnote
 from ingest.source import source_from_bytes
 
 ZH = load_lexicon("zh")
+COUNTERS = ZH.value("markers", "counter_suffix")
 
 # Two pages: a paragraph cut by a footnote block whose second footnote runs
 # over the page break (its tail opens the next page's footnote block), a
@@ -63,7 +64,7 @@ def test_footnote_continues_after_page_break(doc: Document) -> None:
 
 
 def test_markers_are_the_next_numbers_only(doc: Document) -> None:
-    markers = find_markers(doc.of_kind(BlockKind.PARAGRAPH), [101, 102])
+    markers = find_markers(doc.of_kind(BlockKind.PARAGRAPH), [101, 102], COUNTERS)
     assert sorted(markers) == [101, 102]
     text = doc.of_kind(BlockKind.PARAGRAPH)[0].text
     for n, m in markers.items():
@@ -87,7 +88,7 @@ def test_numbers_that_look_like_markers_are_not() -> None:
         ]
     )
     doc = recover_layout(source_from_bytes(text.encode(), "m.txt"), ZH)
-    markers = find_markers(doc.of_kind(BlockKind.PARAGRAPH), [500])
+    markers = find_markers(doc.of_kind(BlockKind.PARAGRAPH), [500], COUNTERS)
     body = doc.of_kind(BlockKind.PARAGRAPH)[0].text
     assert body[markers[500].start - 1] == "。"
 

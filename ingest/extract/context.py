@@ -129,7 +129,9 @@ def build_context(doc: Document, lx: Lexicon) -> Context:
     ctx = Context(doc=doc, lx=lx, gz=default_gazetteer(), year=_period_year(doc, lx))
     _scope_items(ctx)
     footnote_numbers = [b.number for b in doc.of_kind(BlockKind.FOOTNOTE) if b.number is not None]
-    ctx.markers = find_markers(doc.of_kind(*BODY_KINDS), footnote_numbers)
+    ctx.markers = find_markers(
+        doc.of_kind(*BODY_KINDS), footnote_numbers, lx.value("markers", "counter_suffix")
+    )
     for fn in doc.of_kind(BlockKind.FOOTNOTE):
         if fn.number is not None and fn.number not in ctx.markers:
             ctx.diag(Code.FOOTNOTE_NO_MARKER, f"footnote {fn.number} has no marker in the body", fn)

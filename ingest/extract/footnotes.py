@@ -97,7 +97,8 @@ def _letters(ctx: Context, block: Block, text: str, base: int) -> list[Letter]:
     behalf_re = lx.pattern("footnotes", "on_behalf")
     out: list[Letter] = []
     seg_start = 0
-    for seg_m in [*re.finditer(r"[；;。]", text), None]:
+    also = lx.value("footnotes", "also")
+    for seg_m in [*lx.pattern("footnotes", "segment_separator").finditer(text), None]:
         seg_end = seg_m.start() if seg_m else len(text)
         segment = text[seg_start:seg_end]
         offset = seg_start
@@ -114,7 +115,7 @@ def _letters(ctx: Context, block: Block, text: str, base: int) -> list[Letter]:
         senders: list[str] = []
         behalf: list[str] = []
         for found in sender_re.finditer(segment):
-            if segment[found.end() - 4 : found.end() - 2] == "同时":
+            if found["states"].endswith(also):
                 continue  # "同时代表": on whose behalf, not the sender
             senders = [st.iso3 for _, _, st in ctx.gz.find_all(found["states"], ctx.lang)]
             if senders:

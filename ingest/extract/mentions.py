@@ -8,8 +8,6 @@ short form with no such antecedent is reported, never guessed.
 
 from __future__ import annotations
 
-import re
-
 from ingest.errors import Code
 from ingest.extract.context import Context, compact
 from ingest.extract.names import actor_finder, finder
@@ -26,7 +24,6 @@ _TEXT_KINDS = (
     BlockKind.ITEM_HEADING,
     BlockKind.SUBSECTION_HEADING,
 )
-_TITLE = re.compile(r"《(?P<title>[^《》]{1,120})》")
 
 
 def extract_mentions(ctx: Context) -> list[Record]:
@@ -42,9 +39,10 @@ def extract_mentions(ctx: Context) -> list[Record]:
     last_by_short: dict[str, Named] = {}
     actors = actor_finder(ctx.lang)
     roles = finder("role", ctx.lang)
+    title_re = ctx.lx.pattern("narrative", "instrument_title")
     for block in ctx.doc.of_kind(*_TEXT_KINDS):
         text = block.text
-        titles = [(m.start(), m.end()) for m in _TITLE.finditer(text)]
+        titles = [(m.start("title"), m.end("title")) for m in title_re.finditer(text)]
         for s, e, state in ctx.gz.find_all(text, ctx.lang):
             out.append(
                 Mention(ctx.prov(block, s, e), kind="state", ref=state.iso3, surface=text[s:e])
@@ -69,7 +67,7 @@ def extract_mentions(ctx: Context) -> list[Record]:
                 )
             )
         for s, e in titles:
-            title = compact(text[s + 1 : e - 1])
+            title = compact(text[s:e])
             instrument: Named | None = full.get(title)
             if instrument is not None:
                 for sh in instrument.short_names(ctx.lang):
@@ -81,7 +79,7 @@ def extract_mentions(ctx: Context) -> list[Record]:
                 if instrument is None:
                     ctx.diag(
                         Code.UNRESOLVED_SHORT_FORM,
-                        f"《{title}》 with no instrument named in full before it",
+                        f"short form {title!r} with no instrument named in full before it",
                         block,
                         s,
                         e,
@@ -90,7 +88,7 @@ def extract_mentions(ctx: Context) -> list[Record]:
             else:
                 ctx.diag(
                     Code.UNKNOWN_NAME,
-                    f"instrument 《{title}》 not in the instruments table",
+                    f"instrument {title!r} not in the instruments table",
                     block,
                     s,
                     e,

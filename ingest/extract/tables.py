@@ -191,6 +191,7 @@ def _decisions(
     finished: list[Decision] = []
     for decision in out:
         finished.append(decision)
+        against: list[str] | None = None  # per-member votes against, when the note lists them
         if decision.vote_note is not None:
             used_notes.add(decision.vote_note)
             note_block = notes.get(decision.vote_note)
@@ -202,8 +203,8 @@ def _decisions(
                     block,
                 )
             else:
-                _votes(ctx, decision, note_block, result)
-        _check_article27(ctx, decision, block)
+                against = _votes(ctx, decision, note_block, result)
+        _check_article27(ctx, decision, block, against)
     result.decisions_by_event.setdefault(event, []).extend(finished)
     result.records.extend(finished)
     return finished
@@ -233,8 +234,11 @@ _POSITIONS = (
 )
 
 
-def _votes(ctx: Context, decision: Decision, note: Block, result: TableResult) -> None:
-    """Per-member positions from a vote note, cross-checked with the counts."""
+def _votes(ctx: Context, decision: Decision, note: Block, result: TableResult) -> list[str] | None:
+    """Per-member positions from a vote note, cross-checked with the counts.
+
+    Returns the members that voted against (None when the note lists nobody).
+    """
     lx = ctx.lx
     text = note.text
     m = lx.pattern("headings", "table_note").match(text)
@@ -254,7 +258,7 @@ def _votes(ctx: Context, decision: Decision, note: Block, result: TableResult) -
     if not found:
         ctx.diag(Code.UNPARSED, f"vote note {note.letter} has no vote labels", note)
         result.records.append(Unparsed(ctx.prov(note), reason="vote note without labels"))
-        return
+        return None
     year = decision.date.year
     permanent = membership.permanent_members(year)
     members = membership.members(year)
@@ -295,6 +299,7 @@ def _votes(ctx: Context, decision: Decision, note: Block, result: TableResult) -
                 f"{decision.symbol}: {count} {position} in the counts, {listed} in the vote note",
                 note,
             )
+    return tally.get("against", [])
 
 
 def _leftover(
@@ -314,18 +319,39 @@ def _leftover(
         pos = e
 
 
-def _check_article27(ctx: Context, decision: Decision, block: Block) -> None:
-    """A draft is adopted only with nine votes and no permanent member's veto."""
+def _check_article27(
+    ctx: Context, decision: Decision, block: Block, against: list[str] | None
+) -> None:
+    """Article 27 (3): adopted only with nine votes in favour and no permanent
+    member against.  A stated outcome that contradicts the votes is reported.
+
+    With the per-member list (``against``) both conditions are checked; with
+    counts alone, only the nine votes.
+    """
     if decision.votes_for is None or decision.adopted is None:
         return
     if decision.kind not in (DocumentKind.DRAFT_RESOLUTION.value, DocumentKind.RESOLUTION.value):
         return
-    # Per-member vetoes are checked on the graph (shapes); counts alone here.
     enough = decision.votes_for >= 9
+    vetoes = sorted(set(against or ()) & membership.permanent_members(decision.date.year))
     if decision.adopted and not enough:
         ctx.diag(
             Code.ARTICLE27,
             f"{decision.symbol} stated adopted with {decision.votes_for} votes in favour (< 9)",
+            block,
+        )
+    elif decision.adopted and vetoes:
+        ctx.diag(
+            Code.ARTICLE27,
+            f"{decision.symbol} stated adopted although permanent members voted against: "
+            + ", ".join(vetoes),
+            block,
+        )
+    elif not decision.adopted and enough and against is not None and not vetoes:
+        ctx.diag(
+            Code.ARTICLE27,
+            f"{decision.symbol} stated not adopted with {decision.votes_for} votes in favour "
+            "and no permanent member against",
             block,
         )
 
@@ -342,7 +368,7 @@ def _entries(ctx: Context, passage: Passage) -> list[tuple[int, int, str | None]
     text = passage.text
     parts: list[tuple[int, int, str | None]] = []
     pos = 0
-    for m in [*re.finditer(r"、", text), None]:
+    for m in [*ctx.lx.pattern("lists", "entry_separator").finditer(text), None]:
         end = m.start() if m else len(text)
         s, e = pos, end
         while s < e and text[s].isspace():

@@ -1,0 +1,255 @@
+"""The wheel: what it ships, and that a non-editable install works on its own.
+
+Why: in a source checkout ``councilkg.resources`` finds the ontology, shapes,
+queries and the sample in the top-level folders, so every other test passes
+even when the wheel is missing them.  Here the wheel is built (no network, no
+build isolation: ``hatchling`` is a dev dependency), installed with
+``pip install --target`` into a temporary folder, and exercised from a
+subprocess that cannot see the checkout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from councilkg.resources import KINDS
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("ingest", "councilkg")
+# Top-level folder -> kind under councilkg/_resources/ (pyproject's force-include).
+ARTEFACTS = {
+    "ontology": "ontology",
+    "shapes": "shapes",
+    "queries": "queries",
+    "samples": "data/samples",
+}
+REQUIRED = (
+    "councilkg/_resources/ontology/councilkg.ttl",
+    "councilkg/_resources/samples/000_e9c79a4311407cd1.txt",
+    "ingest/lexicons/zh.toml",
+    "ingest/data/states.csv",
+    "ingest/py.typed",
+    "councilkg/py.typed",
+)
+SEED = "000_e9c79a4311407cd1.txt"
+
+
+def _files(folder: Path) -> list[Path]:
+    """Files hatchling would ship from ``folder`` (no caches, no hidden files)."""
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and not p.name.startswith(".")
+        and p.suffix != ".pyc"
+    )
+
+
+def _run(
+    cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=120, check=False, env=env, cwd=cwd
+    )
+    assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel, built from the checkout without build isolation."""
+    try:
+        import hatchling  # noqa: F401
+    except ImportError:  # pragma: no cover - a venv built before the dev dependency
+        pytest.fail("hatchling is not installed: `pip install -c constraints.txt -e '.[dev]'`")
+    out = tmp_path_factory.mktemp("dist")
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(out),
+            str(ROOT),
+        ]
+    )
+    wheels = sorted(out.glob("councilkg-*.whl"))
+    assert len(wheels) == 1, wheels
+    return wheels[0]
+
+
+@pytest.fixture(scope="module")
+def names(wheel: Path) -> set[str]:
+    """The member names of the wheel."""
+    with zipfile.ZipFile(wheel) as zf:
+        return set(zf.namelist())
+
+
+@pytest.fixture(scope="module")
+def site(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A non-editable install of the wheel (no dependencies: they are in the venv)."""
+    target = tmp_path_factory.mktemp("install") / "site"
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--no-compile",
+            "--disable-pip-version-check",
+            "--target",
+            str(target),
+            str(wheel),
+        ]
+    )
+    return target
+
+
+# Runs in a subprocess with PYTHONPATH=<site> and cwd=<tmp>.  The editable
+# install of the venv puts the checkout on sys.path through a .pth file (after
+# PYTHONPATH, but still there), so the checkout is removed first: a module or
+# file missing from the wheel must then fail instead of being found there.
+PROBE = """
+import json, os, sys
+root = os.path.realpath(os.environ["CKG_CHECKOUT"])
+sys.path[:] = [p for p in sys.path if os.path.realpath(p or os.getcwd()) != root]
+
+import councilkg, ingest
+import councilkg.resources as r
+from ingest.lexicon import load_lexicon
+from ingest.pipeline import ingest_file
+
+out = {"councilkg": councilkg.__file__, "ingest": ingest.__file__, "dirs": {}, "files": {}}
+for kind in r.KINDS:
+    try:
+        out["dirs"][kind] = str(r.resource_dir(kind))
+        out["files"][kind] = [f.name for f in r.resource_files(kind)]
+    except (FileNotFoundError, KeyError) as exc:
+        out["dirs"][kind] = None
+        out["files"][kind] = repr(exc)
+out["lexicon"] = load_lexicon("zh").language
+sample = r.sample_path()
+out["sample"] = str(sample)
+result = ingest_file(sample)
+out["records"] = len(result.records)
+out["coverage"] = result.coverage.share
+out["ontology_chars"] = len(r.ontology_text())
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def installed(site: Path) -> dict[str, object]:
+    """What the installed copy reports about itself (see ``PROBE``)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONHOME", "PYTHONSAFEPATH")}
+    env["PYTHONPATH"] = str(site)
+    env["CKG_CHECKOUT"] = str(ROOT)
+    # The brief's one-liner, verbatim, first.
+    first = _run(
+        [
+            sys.executable,
+            "-c",
+            "import councilkg.resources as r; print(r.resource_dir('ontology'))",
+        ],
+        env=env,
+        cwd=site.parent,
+    )
+    assert Path(first.stdout.strip()).resolve().is_relative_to(site.resolve()), first.stdout
+    proc = _run([sys.executable, "-c", PROBE], env=env, cwd=site.parent)
+    data: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return data
+
+
+def test_wheel_contains_required_files(names: set[str]) -> None:
+    missing = [n for n in REQUIRED if n not in names]
+    assert not missing, f"missing from the wheel: {missing}"
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_wheel_contains_every_package_file(names: set[str], package: str) -> None:
+    """Code and package data (lexicons, tables, py.typed) all ship."""
+    expected = {p.relative_to(ROOT).as_posix() for p in _files(ROOT / package)}
+    assert expected, package
+    missing = sorted(expected - names)
+    assert not missing, f"missing from the wheel: {missing}"
+
+
+@pytest.mark.parametrize("kind", sorted(ARTEFACTS))
+def test_wheel_contains_every_artefact(names: set[str], kind: str) -> None:
+    """Each file of ontology/, shapes/, queries/, data/samples/ is packaged."""
+    folder = ROOT / ARTEFACTS[kind]
+    files = _files(folder) if folder.is_dir() else []
+    if not files:
+        pytest.skip(
+            f"{ARTEFACTS[kind]}/ has no files: hatchling drops an empty folder from the "
+            "wheel (and fails to build when it is absent, as in a fresh clone)"
+        )
+    expected = {f"councilkg/_resources/{kind}/{p.relative_to(folder).as_posix()}" for p in files}
+    missing = sorted(expected - names)
+    assert not missing, f"missing from the wheel: {missing}"
+
+
+def test_wheel_ships_no_tests_or_caches(names: set[str]) -> None:
+    stray = sorted(
+        n
+        for n in names
+        if "__pycache__" in n or n.endswith(".pyc") or n.startswith(("tests/", "bench/"))
+    )
+    assert not stray, stray
+
+
+def test_installed_copy_is_imported_from_site(installed: dict[str, object], site: Path) -> None:
+    for module in ("councilkg", "ingest"):
+        path = Path(str(installed[module])).resolve()
+        assert path.is_relative_to(site.resolve()), f"{module} imported from {path}"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_installed_resource_dir(installed: dict[str, object], site: Path, kind: str) -> None:
+    """``resource_dir`` finds the packaged folder, not the checkout."""
+    folder = ROOT / ARTEFACTS[kind]
+    if not (folder.is_dir() and _files(folder)):
+        pytest.skip(
+            f"{ARTEFACTS[kind]}/ has no files, so the wheel has no _resources/{kind}/ and "
+            f"resource_dir({kind!r}) raises FileNotFoundError in an installed copy"
+        )
+    dirs = installed["dirs"]
+    assert isinstance(dirs, dict)
+    assert dirs[kind] is not None, installed["files"]
+    path = Path(dirs[kind]).resolve()
+    assert path.is_relative_to(site.resolve()), path
+    assert path == (site / "councilkg" / "_resources" / kind).resolve()
+    files = installed["files"]
+    assert isinstance(files, dict)
+    assert files[kind] == [p.name for p in _files(folder) if p.parent == folder]
+
+
+def test_installed_copy_ingests_the_packaged_sample(
+    installed: dict[str, object], site: Path
+) -> None:
+    from ingest.pipeline import ingest_file
+
+    sample = Path(str(installed["sample"])).resolve()
+    assert sample.is_relative_to(site.resolve()), sample
+    assert sample.name == SEED
+    assert installed["lexicon"] == "zh"
+    expected = ingest_file(ROOT / "data" / "samples" / SEED)
+    assert installed["records"] == len(expected.records)
+    assert installed["coverage"] == pytest.approx(expected.coverage.share)
+    assert installed["ontology_chars"] == len(
+        (ROOT / "ontology" / "councilkg.ttl").read_text(encoding="utf-8")
+    )
