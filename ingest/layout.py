@@ -490,6 +490,18 @@ class _BodyParser:
                     hdr.pages.append(page)
                 return
         if self.mode is _Mode.TABLE_ROWS:
+            if self._header_words(text, repeated=True):
+                # The header row repeated at the top of the next page.
+                self.mode = _Mode.TABLE_HEADER
+                self._close()
+                self._open(
+                    BlockKind.TABLE_HEADER,
+                    line,
+                    page,
+                    table=self.table_index,
+                    table_kind=self.table_kind,
+                )
+                return
             if self._row_start(text):
                 row = self._open(
                     BlockKind.TABLE_ROW,
@@ -543,12 +555,21 @@ class _BodyParser:
             self._end_table()
         self._text_line(line, page)
 
-    def _header_words(self, text: str) -> bool:
+    def _header_words(self, text: str, *, repeated: bool = False) -> bool:
+        """Whether the line holds table header words.
+
+        Inside the rows (``repeated``) a header row repeated after a page
+        break must hold two header words, or be one, so that a cell that
+        happens to contain one such word is not taken for a header.
+        """
         words = self.lx.words("tables", "meetings_header") + self.lx.words(
             "tables", "videoconferences_header"
         )
         compact = "".join(text.split())
-        return any("".join(w.split()) in compact for w in words)
+        hits = [w for w in ("".join(x.split()) for x in words) if w in compact]
+        if not repeated:
+            return bool(hits)
+        return len(hits) >= 2 or compact in hits
 
     def _end_table(self) -> None:
         if self.mode in (_Mode.TABLE_TITLE, _Mode.TABLE_HEADER):

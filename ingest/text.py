@@ -28,6 +28,7 @@ for _cp in range(0xFF41, 0xFF5B):  # ａ-ｚ
 for _ch in "（）／．－＿＋＝＃＆":
     _FOLD[ord(_ch)] = chr(ord(_ch) - 0xFEE0)
 _FOLD[0x2010] = "-"  # hyphen
+_FOLD[0x2013] = "-"  # en dash (vote counts "13–2–0")
 _FOLD[0x2011] = "-"  # non-breaking hyphen
 _FOLD[0x2212] = "-"  # minus sign
 _FOLD[0xFEFF] = " "  # stray BOM / zero-width no-break space
@@ -186,3 +187,23 @@ def _keeps_space(prev: str, ch: str) -> bool:
     other = ch if is_cjk(prev) else prev
     cjk = prev if is_cjk(prev) else ch
     return other.isascii() and other.isalnum() and 0x4E00 <= ord(cjk) <= 0x9FFF
+
+
+def concat(passages: list[Passage], sep: str = " ") -> Passage:
+    """Passages joined by ``sep``, keeping each one's source map.
+
+    >>> a = join_pieces([("第 2575(2021)号决议", 10)])
+    >>> b = join_pieces([("15-0-0", 40)])
+    >>> c = concat([a, b])
+    >>> c.text, c.source_offset_of(len(a.text) + 1)
+    ('第 2575(2021)号决议 15-0-0', 40)
+    """
+    out = PassageBuilder()
+    for i, passage in enumerate(passages):
+        if i and sep:
+            out.append_gap(sep, passage.source_offset_of(0))
+        for j, start in enumerate(passage.runs_p):
+            end = passage.runs_p[j + 1] if j + 1 < len(passage.runs_p) else len(passage.text)
+            out.append(passage.text[start:end], passage.runs_s[j])
+            out.next_source = None
+    return out.build()

@@ -35,7 +35,7 @@ from ingest.records import (
     Vote,
 )
 from ingest.symbols import DocumentKind, SymbolMatch, find_symbols
-from ingest.text import Passage
+from ingest.text import Passage, concat
 
 # Column numbers of the meetings table (1-based, as printed).
 RECORD, SUB_ITEM, OTHER_DOCS, RULE37, RULE39, SPEAKERS, DECISIONS = range(1, 8)
@@ -143,7 +143,7 @@ def _decisions(
                 prev_end = sm.end
                 continue
             kind = DocumentKind.DRAFT_RESOLUTION
-            if not labelled_draft:
+            if not labelled_draft and not not_adopted.search(after[:12]):
                 ctx.diag(
                     Code.TABLE_ROW,
                     f"{sm.symbol.key} taken as a draft resolution without the label",
@@ -500,6 +500,10 @@ def _meeting_row(
     columns: dict[int, Passage] = {}
     col = SUB_ITEM
     for indent, passage in cells[consumed:]:
+        if col > DECISIONS:
+            # The last column holds the rest: each decision line is a cell of its own.
+            columns[DECISIONS] = concat([columns[DECISIONS], passage])
+            continue
         options = _column_options(ctx, passage)
         suggested = col + indent
         if suggested in options and suggested <= DECISIONS:
