@@ -115,7 +115,9 @@ def parse_sizes(text: str) -> list[int]:
     try:
         sizes = {int(part) for part in text.split(",") if part.strip()}
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--sizes: expected integers like 1,10,100: {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"--sizes: expected integers like 1,10,100: {text!r}"
+        ) from None
     if not sizes or min(sizes) < 1:
         raise argparse.ArgumentTypeError(f"--sizes: expected positive integers: {text!r}")
     return sorted(sizes | {1})
@@ -125,10 +127,10 @@ def parse_sizes(text: str) -> list[int]:
 # measuring
 
 
-def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+def _timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any]:
     gc.collect()
     start = time.perf_counter()
-    value = fn()
+    value = fn(*args, **kwargs)
     return time.perf_counter() - start, value
 
 
@@ -137,41 +139,57 @@ def _drop(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def _load(
+    store: GraphStore,
+    minter: Minter,
+    ref_lines: list[str],
+    results: list[IngestResult],
+    graphs: list[list[str]],
+) -> dict[str, float]:
+    """What ``ingest_paths`` does with the store, given the lines; times of its parts."""
+    t0 = time.perf_counter()
+    store.replace_graph(str(minter.reference_graph()), ref_lines)
+    t1 = time.perf_counter()
+    for r, lines in zip(results, graphs, strict=True):
+        store.replace_graph(str(minter.graph(r.source.sha256)), lines)
+    t2 = time.perf_counter()
+    store.flush()
+    t3 = time.perf_counter()
+    return {"reference": t1 - t0, "graphs": t2 - t1, "flush": t3 - t2}
+
+
+def _ingest_all(paths: list[Path]) -> list[IngestResult]:
+    return [ingest_file(p) for p in paths]
+
+
+def _map_all(results: list[IngestResult], minter: Minter) -> list[list[str]]:
+    return [ntriples_lines(to_triples(r.records, minter)) for r in results]
+
+
 def run_once(paths: list[Path], minter: Minter, ref_lines: list[str], work: Path) -> dict[str, Any]:
     """One measurement of every stage for one set of files."""
-    t_ingest, results = _timed(lambda: [ingest_file(p) for p in paths])
-    results_: list[IngestResult] = results
-    t_rdf, graphs = _timed(
-        lambda: [ntriples_lines(to_triples(r.records, minter)) for r in results_]
-    )
+    t_ingest, results = _timed(_ingest_all, paths)
+    t_rdf, graphs = _timed(_map_all, results, minter)
 
     store_dir = work / "store-stage"
     store = GraphStore(store_dir)
-
-    def load() -> None:
-        store.replace_graph(str(minter.reference_graph()), ref_lines)
-        for r, lines in zip(results_, graphs, strict=True):
-            store.replace_graph(str(minter.graph(r.source.sha256)), lines)
-        store.flush()
-
-    t_store, _ = _timed(load)
+    t_store, parts = _timed(_load, store, minter, ref_lines, results, graphs)
     stored_quads = store.count()
     del store
     _drop(store_dir)
 
     full_dir = work / "store-full"
-    full_store = GraphStore(full_dir)
-    t_full, run = _timed(
-        lambda: ingest_paths(paths, store=full_store, minter=minter, progress=False)
-    )
-    full_quads = full_store.count()
-    del full_store
+    store = GraphStore(full_dir)
+    t_full, run = _timed(ingest_paths, paths, store=store, minter=minter, progress=False)
+    full_quads = store.count()
+    del store
     _drop(full_dir)
 
-    records = [len(r.records) for r in results_]
+    records = [len(r.records) for r in results]
     triples = [len(g) for g in graphs]
     return {
         "seconds": {"ingest": t_ingest, "rdf": t_rdf, "store": t_store, "full": t_full},
+        "store_parts": parts,
         "records": records,
         "triples": triples,
         "stored_quads": stored_quads,
@@ -185,7 +203,7 @@ def memory_probe(seed: Path, n: int) -> dict[str, float | None]:
     try:
         import resource
     except ImportError:  # not on POSIX
-        return {"rss_base_mib": None, "rss_peak_mib": None}
+        return {"rss_base_mib": None, "rss_peak_mib": None, "rss_delta_mib": None}
     scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
     minter = Minter()
     ingest_file(seed)  # warm-up: lexicons, tables, compiled patterns
@@ -198,7 +216,11 @@ def memory_probe(seed: Path, n: int) -> dict[str, float | None]:
         del store
         gc.collect()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / MIB
-    return {"rss_base_mib": round(base, 1), "rss_peak_mib": round(peak, 1)}
+    return {
+        "rss_base_mib": round(base, 1),
+        "rss_peak_mib": round(peak, 1),
+        "rss_delta_mib": round(peak - base, 1),
+    }
 
 
 def measure_memory(seed: Path, n: int) -> dict[str, Any]:
@@ -211,7 +233,12 @@ def measure_memory(seed: Path, n: int) -> dict[str, Any]:
         timeout=3600,
     )
     if proc.returncode != 0:
-        return {"rss_base_mib": None, "rss_peak_mib": None, "error": proc.stderr[-2000:]}
+        return {
+            "rss_base_mib": None,
+            "rss_peak_mib": None,
+            "rss_delta_mib": None,
+            "error": proc.stderr[-2000:],
+        }
     data: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     data["method"] = "ru_maxrss of a fresh child process (full path, after a warm-up ingest)"
     return data
@@ -268,6 +295,11 @@ def summarise(size: int, runs: list[dict[str, Any]], nbytes: int) -> dict[str, A
             "records_per_s": records / median if median else None,
             "triples_per_s": n_triples / median if median else None,
         }
+    stages["store"]["parts"] = {
+        part: statistics.median(r["store_parts"][part] for r in runs)
+        for part in ("reference", "graphs", "flush")
+    }
+    stages["store"]["graphs_s_per_file"] = stages["store"]["parts"]["graphs"] / size
     return {
         "n": size,
         "bytes": nbytes,
@@ -276,6 +308,7 @@ def summarise(size: int, runs: list[dict[str, Any]], nbytes: int) -> dict[str, A
         "triples": triples,
         "full_triples": first["full_triples"],
         "stored_quads": first["stored_quads"],
+        "full_quads": first["full_quads"],
         "stages": stages,
     }
 
@@ -288,6 +321,9 @@ def add_ratios(results: list[dict[str, Any]]) -> None:
             b = base["stages"][stage]["s_per_file"]
             s = r["stages"][stage]
             s["ratio_per_file"] = s["s_per_file"] / b if b else None
+        b = base["stages"]["store"]["graphs_s_per_file"]
+        s = r["stages"]["store"]
+        s["graphs_ratio_per_file"] = s["graphs_s_per_file"] / b if b else None
 
 
 def _f(value: float | None, digits: int = 3) -> str:
@@ -302,8 +338,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"{report['repeat']} run(s); rates are for the full path unless named.",
         "",
         "| N | MB | records | triples | ingest s | rdf s | store s | full s "
-        "| ingest MB/s | full MB/s | full records/s | full triples/s | peak RSS MiB |",
-        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| ingest MB/s | full MB/s | full records/s | full triples/s | peak RSS MiB | RSS Δ MiB |",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in rows:
         st = r["stages"]
@@ -314,21 +350,25 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {_f(st['store']['seconds'])} | {_f(st['full']['seconds'])} "
             f"| {_f(st['ingest']['mb_per_s'], 2)} | {_f(st['full']['mb_per_s'], 2)} "
             f"| {_f(st['full']['records_per_s'], 0)} | {_f(st['full']['triples_per_s'], 0)} "
-            f"| {_f(mem.get('rss_peak_mib'), 1)} |"
+            f"| {_f(mem.get('rss_peak_mib'), 1)} | {_f(mem.get('rss_delta_mib'), 1)} |"
         )
     out += [
         "",
-        "Cost curve: seconds per file, and its ratio to N=1 in this run (1.00 = linear).",
+        "Cost curve: seconds per file, and its ratio to N=1 in this run (1.00 = linear). "
+        "store and full include fixed costs (reference graph, flush) that N=1 pays alone; "
+        "graph load is the store stage without them.",
         "",
         "| N | ingest s/file | ×N=1 | rdf s/file | ×N=1 | store s/file | ×N=1 "
-        "| full s/file | ×N=1 |",
-        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| full s/file | ×N=1 | graph load s/file | ×N=1 |",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in rows:
         cells = []
         for stage in STAGES:
             s = r["stages"][stage]
             cells += [_f(s["s_per_file"], 4), _f(s["ratio_per_file"], 2)]
+        store = r["stages"]["store"]
+        cells += [_f(store["graphs_s_per_file"], 4), _f(store["graphs_ratio_per_file"], 2)]
         out.append(f"| {r['n']} | " + " | ".join(cells) + " |")
     return "\n".join(out)
 
@@ -367,7 +407,7 @@ def bench(seed_path: Path, sizes: Sequence[int], repeat: int, with_profile: bool
     """Measure every size ``repeat`` times (sizes interleaved within a round)."""
     seed = seed_path.read_bytes()
     minter = Minter()
-    cold, _ = _timed(lambda: ingest_file(seed_path))  # first call: loads lexicons and tables
+    cold, _ = _timed(ingest_file, seed_path)  # first call: loads lexicons and tables
     ref_lines = ntriples_lines(reference_triples(minter))
     base = ingest_file(seed_path)
     base_records = len(base.records)
@@ -375,6 +415,7 @@ def bench(seed_path: Path, sizes: Sequence[int], repeat: int, with_profile: bool
 
     runs: dict[int, list[dict[str, Any]]] = {n: [] for n in sizes}
     equivalent = True
+    stores_agree = True
     with tempfile.TemporaryDirectory(prefix="ckg-bench-") as tmp:
         work = Path(tmp)
         files = {n: make_copies(seed, n, work / f"files-{n}") for n in sizes}
@@ -384,6 +425,7 @@ def bench(seed_path: Path, sizes: Sequence[int], repeat: int, with_profile: bool
                 one = run_once(files[n], minter, ref_lines, work)
                 equivalent &= set(one["records"]) == {base_records}
                 equivalent &= set(one["triples"]) == {base_triples}
+                stores_agree &= one["stored_quads"] == one["full_quads"]
                 runs[n].append(one)
         nbytes = {n: sum(p.stat().st_size for p in files[n]) for n in sizes}
 
@@ -411,6 +453,7 @@ def bench(seed_path: Path, sizes: Sequence[int], repeat: int, with_profile: bool
         "reference_triples": len(ref_lines),
         "per_file": {"records": base_records, "triples": base_triples},
         "variants_equivalent": equivalent,
+        "stores_agree": stores_agree,
         "environment": environment(),
         "results": results,
         "profile": prof,
@@ -446,6 +489,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"cold start (first ingest_file of the seed): {report['cold_start_s']:.3f} s")
     if not report["variants_equivalent"]:
         print("WARNING: a copy gave other record/triple counts than the seed", file=sys.stderr)
+    if not report["stores_agree"]:
+        print("WARNING: the store stage and the full path stored other quads", file=sys.stderr)
     prof = report["profile"]
     if prof is not None:
         print()

@@ -233,9 +233,9 @@ def _diag_prov(source: Source, doc: Document, d: Diagnostic) -> Provenance:
 
 
 def _coverage(source: Source, records: list[Record]) -> Coverage:
-    total = sum(1 for ch in source.text if not ch.isspace())
+    total = len("".join(source.text.split()))
     unparsed = [r for r in records if isinstance(r, Unparsed)]
-    lost = sum(sum(1 for ch in r.prov.text if not ch.isspace()) for r in unparsed)
+    lost = sum(len("".join(r.prov.text.split())) for r in unparsed)
     return Coverage(
         total_chars=total,
         structured_chars=max(total - lost, 0),

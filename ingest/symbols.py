@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -504,7 +505,39 @@ def parse_symbol(text: str) -> Symbol:
 _NFKC_CACHE: dict[str, str] = {}
 
 
-def _normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
+class _OneToOne(dict[int, str]):
+    """``str.translate`` table: each code point to its NFKC form when that is
+    one character; code points whose NFKC form has another length are left
+    alone and remembered in ``expanding`` (their text takes the slow path)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.expanding: set[str] = set()
+        self._re: re.Pattern[str] | None = None
+
+    def __missing__(self, cp: int) -> str:
+        ch = chr(cp)
+        norm = unicodedata.normalize("NFKC", ch)
+        if len(norm) != 1:
+            self.expanding.add(ch)
+            self._re = None
+            norm = ch
+        self[cp] = norm
+        return norm
+
+    def expanding_re(self) -> re.Pattern[str]:
+        if self._re is None:
+            self._re = re.compile("[" + "".join(re.escape(c) for c in sorted(self.expanding)) + "]")
+        return self._re
+
+
+_ONE_TO_ONE = _OneToOne()
+# Every reference contains one of these (a symbol a slash, a prose reference
+# 号 or "resolution"); text without any is skipped without parsing.
+_QUICK_KEYS = ("/", "／", "号", "olution", "OLUTION")
+
+
+def _normalise_with_offsets(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
     """NFKC-normalise ``text`` character by character, remembering origins.
 
     Returns the normalised text and, for each of its characters, the start
@@ -513,6 +546,11 @@ def _normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     normalised character has exactly one origin; the difference only
     matters for combining sequences, which never occur inside a symbol.
     """
+    norm = text.translate(_ONE_TO_ONE)
+    if not (_ONE_TO_ONE.expanding and _ONE_TO_ONE.expanding_re().search(text)):
+        # The common case: every character normalises to one character, so
+        # the offsets are the identity and the translation ran in C.
+        return norm, range(len(text)), range(1, len(text) + 1)
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -550,6 +588,8 @@ def find_symbols(text: str) -> list[SymbolMatch]:
     >>> [m.form for m in find_symbols("第 2216(2015)号和第\\n2231(2015)号决议")]
     ['prose-resolution', 'prose-resolution']
     """
+    if not any(key in text for key in _QUICK_KEYS):
+        return []  # no slash and no prose reference: nothing can match
     norm, starts, ends = _normalise_with_offsets(text)
     # Higher-priority forms first: a URL contains a symbol, and a symbol
     # is never part of a prose reference, so earlier finds win overlaps.

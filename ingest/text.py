@@ -12,6 +12,7 @@ offsets back to source offsets.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ _FOLD[0x2011] = "-"  # non-breaking hyphen
 _FOLD[0x2212] = "-"  # minus sign
 _FOLD[0xFEFF] = " "  # stray BOM / zero-width no-break space
 FOLD_TABLE: dict[int, str] = _FOLD
+_WORD = re.compile(r"\S+")
 
 
 def fold(text: str) -> str:
@@ -142,35 +144,17 @@ def join_pieces(pieces: Iterable[tuple[str, int]]) -> Passage:
     '安理会全体成员、a 所有'
     """
     out = PassageBuilder()
-    pending_space: int | None = None  # source offset of a space not yet written
     for raw, offset in pieces:
-        text = raw
-        lead = len(text) - len(text.lstrip())
-        text = text.strip()
-        if not text:
-            continue
-        if out.length:
-            pending_space = pending_space if pending_space is not None else offset
-        start = offset + lead
-        i = 0
-        while i < len(text):
-            ch = text[i]
-            if ch.isspace():
-                if pending_space is None:
-                    pending_space = start + i
-                i += 1
-                continue
-            if pending_space is not None and out.length:
-                prev = out.last
+        for m in _WORD.finditer(raw):
+            word = m.group()
+            if out.length:
+                # Whitespace (in the line, or the wrap) separates this word
+                # from the last: keep one space only where it is not a
+                # justification or wrap artefact between CJK characters.
+                prev, ch = out.last, word[0]
                 if not (is_cjk(prev) or is_cjk(ch)) or _keeps_space(prev, ch):
-                    out.append_gap(" ", pending_space)
-            pending_space = None
-            j = i
-            while j < len(text) and not text[j].isspace():
-                j += 1
-            out.append(text[i:j], start + i)
-            i = j
-        pending_space = None
+                    out.append_gap(" ", offset + max(m.start() - 1, 0))
+            out.append(word, offset + m.start())
     return out.build()
 
 
