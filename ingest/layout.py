@@ -429,8 +429,10 @@ class _BodyParser:
         m = self.full_date.match(stripped)
         if not m:
             return False
-        rest = stripped[m.end() :].lstrip()
-        return bool(re.match(r"[A-Z]+\s*/", rest) or self.no_record.match(rest))
+        rest = stripped[m.end() :].strip()
+        # date + record symbol, date + "no record", or a date alone (a row
+        # cut short): anything else is a date inside a wrapped cell.
+        return not rest or bool(re.match(r"[A-Z]+\s*/", rest) or self.no_record.match(rest))
 
     def _heading_like(self, text: str) -> bool:
         return bool(

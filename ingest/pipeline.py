@@ -151,8 +151,8 @@ def _check_repertoire(doc: Document) -> None:
         first = next((ln for ln in doc.source.lines if not ln.is_blank), doc.source.lines[0])
         raise SourceError(
             doc.source.path,
-            "not Repertoire text: found no running header, footnote block, item heading "
-            "or meetings/videoconferences table",
+            "not Repertoire text: expected a running header, a footnote block, an item "
+            "heading or a meetings/videoconferences table, found none",
             line=first.number,
             column=first.indent + 1,
             context=first.text[:80],

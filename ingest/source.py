@@ -135,9 +135,7 @@ def read_source(path: str | Path) -> Source:
 
 def source_from_bytes(data: bytes, path: str) -> Source:
     """Build a :class:`Source` from bytes already in memory (tests, stdin)."""
-    if not data.strip():
-        raise SourceError(path, "empty file; expected Repertoire text extracted from the PDF")
-    nul = data.find(b"\x00", 0, 4096)
+    nul = data.find(b"\x00")
     if nul >= 0:
         raise SourceError(
             path,
@@ -145,6 +143,8 @@ def source_from_bytes(data: bytes, path: str) -> Source:
             "expected UTF-8 text extracted from the Repertoire PDF",
         )
     text = decode(data, path)
+    if not text.strip():  # any whitespace, ideographic and no-break spaces included
+        raise SourceError(path, "empty file; expected Repertoire text extracted from the PDF")
     return Source(
         path=path,
         name=Path(path).name,

@@ -94,21 +94,10 @@ def test_chinese_prose_without_structure(tmp_path: Path, seed_bytes: bytes) -> N
         b"   \n\t\n \r\n",
         pytest.param(
             b"\xef\xbb\xbf",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: a file holding only a UTF-8 BOM raises IndexError in "
-                "pipeline._check_repertoire (doc.source.lines[0] of no lines)",
-            ),
             id="bom-only",
         ),
         pytest.param(
             "\ufeff\n\u3000\u3000\n\u00a0\n".encode(),
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: source_from_bytes tests emptiness with bytes.strip() (ASCII "
-                "whitespace only); a file of BOM/ideographic/no-break spaces is called "
-                "'not Repertoire text' at a blank line instead of 'empty'",
-            ),
             id="unicode-whitespace",
         ),
     ],
@@ -188,11 +177,6 @@ def test_binary_data(tmp_path: Path) -> None:
     assert NOT_UTF8_EXPECTED in err.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: source_from_bytes looks for NUL only in the first 4096 bytes; a NUL "
-    "further on is accepted and ends up (as \\u0000) in the records and the graph",
-)
 def test_nul_byte_after_the_first_4_kib(tmp_path: Path, seed_bytes: bytes) -> None:
     offset = seed_bytes.index(b"\n", 8192) + 1
     data = seed_bytes[:offset] + b"\x00" + seed_bytes[offset:]
@@ -248,11 +232,8 @@ def _row_cut(text: str, pattern: str, *, last: bool = False) -> tuple[int, int]:
 
 
 ROW_DATE = r"\d{4} 年 \d{1,2} 月 \d{1,2} 日"
-_TRUNCATED_ROW_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a videoconference row cut mid-row at end of input (its last cell "
-    "still open) is accepted without any diagnostic or unparsed record",
-)
+
+
 ROW_CUTS = [
     # Meetings table, inside the first row's date cell.
     pytest.param(r"^S/PV\.\d+ ?\n\n\d{4} 年 ", False, Code.TABLE_ROW, id="meeting-row-date"),
@@ -263,17 +244,22 @@ ROW_CUTS = [
         rf"^(?P<row>{ROW_DATE} S/\S+) .*\n(?:(?!{ROW_DATE}).*\n)*?S/\d{{4}}/\d+\(未通过\) ?\n",
         False,
         None,
-        marks=_TRUNCATED_ROW_BUG,
         id="vc-row-after-draft",
     ),
     # Last videoconference row cut inside its title cell.
     pytest.param(
-        rf"^{ROW_DATE} S/\S+ \d{{4}}年", True, None, marks=_TRUNCATED_ROW_BUG, id="vc-row-title"
+        rf"^{ROW_DATE} S/\S+ \d{{4}}年",
+        True,
+        None,
+        id="vc-row-title",
     ),
     # Last videoconference row cut right after its date: the date is merged,
     # unreported, into the row before as an extra cell.
     pytest.param(
-        rf"^{ROW_DATE} (?=S/)", True, None, marks=_TRUNCATED_ROW_BUG, id="vc-row-date-only"
+        rf"^{ROW_DATE} (?=S/)",
+        True,
+        None,
+        id="vc-row-date-only",
     ),
 ]
 

@@ -161,6 +161,9 @@ def _decisions(
             adopted: bool | None = False if failed else None
             if not failed:
                 ctx.diag(Code.TABLE_ROW, f"draft {sm.symbol.key} without an outcome", block)
+            elif votes is None:
+                # A draft fails only in a vote: its counts must be there.
+                ctx.diag(Code.TABLE_ROW, f"failed draft {sm.symbol.key} without vote counts", block)
         else:
             adopted = not failed
         modality = (
@@ -673,6 +676,12 @@ def _videoconference_row(
             if lx.pattern("tables", "record_title_letter").search(record_title):
                 record_kind = DocumentKind.LETTER.value
                 result.table_kinds.setdefault(record, DocumentKind.LETTER)
+        if record_date is None or record_kind is None:
+            ctx.diag(
+                Code.TABLE_ROW,
+                f"title of record {record} incomplete or not recognised: {record_title!r}",
+                row,
+            )
     else:
         ctx.diag(Code.TABLE_ROW, "videoconference row without a record or '无记录'", row)
     event = videoconference_key(date, scope.key)
