@@ -198,28 +198,62 @@ def run_once(paths: list[Path], minter: Minter, ref_lines: list[str], work: Path
     }
 
 
-def memory_probe(seed: Path, n: int) -> dict[str, float | None]:
-    """Peak RSS of the full path for ``n`` files, in this (fresh) process."""
+def _proc_status_mib(field: str) -> float | None:
+    """A ``Vm…`` field of ``/proc/self/status`` in MiB (Linux), else None."""
     try:
-        import resource
-    except ImportError:  # not on POSIX
-        return {"rss_base_mib": None, "rss_peak_mib": None, "rss_delta_mib": None}
-    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+        text = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024  # kB
+    return None
+
+
+def _reset_peak_rss() -> bool:
+    """Reset the kernel's peak-RSS mark of this process (Linux ≥ 4.0)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
+    except OSError:
+        return False
+    return True
+
+
+def memory_probe(seed: Path, n: int) -> dict[str, Any]:
+    """Peak RSS of the full path for ``n`` files, in this (fresh) process.
+
+    On Linux the peak is ``VmHWM``, reset after the warm-up, so it is the peak
+    of the full path alone.  ``ru_maxrss`` is the fallback, but on Linux a
+    child inherits its parent's high-water mark through fork/exec, so it is
+    not used when ``/proc`` is there.
+    """
     minter = Minter()
     ingest_file(seed)  # warm-up: lexicons, tables, compiled patterns
     reference_triples(minter)
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / MIB
+    gc.collect()
+    base = _proc_status_mib("VmRSS")
+    reset = base is not None and _reset_peak_rss()
     with tempfile.TemporaryDirectory(prefix="ckg-bench-mem-") as tmp:
         paths = make_copies(seed.read_bytes(), n, Path(tmp) / "files")
         store = GraphStore(Path(tmp) / "store")
         ingest_paths(paths, store=store, minter=minter, progress=False)
+        peak = _proc_status_mib("VmHWM")
         del store
         gc.collect()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / MIB
+    method = "VmHWM (reset after warm-up) - VmRSS after warm-up, fresh child process"
+    if peak is None or not reset:
+        try:
+            import resource
+        except ImportError:  # not on POSIX
+            return {"rss_base_mib": None, "rss_peak_mib": None, "rss_delta_mib": None}
+        scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB elsewhere
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / MIB
+        method = "ru_maxrss of a fresh child process (may include the parent's peak)"
     return {
-        "rss_base_mib": round(base, 1),
+        "rss_base_mib": None if base is None else round(base, 1),
         "rss_peak_mib": round(peak, 1),
-        "rss_delta_mib": round(peak - base, 1),
+        "rss_delta_mib": None if base is None else round(peak - base, 1),
+        "method": method,
     }
 
 
@@ -240,7 +274,6 @@ def measure_memory(seed: Path, n: int) -> dict[str, Any]:
             "error": proc.stderr[-2000:],
         }
     data: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    data["method"] = "ru_maxrss of a fresh child process (full path, after a warm-up ingest)"
     return data
 
 
@@ -290,6 +323,7 @@ def summarise(size: int, runs: list[dict[str, Any]], nbytes: int) -> dict[str, A
         stages[stage] = {
             "seconds": median,
             "runs": times,
+            "spread": (max(times) - min(times)) / median if median else None,
             "s_per_file": median / size,
             "mb_per_s": nbytes / MB / median if median else None,
             "records_per_s": records / median if median else None,

@@ -73,7 +73,7 @@ def ingest_paths(
     ref_lines = ntriples_lines(ref)
     run.reference_triples = len(ref_lines)
     if store is not None:
-        store.replace_graph(str(minter.reference_graph()), ref_lines)
+        store.replace_graph_if_changed(str(minter.reference_graph()), ref_lines)
     if nquads_out is not None:
         quads.extend(nquads_lines(ref, minter.reference_graph()))
     bar = tqdm(files, unit="file", disable=not show, leave=False)

@@ -10,6 +10,8 @@ Re-ingesting the same file therefore changes nothing.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -74,6 +76,34 @@ class GraphStore:
         self._store.update(
             f"DROP SILENT GRAPH <{graph}> ; MOVE SILENT GRAPH <{staging}> TO <{graph}>"
         )
+
+    def replace_graph_if_changed(self, graph: str, ntriples: list[str]) -> bool:
+        """Replace ``graph`` unless the store already holds exactly these lines.
+
+        The digest of each graph loaded this way is kept beside the database
+        (``graphs.json``), so the reference graph is not rewritten on every
+        ingest.  Returns whether the graph was written.
+        """
+        digest = hashlib.sha256("".join(ntriples).encode("utf-8")).hexdigest()
+        digests = self._digests()
+        if digests.get(graph) == digest and graph in self.graphs():
+            return False
+        self.replace_graph(graph, ntriples)
+        digests[graph] = digest
+        if self.path != Path(":memory:"):
+            (self.path / "graphs.json").write_text(json.dumps(digests, indent=1, sort_keys=True))
+        else:
+            self._memory_digests = digests
+        return True
+
+    def _digests(self) -> dict[str, str]:
+        if self.path == Path(":memory:"):
+            return dict(getattr(self, "_memory_digests", {}))
+        file = self.path / "graphs.json"
+        if not file.exists():
+            return {}
+        data: dict[str, str] = json.loads(file.read_text())
+        return data
 
     def graphs(self) -> list[str]:
         """Named graphs, sorted."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import Literal, URIRef
+from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 _ESCAPES = {
@@ -23,7 +23,7 @@ _ESCAPES = {
     "\b": "\\b",
     "\f": "\\f",
 }
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = str(XSD.string)
 
 
 def _escape(text: str) -> str:
