@@ -11,6 +11,8 @@ one IRI, and stable across re-ingest:
 - vote event: ``id/vote-event/{draft symbol}``; vote: ``…/{ISO3}``
 - agenda item: ``id/item/{key}`` (curated key, else ``item-<sha1 of title>``)
 - item group: ``id/item-group/{key}``
+- sub-item: ``id/item/{item key}/sub-item/{key}``
+- Repertoire supplement: ``id/repertoire/{period}``
 - footnote: ``id/footnote/{period}/{n}``; position: ``id/position/{period}/{n}``
 - role, organization, instrument: ``id/role/{key}``, ``id/organization/{key}``,
   ``id/instrument/{key}`` (curated keys)
@@ -92,6 +94,14 @@ class Minter:
     def item(self, key: str) -> URIRef:
         """An agenda item."""
         return self._iri("id", "item", _seg(key))
+
+    def sub_item(self, item_key: str, key: str) -> URIRef:
+        """A sub-item, below its item."""
+        return URIRef(f"{self.item(item_key)}/sub-item/{_seg(key)}")
+
+    def supplement(self, period: str) -> URIRef:
+        """The Repertoire supplement covering ``period`` (all editions)."""
+        return self._iri("id", "repertoire", _seg(period))
 
     def item_group(self, key: str) -> URIRef:
         """A numbered group of items."""

@@ -37,6 +37,7 @@ class Named:
     wikidata: str | None = None
     entity: str | None = None
     group: str | None = None
+    item: str | None = None
     held_by_state: bool = False
 
     def label(self, lang: str) -> str:
@@ -67,6 +68,7 @@ def _named(kind: str, row: dict[str, Any]) -> Named:
         wikidata=row.get("wikidata"),
         entity=row.get("entity"),
         group=row.get("group"),
+        item=row.get("item"),
         held_by_state=bool(row.get("held_by_state", False)),
     )
 
@@ -74,7 +76,7 @@ def _named(kind: str, row: dict[str, Any]) -> Named:
 @cache
 def named_table(kind: str) -> tuple[Named, ...]:
     """Rows of one bilingual table: role, instrument, organization, historical,
-    item or group."""
+    item, group or sub_item."""
     files = {
         "role": "roles.toml",
         "instrument": "instruments.toml",
@@ -82,6 +84,7 @@ def named_table(kind: str) -> tuple[Named, ...]:
         "historical": "actors.toml",
         "item": "items.toml",
         "group": "items.toml",
+        "sub_item": "items.toml",
     }
     data = _read_toml("data", files[kind])
     return tuple(_named(kind, row) for row in data.get(kind, ()))

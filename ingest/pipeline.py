@@ -39,6 +39,7 @@ from ingest.records import (
     Finding,
     Letter,
     Meeting,
+    Passage,
     Provenance,
     Record,
     SourceFile,
@@ -128,6 +129,22 @@ def ingest_source(source: Source, *, language: str = "zh") -> IngestResult:
     records: list[Record] = [_source_record(source, doc, ctx.year, lx.language)]
     records += list(_item_records(ctx))
     records += table_records + narrative.records + footnotes + documents + mentions
+    described = {r.block_id for r in narrative.records if isinstance(r, Passage)}
+    for block in doc.blocks:
+        # Every block a span can point into is described, not only paragraphs.
+        if block.id not in described and block.kind is not BlockKind.UNPARSED:
+            scope = ctx.item_for(block)
+            records.append(
+                Passage(
+                    ctx.prov(block),
+                    block_id=block.id,
+                    kind=block.kind.value,
+                    text=block.text,
+                    item_key=scope.key if scope else None,
+                    events=(),
+                    language=lx.language,
+                )
+            )
     for block in doc.of_kind(BlockKind.UNPARSED):
         ctx.diag(Code.UNPARSED, "text kept as an unparsed passage", block)
         records.append(Unparsed(ctx.prov(block), reason="not recognised by the layout"))

@@ -186,6 +186,10 @@ class Mapper:
         self.add(src, CKG.period, Literal(r.period) if r.period else None)
         self.add(src, CKG.jobNumber, Literal(r.job_number) if r.job_number else None)
         self.add(src, CKG.pageCount, Literal(r.pages))
+        supplement = self.m.supplement(self.period)
+        self.add(src, CKG.supplement, supplement)
+        self.add(supplement, RDF.type, CKG.RepertoireSupplement)
+        self.add(supplement, CKG.period, Literal(self.period))
         printed = dict(r.printed_pages)
         for index in range(r.pages):
             page = self.m.page(r.sha256, index)
@@ -248,6 +252,16 @@ class Mapper:
         self.add(node, RDF.type, CKG.Meeting)
         self.add(node, CKG.record, self.m.document(r.record))
         self.add(node, CKG.subItem, self.text(r.sub_item))
+        if r.sub_item_key:
+            concept = self.m.sub_item(r.item_key, r.sub_item_key)
+            self.add(node, CKG.subItemConcept, concept)
+            self.add(concept, RDF.type, CKG.SubItem)
+            self.add(concept, SKOS.broader, self.m.item(r.item_key))
+            self.add(concept, SKOS.inScheme, self.m.item_scheme())
+            self.add(concept, CKG.key, Literal(r.sub_item_key))
+            self.add(concept, SKOS.prefLabel, self.text(r.sub_item))
+            if r.sub_item_en:
+                self.add(concept, SKOS.prefLabel, Literal(r.sub_item_en, lang="en"))
         self.add(node, CKG.format, FORMAT.get(r.format or ""))
         for symbol in r.other_documents:
             self.add(node, CKG.otherDocument, self.m.document(symbol))
@@ -301,6 +315,16 @@ class Mapper:
             self.add(ve, CKG.votesFor, Literal(r.votes_for))
             self.add(ve, CKG.votesAgainst, Literal(r.votes_against))
             self.add(ve, CKG.votesAbstaining, Literal(r.votes_abstaining))
+            for position, value in (
+                ("for", r.votes_for),
+                ("against", r.votes_against),
+                ("abstaining", r.votes_abstaining),
+            ):
+                count = URIRef(f"{ve}/count/{position}")
+                self.add(ve, CKG.count, count)
+                self.add(count, RDF.type, CKG.VoteCount)
+                self.add(count, CKG.countOption, POSITION[position])
+                self.add(count, CKG.countValue, Literal(value))
             if r.adopted is not None:
                 self.add(ve, CKG.result, CKG.Adopted if r.adopted else CKG.NotAdopted)
             self.prov(ve, r.prov)
@@ -399,11 +423,16 @@ class Mapper:
         return self.m.passage(prov.sha256, prov.block_id)
 
     def citation(self, r: Citation) -> None:
-        self.add(self._citing_node(r.prov, r.footnote), CITO.cites, self.m.document(r.symbol))
+        document = self.m.document(r.symbol)
+        self.add(self._citing_node(r.prov, r.footnote), CITO.cites, document)
+        self.add(self.m.supplement(self.period), CITO.cites, document)
 
     def footnote(self, r: Footnote) -> None:
         node = self.m.footnote(self.period, r.number)
         self.add(node, RDF.type, CKG.Footnote)
+        self.add(node, CKG.supplement, self.m.supplement(self.period))
+        if r.cites:
+            self.add(node, CKG.orderedCites, Literal(" ".join(r.cites)))
         self.add(node, CKG.footnoteNumber, Literal(r.number))
         self.add(node, CKG.period, Literal(self.period))
         self.add(node, CKG.text, self.text(r.text))
@@ -416,7 +445,9 @@ class Mapper:
         if r.event:
             self.add(node, CKG.event, self.m.event(r.event))
         if r.passage:
-            self.add(node, CKG.inPassage, self.m.passage(r.prov.sha256, r.passage))
+            passage = self.m.passage(r.prov.sha256, r.passage)
+            self.add(node, CKG.inPassage, passage)
+            self.add(passage, CKG.footnoteMarker, Literal(r.number))
         self.prov(node, r.prov)
         if r.states:
             pos = self.m.position(self.period, r.number)

@@ -133,6 +133,8 @@ class Meeting(Record):
     date: dt.date
     item_key: str
     sub_item: str | None
+    sub_item_key: str | None
+    sub_item_en: str | None
     format: str | None
     other_documents: tuple[str, ...]
     rule37: tuple[Invitee, ...]

@@ -70,6 +70,7 @@ class CKG(DefinedNamespace):
     Position: URIRef
     PresidentialStatement: URIRef
     PrivateFormat: URIRef
+    RepertoireSupplement: URIRef
     Representation: URIRef
     Resolution: URIRef
     Role: URIRef
@@ -82,10 +83,12 @@ class CKG(DefinedNamespace):
     SpeakerGroup: URIRef
     Sponsorship: URIRef
     State: URIRef
+    SubItem: URIRef
     UnparsedPassage: URIRef
     Veto: URIRef
     Videoconference: URIRef
     Vote: URIRef
+    VoteCount: URIRef
     VoteEvent: URIRef
     VotePosition: URIRef
     VoteResult: URIRef
@@ -99,6 +102,9 @@ class CKG(DefinedNamespace):
     byteSize: URIRef
     capacity: URIRef
     continuesAfterBreak: URIRef
+    count: URIRef
+    countOption: URIRef
+    countValue: URIRef
     curated: URIRef
     decision: URIRef
     describedIn: URIRef
@@ -108,6 +114,7 @@ class CKG(DefinedNamespace):
     failureReason: URIRef
     findingCode: URIRef
     findingSource: URIRef
+    footnoteMarker: URIRef
     footnoteNumber: URIRef
     format: URIRef
     heldByState: URIRef
@@ -134,6 +141,7 @@ class CKG(DefinedNamespace):
     onDraft: URIRef
     onPage: URIRef
     open: URIRef
+    orderedCites: URIRef
     orderedStates: URIRef
     organizationOfRole: URIRef
     otherDocument: URIRef
@@ -158,7 +166,9 @@ class CKG(DefinedNamespace):
     sponsorState: URIRef
     statedIn: URIRef
     subItem: URIRef
+    subItemConcept: URIRef
     subsectionLetter: URIRef
+    supplement: URIRef
     symbol: URIRef
     takenAt: URIRef
     text: URIRef

@@ -98,7 +98,9 @@ def facts(result: IngestResult) -> Facts:
         "sponsors": {(r.draft, r.state) for r in recs if isinstance(r, Sponsor)},
         "speakers": {(r.event, r.kind, r.ref) for r in recs if isinstance(r, Speaker)},
         "documents": {r.symbol: r.kind for r in recs if isinstance(r, Document)},
-        "passages": tuple(_nows(r.text) for r in recs if isinstance(r, Passage)),
+        "passages": tuple(
+            _nows(r.text) for r in recs if isinstance(r, Passage) and r.kind == "paragraph"
+        ),
     }
 
 

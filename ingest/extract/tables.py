@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from ingest.errors import Code
 from ingest.extract.context import Context, ItemScope, compact
 from ingest.extract.names import actor_finder, finder
 from ingest.layout import Block, BlockKind, TableKind
+from ingest.lexicon import named_table
 from ingest.records import (
     Decision,
     Invitee,
@@ -529,6 +531,7 @@ def _meeting_row(
         columns[chosen] = passage
         col = chosen + 1
     sub_item = columns[SUB_ITEM].text.strip() if SUB_ITEM in columns else None
+    sub_key, sub_en = _sub_item_key(ctx, row, scope, sub_item)
     other = (
         tuple(m.symbol.key for m in find_symbols(columns[OTHER_DOCS].text))
         if OTHER_DOCS in columns
@@ -551,6 +554,8 @@ def _meeting_row(
             date=date,
             item_key=scope.key,
             sub_item=sub_item,
+            sub_item_key=sub_key,
+            sub_item_en=sub_en,
             format=None,
             other_documents=other,
             rule37=rule37,
@@ -566,6 +571,25 @@ def _meeting_row(
     for invitee in (*speakers, *rule37, *rule39):
         if invitee.note:
             _representation(ctx, event, notes.get(invitee.note), result)
+
+
+def _sub_item_key(
+    ctx: Context, row: Block, scope: ItemScope, title: str | None
+) -> tuple[str | None, str | None]:
+    """The curated key (and English title) of a sub-item, else a fallback key.
+
+    The key must not depend on the edition's language, so an unknown title
+    gets ``sub-item-<sha1 of the title>`` and a warning, as items do.
+    """
+    if not title:
+        return None, None
+    wanted = compact(title)
+    for entry in named_table("sub_item"):
+        if entry.item in (None, scope.key) and compact(entry.label(ctx.lang)) == wanted:
+            return entry.key, entry.en
+    key = "sub-item-" + hashlib.sha1(wanted.encode("utf-8")).hexdigest()[:12]
+    ctx.diag(Code.UNKNOWN_ITEM, f"sub-item title not in the curated table, key {key}: {title}", row)
+    return key, None
 
 
 def _representation(ctx: Context, event: str, note: Block | None, result: TableResult) -> None:
