@@ -60,6 +60,7 @@ import pyoxigraph  # noqa: E402
 import rdflib  # noqa: E402
 
 from councilkg.ingesting import ingest_paths  # noqa: E402
+from councilkg.resources import ontology_lines
 from councilkg.store import GraphStore  # noqa: E402
 from ingest.iris import Minter  # noqa: E402
 from ingest.ntriples import ntriples_lines  # noqa: E402
@@ -149,6 +150,7 @@ def _load(
     """What ``ingest_paths`` does with the store, given the lines; times of its parts."""
     t0 = time.perf_counter()
     store.replace_graph(str(minter.reference_graph()), ref_lines)
+    store.replace_graph(str(minter.ontology_graph()), ontology_lines())
     t1 = time.perf_counter()
     for r, lines in zip(results, graphs, strict=True):
         store.replace_graph(str(minter.graph(r.source.sha256)), lines)

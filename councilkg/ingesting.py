@@ -14,6 +14,7 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from councilkg.resources import ontology_lines
 from councilkg.store import GraphStore
 from ingest.errors import Diagnostic
 from ingest.iris import Minter
@@ -74,6 +75,7 @@ def ingest_paths(
     run.reference_triples = len(ref_lines)
     if store is not None:
         store.replace_graph_if_changed(str(minter.reference_graph()), ref_lines)
+        store.replace_graph_if_changed(str(minter.ontology_graph()), ontology_lines())
     if nquads_out is not None:
         quads.extend(nquads_lines(ref, minter.reference_graph()))
     bar = tqdm(files, unit="file", disable=not show, leave=False)

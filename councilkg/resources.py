@@ -58,6 +58,16 @@ def ontology_text() -> str:
     return read_text("ontology", "councilkg.ttl")
 
 
+def ontology_lines() -> list[str]:
+    """The ontology as sorted N-Triples lines (to load it as a named graph)."""
+    import pyoxigraph as ox
+
+    triples = ox.parse(ontology_text(), format=ox.RdfFormat.TURTLE)
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert text is not None
+    return sorted(set(text.decode("utf-8").splitlines(keepends=True)))
+
+
 def sample_path() -> Path:
     """The bundled sample (the 2020 Chinese excerpt) as a filesystem path."""
     f = resource_dir("samples").joinpath("000_e9c79a4311407cd1.txt")

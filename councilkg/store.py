@@ -1,5 +1,12 @@
 """The embedded store: an on-disk Oxigraph database with one named graph per
-source file.
+source file, and a default graph that is their merge.
+
+Why a materialised default graph: Oxigraph's union default graph keeps one
+copy of a triple per named graph that holds it, so a fact stated by two
+editions (or by a source and the reference tables) would be counted twice.
+SPARQL's RDF-merge semantics want it once, so the store keeps the merge as
+its default graph, maintained with every write, and queries run on it (as
+``oxigraph serve`` on the same folder does).
 
 Why replace-by-graph in one SPARQL update: Oxigraph applies an update
 atomically, so ``DROP GRAPH`` + ``INSERT DATA`` in one request replaces a
@@ -21,7 +28,6 @@ import pyoxigraph as ox
 
 DEFAULT_STORE = ".councilkg"
 STORE_ENV = "COUNCILKG_STORE"
-_BATCH_LINES = 200_000
 
 
 def default_store_path() -> Path:
@@ -57,24 +63,22 @@ class GraphStore:
         return self._store
 
     def replace_graph(self, graph: str, ntriples: list[str]) -> None:
-        """Atomically replace the content of named graph ``graph``.
+        """Atomically replace named graph ``graph`` and keep the default graph
+        the merge of all named graphs.
 
-        ``ntriples`` are N-Triples lines (each ending with `` .\\n``).
+        ``ntriples`` are N-Triples lines (each ending with `` .\\n``).  One
+        SPARQL update does it all, so readers see the old state or the new
+        one: triples of the old graph that no other graph holds leave the
+        default graph, the named graph is replaced, and the new triples are
+        added to the default graph too.
         """
-        if len(ntriples) <= _BATCH_LINES:
-            body = "".join(ntriples)
-            self._store.update(
-                f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}"
-            )
-            return
-        # Very large graphs: stage them, then swap in one update.
-        staging = f"{graph}#staging"
-        self._store.update(f"DROP SILENT GRAPH <{staging}>")
-        for i in range(0, len(ntriples), _BATCH_LINES):
-            body = "".join(ntriples[i : i + _BATCH_LINES])
-            self._store.update(f"INSERT DATA {{ GRAPH <{staging}> {{\n{body}}} }}")
+        body = "".join(ntriples)
+        g = f"<{graph}>"
         self._store.update(
-            f"DROP SILENT GRAPH <{graph}> ; MOVE SILENT GRAPH <{staging}> TO <{graph}>"
+            f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }} }} ;\n"
+            f"DROP SILENT GRAPH {g} ;\n"
+            f"INSERT DATA {{\n{body} GRAPH {g} {{\n{body}}} }}"
         )
 
     def replace_graph_if_changed(self, graph: str, ntriples: list[str]) -> bool:
@@ -110,27 +114,28 @@ class GraphStore:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def count(self, graph: str | None = None) -> int:
-        """Number of quads (in one named graph, or in all)."""
-        if graph is None:
-            return len(self._store)
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        """Number of triples: in one named graph, or in the merge of all."""
+        target = ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, target))
 
     def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
-        """Run a SPARQL query over the union of all graphs.
+        """Run a SPARQL query over the merge of all graphs (the default graph).
 
         ``bindings`` map variable names to pyoxigraph terms; they are injected
         as values (``substitutions``), never pasted into the query text.
         """
         subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-        return self._store.query(sparql, use_default_graph_as_union=True, substitutions=subs)
+        return self._store.query(sparql, substitutions=subs)
 
     def quads(self) -> Iterator[ox.Quad]:
-        """Every quad."""
-        return iter(self._store.quads_for_pattern(None, None, None, None))
+        """Every quad of the named graphs (the default graph is derived from them)."""
+        for quad in self._store.quads_for_pattern(None, None, None, None):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                yield quad
 
     def dump_nquads(self) -> bytes:
-        """All quads as N-Quads."""
-        out = self._store.dump(format=ox.RdfFormat.N_QUADS)
+        """The named graphs as N-Quads."""
+        out = ox.serialize(self.quads(), format=ox.RdfFormat.N_QUADS)
         assert out is not None
         return out
 

@@ -163,6 +163,10 @@ class Minter:
         """The named graph of one source file."""
         return self._iri("graph", "source", sha256)
 
+    def ontology_graph(self) -> URIRef:
+        """The named graph holding the ontology (labels of code lists, classes)."""
+        return self._iri("graph", "ontology")
+
     def reference_graph(self) -> URIRef:
         """The named graph of the reference data (States, membership, roles …)."""
         return self._iri("graph", "reference")

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from councilkg.resources import ontology_lines
 from councilkg.store import GraphStore
 from ingest.iris import Minter
 from ingest.ntriples import ntriples_lines
@@ -61,6 +62,7 @@ def load_store(result: IngestResult, minter: Minter) -> GraphStore:
     """A fresh in-memory store with the reference graph and ``result``'s graph."""
     store = GraphStore.in_memory()
     store.replace_graph(str(minter.reference_graph()), ntriples_lines(reference_triples(minter)))
+    store.replace_graph(str(minter.ontology_graph()), ontology_lines())
     store.replace_graph(
         str(minter.graph(result.source.sha256)), ntriples_lines(to_triples(result.records, minter))
     )

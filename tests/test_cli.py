@@ -23,6 +23,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from councilkg.cli import main
+from councilkg.resources import ontology_lines
 from councilkg.store import DEFAULT_STORE, STORE_ENV, GraphStore
 from ingest.iris import Minter
 from ingest.ntriples import ntriples_lines
@@ -138,9 +139,16 @@ def test_reingest_leaves_the_store_unchanged(
     assert first.exit_code == 0, first.output
     count, graphs = _count(store_dir)
     file_graph = str(minter.graph(seed_result.source.sha256))
-    assert graphs == sorted([str(minter.reference_graph()), file_graph])
-    s = summary(first.stdout)
-    assert count == int(s["triples"]) + len(ntriples_lines(reference_triples(minter)))
+    assert graphs == sorted(
+        [str(minter.reference_graph()), str(minter.ontology_graph()), file_graph]
+    )
+    # The default graph is the merge: each distinct triple once.
+    merged = (
+        set(ntriples_lines(to_triples(seed_result.records, minter)))
+        | set(ntriples_lines(reference_triples(minter)))
+        | set(ontology_lines())
+    )
+    assert count == len(merged)
     second = run("ingest", seed_path, "--store", store_dir, "-q")
     assert second.exit_code == 0, second.output
     assert _count(store_dir) == (count, graphs)
@@ -291,7 +299,7 @@ def test_store_from_environment(
     assert (env_store / "oxigraph").is_dir()
     assert not (tmp_path / DEFAULT_STORE).exists()
     count, graphs = _count(env_store)
-    assert count > 0 and len(graphs) == 2
+    assert count > 0 and len(graphs) == 3  # reference, ontology, the file
     # --store wins over the environment.
     explicit = tmp_path / "explicit"
     result = run("ingest", seed_path, "-q", "--store", explicit, env={STORE_ENV: str(env_store)})

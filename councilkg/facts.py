@@ -1,0 +1,355 @@
+"""Language-neutral facts, read back from the graph through SPARQL, in the
+shape of the gold files.
+
+Why: this is the regression and cross-edition comparison tool.  The ingest
+of an edition is right when the facts the graph holds equal the gold's, and
+two editions of one supplement are consistent when their facts are equal.
+Everything here comes out of the graph (the queries in ``queries/facts/``),
+never out of the records, so it also tests the mapping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from councilkg.resources import resource_dir
+from councilkg.store import GraphStore
+from ingest.rdf import DOC_CLASS, POSITION
+from ingest.vocab import CKG
+
+KIND_OF_CLASS = {str(cls): kind for kind, cls in DOC_CLASS.items()}
+POSITION_OF = {str(iri): key for key, iri in POSITION.items()}
+RULES = {str(CKG.Rule37): "rule37_invitations", str(CKG.Rule39AndOther): "rule39_invitations"}
+
+# Keys of the gold files that the Chinese text alone does not state; they
+# annotate the gold and are not compared (see the gold file's header).
+ANNOTATION_KEYS = frozenset({"complete_in_excerpt", "facts"})
+
+
+def _query(store: GraphStore, name: str) -> list[dict[str, Any]]:
+    text = resource_dir("queries").joinpath("facts", f"{name}.rq").read_text(encoding="utf-8")
+    result = store.query(text)
+    names = [v.value for v in result.variables]
+    rows = []
+    for solution in result:
+        row: dict[str, Any] = {}
+        for var in names:
+            term = solution[var]
+            if term is not None:
+                row[var] = _python(term)
+        rows.append(row)
+    return rows
+
+
+def _python(term: Any) -> Any:
+    """A SPARQL result term as a plain Python value."""
+    datatype = getattr(term, "datatype", None)
+    value = term.value
+    if datatype is None:
+        return value
+    dtype = datatype.value
+    if dtype.endswith("#integer"):
+        return int(value)
+    if dtype.endswith("#boolean"):
+        return value == "true"
+    if dtype.endswith("#date"):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def facts(store: GraphStore) -> dict[str, Any]:
+    """All facts, as a dict shaped like the gold file."""
+    return {
+        "items": _items(store),
+        "votes": _votes(store),
+        "documents": sorted({r["symbol"] for r in _query(store, "documents")}),
+        "document_kinds": _document_kinds(store),
+        "footnotes": _footnotes(store),
+        "letters": _letters(store),
+        "speakers_by_event": _speakers(store),
+        **_mentions(store),
+    }
+
+
+def _decisions(store: GraphStore) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in _query(store, "decisions"):
+        d: dict[str, Any] = {
+            "symbol": r["symbol"],
+            "kind": KIND_OF_CLASS.get(r["class"], "document"),
+        }
+        if "for" in r:
+            d["adopted"] = r.get("adopted")
+            d["vote"] = {"for": r["for"], "against": r["against"], "abstaining": r["abstaining"]}
+        if "writtenProcedure" in r:
+            d["written_procedure_record"] = r["writtenProcedure"]
+        out[r["event"]].append(d)
+    return out
+
+
+def _items(store: GraphStore) -> list[dict[str, Any]]:
+    decisions = _decisions(store)
+    invitations: dict[str, dict[str, list[str]]] = defaultdict(
+        lambda: {"rule37_invitations": [], "rule39_invitations": []}
+    )
+    for r in _query(store, "invitations"):
+        invitations[r["event"]][RULES[r["rule"]]].append(r.get("iso3") or r.get("title", ""))
+    speakers: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"all_council_members": False, "all_invitees": False, "notes": []}
+    )
+    for r in _query(store, "table-speakers"):
+        entry = speakers[r["event"]]
+        if r.get("participant") == str(CKG.AllCouncilMembers):
+            entry["all_council_members"] = True
+        elif r.get("participant") == str(CKG.AllInvitees):
+            entry["all_invitees"] = True
+        if "represented" in r:
+            entry["notes"].append({"state": r["represented"], "represented_by": r["representedBy"]})
+    meetings: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in _query(store, "meetings"):
+        m: dict[str, Any] = {"record": r["record"], "date": r["date"]}
+        if "format" in r:
+            m["format"] = r["format"]
+        if "subItemZh" in r:
+            m["sub_item_zh"] = r["subItemZh"]
+        if "subItemEn" in r:
+            m["sub_item_en"] = r["subItemEn"]
+        m["other_documents"] = []
+        m.update(invitations[r["m"]])
+        table = speakers.get(
+            r["m"], {"all_council_members": False, "all_invitees": False, "notes": []}
+        )
+        m["speakers"] = {k: v for k, v in table.items() if v or k != "notes"}
+        m["decisions"] = decisions.get(r["m"], [])
+        meetings[r["item"]].append(m)
+    notes: dict[str, list[str]] = defaultdict(list)
+    for r in _query(store, "record-notes"):
+        notes[r["vc"]].append(r["symbol"])
+    vcs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    open_count: dict[str, int] = defaultdict(int)
+    for r in _query(store, "videoconferences"):
+        v: dict[str, Any] = {"date": r["date"], "record": r.get("record")}
+        if "recordClass" in r:
+            v["record_kind"] = KIND_OF_CLASS.get(r["recordClass"], "document")
+        if "recordDate" in r:
+            v["record_date"] = r["recordDate"]
+        if r.get("noRecord"):
+            v["record_note_cites"] = notes.get(r["vc"], [])
+        v["decisions"] = decisions.get(r["vc"], [])
+        vcs[r["item"]].append(v)
+        open_count[r["item"]] += bool(r.get("open"))
+    briefers: dict[str, list[Any]] = defaultdict(list)
+    for r in _query(store, "briefers"):
+        briefers[r["item"]].append(
+            {"role": r["role"], "state": r["iso3"]} if "iso3" in r else r["role"]
+        )
+    cited: dict[str, list[str]] = defaultdict(list)
+    for r in _query(store, "item-citations"):
+        for symbol in r["cites"].split():
+            if symbol not in cited[r["item"]]:
+                cited[r["item"]].append(symbol)
+    items = []
+    for r in _query(store, "items"):
+        key = r["key"]
+        item: dict[str, Any] = {"key": key}
+        if "number" in r:
+            item["number"] = r["number"]
+        if "groupZh" in r:
+            item["group_title_zh"] = r["groupZh"]
+        if "subsection" in r:
+            item["subsection"] = r["subsection"]
+        item["title_zh"] = r.get("zh")
+        if "en" in r:
+            item["title_en"] = r["en"]
+        if meetings.get(key):
+            item["meetings"] = meetings[key]
+            item["meetings_in_year"] = len(meetings[key])
+        if vcs.get(key):
+            item["videoconferences"] = vcs[key]
+        if open_count.get(key):
+            item["open_videoconferences_in_year"] = open_count[key]
+        if briefers.get(key):
+            item["briefers_in_year"] = briefers[key]
+        if cited.get(key):
+            item["documents_cited"] = cited[key]
+        items.append(item)
+    return items
+
+
+def _votes(store: GraphStore) -> list[dict[str, Any]]:
+    sponsors: dict[str, list[str]] = defaultdict(list)
+    for r in _query(store, "sponsors"):
+        sponsors[r["draft"]].append(r["iso3"])
+    votes: dict[str, dict[str, Any]] = {}
+    for r in _query(store, "votes"):
+        v = votes.setdefault(
+            r["draft"],
+            {
+                "draft": r["draft"],
+                "date": r["date"],
+                "item": r.get("item"),
+                "adopted": r.get("adopted"),
+                "for": [],
+                "against": [],
+                "abstaining": [],
+            },
+        )
+        v.setdefault(POSITION_OF[r["position"]], []).append(r["iso3"])
+    for symbol, v in votes.items():
+        v["sponsors"] = sponsors.get(symbol, [])
+    return list(votes.values())
+
+
+def _document_kinds(store: GraphStore) -> dict[str, str]:
+    kinds: dict[str, str] = {}
+    for r in _query(store, "documents"):
+        if "class" in r:
+            kinds[r["symbol"]] = KIND_OF_CLASS.get(r["class"], "document")
+    return dict(sorted(kinds.items()))
+
+
+def _footnotes(store: GraphStore) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {}
+    for r in _query(store, "footnotes"):
+        fn: dict[str, Any] = {"cites": r.get("cites", "").split()}
+        if "states" in r:
+            fn["states"] = r["states"].split()
+        if "event" in r:
+            fn["event"] = r["event"]
+        if r.get("continued"):
+            fn["continues_after_break"] = True
+        fn["text_zh"] = r["text"]
+        out[r["number"]] = fn
+    return out
+
+
+def _letters(store: GraphStore) -> list[dict[str, Any]]:
+    letters: dict[str, dict[str, Any]] = {}
+    for r in _query(store, "letters"):
+        letter = letters.setdefault(
+            r["symbol"],
+            {"symbol": r["symbol"], "date": r.get("date"), "from": [], "on_behalf_of": []},
+        )
+        if r["sender"] not in letter["from"]:
+            letter["from"].append(r["sender"])
+        if "behalf" in r and r["behalf"] not in letter["on_behalf_of"]:
+            letter["on_behalf_of"].append(r["behalf"])
+    out = []
+    for letter in letters.values():
+        if len(letter["from"]) == 1:
+            letter["from"] = letter["from"][0]
+        if not letter["on_behalf_of"]:
+            del letter["on_behalf_of"]
+        out.append(letter)
+    return out
+
+
+def _speakers(store: GraphStore) -> dict[dt.date, dict[str, list[str]]]:
+    out: dict[dt.date, dict[str, list[str]]] = {}
+    for r in _query(store, "speakers"):
+        entry = out.setdefault(r["date"], {"states": [], "roles": []})
+        if "iso3" in r:
+            entry["states"].append(r["iso3"])
+        if "role" in r:
+            entry["roles"].append(r["role"])
+    return dict(sorted(out.items()))
+
+
+def _mentions(store: GraphStore) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {
+        "states_mentioned": [],
+        "organizations_mentioned": [],
+        "instruments_mentioned": [],
+    }
+    for r in _query(store, "mentions"):
+        out[f"{r['kind']}s_mentioned"].append(r["id"])
+    return out
+
+
+GOLD_KEYS = (
+    "items",
+    "votes",
+    "documents",
+    "footnotes",
+    "letters",
+    "speakers_by_event",
+    "states_mentioned",
+)
+# Lists whose order carries no meaning in the source (the senders of a joint
+# letter are written in one order or another): compared as sets.
+_UNORDERED = frozenset({"from", "on_behalf_of"})
+# Gold values given as samples: compared where the gold has them, ignoring
+# whitespace (the PDF's line wraps are not part of the text).
+_SAMPLED_TEXT = frozenset({"text_zh"})
+
+
+def compare(
+    found: dict[str, Any], gold: dict[str, Any], keys: tuple[str, ...] = GOLD_KEYS
+) -> list[str]:
+    """Differences between facts and a gold file, as readable lines (empty: equal).
+
+    Every gold value is compared (annotation keys aside); a fact the gold
+    does not have is a difference too, except sampled texts and the keys the
+    gold leaves out of an item.
+    """
+    out: list[str] = []
+    for key in keys:
+        if key == "items":
+            by_key = {i["key"]: i for i in found.get("items", [])}
+            gold_keys = [i["key"] for i in gold.get("items", [])]
+            for extra in sorted(set(by_key) - set(gold_keys)):
+                out.append(f"items: {extra} not in the gold")
+            for item in gold.get("items", []):
+                got = by_key.get(item["key"])
+                if got is None:
+                    out.append(f"items: {item['key']} missing")
+                    continue
+                for field, value in item.items():
+                    if field not in ANNOTATION_KEYS:
+                        _compare(got.get(field), value, f"items[{item['key']}].{field}", out)
+        elif key == "footnotes":
+            got_fns = found.get("footnotes", {})
+            for number in sorted(set(got_fns) | set(gold.get("footnotes", {}))):
+                g = gold.get("footnotes", {}).get(number)
+                f = got_fns.get(number)
+                if g is None or f is None:
+                    out.append(
+                        f"footnotes[{number}]: {'missing' if f is None else 'not in the gold'}"
+                    )
+                    continue
+                for field in sorted(set(g) | set(f)):
+                    if field in _SAMPLED_TEXT and field not in g:
+                        continue
+                    _compare(f.get(field), g.get(field), f"footnotes[{number}].{field}", out)
+        else:
+            _compare(found.get(key), gold.get(key), key, out)
+    return out
+
+
+def _compare(got: Any, want: Any, path: str, out: list[str]) -> None:
+    field = path.rsplit(".", 1)[-1].split("[", 1)[0]
+    if isinstance(want, dict) and isinstance(got, dict):
+        for k in sorted(set(want) | set(got), key=str):
+            _compare(got.get(k), want.get(k), f"{path}.{k}", out)
+        return
+    if isinstance(want, list) and isinstance(got, list):
+        if field in _UNORDERED:
+            if sorted(map(str, got)) != sorted(map(str, want)):
+                out.append(f"{path}: {got!r} != gold {want!r}")
+            return
+        if len(got) != len(want):
+            out.append(f"{path}: {len(got)} entries != gold {len(want)}: {got!r} vs {want!r}")
+            return
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            _compare(g, w, f"{path}[{i}]", out)
+        return
+    if field in _UNORDERED and isinstance(want, str) and isinstance(got, str):
+        pass
+    if field in _SAMPLED_TEXT and isinstance(want, str) and isinstance(got, str):
+        if "".join(got.split()) != "".join(want.split()):
+            out.append(f"{path}: {got!r} != gold {want!r}")
+        return
+    if got != want:
+        out.append(f"{path}: {got!r} != gold {want!r}")
