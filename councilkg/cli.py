@@ -7,14 +7,19 @@ bad option), reported in one line without a traceback.
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, TextIO
 
 import click
+import yaml
 
 from councilkg import __version__
+from councilkg.export import load_graph_file, write_graph_file
+from councilkg.facts import compare as compare_facts
+from councilkg.facts import facts as read_facts
 from councilkg.ingesting import IngestRun, ingest_paths
 from councilkg.store import DEFAULT_STORE, STORE_ENV, GraphStore
 from ingest.errors import IngestError
@@ -95,6 +100,13 @@ def _open(stack: ExitStack, target: str | None) -> TextIO | None:
 )
 @click.option("--ntriples", "ntriples", metavar="FILE", help="Write the graph as sorted N-Triples.")
 @click.option("--nquads", "nquads", metavar="FILE", help="Write the graphs as sorted N-Quads.")
+@click.option(
+    "--out",
+    "out",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the graphs to FILE, format from the extension: .nt .nq .ttl .trig .jsonld.",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 if anything is unparsed or contradictory.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary line per file.")
 @click.option(
@@ -112,6 +124,7 @@ def ingest(
     records: str | None,
     ntriples: str | None,
     nquads: str | None,
+    out: Path | None,
     strict: bool,
     quiet: bool,
     progress: bool | None,
@@ -141,7 +154,10 @@ def ingest(
             ntriples_out=_open(stack, ntriples),
             nquads_out=_open(stack, nquads),
             progress=progress,
+            keep_quads=out is not None,
         )
+    if out is not None:
+        write_graph_file(out, run.quads)
     failed = _report(run, quiet=quiet, to_stderr=records == "-" or ntriples == "-" or nquads == "-")
     if strict and failed:
         sys.exit(EXIT_STRICT)
@@ -169,6 +185,60 @@ def _report(run: IngestRun, *, quiet: bool, to_stderr: bool) -> bool:
                 click.echo("  " + d.render(f.path), err=to_stderr)
         bad = bad or bool(cov.unparsed) or bool(contradictions)
     return bad
+
+
+def _jsonable(value: Any) -> Any:
+    """Dates (values and keys) as ISO strings, for JSON."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _store_or_file(store_dir: Path | None, file: Path | None) -> GraphStore:
+    """The graph to read: a FILE of RDF loaded in memory, or the store."""
+    if file is not None:
+        return load_graph_file(file)
+    return GraphStore(store_dir, read_only=True)
+
+
+@main.command()
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Store folder (default ${STORE_ENV} or {DEFAULT_STORE}/).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True
+)
+@click.option(
+    "--compare",
+    "gold",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A gold file: print the differences instead, exit 1 if there are any.",
+)
+def facts(store_dir: Path | None, file: Path | None, fmt: str, gold: Path | None) -> None:
+    """Print the language-neutral facts of the graph (from the store, or FILE)
+    in the shape of the gold files: items, votes, documents, footnotes,
+    letters, speakers by event, mentions."""
+    found = read_facts(_store_or_file(store_dir, file))
+    if gold is not None:
+        differences = compare_facts(found, yaml.safe_load(gold.read_text(encoding="utf-8")))
+        for line in differences:
+            click.echo(line)
+        click.echo(f"{len(differences)} differences", err=True)
+        sys.exit(EXIT_STRICT if differences else EXIT_OK)
+    if fmt == "json":
+        click.echo(json.dumps(_jsonable(found), ensure_ascii=False, indent=1))
+    else:
+        click.echo(yaml.safe_dump(found, allow_unicode=True, sort_keys=False), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -46,6 +46,7 @@ class IngestRun:
 
     files: list[FileReport] = field(default_factory=list)
     reference_triples: int = 0
+    quads: list[str] = field(default_factory=list)  # sorted N-Quads, when asked for
 
 
 def ingest_paths(
@@ -58,6 +59,7 @@ def ingest_paths(
     ntriples_out: TextIO | None = None,
     nquads_out: TextIO | None = None,
     progress: bool | None = None,
+    keep_quads: bool = False,
 ) -> IngestRun:
     """Ingest each path; load its graph into ``store`` (when given).
 
@@ -76,7 +78,8 @@ def ingest_paths(
     if store is not None:
         store.replace_graph_if_changed(str(minter.reference_graph()), ref_lines)
         store.replace_graph_if_changed(str(minter.ontology_graph()), ontology_lines())
-    if nquads_out is not None:
+    want_quads = nquads_out is not None or keep_quads
+    if want_quads:
         quads.extend(nquads_lines(ref, minter.reference_graph()))
     bar = tqdm(files, unit="file", disable=not show, leave=False)
     for path in bar:
@@ -92,7 +95,7 @@ def ingest_paths(
                 records_out.write(to_json(record) + "\n")
         if ntriples_out is not None:
             all_triples.update(triples)
-        if nquads_out is not None:
+        if want_quads:
             quads.extend(nquads_lines(triples, graph))
         run.files.append(
             FileReport(
@@ -108,8 +111,10 @@ def ingest_paths(
     if ntriples_out is not None:
         all_triples.update(ref)
         ntriples_out.writelines(ntriples_lines(all_triples))  # type: ignore[arg-type]
+    if want_quads:
+        run.quads = sorted(set(quads))
     if nquads_out is not None:
-        nquads_out.writelines(sorted(set(quads)))
+        nquads_out.writelines(run.quads)
     if store is not None:
         store.flush()
     return run
