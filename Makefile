@@ -8,7 +8,7 @@ STORE  ?= .councilkg
 SAMPLE := data/samples/000_e9c79a4311407cd1.txt
 OUT    := out
 
-.PHONY: demo test lint typecheck bench clean venv
+.PHONY: demo test lint typecheck bench docs clean venv
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+docs: $(STAMP)
+	mkdir -p build/docs
+	$(BIN)/pylode ontology/councilkg.ttl -o build/docs/ontology.html
+	@echo "ontology documentation: build/docs/ontology.html"
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
