@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, ORG, SKOS, TIME
 from ingest import membership
 from ingest.gazetteer import default_gazetteer
 from ingest.iris import Minter
-from ingest.lexicon import named_table
+from ingest.lexicon import Named, named_table
 from ingest.rdf import Triple
 from ingest.vocab import CKG
 
@@ -76,41 +76,30 @@ def reference_triples(minter: Minter | None = None) -> set[Triple]:
             add(instant, RDF.type, TIME.Instant)
             add(instant, TIME.inXSDDate, Literal(day, datatype=XSD.date))
 
-    for entry in named_table("role"):
-        node = m.role(entry.key)
-        add(node, RDF.type, CKG.Role)
+    def named(node: URIRef, cls: URIRef, entry: Named) -> None:
+        """Type, key, labels in both languages, aliases and Wikidata of a table row."""
+        add(node, RDF.type, cls)
         add(node, CKG.key, Literal(entry.key))
-        add(node, SKOS.prefLabel, Literal(entry.en, lang="en"))
-        add(node, SKOS.prefLabel, Literal(entry.zh, lang="zh"))
-        add(node, RDFS.label, Literal(entry.en, lang="en"))
-        add(node, RDFS.label, Literal(entry.zh, lang="zh"))
-        if entry.entity:
-            add(node, CKG.organizationOfRole, m.organization(entry.entity))
-    for kind, cls in (("organization", CKG.Organization), ("historical", CKG.HistoricalEntity)):
-        for entry in named_table(kind):
-            node = m.organization(entry.key)
-            add(node, RDF.type, cls)
-            add(node, CKG.key, Literal(entry.key))
-            add(node, SKOS.prefLabel, Literal(entry.en, lang="en"))
-            add(node, SKOS.prefLabel, Literal(entry.zh, lang="zh"))
-            add(node, RDFS.label, Literal(entry.en, lang="en"))
-            add(node, RDFS.label, Literal(entry.zh, lang="zh"))
-            if entry.wikidata:
-                add(node, SKOS.exactMatch, URIRef(WIKIDATA + entry.wikidata))
-    for entry in named_table("instrument"):
-        node = m.instrument(entry.key)
-        add(node, RDF.type, CKG.Instrument)
-        add(node, CKG.key, Literal(entry.key))
-        add(node, SKOS.prefLabel, Literal(entry.en, lang="en"))
-        add(node, SKOS.prefLabel, Literal(entry.zh, lang="zh"))
-        add(node, RDFS.label, Literal(entry.en, lang="en"))
-        add(node, RDFS.label, Literal(entry.zh, lang="zh"))
+        for lang in ("en", "zh"):
+            add(node, SKOS.prefLabel, Literal(entry.label(lang), lang=lang))
+            add(node, RDFS.label, Literal(entry.label(lang), lang=lang))
         for alias in entry.aliases_en:
             add(node, SKOS.altLabel, Literal(alias, lang="en"))
         for alias in entry.aliases_zh:
             add(node, SKOS.altLabel, Literal(alias, lang="zh"))
         if entry.wikidata:
             add(node, SKOS.exactMatch, URIRef(WIKIDATA + entry.wikidata))
+
+    for entry in named_table("role"):
+        named(m.role(entry.key), CKG.Role, entry)
+        if entry.entity:
+            add(m.role(entry.key), CKG.organizationOfRole, m.organization(entry.entity))
+    for entry in named_table("organization"):
+        named(m.organization(entry.key), CKG.Organization, entry)
+    for entry in named_table("historical"):
+        named(m.organization(entry.key), CKG.HistoricalEntity, entry)
+    for entry in named_table("instrument"):
+        named(m.instrument(entry.key), CKG.Instrument, entry)
     scheme = m.item_scheme()
     add(scheme, RDF.type, SKOS.ConceptScheme)
     add(scheme, SKOS.prefLabel, Literal("Agenda items of the Security Council", lang="en"))

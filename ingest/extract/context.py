@@ -23,6 +23,16 @@ from ingest.markers import Marker, find_markers
 from ingest.records import Provenance
 from ingest.text import fold
 
+# Blocks whose text states facts: the body, and the footnotes.
+TEXT_KINDS = (
+    BlockKind.PARAGRAPH,
+    BlockKind.FOOTNOTE,
+    BlockKind.TABLE_ROW,
+    BlockKind.TABLE_NOTE,
+    BlockKind.TABLE_TITLE,
+    BlockKind.ITEM_HEADING,
+    BlockKind.SUBSECTION_HEADING,
+)
 BODY_KINDS = (
     BlockKind.PARAGRAPH,
     BlockKind.ITEM_HEADING,

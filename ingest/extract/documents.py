@@ -11,21 +11,11 @@ that order.
 
 from __future__ import annotations
 
-from ingest.extract.context import Context
+from ingest.extract.context import TEXT_KINDS, Context
 from ingest.extract.footnotes import footnote_body
 from ingest.layout import BlockKind
 from ingest.records import Citation, Document, Letter, Provenance, Record
 from ingest.symbols import DocumentKind, Symbol, find_symbols, parse_symbol
-
-_CITING_KINDS = (
-    BlockKind.PARAGRAPH,
-    BlockKind.FOOTNOTE,
-    BlockKind.TABLE_ROW,
-    BlockKind.TABLE_NOTE,
-    BlockKind.TABLE_TITLE,
-    BlockKind.ITEM_HEADING,
-    BlockKind.SUBSECTION_HEADING,
-)
 
 
 def extract_documents(
@@ -38,7 +28,7 @@ def extract_documents(
     sg_context: set[str] = set()
     sg_report = ctx.lx.pattern("footnotes", "sg_report")
     see = ctx.lx.pattern("footnotes", "see")
-    for block in ctx.doc.of_kind(*_CITING_KINDS):
+    for block in ctx.doc.of_kind(*TEXT_KINDS):
         for m in find_symbols(block.text):
             key = m.symbol.key
             symbols.setdefault(key, m.symbol)

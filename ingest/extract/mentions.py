@@ -9,21 +9,10 @@ short form with no such antecedent is reported, never guessed.
 from __future__ import annotations
 
 from ingest.errors import Code
-from ingest.extract.context import Context, compact
+from ingest.extract.context import TEXT_KINDS, Context, compact
 from ingest.extract.names import actor_finder, finder
-from ingest.layout import BlockKind
 from ingest.lexicon import Named, named_table
 from ingest.records import Mention, Record
-
-_TEXT_KINDS = (
-    BlockKind.PARAGRAPH,
-    BlockKind.FOOTNOTE,
-    BlockKind.TABLE_ROW,
-    BlockKind.TABLE_NOTE,
-    BlockKind.TABLE_TITLE,
-    BlockKind.ITEM_HEADING,
-    BlockKind.SUBSECTION_HEADING,
-)
 
 
 def extract_mentions(ctx: Context) -> list[Record]:
@@ -40,7 +29,7 @@ def extract_mentions(ctx: Context) -> list[Record]:
     actors = actor_finder(ctx.lang)
     roles = finder("role", ctx.lang)
     title_re = ctx.lx.pattern("narrative", "instrument_title")
-    for block in ctx.doc.of_kind(*_TEXT_KINDS):
+    for block in ctx.doc.of_kind(*TEXT_KINDS):
         text = block.text
         titles = [(m.start("title"), m.end("title")) for m in title_re.finditer(text)]
         for s, e, state in ctx.gz.find_all(text, ctx.lang):
