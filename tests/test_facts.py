@@ -126,3 +126,23 @@ def test_unknown_extension_is_a_one_line_error(tmp_path: Path, seed_path: Path) 
     )
     assert result.exit_code == 2
     assert "unknown RDF file extension" in result.output
+
+
+def test_two_sources_of_the_same_facts_land_on_the_same_nodes(
+    tmp_path: Path, seed_bytes: bytes, gold: dict[str, Any]
+) -> None:
+    """Two files stating the same facts (here the seed and a copy with other
+    line endings, as two editions would) give one node per fact: the facts
+    read from the merged graph are still exactly the gold's, nothing doubled."""
+    first = tmp_path / "a.txt"
+    second = tmp_path / "b.txt"
+    first.write_bytes(seed_bytes)
+    second.write_bytes(seed_bytes.replace(b"\n", b"\r\n"))
+    store_dir = tmp_path / "store"
+    result = CliRunner().invoke(
+        main, ["ingest", str(first), str(second), "--store", str(store_dir), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    store = GraphStore(store_dir, read_only=True)
+    assert len([g for g in store.graphs() if "/graph/source/" in g]) == 2
+    assert compare(facts(store), gold) == []
