@@ -12,13 +12,15 @@ vote in a source graph is checked against membership terms in the reference
 graph).  pyshacl given a Dataset validates each named graph on its own, so
 :func:`validate` merges a Dataset into one graph before validating.
 
-Why the ontology as ``ont_graph``: shapes target classes such as
+Why the ontology mixed in: shapes target classes such as
 ``ckg:CouncilEvent`` and ``ckg:Document`` whose instances are typed with
 subclasses (``ckg:Meeting``, ``ckg:Resolution``); SHACL finds them through
 ``rdfs:subClassOf`` triples, which live in the ontology.  It also brings the
 controlled values (``ckg:InFavour a ckg:VotePosition`` …) that ``sh:class``
-checks rely on.  No inference is run (``inference="none"``): the graph is
-validated as stored.
+checks rely on.  This is what pyshacl's ``ont_graph`` does; it is done here,
+on a copy, so that pyshacl validates a graph that prepares each SPARQL
+query once (see :class:`_PreparedQueryGraph`).  No inference is run
+(``inference="none"``): the graph is validated as stored.
 
 Why a source location per result: a violation is only useful if someone
 can open the Repertoire at the right page and read the sentence.  Every
@@ -30,6 +32,7 @@ are located through the node they belong to.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -99,7 +102,11 @@ FORMATS = {
     ".jsonld": "json-ld",
 }
 
-_SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+_NSM = Graph().namespace_manager
+for _prefix, _namespace in PREFIXES.items():
+    _NSM.bind(_prefix, _namespace, override=True)
+
+_SEVERITY = {str(SH.Violation): "Violation", str(SH.Warning): "Warning", str(SH.Info): "Info"}
 _QUOTE_LIMIT = 160  # characters of a passage's text shown as its quote
 
 
@@ -183,6 +190,8 @@ def graph_from_file(path: str | Path) -> Graph:
         raise ValueError(
             f"cannot tell the RDF format of {path.name!r}; expected one of {', '.join(FORMATS)}"
         )
+    if fmt in ("nt", "turtle"):  # triple formats: no named graphs to merge
+        return Graph().parse(path, format=fmt)
     dataset = Dataset()
     dataset.parse(path, format=fmt)
     return union_graph(dataset)
@@ -257,14 +266,15 @@ class SourceLocation:
     anchor: str | None = None  # the span (or passage) IRI the location was read from
 
     def render(self) -> str:
-        """``file:line (page N)``; the printed page number when known."""
+        """``file:line (page N)``: the printed page number when the footer
+        gave one, else the page's position in the file (1-based)."""
         text = self.file or "?"
         if self.line is not None:
             text += f":{self.line}"
         if self.printed_page is not None:
             text += f" (page {self.printed_page})"
         elif self.page_index is not None:
-            text += f" (page index {self.page_index})"
+            text += f" (page {self.page_index + 1} of the file)"
         return text
 
     def as_dict(self) -> dict[str, Any]:
@@ -331,8 +341,9 @@ def _block_location(graph: Graph, node: Node) -> SourceLocation | None:
     if text is not None and len(text) > _QUOTE_LIMIT:
         text = text[: _QUOTE_LIMIT - 1] + "…"
     if (node, RDF.type, CKG.Page) in graph:
-        page_index, printed = _int(graph.value(node, CKG.pageIndex)), _int(
-            graph.value(node, CKG.printedPage)
+        page_index, printed = (
+            _int(graph.value(node, CKG.pageIndex)),
+            _int(graph.value(node, CKG.printedPage)),
         )
     else:
         page_index, printed = _page(graph, node)
@@ -357,7 +368,7 @@ def _owners(graph: Graph, node: Node) -> Iterator[Node]:
     sub-item, the event or citing footnote/passage of a document, the source
     file of a supplement, then the IRI's parents (minted child nodes such
     as ``…/vote-event/S/2020/797/count/for`` live below their parent)."""
-    for prop in (OA.hasSelector, CKG.count, CKG.subItemConcept, CKG.record, CKG.decision):
+    for prop in (OA.hasSelector, CKG["count"], CKG.subItemConcept, CKG.record, CKG.decision):
         yield from sorted(graph.subjects(prop, node), key=str)
     for prop in (CKG.statedIn, CKG.describedIn, CKG.inVoteEvent):
         yield from sorted(graph.objects(node, prop), key=str)
@@ -414,10 +425,10 @@ def compact(term: Node | None) -> str | None:
         iri = str(term)
         for prefix, namespace in PREFIXES.items():
             if iri.startswith(namespace) and "/" not in iri[len(namespace) :]:
-                return f"{prefix}:{iri[len(namespace):]}"
+                return f"{prefix}:{iri[len(namespace) :]}"
         return f"<{iri}>"
     if isinstance(term, Literal):
-        return term.n3()
+        return term.n3(_NSM)
     return f"_:{term}"
 
 
@@ -434,7 +445,11 @@ def render_path(graph: Graph, path: Node | None) -> str | None:
     if alternatives is not None:
         parts = [render_path(graph, p) or "?" for p in Collection(graph, alternatives)]
         return "(" + "|".join(parts) + ")"
-    for prop, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+    for prop, suffix in (
+        (SH.zeroOrMorePath, "*"),
+        (SH.oneOrMorePath, "+"),
+        (SH.zeroOrOnePath, "?"),
+    ):
         inner = graph.value(path, prop)
         if inner is not None:
             return f"({render_path(graph, inner)}){suffix}"
@@ -463,6 +478,7 @@ class ValidationResult:
     constraint_component: Node
     location: SourceLocation | None = None
     messages: tuple[tuple[str, str], ...] = ()
+    details: tuple[str, ...] = ()
 
     @property
     def rule(self) -> str:
@@ -499,6 +515,7 @@ class ValidationResult:
             "source_constraint": compact(self.source_constraint),
             "constraint_component": self.component,
             "location": self.location.as_dict() if self.location else None,
+            "details": list(self.details),
         }
 
     def render(self) -> str:
@@ -511,6 +528,7 @@ class ValidationResult:
         if self.value is not None:
             lines.append(f"  value:   {compact(self.value)}")
         lines.append(f"  message: {self.message}")
+        lines.extend(f"  detail:  {detail}" for detail in self.details)
         if self.location is not None:
             lines.append(f"  source:  {self.location.render()}")
             if self.location.quote:
@@ -584,24 +602,57 @@ class ValidationReport:
         return text
 
 
+_IRI_IN_TEXT = re.compile(r"<?(https?://[^\s<>\"{}|\\^`]+)>?")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _compact_text(text: str) -> str:
+    """Vocabulary IRIs inside a message written as ``prefix:local``."""
+
+    def shorten(m: re.Match[str]) -> str:
+        term = compact(URIRef(m.group(1)))
+        return term if term is not None and not term.startswith("<") else m.group(0)
+
+    return _IRI_IN_TEXT.sub(shorten, text)
+
+
 def _messages(report: Graph, node: Node) -> tuple[tuple[str, str], ...]:
-    pairs = {(m.language or "", str(m)) for m in report.objects(node, SH.resultMessage)}
+    """The result's messages as (language, text) pairs.
+
+    pyshacl drops the language tag of a SHACL-SPARQL message when it fills
+    in the ``{?var}`` placeholders, so an untagged message is tagged ``zh``
+    when it contains CJK characters and ``en`` otherwise.
+    """
+    pairs = set()
+    for message in report.objects(node, SH.resultMessage):
+        text = _compact_text(str(message))
+        lang = getattr(message, "language", None) or ("zh" if _CJK.search(text) else "en")
+        pairs.add((lang, text))
     return tuple(sorted(pairs))
 
 
 def _pick_message(messages: Iterable[tuple[str, str]], component: str) -> str:
-    by_lang = dict(messages)
-    for lang in ("en", ""):
-        if lang in by_lang:
-            return by_lang[lang]
-    if by_lang:
-        return next(iter(sorted(by_lang.items())))[1]
+    """The English message (there may be several languages), else any."""
+    ordered = sorted(messages)
+    for lang, text in ordered:
+        if lang == "en":
+            return text
+    if ordered:
+        return ordered[0][1]
     return f"violates {component}"
 
 
 def _results(report: Graph, data: Graph) -> list[ValidationResult]:
+    """The top-level results of the report (nested ``sh:detail`` results,
+    such as why a value failed an ``sh:node`` shape, are folded into their
+    parent's ``details``)."""
     results = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
+    top = [
+        r
+        for v in report.subjects(RDF.type, SH.ValidationReport)
+        for r in report.objects(v, SH.result)
+    ]
+    for node in top:
         component = report.value(node, SH.sourceConstraintComponent)
         messages = _messages(report, node)
         focus = report.value(node, SH.focusNode)
@@ -609,7 +660,7 @@ def _results(report: Graph, data: Graph) -> list[ValidationResult]:
         assert focus is not None and shape is not None and component is not None
         results.append(
             ValidationResult(
-                severity=_SEVERITY.get(report.value(node, SH.resultSeverity), "Violation"),  # type: ignore[arg-type]
+                severity=_SEVERITY.get(str(report.value(node, SH.resultSeverity)), "Violation"),
                 focus_node=focus,
                 result_path=render_path(report, report.value(node, SH.resultPath)),
                 value=report.value(node, SH.value),
@@ -619,6 +670,12 @@ def _results(report: Graph, data: Graph) -> list[ValidationResult]:
                 constraint_component=component,
                 location=locate(data, focus),
                 messages=messages,
+                details=tuple(
+                    sorted(
+                        _pick_message(_messages(report, d), "")
+                        for d in report.objects(node, SH.detail)
+                    )
+                ),
             )
         )
     results.sort(key=ValidationResult.sort_key)
