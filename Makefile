@@ -20,9 +20,15 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	mkdir -p $(OUT)
-	COUNCILKG_STORE=$(STORE) $(BIN)/councilkg ingest $(SAMPLE) \
-	    --records $(OUT)/records.jsonl --ntriples $(OUT)/graph.nt --nquads $(OUT)/graph.nq
-	@echo "records: $(OUT)/records.jsonl  graph: $(OUT)/graph.nt, $(OUT)/graph.nq  store: $(STORE)/"
+	@echo "== ingest the bundled sample =="
+	$(BIN)/councilkg ingest $(SAMPLE) --store $(STORE) --records $(OUT)/records.jsonl
+	@echo "== validate the graph (SHACL, the Council's rules) =="
+	$(BIN)/councilkg validate --store $(STORE)
+	@echo "== facts read back from the graph, against the gold =="
+	$(BIN)/councilkg facts --store $(STORE) --compare tests/data/000_e9c79a4311407cd1.gold.yaml
+	@echo "== export =="
+	$(BIN)/councilkg ingest $(SAMPLE) --no-store -q --nquads $(OUT)/graph.nq --out $(OUT)/graph.ttl
+	@echo "records: $(OUT)/records.jsonl  graph: $(OUT)/graph.nq, $(OUT)/graph.ttl  store: $(STORE)/"
 
 test: $(STAMP)
 	$(BIN)/ruff check .

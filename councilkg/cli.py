@@ -241,5 +241,46 @@ def facts(store_dir: Path | None, file: Path | None, fmt: str, gold: Path | None
         click.echo(yaml.safe_dump(found, allow_unicode=True, sort_keys=False), nl=False)
 
 
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Store folder (default ${STORE_ENV} or {DEFAULT_STORE}/).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+)
+def validate(store_dir: Path | None, files: tuple[Path, ...], fmt: str) -> None:
+    """Validate the graph (the store, or RDF FILES) with the SHACL shapes.
+
+    Prints each result with its focus node, path, message and the place in
+    the source that states the fact (file, line, page, quoted text).  Exit 1
+    when there is a violation (warnings alone still conform).
+    """
+    from councilkg.validation import graph_from_file, graph_from_store
+    from councilkg.validation import validate as run_validation
+
+    if files:
+        graph = graph_from_file(files[0])
+        for extra in files[1:]:
+            graph += graph_from_file(extra)
+    else:
+        graph = graph_from_store(GraphStore(store_dir, read_only=True))
+    report = run_validation(graph)
+    if fmt == "json":
+        click.echo(report.render_json())
+    elif fmt == "turtle":
+        click.echo(report.render_turtle())
+    else:
+        click.echo(report.render_text())
+    sys.exit(EXIT_OK if report.conforms else EXIT_STRICT)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

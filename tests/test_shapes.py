@@ -64,19 +64,6 @@ PREFIX time: <http://www.w3.org/2006/time#>
 PREFIX cito: <http://purl.org/spar/cito/>
 """
 
-# What the seed graph, as the mapping makes it today, gets wrong: the source
-# span of the decision on S/2020/797 (table 2's cell "S/2020/797(未通过)
-# 2-2-11a", line 746) covers only "S/2020/7" (characters 10068-10076), so a
-# reader sent there does not see the decision (ingest/extract/tables.py,
-# _sub_prov).  REPAIR makes the span quote the symbol, for the mutations.
-KNOWN_SEED_ISSUES = {("ckgsh:DecisionSpanQuotesSymbol", "id:document/S/2020/797")}
-REPAIR = """
-DELETE DATA { <src:span/10068-10076/quote> oa:exact "S/2020/7" .
-              <src:span/10068-10076/position> oa:end 10076 } ;
-INSERT DATA { <src:span/10068-10076/quote> oa:exact "S/2020/797" .
-              <src:span/10068-10076/position> oa:end 10078 }
-"""
-
 # Rules of severity Warning: a graph with only these still conforms.
 WARNING_RULES = {
     "ckgsh:CountsCoverTheCouncil",
@@ -620,17 +607,17 @@ MUTATIONS = [
         f"""DELETE {{ ?span oa:hasSelector ?quote }}
             WHERE {{ {VE} prov:wasDerivedFrom ?span . ?span oa:hasSelector ?quote .
                      ?quote a oa:TextQuoteSelector }}""",
-        ("ckgsh:SourceSpan-quoteSelector", "src:span/10068-10076"),
+        ("ckgsh:SourceSpan-quoteSelector", "src:span/10068-10093"),
     ),
     m(
         "selector-starts-after-it-ends",
-        replace_any("<src:span/10068-10076/position>", "oa:start", "20000"),
-        ("ckgsh:TextPositionSelector-start", "src:span/10068-10076/position"),
+        replace_any("<src:span/10068-10093/position>", "oa:start", "20000"),
+        ("ckgsh:TextPositionSelector-start", "src:span/10068-10093/position"),
     ),
     m(
         "empty-quote",
-        replace_any("<src:span/10068-10076/quote>", "oa:exact", '""'),
-        ("ckgsh:TextQuoteSelector-exact", "src:span/10068-10076/quote"),
+        replace_any("<src:span/10068-10093/quote>", "oa:exact", '""'),
+        ("ckgsh:TextQuoteSelector-exact", "src:span/10068-10093/quote"),
         ("ckgsh:DecisionSpanQuotesSymbol", "id:document/S/2020/797"),
         why="the span is also the decision's, whose quote must show its symbol",
     ),
@@ -638,7 +625,7 @@ MUTATIONS = [
         "finding-with-a-malformed-code",
         f"""INSERT DATA {{ <src:finding/E1/0> a ckg:Finding ; ckg:findingCode "E1" ;
               ckg:message "counts disagree" ; ckg:findingSource <id:source/{SHA}> ;
-              prov:wasDerivedFrom <src:span/10068-10076> }}""",
+              prov:wasDerivedFrom <src:span/10068-10093> }}""",
         ("ckgsh:Finding-findingCode", "src:finding/E1/0"),
     ),
     m(
@@ -723,11 +710,9 @@ def seed_report(seed_graph: Graph) -> ValidationReport:
 
 @pytest.fixture(scope="session")
 def base_graph(seed_graph: Graph) -> Graph:
-    """The seed graph with the known mapping bugs repaired: the graph every
-    mutation starts from, so that a mutation's results are its own."""
-    graph = fresh(seed_graph)
-    graph.update(PREFIXES + expand(REPAIR))
-    return graph
+    """The graph every mutation starts from: the seed graph, which is clean,
+    so that a mutation's results are its own."""
+    return fresh(seed_graph)
 
 
 def fresh(base: Graph) -> Graph:
@@ -748,24 +733,14 @@ def result_set(report: ValidationReport) -> set[tuple[str, str]]:
 
 
 def test_seed_graph_conforms(seed_report: ValidationReport, record_property: Any) -> None:
-    """No violation; at most the known mapping bugs, as warnings."""
+    """No violation and no warning."""
     record_property("seed_triples", seed_report.triples)
     record_property("seed_validation_seconds", round(seed_report.seconds, 3))
     print(f"\nseed graph: {seed_report.summary()}")
     assert seed_report.conforms, seed_report.render_text()
     assert seed_report.violations == [], seed_report.render_text()
-    assert result_set(seed_report) <= KNOWN_SEED_ISSUES, seed_report.render_text()
-    assert seed_report.triples > 5000
-
-
-@pytest.mark.xfail(strict=True, reason="mapping bug: the span of decision S/2020/797 is cut short")
-def test_seed_graph_has_no_warnings(seed_report: ValidationReport) -> None:
     assert seed_report.results == [], seed_report.render_text()
-
-
-def test_repaired_seed_graph_is_clean(base_graph: Graph) -> None:
-    report = validate(base_graph)
-    assert report.results == [], report.render_text()
+    assert seed_report.triples > 5000
 
 
 def test_seed_store_conforms(seed_store: GraphStore) -> None:
@@ -774,7 +749,7 @@ def test_seed_store_conforms(seed_store: GraphStore) -> None:
     assert len(graph) >= seed_store.count()  # merge of all named graphs
     report = validate(graph)
     assert report.conforms, report.render_text()
-    assert result_set(report) <= KNOWN_SEED_ISSUES, report.render_text()
+    assert report.results == [], report.render_text()
 
 
 # ---------------------------------------------------------------------------

@@ -175,7 +175,8 @@ def _decisions(
         )
         if votes is None and kind is DocumentKind.RESOLUTION:
             modality = "unknown"
-        prov = _sub_prov(ctx, block, passage, sm.start, cm.end() if cm else sm.end)
+        end = sm.end + cm.end() if cm else sm.end  # cm matched in `after`, which starts at sm.end
+        prov = _sub_prov(ctx, block, passage, sm.start, end)
         decision = Decision(
             prov=prov,
             symbol=sm.symbol.key,
@@ -192,7 +193,7 @@ def _decisions(
         )
         result.table_kinds.setdefault(sm.symbol.key, kind)
         out.append(decision)
-        prev_end = cm.end() if cm else sm.end
+        prev_end = end
     finished: list[Decision] = []
     for decision in out:
         finished.append(decision)
