@@ -282,5 +282,67 @@ def validate(store_dir: Path | None, files: tuple[Path, ...], fmt: str) -> None:
     sys.exit(EXIT_OK if report.conforms else EXIT_STRICT)
 
 
+@main.command()
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Store folder (default ${STORE_ENV} or {DEFAULT_STORE}/).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--timeout",
+    "timeout_s",
+    default=10.0,
+    show_default=True,
+    type=float,
+    help="Per-query timeout in seconds; the query is stopped.",
+)
+@click.option(
+    "--max-results",
+    default=100_000,
+    show_default=True,
+    type=int,
+    help="Rows (or triples) returned at most; more are cut, with a warning header.",
+)
+@click.option("--max-request-bytes", default=1_000_000, show_default=True, type=int)
+@click.option("--workers", default=None, type=int, help="Query worker processes (default: CPUs).")
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (off: read-only).")
+@click.option("--allow-load", is_flag=True, help="Accept LOAD (needs --allow-update).")
+@click.option("--allow-service", is_flag=True, help="Accept SERVICE (federated queries).")
+@click.option("--cors-origin", default="*", show_default=True)
+def serve(
+    store_dir: Path | None,
+    host: str,
+    port: int,
+    timeout_s: float,
+    max_results: int,
+    max_request_bytes: int,
+    workers: int | None,
+    allow_update: bool,
+    allow_load: bool,
+    allow_service: bool,
+    cors_origin: str,
+) -> None:
+    """Serve the store over the SPARQL 1.1 Protocol at /sparql (read-only by default)."""
+    from councilkg.server import serve as run_server
+    from councilkg.store import default_store_path
+
+    run_server(
+        store_dir or default_store_path(),
+        host=host,
+        port=port,
+        timeout_s=timeout_s,
+        max_results=max_results,
+        max_request_bytes=max_request_bytes,
+        workers=workers,
+        allow_update=allow_update,
+        allow_load=allow_load,
+        allow_service=allow_service,
+        cors_origin=cors_origin,
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

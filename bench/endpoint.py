@@ -1,0 +1,709 @@
+"""Benchmark of the SPARQL endpoint: the candidates for ``councilkg serve``
+against bare ``oxigraph serve-read-only`` on the same store, same run.
+
+Usage::
+
+    python bench/endpoint.py [--store DIR] [--repeat 3] [--concurrency 1,4,16]
+                             [--requests 1500] [--seconds 8]
+                             [--candidates councilkg,proxy,inproc]
+                             [--out bench/results/endpoint.json]
+
+Candidates (each a server process on a free port of 127.0.0.1):
+
+``oxigraph``   the baseline: the ``oxigraph`` binary from PyPI,
+               ``serve-read-only --timeout-s T`` on the store folder.  It has
+               no policy (it runs ``SERVICE``), no result cap, and its timeout
+               is checked late (see the timeout check).
+``councilkg``  candidate (a), what ``councilkg serve`` runs: a plain ASGI app
+               on uvicorn (httptools, uvloop) over a pool of worker processes
+               that open the store read-only (``councilkg.server``).
+``proxy``      candidate (b): the same ASGI app (policy, negotiation, result
+               cap) forwarding each query to an ``oxigraph serve-read-only``
+               backend over keep-alive HTTP, asking it for TSV / N-Triples so
+               it can cap and convert the result.
+``inproc``     a reference, not a candidate: the same ASGI app running
+               queries in threads of its own process (no way to stop a query
+               past the timeout).  Its distance to ``councilkg`` is the price
+               of the worker processes.
+
+Workload: client threads on 127.0.0.1, each with one keep-alive
+``http.client`` connection, send ``GET ?query=`` requests, with 1, 4 and 16
+concurrent clients, for
+
+``lookup``    the votes on one draft (voter and position of each vote);
+``groupby``   meetings per agenda item (GROUP BY, COUNT DISTINCT);
+``prepared``  the project's prepared ``queries/votes-on-draft.rq`` with
+              ``VALUES ?symbol { "S/2020/797" }`` (adds each voter's
+              membership on the day: ~5 ms of evaluation, so it shows the
+              servers when the query, not HTTP, dominates).
+
+Each cell is bounded by ``--requests`` (``--heavy-requests`` for
+``prepared``) and ``--seconds``; cells are run in rounds (``--repeat``), the
+candidates in a rotating order within each cell, so drift of a shared
+machine hits all alike.  Reported per cell: medians over the rounds of req/s,
+p50 and p95 latency (ms), the server processes' CPU per request (µs, process
+tree from ``/proc``: front + workers, or proxy + backend) and the ratio to
+the baseline (median of the per-round paired ratios).
+
+Then a timeout check: each candidate gets a cross join over all triples with
+the server timeout (``--timeout``); reported are the status, the seconds to
+the answer, and the server CPU burnt in the 3 s after it (a query that was
+really stopped burns ~0).
+
+Output: JSON and Markdown (``bench/results/endpoint.json`` and ``.md``, which
+git ignores) and the tables on stdout.  Nothing is asserted.
+
+The default store is the bundled seed ingested into a temporary folder
+(~7,300 triples): queries take well under a millisecond, so the HTTP path,
+which is what differs between the candidates, dominates.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, this folder is sys.path[0], and its ingest.py would
+# shadow the ``ingest`` package: drop it, and make the checkout importable.
+_HERE = Path(__file__).resolve().parent
+ROOT = _HERE.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+if not any(Path(p or ".").resolve() == ROOT for p in sys.path):
+    sys.path.insert(0, str(ROOT))
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import contextlib  # noqa: E402
+import http.client  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import urllib.parse  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from typing import Any  # noqa: E402
+
+SCHEMA = 1
+SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
+DEFAULT_OUT = ROOT / "bench" / "results" / "endpoint.json"
+BASELINE = "oxigraph"
+ALL_CANDIDATES = ("councilkg", "proxy", "inproc")
+
+LOOKUP = """PREFIX ckg: <https://w3id.org/councilkg/ontology#>
+SELECT ?member ?position
+WHERE {
+  ?draft ckg:symbol "S/2020/797" ; ckg:voteEvent ?ve .
+  ?vote ckg:inVoteEvent ?ve ; ckg:voter ?member ; ckg:position ?position .
+}
+"""
+_PREPARED_FILE = ROOT / "queries" / "votes-on-draft.rq"
+PREPARED = (
+    _PREPARED_FILE.read_text(encoding="utf-8") + '\nVALUES ?symbol { "S/2020/797" }\n'
+    if _PREPARED_FILE.exists()
+    else None
+)
+GROUP_BY = """PREFIX ckg: <https://w3id.org/councilkg/ontology#>
+SELECT ?item (COUNT(DISTINCT ?meeting) AS ?meetings)
+WHERE { ?meeting a ckg:Meeting ; ckg:agendaItem/ckg:key ?item }
+GROUP BY ?item ORDER BY DESC(?meetings) ?item
+"""
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+QUERIES = {"lookup": LOOKUP, "groupby": GROUP_BY}
+if PREPARED is not None:
+    QUERIES["prepared"] = PREPARED
+ACCEPT = "application/sparql-results+json"
+
+
+# --------------------------------------------------------------------------
+# Processes
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process (0 if gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    path: str
+    procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def pids(self) -> list[int]:
+        return [p for proc in self.procs for p in process_tree(proc.pid)]
+
+    def cpu(self) -> float:
+        return sum(cpu_seconds(p) for p in self.pids())
+
+    def stop(self) -> None:
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in reversed(self.procs):
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _wait_ready(port: int, path: str, proc: subprocess.Popen[bytes], limit: float = 60.0) -> None:
+    deadline = time.monotonic() + limit
+    url = f"{path}?query=" + urllib.parse.quote("ASK {}")
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server on port {port} exited with {proc.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", url, headers={"Accept": ACCEPT})
+            if conn.getresponse().status == 200:
+                conn.close()
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"server on port {port} did not answer in {limit} s")
+
+
+def oxigraph_binary() -> str:
+    exe = Path(sys.executable).parent / "oxigraph"
+    found = str(exe) if exe.exists() else shutil.which("oxigraph")
+    if not found:
+        raise SystemExit("the `oxigraph` server binary is missing: pip install oxigraph")
+    return found
+
+
+def start_oxigraph(store: Path, timeout: float) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            oxigraph_binary(),
+            "serve-read-only",
+            "--location",
+            str(store / "oxigraph"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout-s",
+            str(int(max(1, round(timeout)))),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait_ready(port, "/query", proc)
+    return proc, port
+
+
+def start(name: str, store: Path, args: argparse.Namespace) -> Server:
+    py = sys.executable
+    timeout = str(args.timeout)
+    if name == BASELINE:
+        proc, port = start_oxigraph(store, args.timeout)
+        return Server(name, port, "/query", [proc])
+    port = free_port()
+    if name == "councilkg":
+        cmd = [py, "-m", "councilkg.server", str(store), "--port", str(port)]
+        cmd += ["--timeout", timeout, "--log-level", "warning"]
+        if args.workers:
+            cmd += ["--workers", str(args.workers)]
+        server = Server(name, port, "/sparql")
+    elif name == "proxy":
+        backend, backend_port = start_oxigraph(store, args.timeout)
+        cmd = [py, str(Path(__file__).resolve()), "--serve", "proxy", "--port", str(port)]
+        cmd += ["--backend-port", str(backend_port), "--timeout", timeout, "--store", str(store)]
+        server = Server(name, port, "/sparql", [backend])
+    elif name == "inproc":
+        cmd = [py, str(Path(__file__).resolve()), "--serve", "inproc", "--port", str(port)]
+        cmd += ["--timeout", timeout, "--store", str(store)]
+        server = Server(name, port, "/sparql")
+    else:
+        raise SystemExit(f"unknown candidate {name!r}")
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, cwd=str(ROOT))
+    server.procs.append(proc)
+    _wait_ready(port, "/sparql", proc)
+    return server
+
+
+# --------------------------------------------------------------------------
+# The two alternative apps (run in their own process by ``--serve``)
+
+
+def _serve_alternative(kind: str, args: argparse.Namespace) -> None:
+    import pyoxigraph as ox
+    import uvicorn
+
+    from councilkg.server import (
+        CouncilApp,
+        PoolError,
+        ServerConfig,
+        _uvicorn_options,
+    )
+    from councilkg.server_worker import _select, _triples, handle
+
+    config = ServerConfig(store_path=Path(args.store), timeout_s=args.timeout)
+
+    class InProcessApp(CouncilApp):
+        """Queries in threads of this process: no way to stop them."""
+
+        async def startup(self) -> None:
+            from councilkg.store import GraphStore
+
+            self.store = GraphStore(Path(args.store), read_only=True).oxigraph
+
+        async def shutdown(self) -> None:
+            return None
+
+        async def run_query(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+            fut = asyncio.to_thread(handle, self.store, request)
+            try:
+                async with asyncio.timeout(self.config.timeout_s):
+                    return await fut
+            except TimeoutError:
+                raise PoolError(503, "query timed out (it is still running)") from None
+
+    class ProxyApp(CouncilApp):
+        """Policy and formats here; the query runs in an oxigraph server."""
+
+        async def startup(self) -> None:
+            self.conns: asyncio.LifoQueue[tuple[asyncio.StreamReader, asyncio.StreamWriter]]
+            self.conns = asyncio.LifoQueue()
+
+        async def shutdown(self) -> None:
+            while not self.conns.empty():
+                self.conns.get_nowait()[1].close()
+
+        async def _fetch(self, path: str) -> tuple[int, str, bytes]:
+            try:
+                reader, writer = self.conns.get_nowait()
+            except asyncio.QueueEmpty:
+                reader, writer = await asyncio.open_connection("127.0.0.1", args.backend_port)
+            writer.write(
+                f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/tab-separated-values, "
+                "application/n-triples;q=0.9\r\n\r\n".encode("latin-1")
+            )
+            status = int((await reader.readline()).split()[1])
+            headers: dict[str, str] = {}
+            while True:
+                line = await reader.readline()
+                if line in (b"\r\n", b"\n", b""):
+                    break
+                k, _, v = line.decode("latin-1").partition(":")
+                headers[k.strip().lower()] = v.strip()
+            if "content-length" in headers:
+                body = await reader.readexactly(int(headers["content-length"]))
+            elif headers.get("transfer-encoding", "").lower() == "chunked":
+                parts = []
+                while True:
+                    size = int((await reader.readline()).split(b";")[0], 16)
+                    if size == 0:
+                        await reader.readline()
+                        break
+                    parts.append(await reader.readexactly(size))
+                    await reader.readline()
+                body = b"".join(parts)
+            else:
+                body = await reader.read()
+            if headers.get("connection", "").lower() == "close" or reader.at_eof():
+                writer.close()
+            else:
+                self.conns.put_nowait((reader, writer))
+            return status, headers.get("content-type", ""), body
+
+        async def run_query(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+            if request["op"] != "query":
+                raise PoolError(503, "not supported by the proxy candidate")
+            path = "/query?query=" + urllib.parse.quote(request["text"])
+            try:
+                async with asyncio.timeout(self.config.timeout_s):
+                    status, ctype, body = await self._fetch(path)
+            except TimeoutError:
+                raise PoolError(503, "query timed out (the backend may still run it)") from None
+            if status != 200:
+                return {"status": status, "type": "text/plain; charset=utf-8"}, body
+            if ctype.startswith("application/n-triples"):
+                found = [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+
+                class Triples:  # what the worker's _triples expects of a result
+                    def serialize(self, output: Any, format: Any) -> None:
+                        ox.serialize(found, output, format=format)
+
+                    def __iter__(self) -> Any:
+                        return iter(found)
+
+                return _triples(Triples(), request)
+            parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
+            if isinstance(parsed, ox.QueryBoolean):
+                fmt = request["results"]
+                out = parsed.serialize(
+                    format=ox.QueryResultsFormat.JSON
+                    if fmt == "json"
+                    else ox.QueryResultsFormat.XML
+                )
+                return {"status": 200, "type": "application/sparql-results+json"}, out or b""
+            return _select(parsed, request)
+
+    app = InProcessApp(config) if kind == "inproc" else ProxyApp(config)
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=args.port,
+        lifespan="on",
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        **_uvicorn_options(),
+    )
+
+
+# --------------------------------------------------------------------------
+# Client
+
+
+def run_cell(
+    server: Server, query: str, concurrency: int, max_requests: int, max_seconds: float
+) -> dict[str, Any]:
+    """``concurrency`` threads send ``query`` until ``max_requests`` are done
+    or ``max_seconds`` have passed."""
+    target = f"{server.path}?query=" + urllib.parse.quote(query)
+    lock = threading.Lock()
+    issued = [0]
+    latencies: list[float] = []
+    errors: list[str] = []
+    sizes: list[int] = []
+    barrier = threading.Barrier(concurrency + 1)
+    stop_at = [0.0]
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        # one untimed request: connect and warm the path
+        conn.request("GET", target, headers={"Accept": ACCEPT})
+        conn.getresponse().read()
+        mine: list[float] = []
+        barrier.wait()
+        while True:
+            with lock:
+                if issued[0] >= max_requests or time.perf_counter() > stop_at[0]:
+                    break
+                issued[0] += 1
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", target, headers={"Accept": ACCEPT})
+                resp = conn.getresponse()
+                body = resp.read()
+                if resp.status != 200:
+                    errors.append(f"{resp.status} {body[:100]!r}")
+                elif not sizes:
+                    sizes.append(len(json.loads(body)["results"]["bindings"]))
+            except (OSError, http.client.HTTPException) as exc:
+                errors.append(repr(exc))
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+            mine.append(time.perf_counter() - t0)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    stop_at[0] = time.perf_counter() + max_seconds + 3600  # set for real below
+    barrier.wait()
+    cpu0 = server.cpu()
+    t0 = time.perf_counter()
+    stop_at[0] = t0 + max_seconds
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    cpu = server.cpu() - cpu0
+    n = len(latencies)
+    lat = sorted(latencies)
+    return {
+        "requests": n,
+        "errors": len(errors),
+        "error_sample": errors[:3],
+        "rows": sizes[0] if sizes else None,
+        "seconds": round(wall, 3),
+        "rps": n / wall if wall > 0 else 0.0,
+        "p50_ms": 1000 * lat[n // 2] if n else None,
+        "p95_ms": 1000 * lat[min(n - 1, int(n * 0.95))] if n else None,
+        "server_cpu_us_per_req": 1e6 * cpu / n if n else None,
+    }
+
+
+def timeout_check(server: Server, limit: float) -> dict[str, Any]:
+    """The slow query once: status, seconds to answer, CPU burnt after it."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=limit)
+    target = f"{server.path}?query=" + urllib.parse.quote(SLOW)
+    t0 = time.perf_counter()
+    status: int | str
+    try:
+        conn.request("GET", target, headers={"Accept": ACCEPT})
+        resp = conn.getresponse()
+        body = resp.read()
+        status, snippet = resp.status, body[-120:].decode("utf-8", "replace")
+    except (OSError, http.client.HTTPException) as exc:
+        status, snippet = "client gave up", repr(exc)
+    answered = time.perf_counter() - t0
+    conn.close()
+    cpu0 = server.cpu()
+    time.sleep(3.0)
+    after = server.cpu() - cpu0
+    return {
+        "status": status,
+        "seconds_to_answer": round(answered, 2),
+        "body_end": snippet.strip(),
+        "server_cpu_s_in_3s_after": round(after, 2),
+    }
+
+
+# --------------------------------------------------------------------------
+# Report
+
+
+def _med(values: list[float | None]) -> float | None:
+    vals = [v for v in values if v is not None]
+    return statistics.median(vals) if vals else None
+
+
+def summarise(runs: dict[str, list[dict[str, Any]]], candidates: list[str]) -> dict[str, Any]:
+    """Medians per (candidate, query, concurrency) and ratios to the baseline."""
+    out: dict[str, Any] = {}
+    for key, cells in runs.items():
+        cand, qname, conc = key.split("|")
+        out[key] = {
+            "candidate": cand,
+            "query": qname,
+            "concurrency": int(conc),
+            "rps": _med([c["rps"] for c in cells]),
+            "p50_ms": _med([c["p50_ms"] for c in cells]),
+            "p95_ms": _med([c["p95_ms"] for c in cells]),
+            "server_cpu_us_per_req": _med([c["server_cpu_us_per_req"] for c in cells]),
+            "errors": sum(c["errors"] for c in cells),
+            "rows": cells[0]["rows"],
+            "rps_runs": [round(c["rps"], 1) for c in cells],
+        }
+    for key, row in out.items():
+        base = runs.get(f"{BASELINE}|{row['query']}|{row['concurrency']}")
+        mine = runs[key]
+        if base:
+            ratios = [m["rps"] / b["rps"] for m, b in zip(mine, base, strict=False) if b["rps"]]
+            row["ratio_to_baseline"] = _med(list(ratios))
+    return out
+
+
+def markdown(summary: dict[str, Any], candidates: list[str], checks: dict[str, Any]) -> str:
+    def f(v: float | None, fmt: str) -> str:
+        return "—" if v is None else format(v, fmt)
+
+    lines = []
+    for qname in sorted({r["query"] for r in summary.values()}, key=list(QUERIES).index):
+        lines += [
+            f"### {qname}",
+            "",
+            "| clients | server | req/s | ratio to oxigraph | p50 ms | p95 ms "
+            "| server CPU µs/req |",
+            "|---:|---|---:|---:|---:|---:|---:|",
+        ]
+        concs = sorted({r["concurrency"] for r in summary.values() if r["query"] == qname})
+        for conc in concs:
+            for cand in [BASELINE, *candidates]:
+                row = summary.get(f"{cand}|{qname}|{conc}")
+                if row is None:
+                    continue
+                err = f" ({row['errors']} errors)" if row["errors"] else ""
+                lines.append(
+                    f"| {conc} | {cand}{err} | {f(row['rps'], ',.0f')} | "
+                    f"{f(row.get('ratio_to_baseline'), '.2f')} | {f(row['p50_ms'], '.2f')} | "
+                    f"{f(row['p95_ms'], '.2f')} | {f(row['server_cpu_us_per_req'], ',.0f')} |"
+                )
+        lines.append("")
+    if checks:
+        lines += [
+            "### timeout check (cross join over all triples)",
+            "",
+            "| server | status | seconds to answer | server CPU s in the 3 s after | end of body |",
+            "|---|---|---:|---:|---|",
+        ]
+        for cand, c in checks.items():
+            body = c["body_end"].replace("|", "\\|").replace("\n", " ")[:70]
+            lines.append(
+                f"| {cand} | {c['status']} | {c['seconds_to_answer']} | "
+                f"{c['server_cpu_s_in_3s_after']} | {body} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def environment() -> dict[str, Any]:
+    from importlib import metadata
+
+    versions: dict[str, str | None] = {}
+    for pkg in ("pyoxigraph", "oxigraph", "uvicorn", "httptools", "uvloop"):
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            versions[pkg] = None
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "loadavg_at_start": os.getloadavg(),
+        "versions": versions,
+        "git_commit": commit,
+    }
+
+
+def build_store(target: Path) -> Path:
+    from councilkg.ingesting import ingest_paths
+    from councilkg.store import GraphStore
+    from ingest.iris import Minter
+
+    store = GraphStore(target)
+    ingest_paths([SEED], store=store, minter=Minter(), progress=False)
+    store.flush()
+    del store
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", type=Path, default=None, help="an existing store folder")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--concurrency", default="1,4,16")
+    parser.add_argument("--requests", type=int, default=1500, help="per cell, lookup and GROUP BY")
+    parser.add_argument(
+        "--heavy-requests", type=int, default=300, help="per cell, the prepared query"
+    )
+    parser.add_argument("--seconds", type=float, default=8.0, help="per cell, at most")
+    parser.add_argument("--candidates", default=",".join(ALL_CANDIDATES))
+    parser.add_argument("--queries", default=",".join(QUERIES), help="a subset of the queries")
+    parser.add_argument("--workers", type=int, default=None, help="councilkg worker processes")
+    parser.add_argument("--timeout", type=float, default=2.0, help="server query timeout (s)")
+    parser.add_argument("--no-timeout-check", action="store_true")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    # internal: run one of the alternative apps
+    parser.add_argument("--serve", choices=("proxy", "inproc"), help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--backend-port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.serve:
+        _serve_alternative(args.serve, args)
+        return 0
+
+    candidates = [c for c in args.candidates.split(",") if c and c != BASELINE]
+    concurrencies = [int(c) for c in args.concurrency.split(",")]
+    tmp = None
+    if args.store is None:
+        tmp = Path(tempfile.mkdtemp(prefix="councilkg-bench-endpoint-"))
+        store = build_store(tmp / "store")
+    else:
+        store = args.store
+    servers: dict[str, Server] = {}
+    runs: dict[str, list[dict[str, Any]]] = {}
+    checks: dict[str, Any] = {}
+    env = environment()
+    try:
+        for name in [BASELINE, *candidates]:
+            servers[name] = start(name, store, args)
+        order = [BASELINE, *candidates]
+        for rnd in range(args.repeat):
+            for qname in args.queries.split(","):
+                query = QUERIES[qname]
+                budget = args.heavy_requests if qname == "prepared" else args.requests
+                for conc in concurrencies:
+                    shift = (rnd + conc) % len(order)
+                    for name in order[shift:] + order[:shift]:
+                        cell = run_cell(servers[name], query, conc, budget, args.seconds)
+                        runs.setdefault(f"{name}|{qname}|{conc}", []).append(cell)
+                        print(
+                            f"round {rnd + 1} {qname:8} c={conc:<3} {name:10} "
+                            f"{cell['rps']:8.0f} req/s  p50 {cell['p50_ms'] or 0:6.2f} ms  "
+                            f"errors {cell['errors']}",
+                            flush=True,
+                        )
+        if not args.no_timeout_check:
+            for name in [BASELINE, *candidates]:
+                checks[name] = timeout_check(servers[name], limit=max(60.0, 10 * args.timeout))
+                print(f"timeout check {name}: {checks[name]}", flush=True)
+    finally:
+        for server in servers.values():
+            server.stop()
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    summary = summarise(runs, candidates)
+    md = markdown(summary, candidates, checks)
+    report = {
+        "schema": SCHEMA,
+        "store": "seed (temporary)" if args.store is None else str(args.store),
+        "queries": QUERIES,
+        "concurrency": concurrencies,
+        "repeat": args.repeat,
+        "requests": args.requests,
+        "heavy_requests": args.heavy_requests,
+        "seconds": args.seconds,
+        "timeout_s": args.timeout,
+        "baseline": BASELINE,
+        "candidates": candidates,
+        "environment": env,
+        "loadavg_at_end": os.getloadavg(),
+        "summary": summary,
+        "runs": runs,
+        "timeout_check": checks,
+        "markdown": md,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1))
+    args.out.with_suffix(".md").write_text(md + "\n")
+    print()
+    print(md)
+    print(f"wrote {args.out} and {args.out.with_suffix('.md')}")
+    return 0
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(main())

@@ -1,0 +1,169 @@
+"""Result formats of the endpoint and content negotiation.
+
+Two families: SPARQL results (``SELECT`` and ``ASK``) and RDF graphs
+(``CONSTRUCT`` and ``DESCRIBE``, and the service description).  A request
+names its format with the ``format`` (or ``output``) parameter, or with the
+``Accept`` header; the endpoint negotiates one format in each family, since
+which one applies is known only once the query is parsed.
+
+>>> negotiate_results("text/csv;q=0.9, application/sparql-results+xml")
+'xml'
+>>> negotiate_graph("text/csv;q=0.9, application/sparql-results+xml") is None
+True
+>>> negotiate_graph("*/*")
+'turtle'
+>>> formats_from_param("json")
+('json', 'jsonld')
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+# name -> (media type sent, media types accepted for it); the first name of
+# each family is the default for ``*/*`` or no Accept header.
+RESULT_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "json": (
+        "application/sparql-results+json",
+        ("application/sparql-results+json", "application/json"),
+    ),
+    "xml": (
+        "application/sparql-results+xml",
+        ("application/sparql-results+xml", "application/xml", "text/xml"),
+    ),
+    "csv": ("text/csv; charset=utf-8", ("text/csv",)),
+    "tsv": ("text/tab-separated-values; charset=utf-8", ("text/tab-separated-values",)),
+}
+GRAPH_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "turtle": (
+        "text/turtle; charset=utf-8",
+        ("text/turtle", "application/turtle", "application/x-turtle"),
+    ),
+    "ntriples": ("application/n-triples", ("application/n-triples", "text/plain")),
+    "jsonld": ("application/ld+json", ("application/ld+json", "application/json")),
+    "rdfxml": ("application/rdf+xml", ("application/rdf+xml", "application/xml", "text/xml")),
+}
+
+# Values of the ``format`` / ``output`` parameter: name -> (results, graph).
+_PARAM: dict[str, tuple[str | None, str | None]] = {
+    "json": ("json", "jsonld"),
+    "xml": ("xml", "rdfxml"),
+    "csv": ("csv", None),
+    "tsv": ("tsv", None),
+    "turtle": (None, "turtle"),
+    "ttl": (None, "turtle"),
+    "n3": (None, "turtle"),
+    "ntriples": (None, "ntriples"),
+    "n-triples": (None, "ntriples"),
+    "nt": (None, "ntriples"),
+    "jsonld": (None, "jsonld"),
+    "json-ld": (None, "jsonld"),
+    "rdfxml": (None, "rdfxml"),
+    "rdf/xml": (None, "rdfxml"),
+    "rdf": (None, "rdfxml"),
+}
+PARAM_VALUES = tuple(sorted(_PARAM))
+
+
+class FormatError(ValueError):
+    """An unknown ``format`` parameter."""
+
+
+def _parse_accept(header: str) -> list[tuple[str, float, int]]:
+    """(media range, q, position) for each element of an Accept header."""
+    out: list[tuple[str, float, int]] = []
+    for pos, part in enumerate(header.split(",")):
+        fields = part.split(";")
+        media = fields[0].strip().lower()
+        if not media:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+        out.append((media, q, pos))
+    return out
+
+
+def _match(
+    ranges: list[tuple[str, float, int]], accepted: tuple[str, ...]
+) -> tuple[float, int, int] | None:
+    """(q, specificity, -position) of the most specific range matching one of
+    ``accepted``, or None."""
+    best: tuple[float, int, int] | None = None
+    for media, q, pos in ranges:
+        for target in accepted:
+            if media == target:
+                spec = 2
+            elif media.endswith("/*") and target.startswith(media[:-1]):
+                spec = 1
+            elif media == "*/*":
+                spec = 0
+            else:
+                continue
+            key = (q, spec, -pos)
+            # The most specific range decides the q (RFC 9110, 12.5.1).
+            if best is None or (spec, -pos) > (best[1], best[2]):
+                best = key
+    return best
+
+
+def _negotiate(header: str | None, family: dict[str, tuple[str, tuple[str, ...]]]) -> str | None:
+    if not header or not header.strip():
+        return next(iter(family))
+    ranges = _parse_accept(header)
+    choice: str | None = None
+    choice_key: tuple[float, int, int, int] | None = None
+    for order, (name, (_, accepted)) in enumerate(family.items()):
+        m = _match(ranges, accepted)
+        if m is None or m[0] <= 0:
+            continue
+        key = (m[0], m[1], m[2], -order)
+        if choice_key is None or key > choice_key:
+            choice, choice_key = name, key
+    return choice
+
+
+@lru_cache(maxsize=256)
+def negotiate_results(accept: str | None) -> str | None:
+    """The SPARQL results format for an Accept header (None: none acceptable)."""
+    return _negotiate(accept, RESULT_FORMATS)
+
+
+@lru_cache(maxsize=256)
+def negotiate_graph(accept: str | None) -> str | None:
+    """The RDF format for an Accept header (None: none acceptable)."""
+    return _negotiate(accept, GRAPH_FORMATS)
+
+
+def formats_from_param(value: str) -> tuple[str | None, str | None]:
+    """(results format, graph format) named by a ``format`` parameter: a name
+    from :data:`PARAM_VALUES` or a media type.
+
+    Raises:
+        FormatError: neither.
+    """
+    key = value.strip().lower()
+    if key in _PARAM:
+        return _PARAM[key]
+    if "/" in key:
+        results, graph = negotiate_results(key), negotiate_graph(key)
+        if results is not None or graph is not None:
+            return results, graph
+    raise FormatError(
+        f"unknown format {value!r}; use one of {', '.join(PARAM_VALUES)}, or a media type"
+    )
+
+
+def results_media_type(name: str) -> str:
+    """The Content-Type sent for a results format."""
+    return RESULT_FORMATS[name][0]
+
+
+def graph_media_type(name: str) -> str:
+    """The Content-Type sent for a graph format."""
+    return GRAPH_FORMATS[name][0]

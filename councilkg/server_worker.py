@@ -1,0 +1,370 @@
+"""The endpoint's query worker: a child process that owns one read-only
+handle on the store and runs one request at a time.
+
+Why processes: a pyoxigraph query cannot be cancelled from Python (it holds
+no cancellation token and ignores signals while it runs in Rust), so the
+server stops a query past its timeout by killing the worker that runs it and
+starting another.  A worker reads requests from its standard input and
+writes replies to its standard output, framed as below; it exits when its
+input closes (the server went away) and, on Linux, when its parent dies.
+
+Frames::
+
+    request  = u32 length, JSON object
+    reply    = u32 header length, u32 body length, JSON header, body bytes
+
+Request fields: ``op`` (``query``, ``update``, ``stats``), ``text``,
+``results`` / ``graph`` (the negotiated format of each family, or null if
+none is acceptable), ``default_graph`` / ``named_graph`` (IRIs from the
+protocol's ``default-graph-uri`` / ``named-graph-uri``), ``max_results``,
+``prefixes`` (for Turtle output).  Reply header: ``status`` (an HTTP
+status), ``type`` (Content-Type), ``truncated``, ``message`` (errors),
+``ms`` (milliseconds the worker spent on the request, sent to the client as
+``Server-Timing: query;dur=...``).
+
+Result-size cap, all in Oxigraph's native serializers: the result is first
+written in the requested format through a writer with a budget of
+``2 * max_results`` bytes; every solution or triple takes at least two
+bytes, so an answer within the budget is within the cap (the usual case, at
+no extra cost).  Past the budget, the writer stops the serializer, the query
+is run again and written as TSV (N-Triples), which have exactly one solution
+(triple) per line, through a writer that counts lines and stops at
+``max_results + 1``; the first ``max_results`` are kept and, if another
+format was asked for, parsed and written in it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import struct
+import sys
+import time
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from councilkg.server_formats import GRAPH_FORMATS, RESULT_FORMATS
+
+REQUEST_HEAD = struct.Struct("!I")
+REPLY_HEAD = struct.Struct("!II")
+
+RESULTS_OX = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_OX = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+RESULTS_TYPE = {name: media for name, (media, _) in RESULT_FORMATS.items()}
+GRAPH_TYPE = {name: media for name, (media, _) in GRAPH_FORMATS.items()}
+
+Reply = tuple[dict[str, Any], bytes]
+
+
+class _CapReachedError(Exception):
+    """Raised by :class:`_LineCap` to stop a serializer."""
+
+
+class _LineCap:
+    """A binary writer that keeps what it is given and stops the writer
+    (raises) once it holds more than ``limit`` complete lines."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.lines = 0
+        self.chunks: list[bytes] = []
+        self.capped = False
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        self.chunks.append(chunk)
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.limit:
+            self.capped = True
+            raise _CapReachedError
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush: the chunks stay in memory."""
+
+    def value(self) -> bytes:
+        """The first ``limit`` lines."""
+        data = b"".join(self.chunks)
+        if not self.capped:
+            return data
+        pos = -1
+        for _ in range(self.limit):
+            pos = data.index(b"\n", pos + 1)
+        return data[: pos + 1]
+
+
+def _error(status: int, message: str) -> Reply:
+    return {"status": status, "type": "text/plain; charset=utf-8", "message": message}, (
+        message.encode("utf-8") + b"\n"
+    )
+
+
+def _graphs(iris: list[str]) -> list[ox.NamedNode]:
+    return [ox.NamedNode(i) for i in iris]
+
+
+class _ByteBudget:
+    """A binary writer that keeps what it is given and stops the writer
+    (raises) once it holds more than ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.chunks: list[bytes] = []
+        self.over = False
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        self.chunks.append(chunk)
+        self.size += len(chunk)
+        if self.size > self.limit:
+            self.over = True
+            raise _CapReachedError
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush: the chunks stay in memory."""
+
+    def value(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+# Every solution takes at least two bytes in JSON (``{}`` and a comma), XML
+# and CSV (``\r\n``), and every triple at least two in Turtle, JSON-LD and
+# RDF/XML: an answer of at most 2 * max_results bytes has at most
+# max_results solutions (triples), so it needs no counting.
+MIN_BYTES_PER_RESULT = 2
+
+
+def _direct(serialize: Any, cap: int) -> bytes | None:
+    """Serialize straight to the requested format if the output is small
+    enough to prove it within the cap; None if it is not (the serializer is
+    stopped as soon as it is not)."""
+    writer = _ByteBudget(MIN_BYTES_PER_RESULT * cap)
+    try:
+        serialize(writer)
+    except Exception:
+        if not writer.over:
+            raise
+        return None
+    return writer.value()
+
+
+def _select(result: Any, req: dict[str, Any], rerun: Any = None) -> Reply:
+    """Serialize SELECT results within the cap.  ``rerun`` gives the results
+    afresh (the query run again) when the direct attempt was too large."""
+    fmt: str | None = req.get("results")
+    if fmt is None:
+        return _error(406, "no acceptable format for SELECT results (the Accept header)")
+    cap = int(req["max_results"])
+    ox_fmt = RESULTS_OX[fmt]
+    if not result.variables:
+        # No variable: TSV has empty lines, which do not round-trip.
+        body = result.serialize(format=ox_fmt)
+        return {"status": 200, "type": RESULTS_TYPE[fmt], "truncated": False}, body
+    if fmt != "tsv" and rerun is not None:
+        body = _direct(lambda w: result.serialize(w, format=ox_fmt), cap)
+        if body is not None:
+            return {"status": 200, "type": RESULTS_TYPE[fmt], "truncated": False}, body
+        result = rerun()
+    writer = _LineCap(cap + 1)  # the header line, then one line per solution
+    try:
+        result.serialize(writer, format=ox.QueryResultsFormat.TSV)
+    except Exception:
+        if not writer.capped:
+            raise
+    tsv = writer.value()
+    if fmt == "tsv":
+        body = tsv
+    else:
+        parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+        body = parsed.serialize(format=ox_fmt)
+    return {"status": 200, "type": RESULTS_TYPE[fmt], "truncated": writer.capped}, body
+
+
+def _triples(result: Any, req: dict[str, Any], rerun: Any = None) -> Reply:
+    """Serialize CONSTRUCT/DESCRIBE triples within the cap (as :func:`_select`)."""
+    fmt: str | None = req.get("graph")
+    if fmt is None:
+        return _error(406, "no acceptable RDF format for CONSTRUCT/DESCRIBE (the Accept header)")
+    cap = int(req["max_results"])
+    prefixes = req.get("prefixes") or None
+    if fmt != "ntriples" and rerun is not None:
+        if prefixes and fmt == "turtle":
+            # Only the generic serializer takes prefixes (it iterates in Python).
+            body = _direct(
+                lambda w: ox.serialize(result, w, format=GRAPH_OX[fmt], prefixes=prefixes), cap
+            )
+        else:
+            body = _direct(lambda w: result.serialize(w, format=GRAPH_OX[fmt]), cap)
+        if body is not None:
+            return {"status": 200, "type": GRAPH_TYPE[fmt], "truncated": False}, body
+        result = rerun()
+    writer = _LineCap(cap)
+    try:
+        result.serialize(writer, format=ox.RdfFormat.N_TRIPLES)
+    except Exception:
+        if not writer.capped:
+            raise
+    nt = writer.value()
+    if fmt == "ntriples":
+        body = nt
+    else:
+        triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
+        out = ox.serialize(triples, format=GRAPH_OX[fmt], prefixes=prefixes)
+        body = out if out is not None else b""
+    return {"status": 200, "type": GRAPH_TYPE[fmt], "truncated": writer.capped}, body
+
+
+def run_query(store: ox.Store, req: dict[str, Any]) -> Reply:
+    """Run a query request and serialize its result."""
+    kwargs: dict[str, Any] = {}
+    try:
+        if req.get("default_graph"):
+            kwargs["default_graph"] = _graphs(req["default_graph"])
+        if req.get("named_graph"):
+            kwargs["named_graphs"] = _graphs(req["named_graph"])
+    except ValueError as exc:
+        return _error(400, f"invalid default-graph-uri or named-graph-uri: {exc}")
+    try:
+        result = store.query(req["text"], **kwargs)
+    except SyntaxError as exc:
+        return _error(400, f"malformed query: {exc}")
+
+    def rerun() -> Any:
+        return store.query(req["text"], **kwargs)
+
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            fmt: str | None = req.get("results")
+            if fmt is None:
+                return _error(406, "no acceptable format for ASK results (the Accept header)")
+            body = result.serialize(format=RESULTS_OX[fmt]) or b""
+            return {"status": 200, "type": RESULTS_TYPE[fmt], "truncated": False}, body
+        if isinstance(result, ox.QuerySolutions):
+            return _select(result, req, rerun)
+        return _triples(result, req, rerun)
+    except Exception as exc:
+        return _error(500, f"query evaluation failed: {exc}")
+
+
+def run_update(store: ox.Store, req: dict[str, Any]) -> Reply:
+    """Run an update request."""
+    try:
+        store.update(req["text"])
+        store.flush()
+    except SyntaxError as exc:
+        return _error(400, f"malformed update: {exc}")
+    except Exception as exc:
+        return _error(500, f"update failed: {exc}")
+    return {"status": 204, "type": "text/plain; charset=utf-8"}, b""
+
+
+def run_stats(store: ox.Store) -> Reply:
+    """Triple counts of the default graph and of each named graph (JSON)."""
+
+    def rows(query: str) -> list[ox.QuerySolution]:
+        result = store.query(query)
+        assert isinstance(result, ox.QuerySolutions)
+        return list(result)
+
+    default = rows("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]
+    named = {
+        str(s["g"].value): int(s["n"].value)
+        for s in rows(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        )
+    }
+    assert default is not None
+    body = json.dumps({"default": int(default.value), "named": named}).encode("utf-8")
+    return {"status": 200, "type": "application/json"}, body
+
+
+def handle(store: ox.Store, req: dict[str, Any]) -> Reply:
+    """One request to one reply; never raises."""
+    try:
+        op = req.get("op")
+        if op == "query":
+            return run_query(store, req)
+        if op == "update":
+            return run_update(store, req)
+        if op == "stats":
+            return run_stats(store)
+        return _error(500, f"unknown worker operation {op!r}")
+    except Exception as exc:
+        return _error(500, f"internal error: {type(exc).__name__}: {exc}")
+
+
+def write_reply(out: IO[bytes], header: dict[str, Any], body: bytes) -> None:
+    """Write one reply frame."""
+    head = json.dumps(header).encode("utf-8")
+    # One write: the reader wakes up once, with the whole frame.
+    out.write(b"".join((REPLY_HEAD.pack(len(head), len(body)), head, body)))
+    out.flush()
+
+
+def _die_with_parent() -> None:
+    """On Linux, ask for SIGKILL when the parent dies (best effort)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m councilkg.server_worker STORE [--read-write] [--parent PID]``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    read_write = "--read-write" in args
+    parent = None
+    if "--parent" in args:
+        parent = int(args[args.index("--parent") + 1])
+    paths = [a for a in args if not a.startswith("--") and not a.isdigit()]
+    _die_with_parent()
+    if parent is not None and os.getppid() != parent:
+        return 0
+    inp = sys.stdin.buffer
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing else may write to the frame channel
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    from councilkg.store import GraphStore
+
+    try:
+        store = GraphStore(Path(paths[0]), read_only=not read_write).oxigraph
+    except Exception as exc:
+        write_reply(out, {"status": -1, "message": f"cannot open the store: {exc}"}, b"")
+        return 1
+    write_reply(out, {"status": 0, "pid": os.getpid()}, b"")
+    while True:
+        head = inp.read(REQUEST_HEAD.size)
+        if len(head) < REQUEST_HEAD.size:
+            return 0
+        (size,) = REQUEST_HEAD.unpack(head)
+        payload = inp.read(size)
+        if len(payload) < size:
+            return 0
+        t0 = time.perf_counter()
+        header, body = handle(store, json.loads(payload))
+        header["ms"] = round(1000 * (time.perf_counter() - t0), 3)
+        write_reply(out, header, body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
