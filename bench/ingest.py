@@ -60,7 +60,7 @@ import pyoxigraph  # noqa: E402
 import rdflib  # noqa: E402
 
 from councilkg.ingesting import ingest_paths  # noqa: E402
-from councilkg.resources import ontology_lines
+from councilkg.resources import ontology_lines  # noqa: E402
 from councilkg.store import GraphStore  # noqa: E402
 from ingest.iris import Minter  # noqa: E402
 from ingest.ntriples import ntriples_lines  # noqa: E402
