@@ -344,5 +344,96 @@ def serve(
     )
 
 
+@main.command("queries")
+@click.option("--lang", default="en", type=click.Choice(["en", "zh"]), show_default=True)
+@click.option("--verbose", "-v", is_flag=True, help="Descriptions, parameters and columns too.")
+def queries_command(lang: str, verbose: bool) -> None:
+    """List the prepared queries (queries/*.rq)."""
+    from councilkg.queries import format_catalogue
+
+    click.echo(format_catalogue(lang, verbose=verbose))
+
+
+@main.command("query")
+@click.argument("name")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="K=V",
+    help="A parameter of the query (repeatable); see `councilkg queries -v`.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "tsv"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--lang",
+    default="en",
+    type=click.Choice(["en", "zh"]),
+    show_default=True,
+    help="Language of the labels in the table format.",
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Store folder (default ${STORE_ENV} or {DEFAULT_STORE}/).",
+)
+@click.option("--endpoint", metavar="URL", help="A SPARQL 1.1 query endpoint instead of the store.")
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds, for --endpoint.")
+def query_command(
+    name: str,
+    params: tuple[str, ...],
+    fmt: str,
+    lang: str,
+    store_dir: Path | None,
+    endpoint: str | None,
+    timeout: float,
+) -> None:
+    """Run the prepared query NAME on the store or on --endpoint.
+
+    Values are validated and bound as RDF terms, never pasted into the query:
+    a symbol is checked against the UN symbol grammar, a State may be given as
+    ISO3 or as a zh/en name, an item as its key or title.
+    """
+    from councilkg.queries import bind, get, parse_params, render, run
+
+    bound = bind(get(name), parse_params(params))
+    store = None if endpoint else GraphStore(store_dir, read_only=True)
+    result = run(bound, store=store, endpoint=endpoint, labels=fmt == "table", timeout=timeout)
+    click.echo(render(result, fmt, lang).rstrip("\n"))
+
+
+@main.command()
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="A SPARQL 1.1 Graph Store Protocol endpoint (oxigraph: http://host:7878/store).",
+)
+@click.option("--graph", metavar="IRI", help="Push only this named graph.")
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Store folder (default ${STORE_ENV} or {DEFAULT_STORE}/).",
+)
+@click.option("--batch", default=50_000, show_default=True, help="Triples per request.")
+def push(endpoint: str, graph: str | None, store_dir: Path | None, batch: int) -> None:
+    """Load the store's graphs into a SPARQL Graph Store endpoint, idempotently
+    (each graph is replaced: PUT, then POST of further batches)."""
+    from councilkg.push import push as push_graphs
+
+    report = push_graphs(
+        GraphStore(store_dir, read_only=True), endpoint, graph=graph, batch_triples=batch
+    )
+    click.echo(report.summary())
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
