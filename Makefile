@@ -26,6 +26,10 @@ demo: $(STAMP)
 	$(BIN)/councilkg validate --store $(STORE)
 	@echo "== facts read back from the graph, against the gold =="
 	$(BIN)/councilkg facts --store $(STORE) --compare tests/data/000_e9c79a4311407cd1.gold.yaml
+	@echo "== prepared queries =="
+	$(BIN)/councilkg query votes-on-draft --store $(STORE) --param symbol=S/2020/797
+	$(BIN)/councilkg query decision-outcome --store $(STORE) --param symbol=S/2020/797 --format csv
+	$(BIN)/councilkg query letters-by-state --store $(STORE) --param state=俄罗斯联邦 --lang zh
 	@echo "== export =="
 	$(BIN)/councilkg ingest $(SAMPLE) --no-store -q --nquads $(OUT)/graph.nq --out $(OUT)/graph.ttl
 	@echo "records: $(OUT)/records.jsonl  graph: $(OUT)/graph.nq, $(OUT)/graph.ttl  store: $(STORE)/"
