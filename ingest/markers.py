@@ -79,12 +79,28 @@ def find_markers(
 
 
 def strip_markers(text: str, markers: Iterable[Marker]) -> str:
-    """``text`` with the given markers (and the space before them) removed."""
+    """``text`` with the given markers, and the spaces around them, removed.
+
+    One space is kept only between two Latin letters or digits, so
+    ``通报中，834 除了`` becomes ``通报中，除了``.
+
+    >>> from types import SimpleNamespace as M
+    >>> strip_markers("通报中，834 除了", [M(start=4, end=7)])
+    '通报中，除了'
+    """
     spans = sorted((m.start, m.end) for m in markers)
     out: list[str] = []
     pos = 0
     for start, end in spans:
-        out.append(text[pos:start].rstrip(" "))
-        pos = end
+        before = text[pos:start].rstrip(" ")
+        after_start = end
+        while after_start < len(text) and text[after_start] == " ":
+            after_start += 1
+        out.append(before)
+        nxt = text[after_start : after_start + 1]
+        prev = before[-1:] if before else ("".join(out)[-1:] if out else "")
+        if prev.isascii() and prev.isalnum() and nxt.isascii() and nxt.isalnum():
+            out.append(" ")
+        pos = after_start
     out.append(text[pos:])
     return "".join(out)
