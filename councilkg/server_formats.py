@@ -157,13 +157,3 @@ def formats_from_param(value: str) -> tuple[str | None, str | None]:
     raise FormatError(
         f"unknown format {value!r}; use one of {', '.join(PARAM_VALUES)}, or a media type"
     )
-
-
-def results_media_type(name: str) -> str:
-    """The Content-Type sent for a results format."""
-    return RESULT_FORMATS[name][0]
-
-
-def graph_media_type(name: str) -> str:
-    """The Content-Type sent for a graph format."""
-    return GRAPH_FORMATS[name][0]

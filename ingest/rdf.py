@@ -11,7 +11,7 @@ selector, in the block (``ckg:SourcePassage``) and page it lies on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 from rdflib import RDF, RDFS, XSD, Literal
 from rdflib.namespace import DCTERMS, PROV, SKOS
@@ -533,8 +533,3 @@ class Mapper:
 def to_triples(records: list[Record], minter: Minter | None = None) -> set[Triple]:
     """All triples of one source's records."""
     return Mapper(minter or Minter(), records).run()
-
-
-def iter_sorted(triples: Iterable[Triple]) -> Iterator[Triple]:
-    """Triples in N-Triples order (for deterministic output)."""
-    yield from sorted(triples, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
