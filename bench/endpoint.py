@@ -63,13 +63,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# Run as a script, this folder is sys.path[0], and its ingest.py would
-# shadow the ``ingest`` package: drop it, and make the checkout importable.
-_HERE = Path(__file__).resolve().parent
-ROOT = _HERE.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-if not any(Path(p or ".").resolve() == ROOT for p in sys.path):
-    sys.path.insert(0, str(ROOT))
+import _paths  # must come before any project import: see bench/_paths.py
+
+ROOT = _paths.ROOT
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402

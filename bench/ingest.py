@@ -31,14 +31,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# This file is called ingest.py: run as a script, its folder is sys.path[0]
-# and would shadow the ``ingest`` package.  Drop it, and make the checkout
-# importable when the project is not installed.
-_HERE = Path(__file__).resolve().parent
-ROOT = _HERE.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-if not any(Path(p or ".").resolve() == ROOT for p in sys.path):
-    sys.path.insert(0, str(ROOT))
+import _paths  # must come before any project import: see bench/_paths.py
+
+ROOT = _paths.ROOT
 
 import argparse  # noqa: E402
 import cProfile  # noqa: E402

@@ -40,6 +40,8 @@ class GraphStore:
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else default_store_path()
+        self._digest_file: Path | None = self.path / "graphs.json"
+        self._memory_digests: dict[str, str] = {}
         db = self.path / "oxigraph"
         if read_only:
             if not db.exists():
@@ -54,6 +56,8 @@ class GraphStore:
         """A store that lives in memory (tests, one-off analyses)."""
         self = cls.__new__(cls)
         self.path = Path(":memory:")
+        self._digest_file = None
+        self._memory_digests = {}
         self._store = ox.Store()
         return self
 
@@ -94,19 +98,15 @@ class GraphStore:
             return False
         self.replace_graph(graph, ntriples)
         digests[graph] = digest
-        if self.path != Path(":memory:"):
-            (self.path / "graphs.json").write_text(json.dumps(digests, indent=1, sort_keys=True))
-        else:
-            self._memory_digests = digests
+        if self._digest_file is not None:
+            self._digest_file.write_text(json.dumps(digests, indent=1, sort_keys=True))
+        self._memory_digests = digests
         return True
 
     def _digests(self) -> dict[str, str]:
-        if self.path == Path(":memory:"):
-            return dict(getattr(self, "_memory_digests", {}))
-        file = self.path / "graphs.json"
-        if not file.exists():
-            return {}
-        data: dict[str, str] = json.loads(file.read_text())
+        if self._digest_file is None or not self._digest_file.exists():
+            return dict(self._memory_digests)
+        data: dict[str, str] = json.loads(self._digest_file.read_text())
         return data
 
     def graphs(self) -> list[str]:
