@@ -8,7 +8,7 @@ STORE  ?= .councilkg
 SAMPLE := data/samples/000_e9c79a4311407cd1.txt
 OUT    := out
 
-.PHONY: demo test lint typecheck bench docs clean venv
+.PHONY: demo test lint typecheck bench docs clean venv browser
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,11 @@ demo: $(STAMP)
 	$(BIN)/councilkg ingest $(SAMPLE) --no-store -q --nquads $(OUT)/graph.nq --out $(OUT)/graph.ttl
 	@echo "records: $(OUT)/records.jsonl  graph: $(OUT)/graph.nq, $(OUT)/graph.ttl  store: $(STORE)/"
 
-test: $(STAMP)
+# Debian's Chromium (browser tests) and Noto CJK fonts (zh plots), if missing.
+browser:
+	bash scripts/install-browser.sh
+
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -n auto

@@ -312,6 +312,12 @@ def validate(store_dir: Path | None, files: tuple[Path, ...], fmt: str) -> None:
 @click.option("--allow-load", is_flag=True, help="Accept LOAD (needs --allow-update).")
 @click.option("--allow-service", is_flag=True, help="Accept SERVICE (federated queries).")
 @click.option("--cors-origin", default="*", show_default=True)
+@click.option(
+    "--base",
+    default=None,
+    help="Base IRI the data was minted with ({base}id/… resolves at /id/…); "
+    "default: read from the store.",
+)
 def serve(
     store_dir: Path | None,
     host: str,
@@ -324,8 +330,11 @@ def serve(
     allow_load: bool,
     allow_service: bool,
     cors_origin: str,
+    base: str | None,
 ) -> None:
-    """Serve the store over the SPARQL 1.1 Protocol at /sparql (read-only by default)."""
+    """Serve the store: the SPARQL 1.1 Protocol at /sparql (read-only by default),
+    entity pages and data at /id/…, /page/…, /data/…, the query page at /query
+    and the dataset description at /.well-known/void."""
     from councilkg.server import serve as run_server
     from councilkg.store import default_store_path
 
@@ -341,6 +350,7 @@ def serve(
         allow_load=allow_load,
         allow_service=allow_service,
         cors_origin=cors_origin,
+        base=base,
     )
 
 
@@ -433,6 +443,16 @@ def push(endpoint: str, graph: str | None, store_dir: Path | None, batch: int) -
         GraphStore(store_dir, read_only=True), endpoint, graph=graph, batch_triples=batch
     )
     click.echo(report.summary())
+
+
+def _register_commands() -> None:
+    """Commands kept in modules of their own (one job each)."""
+    from councilkg.export_cli import export
+
+    main.add_command(export)
+
+
+_register_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover

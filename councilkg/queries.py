@@ -396,19 +396,35 @@ def inject_values(query: PreparedQuery, values: Sequence[tuple[str, Node]]) -> s
     head = f"# councilkg prepared query: {query.name}\n"
     if not values:
         return head + body
+    return head + bind_text(body, values)
+
+
+def bind_text(text: str, values: Sequence[tuple[str, Node]]) -> str:
+    """``text`` (a SELECT, ASK or CONSTRUCT query) with ``values`` in a
+    ``VALUES`` block at the top of its outermost ``WHERE`` group, each term
+    written by the N-Triples encoder.
+
+    >>> from rdflib import URIRef
+    >>> print(bind_text("ASK { ?s ?p ?o }", [("s", URIRef("http://example.org/a"))]))
+    ASK {
+      VALUES (?s) { (<http://example.org/a>) } ?s ?p ?o }
+    """
+    if not values:
+        return text
     names = " ".join(f"?{name}" for name, _ in values)
     terms = " ".join(nt_term(node) for _, node in values)
-    at = _where_brace(body) + 1
-    return f"{head}{body[:at]}\n  VALUES ({names}) {{ ({terms}) }}{body[at:]}"
+    at = _where_brace(text) + 1
+    return f"{text[:at]}\n  VALUES ({names}) {{ ({terms}) }}{text[at:]}"
 
 
 def _where_brace(text: str) -> int:
-    """Index of the ``{`` opening the outermost WHERE group of a SELECT query.
+    """Index of the ``{`` opening the outermost WHERE group of a query.
 
     A small lexer: comments, strings and IRIs are skipped, so a ``{`` or the
-    word WHERE inside them is never taken for the group.
+    word WHERE inside them is never taken for the group; in a CONSTRUCT
+    query the template's braces come before WHERE and are passed over.
     """
-    i, n, depth, after_where = 0, len(text), 0, False
+    i, n, depth, after_where, construct = 0, len(text), 0, False, False
     while i < n:
         ch = text[i]
         if ch == "#":
@@ -428,14 +444,17 @@ def _where_brace(text: str) -> int:
         elif ch == ")":
             depth -= 1
             i += 1
-        elif ch == "{" and (after_where or depth == 0):
+        elif ch == "{" and (after_where or (depth == 0 and not construct)):
             return i
         elif ch.isalpha():
             start = i
             while i < n and (text[i].isalnum() or text[i] in "_-:"):
                 i += 1
-            if text[start:i].upper() == "WHERE" and depth == 0:
+            word = text[start:i].upper()
+            if word == "WHERE" and depth == 0:
                 after_where = True
+            elif word == "CONSTRUCT" and depth == 0:
+                construct = True
         else:
             i += 1
     raise ValueError("the query has no WHERE group")

@@ -72,3 +72,14 @@ def sample_path() -> Path:
     """The bundled sample (the 2020 Chinese excerpt) as a filesystem path."""
     f = resource_dir("samples").joinpath("000_e9c79a4311407cd1.txt")
     return Path(str(f))
+
+
+def context_path() -> Path:
+    """The published JSON-LD ``@context`` (``ontology/context.jsonld``) as a
+    filesystem path, to be served as-is."""
+    return Path(str(resource_dir("ontology").joinpath("context.jsonld")))
+
+
+def context_text() -> str:
+    """The text of the published JSON-LD ``@context``."""
+    return read_text("ontology", "context.jsonld")

@@ -150,6 +150,11 @@ class ServerConfig:
     workers: int | None = None
     """Query worker processes; default: the number of CPUs (2 to 8).
     Forced to 1 when ``allow_update`` (one read-write handle)."""
+    base: str | None = None
+    """The base IRI the data was minted with (``{base}id/...`` resolves at
+    ``/id/...``); default: read from the store's reference graph."""
+    linked_data: bool = True
+    """Serve the linked-data routes (:mod:`councilkg.web.routes`) beside /sparql."""
 
     def worker_count(self) -> int:
         """The number of worker processes to run."""
@@ -518,6 +523,8 @@ class Response:
     body: bytes = b""
     content_type: str | None = "text/plain; charset=utf-8"
     headers: list[tuple[str, str]] = field(default_factory=list)
+    file: Path | None = None
+    """Send this file's bytes instead of ``body`` (streamed: dumps are large)."""
 
     @classmethod
     def text(
@@ -588,7 +595,12 @@ class CouncilApp:
         self._routes: dict[str, Handler] = {}
         self._prefix_routes: list[tuple[str, Handler]] = []
         self._stats: dict[str, Any] | None = None
+        self._on_shutdown: list[Callable[[], object]] = []
         self.route("/sparql", self.sparql)
+
+    def on_shutdown(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` when the server stops (cleaning up caches)."""
+        self._on_shutdown.append(callback)
 
     # -- routing ----------------------------------------------------------
 
@@ -622,9 +634,11 @@ class CouncilApp:
         self.pool = pool
 
     async def shutdown(self) -> None:
-        """Stop the worker pool."""
+        """Stop the worker pool and run the shutdown callbacks."""
         if self.pool is not None:
             await self.pool.close()
+        for callback in self._on_shutdown:
+            callback()
 
     async def run_query(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         """Run a worker request (see :mod:`councilkg.server_worker`) under the
@@ -674,7 +688,9 @@ class CouncilApp:
         path: str = scope["path"]
         handler = self._handler(path)
         if handler is None:
-            return Response.text(404, f"not found: {path} (the SPARQL endpoint is /sparql)")
+            return Response.text(
+                404, f"not found: {path} (the SPARQL endpoint is /sparql; pages start at /)"
+            )
         if method == "OPTIONS":
             return self._preflight(headers)
         qs: bytes = scope.get("query_string", b"")
@@ -755,10 +771,27 @@ class CouncilApp:
             raw.append((b"content-type", response.content_type.encode("latin-1")))
         for k, v in (*response.headers, *self._cors_headers()):
             raw.append((k.encode("latin-1"), v.encode("latin-1")))
+        if response.file is not None:
+            await self._send_file(send, response.file, raw, response.status, head=head)
+            return
         body = response.body
         raw.append((b"content-length", str(len(body)).encode("latin-1")))
         await send({"type": "http.response.start", "status": response.status, "headers": raw})
         await send({"type": "http.response.body", "body": b"" if head else body})
+
+    async def _send_file(
+        self, send: Send, path: Path, raw: list[tuple[bytes, bytes]], status: int, *, head: bool
+    ) -> None:
+        size = path.stat().st_size
+        raw.append((b"content-length", str(size).encode("latin-1")))
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        if head:
+            await send({"type": "http.response.body", "body": b""})
+            return
+        with path.open("rb") as f:
+            while chunk := await asyncio.to_thread(f.read, 1 << 20):
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
 
     # -- /sparql -----------------------------------------------------------
 
@@ -973,8 +1006,15 @@ class CouncilApp:
 
 
 def create_app(config: ServerConfig) -> CouncilApp:
-    """The ASGI application for ``config`` (its pool starts with the lifespan)."""
-    return CouncilApp(config)
+    """The ASGI application for ``config`` (its pool starts with the lifespan):
+    the SPARQL endpoint and, unless ``config.linked_data`` is off, the
+    linked-data pages (:mod:`councilkg.web.routes`)."""
+    app = CouncilApp(config)
+    if config.linked_data:
+        from councilkg.web.routes import LinkedDataRoutes
+
+        LinkedDataRoutes(app, config.base).install()
+    return app
 
 
 # --------------------------------------------------------------------------
@@ -1017,6 +1057,7 @@ def serve(
     allow_load: bool = False,
     cors_origin: str | None = "*",
     workers: int | None = None,
+    base: str | None = None,
     log_level: str = "info",
     access_log: bool = False,
 ) -> None:
@@ -1039,6 +1080,7 @@ def serve(
         allow_load=allow_load,
         cors_origin=cors_origin,
         workers=workers,
+        base=base,
     )
     app = create_app(config)
     server = uvicorn.Server(

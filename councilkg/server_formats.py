@@ -112,7 +112,15 @@ def _match(
     return best
 
 
-def _negotiate(header: str | None, family: dict[str, tuple[str, tuple[str, ...]]]) -> str | None:
+def negotiate(header: str | None, family: dict[str, tuple[str, tuple[str, ...]]]) -> str | None:
+    """The name in ``family`` (name → (media type sent, media types
+    accepted)) that an Accept header prefers; the family's first name for no
+    header or ``*/*``; None when the header accepts none of them.
+
+    >>> negotiate("text/html;q=0.5, text/turtle", {"html": ("text/html", ("text/html",)),
+    ...     "turtle": ("text/turtle", ("text/turtle",))})
+    'turtle'
+    """
     if not header or not header.strip():
         return next(iter(family))
     ranges = _parse_accept(header)
@@ -131,13 +139,13 @@ def _negotiate(header: str | None, family: dict[str, tuple[str, tuple[str, ...]]
 @lru_cache(maxsize=256)
 def negotiate_results(accept: str | None) -> str | None:
     """The SPARQL results format for an Accept header (None: none acceptable)."""
-    return _negotiate(accept, RESULT_FORMATS)
+    return negotiate(accept, RESULT_FORMATS)
 
 
 @lru_cache(maxsize=256)
 def negotiate_graph(accept: str | None) -> str | None:
     """The RDF format for an Accept header (None: none acceptable)."""
-    return _negotiate(accept, GRAPH_FORMATS)
+    return negotiate(accept, GRAPH_FORMATS)
 
 
 def formats_from_param(value: str) -> tuple[str | None, str | None]:

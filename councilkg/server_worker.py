@@ -13,7 +13,7 @@ Frames::
     request  = u32 length, JSON object
     reply    = u32 header length, u32 body length, JSON header, body bytes
 
-Request fields: ``op`` (``query``, ``update``, ``stats``), ``text``,
+Request fields: ``op`` (``query``, ``update``, ``stats``, ``void``, ``export``), ``text``,
 ``results`` / ``graph`` (the negotiated format of each family, or null if
 none is acceptable), ``default_graph`` / ``named_graph`` (IRIs from the
 protocol's ``default-graph-uri`` / ``named-graph-uri``), ``max_results``,
@@ -42,11 +42,14 @@ import struct
 import sys
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from councilkg.server_formats import GRAPH_FORMATS, RESULT_FORMATS
+
+if TYPE_CHECKING:
+    from councilkg.store import GraphStore
 
 REQUEST_HEAD = struct.Struct("!I")
 REPLY_HEAD = struct.Struct("!II")
@@ -293,8 +296,34 @@ def run_stats(store: ox.Store) -> Reply:
     return {"status": 200, "type": "application/json"}, body
 
 
-def handle(store: ox.Store, req: dict[str, Any]) -> Reply:
-    """One request to one reply; never raises."""
+def run_void(store: GraphStore, req: dict[str, Any]) -> Reply:
+    """The VoID/DCAT description of the store (sorted N-Triples)."""
+    from councilkg.void import describe_dataset
+
+    lines = describe_dataset(
+        store, base=req["base"], endpoint=req.get("endpoint"), downloads=req.get("downloads")
+    )
+    return {"status": 200, "type": GRAPH_TYPE["ntriples"]}, "".join(lines).encode("utf-8")
+
+
+def run_export(store: GraphStore, req: dict[str, Any]) -> Reply:
+    """Export the whole store to the file ``req["path"]`` (a dump to serve)."""
+    from councilkg.exporting import export_store
+
+    stats = export_store(
+        store,
+        req["format"],
+        Path(req["path"]),
+        gzip=bool(req.get("gzip")),
+        context_url=req.get("context_url"),
+    )
+    body = json.dumps({"statements": stats.statements, "bytes": stats.bytes}).encode("utf-8")
+    return {"status": 200, "type": "application/json"}, body
+
+
+def handle(store: ox.Store, req: dict[str, Any], graphs: GraphStore | None = None) -> Reply:
+    """One request to one reply; never raises.  ``graphs`` is the store's
+    :class:`GraphStore` (for the whole-store operations ``void`` and ``export``)."""
     try:
         op = req.get("op")
         if op == "query":
@@ -303,6 +332,8 @@ def handle(store: ox.Store, req: dict[str, Any]) -> Reply:
             return run_update(store, req)
         if op == "stats":
             return run_stats(store)
+        if op in ("void", "export") and graphs is not None:
+            return run_void(graphs, req) if op == "void" else run_export(graphs, req)
         return _error(500, f"unknown worker operation {op!r}")
     except Exception as exc:
         return _error(500, f"internal error: {type(exc).__name__}: {exc}")
@@ -347,7 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     from councilkg.store import GraphStore
 
     try:
-        store = GraphStore(Path(paths[0]), read_only=not read_write).oxigraph
+        graphs = GraphStore(Path(paths[0]), read_only=not read_write)
+        store = graphs.oxigraph
     except Exception as exc:
         write_reply(out, {"status": -1, "message": f"cannot open the store: {exc}"}, b"")
         return 1
@@ -361,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         if len(payload) < size:
             return 0
         t0 = time.perf_counter()
-        header, body = handle(store, json.loads(payload))
+        header, body = handle(store, json.loads(payload), graphs)
         header["ms"] = round(1000 * (time.perf_counter() - t0), 3)
         write_reply(out, header, body)
 

@@ -41,6 +41,18 @@ def _seg(value: str) -> str:
     return quote(value, safe=_SAFE)
 
 
+def encode_path(value: str) -> str:
+    """A path below ``{base}`` encoded as the minter encodes it, so a server
+    can map a request path (which arrives percent-decoded) back to the IRI.
+
+    >>> encode_path("id/document/S/RES/2231(2015)")
+    'id/document/S/RES/2231(2015)'
+    >>> encode_path("id/item/和平")
+    'id/item/%E5%92%8C%E5%B9%B3'
+    """
+    return quote(value, safe=_SAFE)
+
+
 @dataclass(frozen=True, slots=True)
 class Minter:
     """Mints the IRIs of one graph below ``base`` (which must end with ``/``)."""

@@ -1,0 +1,477 @@
+"""The linked-data side of ``councilkg serve``: dereferenceable IRIs, entity
+pages, the dataset description, the query page and static files.
+
+One scheme, the Cool URIs "303" pattern (W3C, *Cool URIs for the Semantic
+Web*, section 4.3), chosen because it keeps the thing apart from the
+documents about it and lets each document have its own address to cite,
+bookmark and cache:
+
+- ``/id/{rest}`` names the thing ``{base}id/{rest}``; it answers
+  **303 See Other** to ``/page/{rest}`` (HTML) or ``/data/{rest}.ttl`` /
+  ``.jsonld`` / ``.nt`` / ``.rdf`` by the ``Accept`` header (browsers get
+  the page; no or ``*/*`` Accept gets the page too).
+- ``/page/{rest}`` is the HTML page (labels by ``?lang=zh|en``, else
+  ``Accept-Language``, else English).
+- ``/data/{rest}`` serves the data by content negotiation, and
+  ``/data/{rest}.{ext}`` one format; ``?lang=zh|en`` keeps language-tagged
+  literals of that language only (without it, every language is served).
+- Unknown IRIs are **404** with a page that says what was asked and lists
+  near IRIs; no acceptable format is **406** naming the formats.
+
+``{base}`` is the base IRI the data was minted with (``--base`` at ingest,
+default ``https://w3id.org/councilkg/``); the server reads it from the
+store's reference graph, so when the base points at the server every IRI
+in the graph resolves there, and when it is a persistent-identifier
+service (w3id.org) that service redirects ``{base}id/...`` here.
+
+Every query runs in the endpoint's worker pool (:meth:`CouncilApp.run_query`),
+under the same timeout and limits as ``/sparql``; pages are rendered in the
+front process from the SPARQL JSON results.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import mimetypes
+import shutil
+import tempfile
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from rdflib import Literal, URIRef
+
+from councilkg import queries as prepared
+from councilkg.resources import read_text
+from councilkg.server_formats import GRAPH_FORMATS, negotiate
+from ingest.iris import DEFAULT_BASE, encode_path
+
+if TYPE_CHECKING:
+    from councilkg.server import CouncilApp, Request, Response
+    from councilkg.web.sparql import Rows
+
+HTML = "html"
+PAGE_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
+    HTML: ("text/html; charset=utf-8", ("text/html", "application/xhtml+xml")),
+    **GRAPH_FORMATS,
+}
+EXTENSIONS = {"ttl": "turtle", "nt": "ntriples", "jsonld": "jsonld", "rdf": "rdfxml"}
+# The whole dataset's dumps (and the description's formats): name -> export format.
+DUMP_FORMATS = ("nquads", "ntriples", "turtle", "trig", "jsonld")
+DESCRIPTION_TYPES = "text/turtle, application/n-triples, application/ld+json"
+FORMAT_EXTENSION = {fmt: ext for ext, fmt in EXTENSIONS.items()}
+LANGS = ("en", "zh")
+VARY = ("Vary", "Accept, Accept-Language")
+_STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+
+
+def choose_lang(request: Request) -> tuple[str, bool]:
+    """(language of labels, whether the request named it with ``?lang``).
+
+    ``?lang=zh|en`` wins; else the first of zh/en in ``Accept-Language`` by
+    q-value (``zh-CN``, ``zh-Hant`` count as zh); else English.
+    """
+    asked = request.params().get("lang")
+    if asked and asked[0].strip().lower() in LANGS:
+        return asked[0].strip().lower(), True
+    best: tuple[float, int, str] | None = None
+    header = request.headers.get("accept-language", "")
+    for pos, part in enumerate(header.split(",")):
+        fields = part.split(";")
+        primary = fields[0].strip().lower().split("-")[0]
+        if primary not in LANGS:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            key, _, value = param.partition("=")
+            if key.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0 and (best is None or (q, -pos) > (best[0], best[1])):
+            best = (q, -pos, primary)
+    return (best[2] if best else "en"), False
+
+
+class LinkedDataRoutes:
+    """The handlers; :meth:`install` puts them on the application."""
+
+    def __init__(self, app: CouncilApp, base: str | None = None) -> None:
+        self.app = app
+        self._base = base
+        self._void_lines: list[str] | None = None
+        self._cache: Path | None = None
+        self._static = resources.files("councilkg.web").joinpath("static")
+
+    def install(self) -> None:
+        """Route ``/``, ``/id/``, ``/page/``, ``/data/``, ``/query``,
+        ``/.well-known/void``, ``/context.jsonld`` and ``/static/``."""
+        app = self.app
+        app.route("/", self.index)
+        app.route("/id/", self.resolve, prefix=True)
+        app.route("/page/", self.page, prefix=True)
+        app.route("/data/", self.data, prefix=True)
+        app.route("/query", self.query_page)
+        app.route("/query/prepared", self.prepared_query)
+        app.route("/query/labels", self.labels)
+        app.route("/.well-known/void", self.void)
+        app.route("/context.jsonld", self.context)
+        app.route("/static/", self.static, prefix=True)
+        app.route("/dumps/", self.dumps, prefix=True)
+
+    # -- talking to the store ------------------------------------------------
+
+    async def select(self, text: str) -> Rows:
+        """Bindings of a SELECT (or ASK: ``[{"boolean": ...}]``) through the pool."""
+        from councilkg.server import PoolError
+
+        header, body = await self.app.run_query(
+            {
+                "op": "query",
+                "text": text,
+                "results": "json",
+                "graph": "ntriples",
+                "max_results": self.app.config.max_results,
+            }
+        )
+        if int(header["status"]) != 200:
+            raise PoolError(int(header["status"]), str(header.get("message") or body.decode()))
+        data = json.loads(body)
+        if "boolean" in data:
+            return [{"boolean": {"type": "literal", "value": str(data["boolean"]).lower()}}]
+        rows: Rows = data["results"]["bindings"]
+        return rows
+
+    async def construct(self, text: str, fmt: str) -> bytes:
+        """A CONSTRUCT's triples in ``fmt`` (a :data:`GRAPH_FORMATS` name)."""
+        from councilkg.server import PoolError
+
+        header, body = await self.app.run_query(
+            {
+                "op": "query",
+                "text": text,
+                "results": None,
+                "graph": fmt,
+                "max_results": self.app.config.max_results,
+                "prefixes": _prefixes(),
+            }
+        )
+        if int(header["status"]) != 200:
+            raise PoolError(int(header["status"]), str(header.get("message") or body.decode()))
+        return body
+
+    async def base(self) -> str:
+        """The base IRI of the data (read once from the store)."""
+        if self._base is None:
+            rows = await self.select(read_text("queries", "ld/base.rq"))
+            graphs = sorted(r["g"]["value"] for r in rows if "g" in r)
+            found = [
+                g.removesuffix("graph/reference") for g in graphs if g.endswith("graph/reference")
+            ]
+            self._base = found[0] if found else DEFAULT_BASE
+        return self._base
+
+    async def exists(self, iri: str) -> bool:
+        """Whether the graph has a triple with ``iri`` as subject or object."""
+        text = prepared.bind_text(read_text("queries", "ld/exists.rq"), [("resource", URIRef(iri))])
+        rows = await self.select(text)
+        return bool(rows) and rows[0]["boolean"]["value"] == "true"
+
+    async def site(self, request: Request) -> Any:
+        """The page helpers for this request (base IRI and language)."""
+        from councilkg.web.site import Site
+
+        from councilkg.exporting import dump_name
+
+        lang, _ = choose_lang(request)
+        dumps = tuple((dump_name(f), f"/dumps/{dump_name(f)}") for f in DUMP_FORMATS)
+        return Site(base=await self.base(), lang=lang, path=request.path, dumps=dumps)
+
+    # -- /id, /page, /data ------------------------------------------------------
+
+    async def iri_of(self, request: Request, prefix: str) -> tuple[str, str, str | None]:
+        """(IRI, the path below ``/id/``, extension) named by a request path."""
+        rest = request.path[len(prefix) :]
+        ext = None
+        if prefix == "/data/":
+            stem, dot, tail = rest.rpartition(".")
+            if dot and tail in EXTENSIONS and "/" not in tail:
+                rest, ext = stem, tail
+        return (await self.base()) + "id/" + encode_path(rest), rest, ext
+
+    async def resolve(self, request: Request) -> Response:
+        """``/id/{rest}``: 303 to the page or the data, by ``Accept``."""
+        from councilkg.server import Response
+
+        iri, rest, _ = await self.iri_of(request, "/id/")
+        fmt = negotiate(request.headers.get("accept"), PAGE_FORMATS)
+        if fmt is None:
+            return self._not_acceptable()
+        if not rest or not await self.exists(iri):
+            return await self.not_found(request, iri, rest, html=fmt == HTML)
+        lang, explicit = choose_lang(request)
+        query = "?" + urlencode({"lang": lang}) if explicit else ""
+        if fmt == HTML:
+            location = f"/page/{encode_path(rest)}{query}"
+        else:
+            location = f"/data/{encode_path(rest)}.{FORMAT_EXTENSION[fmt]}{query}"
+        return Response(303, f"See {location}\n".encode(), headers=[("Location", location), VARY])
+
+    async def page(self, request: Request) -> Response:
+        """``/page/{rest}``: the HTML page of ``{base}id/{rest}``."""
+        from councilkg.server import Response
+        from councilkg.web.pages import render_resource
+
+        iri, rest, _ = await self.iri_of(request, "/page/")
+        site = await self.site(request)
+        html = await render_resource(iri, self.select, site) if rest else None
+        if html is None:
+            return await self.not_found(request, iri, rest, html=True)
+        return Response(200, html.encode("utf-8"), PAGE_FORMATS[HTML][0], [VARY])
+
+    async def data(self, request: Request) -> Response:
+        """``/data/{rest}[.ext]``: the description of ``{base}id/{rest}``."""
+        from councilkg.server import Response
+
+        iri, rest, ext = await self.iri_of(request, "/data/")
+        if ext is not None:
+            fmt: str | None = EXTENSIONS[ext]
+        else:
+            fmt = negotiate(request.headers.get("accept"), GRAPH_FORMATS)
+            if fmt is None:
+                if negotiate(request.headers.get("accept"), PAGE_FORMATS) == HTML:
+                    location = f"/page/{encode_path(rest)}"
+                    return Response(303, b"", headers=[("Location", location), VARY])
+                return self._not_acceptable()
+        assert fmt is not None
+        if not rest or not await self.exists(iri):
+            return await self.not_found(request, iri, rest, html=False)
+        values: list[tuple[str, Any]] = [("resource", URIRef(iri))]
+        asked = request.params().get("lang")
+        if asked and asked[0] in LANGS:
+            values.append(("lang", Literal(asked[0])))
+        text = prepared.bind_text(read_text("queries", "ld/describe.rq"), values)
+        if fmt == "jsonld":
+            body = _compact(await self.construct(text, "ntriples"))
+        else:
+            body = await self.construct(text, fmt)
+        headers = [VARY, ("Link", f'<{iri}>; rel="describes"')]
+        if fmt == "jsonld":
+            headers.append(
+                ("Link", '</context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"')
+            )
+        return Response(200, body, GRAPH_FORMATS[fmt][0], headers)
+
+    def _not_acceptable(self) -> Response:
+        from councilkg.server import Response
+
+        kinds = ", ".join(media for media, _ in PAGE_FORMATS.values())
+        return Response.text(
+            406, f"no acceptable format: this resource is available as {kinds}", [VARY]
+        )
+
+    async def not_found(self, request: Request, iri: str, rest: str, *, html: bool) -> Response:
+        """404, with near IRIs (an HTML page when the client reads HTML)."""
+        from councilkg.server import Response
+        from councilkg.web.pages import render_not_found
+
+        near = await self.near(iri)
+        if not html:
+            lines = [f"not found: <{iri}> is not in the graph"]
+            lines += [f"near: {n}" for n in near]
+            return Response.text(404, "\n".join(lines), [VARY])
+        site = await self.site(request)
+        body = render_not_found(request.path, site, near)
+        return Response(404, body.encode("utf-8"), PAGE_FORMATS[HTML][0], [VARY])
+
+    async def near(self, iri: str, limit: int = 8) -> list[str]:
+        """IRIs in the same folder as ``iri`` that look most like it."""
+        base = await self.base()
+        folder = iri.rsplit("/", 1)[0] + "/"
+        if not folder.startswith(base + "id/"):
+            return []
+        text = prepared.bind_text(read_text("queries", "ld/near.rq"), [("prefix", Literal(folder))])
+        candidates = [r["s"]["value"] for r in await self.select(text)]
+        return difflib.get_close_matches(iri, candidates, n=limit, cutoff=0.5)
+
+    # -- index, query page, dataset description --------------------------------
+
+    async def index(self, request: Request) -> Response:
+        """``/``: counts and entry points."""
+        from councilkg.server import Response
+        from councilkg.web.pages import render_index
+
+        site = await self.site(request)
+        html = await render_index(self.select, site)
+        return Response(200, html.encode("utf-8"), PAGE_FORMATS[HTML][0], [VARY])
+
+    async def query_page(self, request: Request) -> Response:
+        """``/query``: the SPARQL editor with the prepared queries."""
+        from councilkg.server import Response
+        from councilkg.web.query_page import render_query_page
+
+        site = await self.site(request)
+        html = render_query_page(site, prepared.catalogue())
+        return Response(200, html.encode("utf-8"), PAGE_FORMATS[HTML][0], [VARY])
+
+    async def prepared_query(self, request: Request) -> Response:
+        """``/query/prepared?name=…&{param}=…``: the prepared query's SPARQL
+        with the values validated and bound (JSON ``{"query": …}``), or 400
+        with the message the command line would give (``{"error": …}``)."""
+        from councilkg.server import Response
+
+        params = {k: v[0] for k, v in request.params().items() if v}
+        name = params.pop("name", "")
+        params.pop("lang", None)
+        try:
+            bound = prepared.bind(name, params)
+        except prepared.QueryError as exc:
+            return _json(400, {"error": str(exc)})
+        return Response(
+            200, json.dumps({"query": bound.sparql}).encode("utf-8"), "application/json"
+        )
+
+    async def labels(self, request: Request) -> Response:
+        """``POST /query/labels`` with a JSON list of IRIs: their labels by
+        language (``{iri: {lang: label}}``), for the query page's table."""
+        try:
+            iris = json.loads(request.body or b"[]")
+        except ValueError:
+            return _json(400, {"error": "the body must be a JSON list of IRIs"})
+        if request.method != "POST" or not isinstance(iris, list):
+            return _json(400, {"error": "POST a JSON list of IRIs"})
+        wanted = sorted({i for i in iris if isinstance(i, str)})[:2000]
+        found: dict[str, dict[str, tuple[int, str]]] = {}
+        for start in range(0, len(wanted), 400):
+            batch = wanted[start : start + 400]
+            for row in await self.select(prepared.label_query(batch)):
+                iri, label = row["s"]["value"], row["label"]
+                rank, lang = int(row["rank"]["value"]), label.get("xml:lang", "")
+                have = found.setdefault(iri, {}).get(lang)
+                if have is None or (rank, label["value"]) < have:
+                    found[iri][lang] = (rank, label["value"])
+        out = {i: {lg: v for lg, (_, v) in sorted(ls.items())} for i, ls in sorted(found.items())}
+        return _json(200, out)
+
+    async def void(self, request: Request) -> Response:
+        """``/.well-known/void``: the VoID/DCAT description, by ``Accept`` or
+        ``?format=ttl|nt|jsonld``.  Computed once (it counts the whole
+        store) in a worker, then kept: the store does not change while it
+        is served read-only."""
+        from councilkg.exporting import export_lines
+        from councilkg.server import Response
+
+        params = request.params()
+        ext = (params.get("format") or [""])[0]
+        fmt = EXTENSIONS.get(ext) or negotiate(request.headers.get("accept"), GRAPH_FORMATS)
+        if fmt is None or fmt not in DUMP_FORMATS:
+            return self._not_acceptable(DESCRIPTION_TYPES)
+        if self._void_lines is None or self.app.config.allow_update:
+            root = request.base_url()
+            _header, body = await self._long_call(
+                {
+                    "op": "void",
+                    "base": await self.base(),
+                    "endpoint": root + "/sparql",
+                    "downloads": root + "/dumps/",
+                }
+            )
+            self._void_lines = body.decode("utf-8").splitlines(keepends=True)
+        buffer = io.BytesIO()
+        export_lines(self._void_lines, fmt, buffer)
+        return Response(200, buffer.getvalue(), GRAPH_FORMATS[fmt][0], [("Vary", "Accept")])
+
+    async def dumps(self, request: Request) -> Response:
+        """``/dumps/councilkg.{nq,nt,ttl,trig,jsonld}[.gz]``: the whole
+        dataset (:func:`councilkg.exporting.export_store`), written once by a
+        worker into the server's cache folder and streamed from there."""
+        from councilkg.exporting import dump_name, format_of
+        from councilkg.server import Response
+
+        name = request.path[len("/dumps/") :]
+        try:
+            fmt, gz = format_of(name)
+        except ValueError:
+            fmt, gz = "", False
+        if not fmt or name != dump_name(fmt, gzip=gz):
+            names = ", ".join(dump_name(f, gzip=g) for f in DUMP_FORMATS for g in (False, True))
+            return Response.text(404, f"no dump {name!r}; the dumps: {names}")
+        path = self._cache_dir() / name
+        if not path.exists():
+            await self._long_call({"op": "export", "format": fmt, "gzip": gz, "path": str(path)})
+        from councilkg.exporting import FORMATS
+
+        media = FORMATS[fmt].media_type
+        headers = [("Content-Disposition", f'attachment; filename="{name}"')]
+        if gz:
+            media = "application/gzip"
+        return Response(200, b"", media, headers, file=path)
+
+    def _cache_dir(self) -> Path:
+        if self._cache is None:
+            self._cache = Path(tempfile.mkdtemp(prefix="councilkg-serve-"))
+            self.app.on_shutdown(lambda: shutil.rmtree(self._cache or "", ignore_errors=True))
+        return self._cache
+
+    async def _long_call(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+        """A whole-store job in a worker, allowed ten minutes (not the query
+        timeout: it reads every triple)."""
+        from councilkg.server import PoolError
+
+        assert self.app.pool is not None
+        header, body = await self.app.pool.call(request, max(600.0, self.app.config.timeout_s))
+        if int(header["status"]) != 200:
+            raise PoolError(int(header["status"]), str(header.get("message") or ""))
+        return header, body
+
+    async def context(self, request: Request) -> Response:
+        """``/context.jsonld``: the published JSON-LD context."""
+        from councilkg.server import Response
+
+        body = read_text("ontology", "context.jsonld").encode("utf-8")
+        return Response(
+            200, body, "application/ld+json", [("Cache-Control", "public, max-age=3600")]
+        )
+
+    async def static(self, request: Request) -> Response:
+        """``/static/{path}``: the package's static files (CSS, the editor)."""
+        from councilkg.server import Response
+
+        parts = request.path[len("/static/") :].split("/")
+        if any(p in ("", ".", "..") or "\\" in p for p in parts):
+            return Response.text(404, f"not found: {request.path}")
+        node: Traversable = self._static
+        for p in parts:
+            node = node.joinpath(p)
+        if not node.is_file():
+            return Response.text(404, f"not found: {request.path}")
+        suffix = "." + parts[-1].rsplit(".", 1)[-1]
+        ctype = _STATIC_TYPES.get(suffix) or mimetypes.guess_type(parts[-1])[0] or "text/plain"
+        return Response(200, node.read_bytes(), ctype, [("Cache-Control", "public, max-age=3600")])
+
+
+def _json(status: int, data: object) -> Response:
+    from councilkg.server import Response
+
+    body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return Response(status, body, "application/json")
+
+
+def _prefixes() -> dict[str, str]:
+    """Prefixes for Turtle output (those of the published JSON-LD context)."""
+    context = json.loads(read_text("ontology", "context.jsonld"))["@context"]
+    return {
+        k: v for k, v in sorted(context.items()) if isinstance(v, str) and v.endswith(("/", "#"))
+    }
+
+
+def _compact(ntriples: bytes) -> bytes:
+    """JSON-LD compacted with the published context (the export's writer)."""
+    from councilkg.exporting import jsonld_from_ntriples
+
+    return jsonld_from_ntriples(ntriples)
