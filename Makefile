@@ -30,9 +30,16 @@ demo: $(STAMP)
 	$(BIN)/councilkg query votes-on-draft --store $(STORE) --param symbol=S/2020/797
 	$(BIN)/councilkg query decision-outcome --store $(STORE) --param symbol=S/2020/797 --format csv
 	$(BIN)/councilkg query letters-by-state --store $(STORE) --param state=俄罗斯联邦 --lang zh
+	@echo "== analytics (networkx) =="
+	$(BIN)/councilkg analyze covoting --store $(STORE) --out $(OUT)/covoting.graphml --plot $(OUT)/covoting.png
+	$(BIN)/councilkg analyze citations --store $(STORE) --out $(OUT)/citations.gexf --top 5
 	@echo "== export =="
-	$(BIN)/councilkg ingest $(SAMPLE) --no-store -q --nquads $(OUT)/graph.nq --out $(OUT)/graph.ttl
-	@echo "records: $(OUT)/records.jsonl  graph: $(OUT)/graph.nq, $(OUT)/graph.ttl  store: $(STORE)/"
+	$(BIN)/councilkg export --store $(STORE) --out $(OUT)/graph.nq
+	$(BIN)/councilkg export --store $(STORE) --out $(OUT)/graph.ttl
+	$(BIN)/councilkg export --store $(STORE) --out $(OUT)/graph.jsonld
+	$(BIN)/councilkg export --store $(STORE) --void --format turtle --out $(OUT)/void.ttl
+	@echo "records: $(OUT)/records.jsonl  graph: $(OUT)/graph.{nq,ttl,jsonld}  description: $(OUT)/void.ttl  store: $(STORE)/"
+	@echo "browse it: $(BIN)/councilkg serve --store $(STORE), then open http://127.0.0.1:8000/"
 
 # Debian's Chromium (browser tests) and Noto CJK fonts (zh plots), if missing.
 browser:

@@ -447,8 +447,10 @@ def push(endpoint: str, graph: str | None, store_dir: Path | None, batch: int) -
 
 def _register_commands() -> None:
     """Commands kept in modules of their own (one job each)."""
+    from councilkg.analytics.cli import analyze
     from councilkg.export_cli import export
 
+    main.add_command(analyze)
     main.add_command(export)
 
 

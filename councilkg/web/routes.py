@@ -184,9 +184,8 @@ class LinkedDataRoutes:
 
     async def site(self, request: Request) -> Any:
         """The page helpers for this request (base IRI and language)."""
-        from councilkg.web.site import Site
-
         from councilkg.exporting import dump_name
+        from councilkg.web.site import Site
 
         lang, _ = choose_lang(request)
         dumps = tuple((dump_name(f), f"/dumps/{dump_name(f)}") for f in DUMP_FORMATS)
@@ -267,10 +266,10 @@ class LinkedDataRoutes:
             )
         return Response(200, body, GRAPH_FORMATS[fmt][0], headers)
 
-    def _not_acceptable(self) -> Response:
+    def _not_acceptable(self, kinds: str = "") -> Response:
         from councilkg.server import Response
 
-        kinds = ", ".join(media for media, _ in PAGE_FORMATS.values())
+        kinds = kinds or ", ".join(media.split(";")[0] for media, _ in PAGE_FORMATS.values())
         return Response.text(
             406, f"no acceptable format: this resource is available as {kinds}", [VARY]
         )
