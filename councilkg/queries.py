@@ -226,7 +226,7 @@ def _header(name: str, text: str) -> PreparedQuery:
     for p in query.params:
         if not re.search(rf"[?$]{p.name}\b", query.body):
             raise ValueError(f"queries/{name}.rq: parameter {p.name!r} is not a query variable")
-    _where_brace(query.body)  # fails early on a query without a WHERE group
+    where_brace(query.body)  # fails early on a query without a WHERE group
     return query
 
 
@@ -413,11 +413,11 @@ def bind_text(text: str, values: Sequence[tuple[str, Node]]) -> str:
         return text
     names = " ".join(f"?{name}" for name, _ in values)
     terms = " ".join(nt_term(node) for _, node in values)
-    at = _where_brace(text) + 1
+    at = where_brace(text) + 1
     return f"{text[:at]}\n  VALUES ({names}) {{ ({terms}) }}{text[at:]}"
 
 
-def _where_brace(text: str) -> int:
+def where_brace(text: str) -> int:
     """Index of the ``{`` opening the outermost WHERE group of a query.
 
     A small lexer: comments, strings and IRIs are skipped, so a ``{`` or the

@@ -307,13 +307,15 @@ def run_void(store: GraphStore, req: dict[str, Any]) -> Reply:
 
 
 def run_export(store: GraphStore, req: dict[str, Any]) -> Reply:
-    """Export the whole store to the file ``req["path"]`` (a dump to serve)."""
+    """Export the store (or one named graph, ``req["graph"]``) to the file
+    ``req["path"]``: a dump to serve."""
     from councilkg.exporting import export_store
 
     stats = export_store(
         store,
         req["format"],
         Path(req["path"]),
+        graph=req.get("graph"),
         gzip=bool(req.get("gzip")),
         context_url=req.get("context_url"),
     )

@@ -272,6 +272,9 @@ def test_pages_follow_the_language(server: RunningServer, store: GraphStore, kin
         "/id/",
         "/page/document/S/RES/2231(1915)",
         "/page/%E4%BD%A0%E5%A5%BD",
+        "/id/state/%zz",
+        "/page/state/a%20b",
+        "/page/meeting/%3Cx%3E",
     ],
 )
 def test_unknown_iris_are_404_with_a_helpful_page(server: RunningServer, path: str) -> None:
@@ -290,7 +293,14 @@ def test_a_404_lists_near_iris(server: RunningServer) -> None:
 
 
 def test_unknown_data_is_404_not_500(server: RunningServer) -> None:
-    for path in ("/data/meeting/1.ttl", "/data/no/such/thing", "/data/.ttl", "/data/"):
+    for path in (
+        "/data/meeting/1.ttl",
+        "/data/no/such/thing",
+        "/data/.ttl",
+        "/data/",
+        "/data/state/%22x%22",
+        "/data/state/%zz.nt",
+    ):
         status, _, _ = get(server, path, {"Accept": "text/turtle"})
         assert status == 404, path
 
@@ -394,3 +404,45 @@ def test_dumps_hold_every_named_graph(server: RunningServer, store: GraphStore) 
     assert len(triples) == store.count()
     status, _, body = get(server, "/dumps/other.nq")
     assert status == 404 and b"councilkg.nq" in body
+
+
+# --------------------------------------------------------------------------
+# A base IRI that points at the server: the graph's IRIs resolve as they are
+
+
+def test_iris_resolve_when_the_base_points_at_the_server(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a free port, named in the IRIs before serving
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    minter = Minter(f"http://127.0.0.1:{port}/")
+    path = tmp_path / "store"
+    local_store = GraphStore(path)
+    ingest_paths([SEED], store=local_store, minter=minter, progress=False)
+    local_store.flush()
+    iris = sorted(
+        {
+            t.value
+            for q in local_store.quads()
+            for t in (q.subject, q.object, q.graph_name)
+            if isinstance(t, ox.NamedNode) and t.value.startswith(minter.base)
+        }
+    )
+    del local_store
+    kinds = {iri[len(minter.base) :].split("/")[:2][-1] for iri in iris}
+    assert {"meeting", "document", "state", "source", "reference"} <= kinds
+    with start_server(path, port=port, timeout_s=10.0, workers=2) as running:
+        assert running.port == port
+        # One IRI of each kind (first path segments), and every graph name.
+        seen: dict[tuple[str, ...], str] = {}
+        for iri in iris:
+            seen.setdefault(tuple(iri[len(minter.base) :].split("/")[:2]), iri)
+        for iri in sorted(seen.values()):
+            parts = urllib.parse.urlsplit(iri)
+            target = urllib.parse.quote(parts.path, safe="/()._-~!$&'*+,;=:@%")
+            status, headers, _ = get(running, target, {"Accept": "text/turtle"})
+            if status == 303:
+                status, headers, _ = get(running, headers["location"])
+            assert status == 200, iri
+            assert headers["content-type"].startswith("text/turtle"), iri

@@ -32,6 +32,7 @@ front process from the SPARQL JSON results.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import io
 import json
 import mimetypes
@@ -123,6 +124,8 @@ class LinkedDataRoutes:
         app.route("/context.jsonld", self.context)
         app.route("/static/", self.static, prefix=True)
         app.route("/dumps/", self.dumps, prefix=True)
+        app.route("/graph/", self.graph, prefix=True)
+        app.route("/dataset", self.dataset, prefix=True)
 
     # -- talking to the store ------------------------------------------------
 
@@ -177,7 +180,12 @@ class LinkedDataRoutes:
         return self._base
 
     async def exists(self, iri: str) -> bool:
-        """Whether the graph has a triple with ``iri`` as subject or object."""
+        """Whether the graph has a triple with ``iri`` as subject or object
+        (False for text that is not an IRI at all, such as ``%zz``)."""
+        from councilkg.web.sparql import is_iri
+
+        if not is_iri(iri):
+            return False
         text = prepared.bind_text(read_text("queries", "ld/exists.rq"), [("resource", URIRef(iri))])
         rows = await self.select(text)
         return bool(rows) and rows[0]["boolean"]["value"] == "true"
@@ -277,15 +285,22 @@ class LinkedDataRoutes:
     async def not_found(self, request: Request, iri: str, rest: str, *, html: bool) -> Response:
         """404, with near IRIs (an HTML page when the client reads HTML)."""
         from councilkg.server import Response
-        from councilkg.web.pages import render_not_found
+        from councilkg.web.pages import Suggestion, render_not_found, suggest
+        from councilkg.web.sparql import is_iri
 
-        near = await self.near(iri)
+        site = await self.site(request)
+        found: list[Suggestion] = []
+        if rest and is_iri(iri):
+            # Same symbol, ISO3 code or key first (index lookups), then the
+            # IRIs of the same folder that look most like it.
+            found = await suggest(iri, self.select, site)
+            known = {s.iri for s in found}
+            found += [Suggestion(n, n) for n in await self.near(iri) if n not in known]
         if not html:
             lines = [f"not found: <{iri}> is not in the graph"]
-            lines += [f"near: {n}" for n in near]
+            lines += [f"near: {s.iri}" for s in found]
             return Response.text(404, "\n".join(lines), [VARY])
-        site = await self.site(request)
-        body = render_not_found(request.path, site, near)
+        body = render_not_found(request.path, site, found)
         return Response(404, body.encode("utf-8"), PAGE_FORMATS[HTML][0], [VARY])
 
     async def near(self, iri: str, limit: int = 8) -> list[str]:
@@ -410,6 +425,43 @@ class LinkedDataRoutes:
         if gz:
             media = "application/gzip"
         return Response(200, b"", media, headers, file=path)
+
+    async def graph(self, request: Request) -> Response:
+        """``/graph/{rest}``: the named graph ``{base}graph/{rest}`` (a source
+        file's graph, the reference or the ontology graph) as a file, by
+        ``Accept`` (Turtle for browsers and ``*/*``), written once by a worker."""
+        from councilkg.exporting import FORMATS
+        from councilkg.server import Response
+
+        iri = (await self.base()) + "graph/" + encode_path(request.path[len("/graph/") :])
+        if iri not in await self.graph_names():
+            return Response.text(404, f"not found: <{iri}> is not a named graph of the store")
+        accept = request.headers.get("accept")
+        fmt = negotiate(accept, GRAPH_FORMATS)
+        if fmt is None and negotiate(accept, PAGE_FORMATS) == HTML:
+            fmt = "turtle"
+        if fmt is None or fmt not in DUMP_FORMATS:
+            return self._not_acceptable(DESCRIPTION_TYPES)
+        name = f"graph-{hashlib.sha256(iri.encode()).hexdigest()[:16]}.{FORMATS[fmt].extension}"
+        path = self._cache_dir() / name
+        if not path.exists():
+            await self._long_call(
+                {"op": "export", "format": fmt, "gzip": False, "path": str(path), "graph": iri}
+            )
+        return Response(200, b"", GRAPH_FORMATS[fmt][0], [("Vary", "Accept")], file=path)
+
+    async def graph_names(self) -> set[str]:
+        """The store's named graphs."""
+        rows = await self.select(read_text("queries", "ld/base.rq"))
+        return {r["g"]["value"] for r in rows if "g" in r}
+
+    async def dataset(self, request: Request) -> Response:
+        """``/dataset`` (the dataset's IRI, ``{base}dataset``, and the
+        partitions below it): 303 to the description that defines them."""
+        from councilkg.server import Response
+
+        location = "/.well-known/void"
+        return Response(303, f"See {location}\n".encode(), headers=[("Location", location)])
 
     def _cache_dir(self) -> Path:
         if self._cache is None:
