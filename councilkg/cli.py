@@ -17,11 +17,12 @@ import click
 import yaml
 
 from councilkg import __version__
+from councilkg.cli_options import endpoint_option, store_option, timeout_option
 from councilkg.export import load_graph_file, write_graph_file
 from councilkg.facts import compare as compare_facts
 from councilkg.facts import facts as read_facts
 from councilkg.ingesting import IngestRun, ingest_paths
-from councilkg.store import DEFAULT_STORE, STORE_ENV, GraphStore
+from councilkg.store import GraphStore
 from ingest.errors import IngestError
 from ingest.iris import DEFAULT_BASE, Minter
 from ingest.pipeline import STAGES
@@ -80,12 +81,7 @@ def _open(stack: ExitStack, target: str | None) -> TextIO | None:
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help=f"Store folder (default ${STORE_ENV} or {DEFAULT_STORE}/).",
-)
+@store_option
 @click.option("--no-store", is_flag=True, help="Do not write to the store.")
 @click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of minted IRIs.")
 @click.option(
@@ -209,12 +205,7 @@ def _store_or_file(store_dir: Path | None, file: Path | None) -> GraphStore:
 @click.argument(
     "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help=f"Store folder (default ${STORE_ENV} or {DEFAULT_STORE}/).",
-)
+@store_option
 @click.option(
     "--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True
 )
@@ -243,12 +234,7 @@ def facts(store_dir: Path | None, file: Path | None, fmt: str, gold: Path | None
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help=f"Store folder (default ${STORE_ENV} or {DEFAULT_STORE}/).",
-)
+@store_option
 @click.option(
     "--format",
     "fmt",
@@ -283,12 +269,7 @@ def validate(store_dir: Path | None, files: tuple[Path, ...], fmt: str) -> None:
 
 
 @main.command()
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help=f"Store folder (default ${STORE_ENV} or {DEFAULT_STORE}/).",
-)
+@store_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option(
@@ -388,14 +369,9 @@ def queries_command(lang: str, verbose: bool) -> None:
     show_default=True,
     help="Language of the labels in the table format.",
 )
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help=f"Store folder (default ${STORE_ENV} or {DEFAULT_STORE}/).",
-)
-@click.option("--endpoint", metavar="URL", help="A SPARQL 1.1 query endpoint instead of the store.")
-@click.option("--timeout", default=30.0, show_default=True, help="Seconds, for --endpoint.")
+@store_option
+@endpoint_option
+@timeout_option
 def query_command(
     name: str,
     params: tuple[str, ...],
@@ -427,12 +403,7 @@ def query_command(
     help="A SPARQL 1.1 Graph Store Protocol endpoint (oxigraph: http://host:7878/store).",
 )
 @click.option("--graph", metavar="IRI", help="Push only this named graph.")
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help=f"Store folder (default ${STORE_ENV} or {DEFAULT_STORE}/).",
-)
+@store_option
 @click.option("--batch", default=50_000, show_default=True, help="Triples per request.")
 def push(endpoint: str, graph: str | None, store_dir: Path | None, batch: int) -> None:
     """Load the store's graphs into a SPARQL Graph Store endpoint, idempotently

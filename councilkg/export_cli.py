@@ -15,8 +15,9 @@ from typing import BinaryIO
 
 import click
 
+from councilkg.cli_options import store_option
 from councilkg.exporting import FORMATS, ExportStats, export_lines, export_store, format_of
-from councilkg.store import DEFAULT_STORE, STORE_ENV, GraphStore
+from councilkg.store import GraphStore
 
 __all__ = ["export"]
 
@@ -45,12 +46,7 @@ DEFAULT_FORMAT = "nquads"
     help="Output file ('-' = stdout); .nt .nq .ttl .trig .jsonld, optionally .gz.",
 )
 @click.option("--gzip", "gzip", is_flag=True, help="Gzip the output (implied by a .gz --out).")
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help=f"Store folder (default ${STORE_ENV} or {DEFAULT_STORE}/).",
-)
+@store_option
 @click.option(
     "--void", "void", is_flag=True, help="Export the dataset's VoID/DCAT description instead."
 )

@@ -16,7 +16,8 @@ from typing import IO, Any
 
 import click
 
-from councilkg.store import DEFAULT_STORE, STORE_ENV, GraphStore
+from councilkg.cli_options import endpoint_option, store_option, timeout_option
+from councilkg.store import GraphStore
 
 __all__ = ["AnalyzeError", "analyze"]
 
@@ -56,14 +57,9 @@ class AnalyzeError(click.ClickException):
     show_default=True,
     help="Language of the labels (plot, summary, the 'label' attribute of --out).",
 )
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help=f"Store folder (default ${STORE_ENV} or {DEFAULT_STORE}/).",
-)
-@click.option("--endpoint", metavar="URL", help="A SPARQL 1.1 query endpoint instead of the store.")
-@click.option("--timeout", default=30.0, show_default=True, help="Seconds, for --endpoint.")
+@store_option
+@endpoint_option
+@timeout_option
 @click.option(
     "--top", default=10, show_default=True, type=click.IntRange(min=0), help="Summary rows."
 )
