@@ -4,13 +4,18 @@ Usage::
 
     python bench/ingest.py [--sizes 1,10,100] [--repeat 3]
                            [--out bench/results/ingest.json] [--profile]
+    python bench/ingest.py --corpus [--sizes 1,10,100] [--repeat 3] [--profile]
 
-The bundled seed (``data/samples/000_e9c79a4311407cd1.txt``, ~24 kB) is
-copied into N files; copy ``i`` gets ``i`` extra trailing newlines, so every
-copy has its own SHA-256 and therefore its own named graph, while its
-records and triples are those of the seed (checked on every run: only the
-``ckg:byteSize`` literal differs).  For each N the script times, as the
-median of ``--repeat`` runs:
+Two kinds of input.  By default the bundled seed
+(``data/samples/000_e9c79a4311407cd1.txt``, ~24 kB) is copied into N files;
+copy ``i`` gets ``i`` extra trailing newlines, so every copy has its own
+SHA-256 and named graph while its records and triples are the seed's
+(checked on every run).  With ``--corpus`` each N is a scale: the synthetic
+Repertoire of ``bench/corpus.py`` at N times the seed's size (several years,
+many items, files of ~240 kB), whose truth is known, so the ingest's
+accuracy is measured at scale too (``councilkg facts`` against the truth,
+file by file).  For each N the script times, as the median of ``--repeat``
+runs:
 
 ``ingest``  ``ingest.pipeline.ingest_file`` on each file;
 ``rdf``     ``ingest.rdf.to_triples`` + ``ingest.ntriples.ntriples_lines``;
@@ -19,11 +24,12 @@ median of ``--repeat`` runs:
 ``full``    ``councilkg.ingesting.ingest_paths`` into a fresh on-disk
             ``GraphStore`` (the ``councilkg ingest`` path, all of the above).
 
-It reports MB/s of text, records/s, triples/s, seconds per file, the cost
-curve (seconds per file at N divided by seconds per file at N=1 in the same
-run, so ~1.0 means linear) and the peak resident memory of the full path for
-each N (``ru_maxrss`` of a fresh child process).  Nothing is asserted: this
-reports, it does not judge.  See ``bench/README.md``.
+It reports MB/s of text, records/s, triples/s, seconds per file and per MB,
+the cost curve (seconds per file, and per MB, at N divided by the same at
+N=1 in the same run, so ~1.0 means linear), the stage that dominates, the
+peak resident memory of the full path for each N (a fresh child process),
+and with ``--profile`` a cProfile breakdown by pipeline step and function.
+Nothing is asserted: this reports, it does not judge.  See ``bench/README.md``.
 """
 
 from __future__ import annotations
@@ -54,16 +60,18 @@ from typing import Any  # noqa: E402
 import pyoxigraph  # noqa: E402
 import rdflib  # noqa: E402
 
+from bench import corpus as corpus_gen  # noqa: E402
+from bench import corpus_check  # noqa: E402
 from councilkg.ingesting import ingest_paths  # noqa: E402
 from councilkg.resources import ontology_lines  # noqa: E402
 from councilkg.store import GraphStore  # noqa: E402
 from ingest.iris import Minter  # noqa: E402
 from ingest.ntriples import ntriples_lines  # noqa: E402
-from ingest.pipeline import IngestResult, ingest_file  # noqa: E402
+from ingest.pipeline import ingest_file  # noqa: E402
 from ingest.rdf import to_triples  # noqa: E402
 from ingest.reference import reference_triples  # noqa: E402
 
-SCHEMA = 1
+SCHEMA = 2
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
 DEFAULT_OUT = ROOT / "bench" / "results" / "ingest.json"
 STAGES = ("ingest", "rdf", "store", "full")
@@ -106,6 +114,19 @@ def make_copies(seed: bytes, n: int, folder: Path) -> list[Path]:
     return paths
 
 
+def make_corpus(scale: int, seed: int, folder: Path) -> tuple[list[Path], dict[str, Any]]:
+    """The synthetic corpus at ``scale`` times the seed, written into ``folder``."""
+    spec = corpus_gen.Spec(seed=seed, scale=float(scale))
+    manifest = corpus_gen.write(spec, folder)
+    return [folder / f["file"] for f in manifest["files"]], manifest
+
+
+def corpus_files(folder: Path) -> list[Path]:
+    """The text files of a corpus written by ``bench/corpus.py``, in order."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return [folder / f["file"] for f in manifest["files"]]
+
+
 def parse_sizes(text: str) -> list[int]:
     """``"1,10,100"`` → ``[1, 10, 100]`` (sorted, unique, N=1 always included)."""
     try:
@@ -135,42 +156,44 @@ def _drop(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _load(
-    store: GraphStore,
-    minter: Minter,
-    ref_lines: list[str],
-    results: list[IngestResult],
-    graphs: list[list[str]],
-) -> dict[str, float]:
-    """What ``ingest_paths`` does with the store, given the lines; times of its parts."""
+def run_once(paths: list[Path], minter: Minter, ref_lines: list[str], work: Path) -> dict[str, Any]:
+    """One measurement of every stage for one set of files.
+
+    The stages are timed file by file and summed (ingest, then the RDF
+    mapping, then the load of that file's graph), as ``councilkg ingest``
+    streams them: holding every file's records at once would measure the
+    garbage collector walking an ever larger heap, not the ingest, and
+    would not fit at 1,000x.
+    """
+    store_dir = work / "store-stage"
+    store = GraphStore(store_dir)
+    gc.collect()
+    t_ingest = t_rdf = 0.0
+    parts = {"reference": 0.0, "graphs": 0.0, "flush": 0.0}
     t0 = time.perf_counter()
     store.replace_graph(str(minter.reference_graph()), ref_lines)
     store.replace_graph(str(minter.ontology_graph()), ontology_lines())
-    t1 = time.perf_counter()
-    for r, lines in zip(results, graphs, strict=True):
-        store.replace_graph(str(minter.graph(r.source.sha256)), lines)
-    t2 = time.perf_counter()
+    parts["reference"] = time.perf_counter() - t0
+    records: list[int] = []
+    triples: list[int] = []
+    for path in paths:
+        t0 = time.perf_counter()
+        result = ingest_file(path)
+        t1 = time.perf_counter()
+        lines = ntriples_lines(to_triples(result.records, minter))
+        t2 = time.perf_counter()
+        store.replace_graph(str(minter.graph(result.source.sha256)), lines)
+        t3 = time.perf_counter()
+        t_ingest += t1 - t0
+        t_rdf += t2 - t1
+        parts["graphs"] += t3 - t2
+        records.append(len(result.records))
+        triples.append(len(lines))
+        del result, lines
+    t0 = time.perf_counter()
     store.flush()
-    t3 = time.perf_counter()
-    return {"reference": t1 - t0, "graphs": t2 - t1, "flush": t3 - t2}
-
-
-def _ingest_all(paths: list[Path]) -> list[IngestResult]:
-    return [ingest_file(p) for p in paths]
-
-
-def _map_all(results: list[IngestResult], minter: Minter) -> list[list[str]]:
-    return [ntriples_lines(to_triples(r.records, minter)) for r in results]
-
-
-def run_once(paths: list[Path], minter: Minter, ref_lines: list[str], work: Path) -> dict[str, Any]:
-    """One measurement of every stage for one set of files."""
-    t_ingest, results = _timed(_ingest_all, paths)
-    t_rdf, graphs = _timed(_map_all, results, minter)
-
-    store_dir = work / "store-stage"
-    store = GraphStore(store_dir)
-    t_store, parts = _timed(_load, store, minter, ref_lines, results, graphs)
+    parts["flush"] = time.perf_counter() - t0
+    t_store = sum(parts.values())
     stored_quads = store.count()
     del store
     _drop(store_dir)
@@ -182,8 +205,6 @@ def run_once(paths: list[Path], minter: Minter, ref_lines: list[str], work: Path
     del store
     _drop(full_dir)
 
-    records = [len(r.records) for r in results]
-    triples = [len(g) for g in graphs]
     return {
         "seconds": {"ingest": t_ingest, "rdf": t_rdf, "store": t_store, "full": t_full},
         "store_parts": parts,
@@ -216,8 +237,9 @@ def _reset_peak_rss() -> bool:
     return True
 
 
-def memory_probe(seed: Path, n: int) -> dict[str, Any]:
-    """Peak RSS of the full path for ``n`` files, in this (fresh) process.
+def memory_probe(seed: Path, n: int, files_dir: Path | None = None) -> dict[str, Any]:
+    """Peak RSS of the full path for ``n`` files (or the corpus in
+    ``files_dir``), in this (fresh) process.
 
     On Linux the peak is ``VmHWM``, reset after the warm-up, so it is the peak
     of the full path alone.  ``ru_maxrss`` is the fallback, but on Linux a
@@ -231,7 +253,10 @@ def memory_probe(seed: Path, n: int) -> dict[str, Any]:
     base = _proc_status_mib("VmRSS")
     reset = base is not None and _reset_peak_rss()
     with tempfile.TemporaryDirectory(prefix="ckg-bench-mem-") as tmp:
-        paths = make_copies(seed.read_bytes(), n, Path(tmp) / "files")
+        if files_dir is not None:
+            paths = corpus_files(files_dir)
+        else:
+            paths = make_copies(seed.read_bytes(), n, Path(tmp) / "files")
         store = GraphStore(Path(tmp) / "store")
         ingest_paths(paths, store=store, minter=minter, progress=False)
         peak = _proc_status_mib("VmHWM")
@@ -254,15 +279,12 @@ def memory_probe(seed: Path, n: int) -> dict[str, Any]:
     }
 
 
-def measure_memory(seed: Path, n: int) -> dict[str, Any]:
+def measure_memory(seed: Path, n: int, files_dir: Path | None = None) -> dict[str, Any]:
     """Run :func:`memory_probe` in a child process (RSS peaks never go down)."""
-    proc = subprocess.run(
-        [sys.executable, __file__, "--memory-probe", str(n), "--seed", str(seed)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=3600,
-    )
+    command = [sys.executable, __file__, "--memory-probe", str(n), "--seed", str(seed)]
+    if files_dir is not None:
+        command += ["--probe-dir", str(files_dir)]
+    proc = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
     if proc.returncode != 0:
         return {
             "rss_base_mib": None,
@@ -274,10 +296,53 @@ def measure_memory(seed: Path, n: int) -> dict[str, Any]:
     return data
 
 
-def profile(seed: bytes, n: int, minter: Minter, top: int = 15) -> dict[str, Any]:
-    """cProfile of the full path for ``n`` files: top functions and stage summary."""
+def measure_accuracy(folder: Path) -> dict[str, Any]:
+    """``councilkg facts`` of each file of a corpus against its truth."""
+    import yaml
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    files = []
+    for entry in manifest["files"]:
+        truth = yaml.safe_load((folder / entry["truth"]).read_text(encoding="utf-8"))
+        result = corpus_check.check((folder / entry["file"]).read_bytes(), entry["file"], truth)
+        files.append(result)
+    failed = [f for f in files if not f.ok]
+    return {
+        "files": len(files),
+        "files_equal": len(files) - len(failed),
+        "differences": sum(len(f.differences) for f in files),
+        "unexpected_diagnostics": sum(len(f.unexpected) for f in files),
+        "missing_diagnostics": sum(len(f.missing) for f in files),
+        "unparsed": sum(f.unparsed for f in files),
+        "expected_diagnostics": manifest["expected"].get("expected_diagnostics", 0),
+        "seconds": time.perf_counter() - start,
+        "examples": [
+            {"file": f.name, "first": (f.differences + f.unexpected + f.missing)[:5]}
+            for f in failed[:5]
+        ],
+    }
+
+
+def _function_label(key: tuple[str, int, str]) -> str:
+    filename, line, name = key
+    path = Path(filename).as_posix()
+    if "site-packages/" in path:
+        path = path.split("site-packages/", 1)[1]
+    else:
+        for root in ("/ingest/", "/councilkg/", "/bench/"):
+            if root in path:
+                path = root.strip("/") + "/" + path.split(root, 1)[1]
+                break
+        else:
+            path = Path(filename).name
+    return f"{path}:{line}({name})"
+
+
+def profile(paths: list[Path], minter: Minter, top: int = 15) -> dict[str, Any]:
+    """cProfile of the full path over ``paths``: stage summary, top functions
+    by cumulative time and by own time."""
     with tempfile.TemporaryDirectory(prefix="ckg-bench-prof-") as tmp:
-        paths = make_copies(seed, n, Path(tmp) / "files")
         store = GraphStore(Path(tmp) / "store")
         prof = cProfile.Profile()
         prof.enable()
@@ -298,18 +363,39 @@ def profile(seed: bytes, n: int, minter: Minter, top: int = 15) -> dict[str, Any
             if name == func and Path(filename).as_posix().endswith(suffix)
         )
         steps.append({"step": label, "cumulative_s": cum, "share": cum / total if total else 0})
-    return {"n": n, "total_s": total, "steps": steps, "top": buf.getvalue()}
+    own = sorted(raw.items(), key=lambda kv: -kv[1][2])[:top]
+    own_time = [
+        {
+            "function": _function_label(key),
+            "own_s": tt,
+            "share": tt / total if total else 0,
+            "calls": nc,
+            "cumulative_s": ct,
+        }
+        for key, (_, nc, tt, ct, _) in own
+    ]
+    nbytes = sum(p.stat().st_size for p in paths)
+    return {
+        "n": len(paths),
+        "files": len(paths),
+        "mb": nbytes / MB,
+        "total_s": total,
+        "steps": steps,
+        "own_time": own_time,
+        "top": buf.getvalue(),
+    }
 
 
 # --------------------------------------------------------------------------
 # reporting
 
 
-def summarise(size: int, runs: list[dict[str, Any]], nbytes: int) -> dict[str, Any]:
+def summarise(size: int, runs: list[dict[str, Any]], nbytes: int, files: int) -> dict[str, Any]:
     """Medians and rates for one N."""
     first = runs[0]
     records = sum(first["records"])
     triples = sum(first["triples"])
+    mb = nbytes / MB
     stages: dict[str, Any] = {}
     for stage in STAGES:
         times = [r["seconds"][stage] for r in runs]
@@ -321,8 +407,9 @@ def summarise(size: int, runs: list[dict[str, Any]], nbytes: int) -> dict[str, A
             "seconds": median,
             "runs": times,
             "spread": (max(times) - min(times)) / median if median else None,
-            "s_per_file": median / size,
-            "mb_per_s": nbytes / MB / median if median else None,
+            "s_per_file": median / files,
+            "s_per_mb": median / mb if mb else None,
+            "mb_per_s": mb / median if median else None,
             "records_per_s": records / median if median else None,
             "triples_per_s": n_triples / median if median else None,
         }
@@ -330,11 +417,13 @@ def summarise(size: int, runs: list[dict[str, Any]], nbytes: int) -> dict[str, A
         part: statistics.median(r["store_parts"][part] for r in runs)
         for part in ("reference", "graphs", "flush")
     }
-    stages["store"]["graphs_s_per_file"] = stages["store"]["parts"]["graphs"] / size
+    stages["store"]["graphs_s_per_file"] = stages["store"]["parts"]["graphs"] / files
+    stages["store"]["graphs_s_per_mb"] = stages["store"]["parts"]["graphs"] / mb if mb else None
     return {
         "n": size,
+        "files": files,
         "bytes": nbytes,
-        "mb": nbytes / MB,
+        "mb": mb,
         "records": records,
         "triples": triples,
         "full_triples": first["full_triples"],
@@ -345,16 +434,40 @@ def summarise(size: int, runs: list[dict[str, Any]], nbytes: int) -> dict[str, A
 
 
 def add_ratios(results: list[dict[str, Any]]) -> None:
-    """Seconds per file at each N over seconds per file at N=1 (same run)."""
+    """Seconds per file, and per MB, at each N over the same at N=1 (same run)."""
     base = next(r for r in results if r["n"] == 1)
     for r in results:
         for stage in STAGES:
-            b = base["stages"][stage]["s_per_file"]
             s = r["stages"][stage]
-            s["ratio_per_file"] = s["s_per_file"] / b if b else None
-        b = base["stages"]["store"]["graphs_s_per_file"]
+            b = base["stages"][stage]
+            s["ratio_per_file"] = s["s_per_file"] / b["s_per_file"] if b["s_per_file"] else None
+            s["ratio_per_mb"] = s["s_per_mb"] / b["s_per_mb"] if b["s_per_mb"] else None
+        b = base["stages"]["store"]
         s = r["stages"]["store"]
-        s["graphs_ratio_per_file"] = s["graphs_s_per_file"] / b if b else None
+        s["graphs_ratio_per_file"] = (
+            s["graphs_s_per_file"] / b["graphs_s_per_file"] if b["graphs_s_per_file"] else None
+        )
+        s["graphs_ratio_per_mb"] = (
+            s["graphs_s_per_mb"] / b["graphs_s_per_mb"] if b["graphs_s_per_mb"] else None
+        )
+
+
+def dominant(result: dict[str, Any]) -> dict[str, Any]:
+    """Which stage of the full path costs most, at one N: ingest (text →
+    records), rdf (records → N-Triples) or store (loading into Oxigraph)."""
+    st = result["stages"]
+    parts = {
+        "ingest": st["ingest"]["seconds"],
+        "rdf": st["rdf"]["seconds"],
+        "store": st["store"]["seconds"],
+    }
+    total = sum(parts.values())
+    stage = max(parts, key=lambda k: parts[k])
+    return {
+        "n": result["n"],
+        "stage": stage,
+        "shares": {k: v / total if total else None for k, v in parts.items()},
+    }
 
 
 def _f(value: float | None, digits: int = 3) -> str:
@@ -362,45 +475,82 @@ def _f(value: float | None, digits: int = 3) -> str:
 
 
 def markdown(report: dict[str, Any]) -> str:
-    """The two tables of the report."""
+    """The tables of the report."""
     rows = report["results"]
+    corpus = report["mode"] == "corpus"
+    if corpus:
+        intro = (
+            f"Input: the synthetic corpus (`bench/corpus.py`, seed {report['corpus_seed']}) at N "
+            f"times the seed's {report['seed_bytes']:,} bytes; median of {report['repeat']} "
+            "run(s); rates are for the full path unless named."
+        )
+    else:
+        intro = (
+            f"Seed: {report['seed_name']} ({report['seed_bytes']:,} bytes), median of "
+            f"{report['repeat']} run(s); rates are for the full path unless named."
+        )
     out = [
-        f"Seed: {report['seed_name']} ({report['seed_bytes']:,} bytes), median of "
-        f"{report['repeat']} run(s); rates are for the full path unless named.",
+        intro,
         "",
-        "| N | MB | records | triples | ingest s | rdf s | store s | full s "
+        "| N | files | MB | records | triples | ingest s | rdf s | store s | full s "
         "| ingest MB/s | full MB/s | full records/s | full triples/s | peak RSS MiB | RSS Δ MiB |",
-        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in rows:
         st = r["stages"]
         mem = r.get("memory", {})
         out.append(
-            f"| {r['n']} | {r['mb']:.2f} | {r['records']:,} | {r['triples']:,} "
+            f"| {r['n']} | {r['files']} | {r['mb']:.2f} | {r['records']:,} | {r['triples']:,} "
             f"| {_f(st['ingest']['seconds'])} | {_f(st['rdf']['seconds'])} "
             f"| {_f(st['store']['seconds'])} | {_f(st['full']['seconds'])} "
             f"| {_f(st['ingest']['mb_per_s'], 2)} | {_f(st['full']['mb_per_s'], 2)} "
             f"| {_f(st['full']['records_per_s'], 0)} | {_f(st['full']['triples_per_s'], 0)} "
             f"| {_f(mem.get('rss_peak_mib'), 1)} | {_f(mem.get('rss_delta_mib'), 1)} |"
         )
+    unit = "MB" if corpus else "file"
+    key = "mb" if corpus else "file"
     out += [
         "",
-        "Cost curve: seconds per file, and its ratio to N=1 in this run (1.00 = linear). "
+        f"Cost curve: seconds per {unit}, and its ratio to N=1 in this run (1.00 = linear). "
         "store and full include fixed costs (reference graph, flush) that N=1 pays alone; "
         "graph load is the store stage without them.",
         "",
-        "| N | ingest s/file | ×N=1 | rdf s/file | ×N=1 | store s/file | ×N=1 "
-        "| full s/file | ×N=1 | graph load s/file | ×N=1 |",
+        f"| N | ingest s/{unit} | ×N=1 | rdf s/{unit} | ×N=1 | store s/{unit} | ×N=1 "
+        f"| full s/{unit} | ×N=1 | graph load s/{unit} | ×N=1 |",
         "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in rows:
         cells = []
         for stage in STAGES:
             s = r["stages"][stage]
-            cells += [_f(s["s_per_file"], 4), _f(s["ratio_per_file"], 2)]
+            cells += [_f(s[f"s_per_{key}"], 4), _f(s[f"ratio_per_{key}"], 2)]
         store = r["stages"]["store"]
-        cells += [_f(store["graphs_s_per_file"], 4), _f(store["graphs_ratio_per_file"], 2)]
+        cells += [_f(store[f"graphs_s_per_{key}"], 4), _f(store[f"graphs_ratio_per_{key}"], 2)]
         out.append(f"| {r['n']} | " + " | ".join(cells) + " |")
+    dom = report.get("dominant")
+    if dom:
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in dom["shares"].items() if v is not None)
+        out += [
+            "",
+            f"Dominant stage at N={dom['n']}: **{dom['stage']}** ({shares} of ingest+rdf+store).",
+        ]
+    acc = [r for r in rows if r.get("accuracy")]
+    if acc:
+        out += [
+            "",
+            "Accuracy: `councilkg facts` of each file against its truth (0 = equal).",
+            "",
+            "| N | files | files equal | differences | unexpected diagnostics "
+            "| missing diagnostics | unparsed | expected diagnostics | s |",
+            "|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        ]
+        for r in acc:
+            a = r["accuracy"]
+            out.append(
+                f"| {r['n']} | {a['files']} | {a['files_equal']} | {a['differences']} "
+                f"| {a['unexpected_diagnostics']} | {a['missing_diagnostics']} | {a['unparsed']} "
+                f"| {a['expected_diagnostics']} | {a['seconds']:.1f} |"
+            )
     return "\n".join(out)
 
 
@@ -434,7 +584,17 @@ def environment() -> dict[str, Any]:
 # main
 
 
-def bench(seed_path: Path, sizes: Sequence[int], repeat: int, with_profile: bool) -> dict[str, Any]:
+def bench(
+    seed_path: Path,
+    sizes: Sequence[int],
+    repeat: int,
+    with_profile: bool,
+    *,
+    corpus: bool = False,
+    corpus_seed: int = 1,
+    accuracy_max: int = 100,
+    profile_size: int = 10,
+) -> dict[str, Any]:
     """Measure every size ``repeat`` times (sizes interleaved within a round)."""
     seed = seed_path.read_bytes()
     minter = Minter()
@@ -445,37 +605,75 @@ def bench(seed_path: Path, sizes: Sequence[int], repeat: int, with_profile: bool
     base_triples = len(ntriples_lines(to_triples(base.records, minter)))
 
     runs: dict[int, list[dict[str, Any]]] = {n: [] for n in sizes}
-    equivalent = True
+    equivalent = True  # copies: every copy gives the seed's counts; corpus: every run the same
     stores_agree = True
+    manifests: dict[int, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="ckg-bench-") as tmp:
         work = Path(tmp)
-        files = {n: make_copies(seed, n, work / f"files-{n}") for n in sizes}
+        files: dict[int, list[Path]] = {}
+        for n in sizes:
+            if corpus:
+                print(f"corpus: N={n}", file=sys.stderr, flush=True)
+                files[n], manifests[n] = make_corpus(n, corpus_seed, work / f"corpus-{n}")
+            else:
+                files[n] = make_copies(seed, n, work / f"files-{n}")
         for round_ in range(repeat):
             for n in sizes:
                 print(f"round {round_ + 1}/{repeat}: N={n}", file=sys.stderr, flush=True)
                 one = run_once(files[n], minter, ref_lines, work)
-                equivalent &= set(one["records"]) == {base_records}
-                equivalent &= set(one["triples"]) == {base_triples}
+                if corpus:
+                    first = runs[n][0] if runs[n] else one
+                    equivalent &= one["records"] == first["records"]
+                    equivalent &= one["triples"] == first["triples"]
+                else:
+                    equivalent &= set(one["records"]) == {base_records}
+                    equivalent &= set(one["triples"]) == {base_triples}
                 stores_agree &= one["stored_quads"] == one["full_quads"]
                 runs[n].append(one)
         nbytes = {n: sum(p.stat().st_size for p in files[n]) for n in sizes}
 
-    results = [summarise(n, runs[n], nbytes[n]) for n in sizes]
-    add_ratios(results)
-    for r in results:
-        print(f"memory: N={r['n']}", file=sys.stderr, flush=True)
-        r["memory"] = measure_memory(seed_path, r["n"])
+        results = [summarise(n, runs[n], nbytes[n], len(files[n])) for n in sizes]
+        add_ratios(results)
+        for r in results:
+            n = r["n"]
+            print(f"memory: N={n}", file=sys.stderr, flush=True)
+            r["memory"] = measure_memory(seed_path, n, work / f"corpus-{n}" if corpus else None)
+            r["accuracy"] = None
+            if corpus and n <= accuracy_max:
+                print(f"accuracy: N={n}", file=sys.stderr, flush=True)
+                r["accuracy"] = measure_accuracy(work / f"corpus-{n}")
 
-    prof = None
-    if with_profile:
-        print("profile: N=10", file=sys.stderr, flush=True)
-        prof = profile(seed, 10, minter)
+        prof = None
+        if with_profile:
+            n = profile_size
+            print(f"profile: N={n}", file=sys.stderr, flush=True)
+            if corpus:
+                paths = files.get(n) or make_corpus(n, corpus_seed, work / "corpus-profile")[0]
+            else:
+                paths = make_copies(seed, n, work / "files-profile")
+            prof = profile(paths, minter)
+            prof["n"] = n
 
+    corpus_info = None
+    if corpus:
+        corpus_info = {
+            str(n): {
+                "files": len(m["files"]),
+                "bytes": m["bytes"],
+                "ratio_to_seed": m["ratio_to_seed"],
+                "years": m["spec"]["years"],
+                "expected": m["expected"],
+            }
+            for n, m in manifests.items()
+        }
     return {
         "schema": SCHEMA,
+        "mode": "corpus" if corpus else "copies",
         "seed": str(seed_path),
         "seed_name": seed_path.name,
         "seed_bytes": len(seed),
+        "corpus_seed": corpus_seed if corpus else None,
+        "corpus": corpus_info,
         "sizes": list(sizes),
         "repeat": repeat,
         "baseline_n": 1,
@@ -487,6 +685,7 @@ def bench(seed_path: Path, sizes: Sequence[int], repeat: int, with_profile: bool
         "stores_agree": stores_agree,
         "environment": environment(),
         "results": results,
+        "dominant": dominant(results[-1]),
         "profile": prof,
     }
 
@@ -498,18 +697,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--seed", type=Path, default=SEED)
     parser.add_argument(
-        "--profile", action="store_true", help="print cProfile's top 15 (cumulative) for N=10"
+        "--corpus",
+        action="store_true",
+        help="input: the synthetic corpus (bench/corpus.py), N = scale × the seed's size",
     )
+    parser.add_argument("--corpus-seed", type=int, default=1, help="the corpus generator's seed")
+    parser.add_argument(
+        "--accuracy-max",
+        type=int,
+        default=100,
+        help="with --corpus: compare facts with the truth for N up to this (0: never)",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile of the full path at --profile-size"
+    )
+    parser.add_argument("--profile-size", type=int, default=10, help="N of the profile")
     parser.add_argument("--memory-probe", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--probe-dir", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.memory_probe is not None:
-        print(json.dumps(memory_probe(args.seed, args.memory_probe)))
+        print(json.dumps(memory_probe(args.seed, args.memory_probe, args.probe_dir)))
         return 0
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
 
-    report = bench(args.seed, args.sizes, args.repeat, args.profile)
+    report = bench(
+        args.seed,
+        args.sizes,
+        args.repeat,
+        args.profile,
+        corpus=args.corpus,
+        corpus_seed=args.corpus_seed,
+        accuracy_max=args.accuracy_max,
+        profile_size=args.profile_size,
+    )
     table = markdown(report)
     report["markdown"] = table
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -519,18 +741,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(f"cold start (first ingest_file of the seed): {report['cold_start_s']:.3f} s")
     if not report["variants_equivalent"]:
-        print("WARNING: a copy gave other record/triple counts than the seed", file=sys.stderr)
+        what = "runs gave other record/triple counts" if args.corpus else "a copy gave other counts"
+        print(f"WARNING: {what}", file=sys.stderr)
     if not report["stores_agree"]:
         print("WARNING: the store stage and the full path stored other quads", file=sys.stderr)
     prof = report["profile"]
     if prof is not None:
         print()
-        print(f"Profile of the full path, N={prof['n']} ({prof['total_s']:.2f} s under cProfile):")
+        print(
+            f"Profile of the full path, N={prof['n']} ({prof['files']} file(s), "
+            f"{prof['mb']:.2f} MB, {prof['total_s']:.2f} s under cProfile):"
+        )
         print()
         print("| step | cumulative s | share |")
         print("|---|--:|--:|")
         for step in prof["steps"]:
             print(f"| {step['step']} | {step['cumulative_s']:.3f} | {step['share']:.0%} |")
+        print()
+        print("| function (own time) | own s | share | calls |")
+        print("|---|--:|--:|--:|")
+        for f in prof["own_time"]:
+            print(f"| `{f['function']}` | {f['own_s']:.3f} | {f['share']:.1%} | {f['calls']:,} |")
         print()
         print(prof["top"])
     print(f"wrote {args.out}")

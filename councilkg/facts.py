@@ -107,6 +107,9 @@ def _items(store: GraphStore) -> list[dict[str, Any]]:
             entry["all_invitees"] = True
         if "represented" in r:
             entry["notes"].append({"state": r["represented"], "represented_by": r["representedBy"]})
+    others: dict[str, list[str]] = defaultdict(list)
+    for r in _query(store, "other-documents"):
+        others[r["m"]].append(r["symbol"])
     meetings: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in _query(store, "meetings"):
         m: dict[str, Any] = {"record": r["record"], "date": r["date"]}
@@ -116,7 +119,7 @@ def _items(store: GraphStore) -> list[dict[str, Any]]:
             m["sub_item_zh"] = r["subItemZh"]
         if "subItemEn" in r:
             m["sub_item_en"] = r["subItemEn"]
-        m["other_documents"] = []
+        m["other_documents"] = others.get(r["m"], [])
         m.update(invitations[r["m"]])
         table = speakers.get(
             r["m"], {"all_council_members": False, "all_invitees": False, "notes": []}
@@ -279,7 +282,7 @@ GOLD_KEYS = (
 )
 # Lists whose order carries no meaning in the source (the senders of a joint
 # letter are written in one order or another): compared as sets.
-_UNORDERED = frozenset({"from", "on_behalf_of"})
+_UNORDERED = frozenset({"from", "on_behalf_of", "other_documents"})
 # Gold values given as samples: compared where the gold has them, ignoring
 # whitespace (the PDF's line wraps are not part of the text).
 _SAMPLED_TEXT = frozenset({"text_zh"})

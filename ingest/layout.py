@@ -157,10 +157,19 @@ class Document:
     links: list[Link] = field(default_factory=list)
     furniture: list[Furniture] = field(default_factory=list)
     page_count: int = 0
+    _printed: tuple[int, dict[int, int]] | None = field(default=None, repr=False, compare=False)
 
     def printed_pages(self) -> dict[int, int]:
-        """Page index → printed page number, where a footer states it."""
-        return {f.page: f.printed_page for f in self.furniture if f.printed_page is not None}
+        """Page index → printed page number, where a footer states it.
+
+        Kept once per state of the furniture: the provenance of every fact
+        asks for it, and rebuilding it each time made a file's cost grow
+        with the square of its pages.  Callers must not modify it.
+        """
+        if self._printed is None or self._printed[0] != len(self.furniture):
+            pages = {f.page: f.printed_page for f in self.furniture if f.printed_page is not None}
+            self._printed = (len(self.furniture), pages)
+        return self._printed[1]
 
     def of_kind(self, *kinds: BlockKind) -> list[Block]:
         """Blocks of the given kinds, in document order."""

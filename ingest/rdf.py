@@ -245,7 +245,7 @@ class Mapper:
             self.add(node, CKG.invitationRule, rule)
             self.add(node, CKG.invitee, target)
             self.add(node, RDFS.label, Literal(inv.label, lang=self.lang))
-            self.prov(node, prov)
+            self.prov(node, inv.prov or prov)
 
     def meeting(self, r: Meeting) -> None:
         node = self.m.meeting(r.record)
@@ -275,7 +275,7 @@ class Mapper:
             self.add(part, CKG.event, node)
             self.add(part, CKG.participant, target)
             self.add(part, RDFS.label, Literal(sp.label, lang=self.lang))
-            self.prov(part, r.prov)
+            self.prov(part, sp.prov or r.prov)
 
     def videoconference(self, r: Videoconference) -> None:
         node = self.m.videoconference(r.date, r.item_key)

@@ -85,12 +85,17 @@ class Item(Record):
 
 @dataclass(frozen=True, slots=True)
 class Invitee:
-    """One entry of an invitation or speakers cell."""
+    """One entry of an invitation or speakers cell.
+
+    ``prov`` is where the entry is written in its cell: the entries of one
+    cell keep the order the table gives them (and their own source span).
+    """
 
     kind: str  # state | role | organization | group | text
     ref: str  # ISO3, role key, organization key, group name, or the text
     label: str
     note: str | None = None
+    prov: Provenance | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,3 +82,43 @@ def test_bench_runs_and_writes_json(tmp_path: Path) -> None:
         assert {"rss_base_mib", "rss_peak_mib", "rss_delta_mib"} <= set(r["memory"])
     # The baseline's ratio is 1 by construction.
     assert all(s["ratio_per_file"] == 1.0 for s in results[0]["stages"].values())
+
+
+@pytest.mark.slow
+def test_bench_corpus_mode(tmp_path: Path) -> None:
+    """``--corpus``: the synthetic corpus as input, rates per MB, accuracy."""
+    out = tmp_path / "c.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--corpus",
+            "--sizes",
+            "1",
+            "--repeat",
+            "1",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["mode"] == "corpus"
+    assert report["sizes"] == [1]
+    assert report["corpus"]["1"]["files"] >= 1
+    (result,) = report["results"]
+    assert result["files"] == report["corpus"]["1"]["files"]
+    for stage in STAGES:
+        s = result["stages"][stage]
+        assert {"s_per_mb", "ratio_per_mb", "mb_per_s"} <= set(s)
+        assert s["ratio_per_mb"] == 1.0
+    accuracy = result["accuracy"]
+    assert accuracy["files"] == accuracy["files_equal"] == result["files"]
+    assert accuracy["differences"] == accuracy["unexpected_diagnostics"] == 0
+    assert report["dominant"]["stage"] in {"ingest", "rdf", "store"}
+    assert "Accuracy" in report["markdown"]

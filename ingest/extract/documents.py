@@ -18,6 +18,25 @@ from ingest.records import Citation, Document, Letter, Provenance, Record
 from ingest.symbols import DocumentKind, Symbol, find_symbols, parse_symbol
 
 
+def sentence_before(text: str, pos: int, terminal: str) -> str:
+    """The sentence a footnote marker at ``pos`` annotates.
+
+    A marker stands inside its sentence (``在…的通报中，834 除了``) or right
+    after the sentence's full stop (``…的报告。833 副秘书长…``): then it is
+    that sentence's, not the empty text between the stop and the marker.
+
+    >>> sentence_before("甲说了话。乙审议了报告。833 丙说", 12, "。")
+    '乙审议了报告'
+    >>> sentence_before("甲说了话。乙在报告中，834 除了", 11, "。")
+    '乙在报告中，'
+    """
+    head = text[:pos].rstrip()
+    if head and head[-1] in terminal:
+        head = head[:-1]
+    start = max(head.rfind(ch) for ch in terminal) + 1
+    return head[start:]
+
+
 def extract_documents(
     ctx: Context, table_kinds: dict[str, DocumentKind], letters: list[Letter]
 ) -> list[Record]:
@@ -51,9 +70,7 @@ def extract_documents(
             marker = ctx.markers.get(block.number)
             if marker is None:
                 continue
-            body = marker.block.text
-            start = max(body.rfind(ch, 0, marker.start) for ch in ctx.lx.terminal) + 1
-            sentence = body[start : marker.start]
+            sentence = sentence_before(marker.block.text, marker.start, ctx.lx.terminal)
             if sg_report.search(sentence) or sg_report.search(text):
                 sg_context.update(m.symbol.key for m in find_symbols(text))
     for link in ctx.doc.links:

@@ -109,6 +109,18 @@ def _sentences(text: str, terminal: str) -> list[_Sentence]:
     return out
 
 
+def _sentence_of_marker(text: str, sentences: list[_Sentence], pos: int) -> _Sentence | None:
+    """The sentence a footnote marker at ``pos`` annotates: the one it stands
+    in, or, when it follows a sentence's full stop (only spaces between, the
+    marker itself blanked in ``text``), the sentence that stop ends."""
+    for i, sent in enumerate(sentences):
+        if sent.start <= pos < sent.end:
+            if i and not text[sent.start : pos].strip():
+                return sentences[i - 1]
+            return sent
+    return sentences[-1] if sentences else None
+
+
 def _item_narrative(
     ctx: Context,
     scope: ItemScope | None,
@@ -149,9 +161,7 @@ def _item_narrative(
             _speakers(ctx, block, text, sent, item_key, last_full_role, result)
             _sponsors(ctx, block, text, sent, tables, result)
         for marker in markers:
-            sent_of = next((s for s in sentences if s.start <= marker.start < s.end), None)
-            if sent_of is None and sentences:
-                sent_of = sentences[-1]
+            sent_of = _sentence_of_marker(text, sentences, marker.start)
             result.footnote_events[marker.number] = EventAt(
                 sent_of.event if sent_of else None, sent_of.date if sent_of else None
             )

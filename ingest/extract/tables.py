@@ -414,6 +414,7 @@ def _invitees(
     for s, e, note in _entries(ctx, passage):
         name = passage.text[s:e].strip()
         key = compact(name)
+        at = _sub_prov(ctx, block, passage, s, e)
         if note:
             used_notes.add(note)
             if note not in notes:
@@ -421,22 +422,22 @@ def _invitees(
                     Code.NOTE_MISSING, f"table note {note} referenced by {name!r} is missing", block
                 )
         if key in groups:
-            out.append(Invitee("group", groups[key], name, note))
+            out.append(Invitee("group", groups[key], name, note, at))
             continue
         state = ctx.gz.lookup(name, ctx.lang)
         if state is not None:
-            out.append(Invitee("state", state.iso3, name, note))
+            out.append(Invitee("state", state.iso3, name, note, at))
             continue
         role = [m for m in roles.find(name) if compact(m.surface) == key]
         if role:
-            out.append(Invitee("role", role[0].candidates[0].key, name, note))
+            out.append(Invitee("role", role[0].candidates[0].key, name, note, at))
             continue
         actor = [m for m in actors.find(name) if compact(m.surface) == key]
         if actor:
-            out.append(Invitee("organization", actor[0].candidates[0].key, name, note))
+            out.append(Invitee("organization", actor[0].candidates[0].key, name, note, at))
             continue
         ctx.diag(Code.UNKNOWN_NAME, f"unknown invitee or speaker {name!r} kept as text", block)
-        out.append(Invitee("text", name, name, note))
+        out.append(Invitee("text", name, name, note, at))
     return tuple(out)
 
 
