@@ -62,7 +62,7 @@ docs: $(STAMP)
 	$(BIN)/pylode ontology/councilkg.ttl -o build/docs/ontology.html
 	@echo "ontology documentation: build/docs/ontology.html"
 
-# Every stage at 10k and 100k triples (about 15 min on 2 cores); larger sizes
+# Every stage at 10k and 100k triples (13.5 min measured on 2 cores); larger sizes
 # on demand: $(BIN)/python bench/report.py --sizes 10k,100k,1M
 bench: $(STAMP)
 	bash scripts/install-jena.sh
