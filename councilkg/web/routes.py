@@ -107,6 +107,7 @@ class LinkedDataRoutes:
         self._base = base
         self._void_lines: list[str] | None = None
         self._index: dict[str, str] = {}
+        self._graphs: set[str] | None = None
         self._cache: Path | None = None
         self._static = resources.files("councilkg.web").joinpath("static")
 
@@ -170,13 +171,13 @@ class LinkedDataRoutes:
         return body
 
     async def base(self) -> str:
-        """The base IRI of the data (read once from the store)."""
+        """The base IRI of the data, from the reference graph's name."""
         if self._base is None:
-            rows = await self.select(read_text("queries", "ld/base.rq"))
-            graphs = sorted(r["g"]["value"] for r in rows if "g" in r)
-            found = [
-                g.removesuffix("graph/reference") for g in graphs if g.endswith("graph/reference")
-            ]
+            found = sorted(
+                g.removesuffix("graph/reference")
+                for g in await self.graph_names()
+                if g.endswith("graph/reference")
+            )
             self._base = found[0] if found else DEFAULT_BASE
         return self._base
 
@@ -458,9 +459,12 @@ class LinkedDataRoutes:
         return Response(200, b"", GRAPH_FORMATS[fmt][0], [("Vary", "Accept")], file=path)
 
     async def graph_names(self) -> set[str]:
-        """The store's named graphs."""
-        rows = await self.select(read_text("queries", "ld/base.rq"))
-        return {r["g"]["value"] for r in rows if "g" in r}
+        """The store's named graphs (read once: the store is served read-only,
+        and a graph added under --allow-update is read again)."""
+        if self._graphs is None or self.app.config.allow_update:
+            rows = await self.select(read_text("queries", "ld/base.rq"))
+            self._graphs = {r["g"]["value"] for r in rows if "g" in r}
+        return self._graphs
 
     async def dataset(self, request: Request) -> Response:
         """``/dataset`` (the dataset's IRI, ``{base}dataset``, and the
