@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from enum import Enum, StrEnum
 
 from ingest.lexicon import Lexicon
@@ -148,6 +149,20 @@ class Furniture:
     printed_page: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class LayoutIssue:
+    """Something the layout stage could not reconcile, for the diagnostics.
+
+    ``kind`` names it (``footnote-sequence``, ``table-note-sequence``,
+    ``table-lines``); ``start``/``end`` are source offsets.
+    """
+
+    kind: str
+    message: str
+    start: int
+    end: int
+
+
 @dataclass(slots=True)
 class Document:
     """The recovered layout of one source file."""
@@ -157,6 +172,7 @@ class Document:
     links: list[Link] = field(default_factory=list)
     furniture: list[Furniture] = field(default_factory=list)
     page_count: int = 0
+    issues: list[LayoutIssue] = field(default_factory=list)
     _printed: tuple[int, dict[int, int]] | None = field(default=None, repr=False, compare=False)
 
     def printed_pages(self) -> dict[int, int]:
@@ -178,7 +194,7 @@ class Document:
 
 @dataclass(slots=True)
 class _Footnote:
-    number: int
+    number: int | None  # None: a numbered line out of sequence, kept as unparsed
     lines: list[Line]
     pages: list[int]
     continued: bool = False
@@ -195,12 +211,13 @@ def recover_layout(source: Source, lexicon: Lexicon) -> Document:
     doc = Document(source)
     uses_trailing_space = _trailing_space_convention(source.lines)
     body, footnotes = _separate_streams(source, lexicon, doc, uses_trailing_space)
-    blocks = _BodyParser(lexicon, uses_trailing_space).parse(body)
+    parser = _BodyParser(lexicon, uses_trailing_space)
+    blocks = parser.parse(body)
+    doc.issues.extend(parser.issues)
     for fn in footnotes:
+        kind = BlockKind.FOOTNOTE if fn.number is not None else BlockKind.UNPARSED
         blocks.append(
-            _Pending(
-                BlockKind.FOOTNOTE, fn.lines, fn.pages, number=fn.number, continued=fn.continued
-            )
+            _Pending(kind, fn.lines, fn.pages, number=fn.number, continued=fn.continued)
         )
     blocks.sort(key=lambda b: b.lines[0].number)
     doc.blocks = [_finish(i, b) for i, b in enumerate(blocks)]
@@ -226,8 +243,17 @@ def _ends_block(line: Line, uses_trailing_space: bool, terminal: str) -> bool:
 def _separate_streams(
     source: Source, lexicon: Lexicon, doc: Document, uses_trailing_space: bool
 ) -> tuple[list[tuple[Line, int]], list[_Footnote]]:
-    """Split lines into body lines (with page), footnotes, links and furniture."""
-    header = lexicon.pattern("furniture", "running_header")
+    """Split lines into body lines (with page), footnotes, links and furniture.
+
+    Blank lines carry no information here, whatever whitespace they hold,
+    with one exception: a whitespace-only line inside a footnote block may
+    be a page break, and is used (with the next marker) to tell a footnote
+    left open at the foot of a page from the body of the next page.
+    """
+    headers = (
+        lexicon.pattern("furniture", "running_header"),
+        lexicon.pattern("furniture", "running_header_part"),
+    )
     terminal = lexicon.terminal
     counters = lexicon.value("markers", "counter_suffix")
     body: list[tuple[Line, int]] = []
@@ -235,7 +261,7 @@ def _separate_streams(
     zone = _Zone.BODY
     page = 0
     page_has_content = False
-    break_signal = False  # a whitespace-only line inside a footnote block
+    break_hint = False  # a whitespace-only line inside a footnote block
     first_in_block = False
     lines = source.lines
 
@@ -258,50 +284,60 @@ def _separate_streams(
             zone = _Zone.BODY
         if line.is_blank:
             if text and zone is _Zone.FOOTNOTES:
-                break_signal = True
-            elif text:
-                body.append((line, page))  # whitespace-only: a row or page boundary
+                break_hint = True
             continue
-        if m := header.match(text):
-            doc.furniture.append(Furniture(line, page, "running-header", year=int(m["year"])))
-            zone = _Zone.BODY
-            continue
-        if (m := FOOTER.match(text)) and (m["page_before"] or m["page_after"] or m["lang"]):
-            printed = m["page_before"] or m["page_after"]
-            doc.furniture.append(
-                Furniture(
-                    line,
-                    page,
-                    "footer",
-                    job_number=m["job"],
-                    printed_page=int(printed) if printed else None,
-                )
-            )
+        if furniture := _furniture(line, page, headers):
+            doc.furniture.append(furniture)
             zone = _Zone.BODY
             continue
         if SEPARATOR.match(text):
             zone = _Zone.FOOTNOTES
             first_in_block = True
-            break_signal = False
+            break_hint = False
             continue
         if zone is _Zone.FOOTNOTES:
             last = footnotes[-1] if footnotes else None
-            m = FOOTNOTE_START.match(text)
-            expected = last.number + 1 if last else None
-            if m and (expected is None or int(m["number"]) == expected):
-                footnotes.append(_Footnote(int(m["number"]), [line], [page]))
-                first_in_block = False
-                page_has_content = True
-                continue
-            open_fn = last is not None and not _ends_block(
+            numbered = [f.number for f in footnotes if f.number is not None]
+            number = _footnote_number(text, counters)
+            is_open = last is not None and not _ends_block(
                 last.lines[-1], uses_trailing_space, terminal
             )
+            expected = numbered[-1] + 1 if numbered else None
+            if number is not None and _starts_footnote(number, expected, is_open, first_in_block):
+                if expected is not None and number != expected:
+                    _sequence_issue(doc, line, number, expected)
+                footnotes.append(_Footnote(number, [line], [page]))
+                first_in_block = False
+                break_hint = False
+                page_has_content = True
+                continue
+            if (
+                number is not None
+                and expected is not None
+                and not is_open
+                and abs(number - expected) <= _MAX_ORPHAN_DISTANCE
+            ):
+                # A numbered line out of sequence where a footnote must start:
+                # kept whole as an unparsed passage, never merged or dropped.
+                doc.issues.append(
+                    LayoutIssue(
+                        "footnote-sequence",
+                        f"footnote numbered {number} where {expected} was expected; "
+                        "kept as an unparsed passage",
+                        line.start + line.indent,
+                        line.end,
+                    )
+                )
+                footnotes.append(_Footnote(None, [line], [page]))
+                first_in_block = False
+                break_hint = False
+                page_has_content = True
+                continue
             if last is not None and (
                 first_in_block
                 or (
-                    open_fn
-                    and not break_signal
-                    and not _next_marker_ahead(lines, idx, expected, counters)
+                    is_open
+                    and not _body_resumes(lines, idx, expected, counters, break_hint)
                 )
             ):
                 if first_in_block:
@@ -319,26 +355,125 @@ def _separate_streams(
     return body, footnotes
 
 
+def _furniture(line: Line, page: int, headers: tuple[re.Pattern[str], ...]) -> Furniture | None:
+    """The running head or job-number footer this line is, if it is one."""
+    text = line.folded
+    for header in headers:
+        if m := header.match(text):
+            year = m.groupdict().get("year")
+            return Furniture(line, page, "running-header", year=int(year) if year else None)
+    if (m := FOOTER.match(text)) and (m["page_before"] or m["page_after"] or m["lang"]):
+        printed = m["page_before"] or m["page_after"]
+        return Furniture(
+            line,
+            page,
+            "footer",
+            job_number=m["job"],
+            printed_page=int(printed) if printed else None,
+        )
+    return None
+
+
+def _footnote_number(text: str, counters: str) -> int | None:
+    """The number a footnote line starts with, unless it is a count or date
+    (``2020 年…``, ``13 个…``) that merely opens a wrapped line."""
+    m = FOOTNOTE_START.match(text)
+    if m is None or re.match(counters, m["text"]):
+        return None
+    return int(m["number"])
+
+
+# How far a footnote number may run ahead of the one expected and still be
+# taken for a footnote (with a diagnostic): a gap of a few footnotes is a
+# damaged or cut text, a jump of hundreds is a number that opens a line.
+_MAX_GAP = 30
+# A numbered line out of sequence, this close to the expected number, where a
+# footnote must start, is a damaged footnote (kept as unparsed); farther away
+# it is body text that opens with a number.
+_MAX_ORPHAN_DISTANCE = 100
+
+
+def _starts_footnote(
+    number: int, expected: int | None, is_open: bool, first_in_block: bool
+) -> bool:
+    """Whether a numbered line in a footnote block starts a new footnote.
+
+    The next number in sequence always does.  Another number does when it
+    is close ahead and the previous footnote is complete (or the line opens
+    a block, where a continuation would have no number): a footnote that
+    is missing or misnumbered must not merge every later footnote into the
+    one before it.  A number at or below the last one is never a new
+    footnote: it would clash with an earlier one.
+    """
+    if expected is None:
+        return True
+    if number == expected:
+        return True
+    if not expected < number <= expected + _MAX_GAP:
+        return False
+    return not is_open or first_in_block
+
+
+def _sequence_issue(doc: Document, line: Line, number: int, expected: int) -> None:
+    missing = f"{expected}" if number == expected + 1 else f"{expected}–{number - 1}"
+    doc.issues.append(
+        LayoutIssue(
+            "footnote-sequence",
+            f"footnote {number} follows footnote {expected - 1}: footnote {missing} missing "
+            "or misnumbered",
+            line.start + line.indent,
+            line.end,
+        )
+    )
+
+
+def _body_resumes(
+    lines: tuple[Line, ...], idx: int, expected: int | None, counters: str, break_hint: bool
+) -> bool:
+    """Whether line ``idx``, after a footnote left open, is body text.
+
+    Body text follows when the lines up to the next block end hold the next
+    footnote's marker (footnotes carry no markers).  After a whitespace-only
+    line (a page break in this extraction), a footnote that is continued
+    after the next separator is another sign that the open footnote stops
+    here and the next page's body comes first.
+    """
+    if _next_marker_ahead(lines, idx, expected, counters):
+        return True
+    return break_hint and _continued_after_next_separator(lines, idx, counters)
+
+
 def _next_marker_ahead(
     lines: tuple[Line, ...], idx: int, expected: int | None, counters: str
 ) -> bool:
     """Whether the lines from ``idx`` to the next block end hold the marker of
-    footnote ``expected``: then they are body text, not a footnote's tail
-    (footnotes carry no footnote markers)."""
+    footnote ``expected``."""
     if expected is None:
         return False
     marker = marker_pattern(expected, counters)
-    for line in lines[idx : idx + 24]:
-        if (
-            (line.is_blank and line.folded)
-            or SEPARATOR.match(line.folded)
-            or LINK.match(line.folded)
-        ):
+    joined = ""
+    for line in lines[idx : idx + 40]:
+        if line.is_blank and line.folded:
             return False  # a whitespace-only line is a page break: stop there
-        if marker.search(line.folded):
+        if line.is_blank:
+            continue
+        if SEPARATOR.match(line.folded) or LINK.match(line.folded):
+            return False
+        joined += line.folded.strip()
+        if marker.search(joined):
             return True
         if line.trailing_space:
             return False
+    return False
+
+
+def _continued_after_next_separator(lines: tuple[Line, ...], idx: int, counters: str) -> bool:
+    """Whether the next footnote block opens with an unnumbered line (the
+    continuation of a footnote from the page before)."""
+    for j in range(idx, min(len(lines), idx + 400)):
+        if SEPARATOR.match(lines[j].folded):
+            nxt = next((ln for ln in lines[j + 1 :] if not ln.is_blank), None)
+            return nxt is not None and _footnote_number(nxt.folded, counters) is None
     return False
 
 
@@ -353,11 +488,19 @@ class _Pending:
     table_kind: TableKind | None = None
     continued: bool = False
     cell_lines: list[list[Line]] = field(default_factory=list)
+    # Parts of lines (folded-text ranges) when a block shares a line with
+    # another, as table notes printed on one line do; None: whole lines.
+    cuts: list[tuple[int, int]] | None = None
+
+
+def _pieces(p: _Pending) -> list[tuple[str, int]]:
+    if p.cuts is None:
+        return [(ln.folded, ln.start) for ln in p.lines]
+    return [(ln.folded[a:b], ln.start + a) for ln, (a, b) in zip(p.lines, p.cuts, strict=True)]
 
 
 def _finish(i: int, p: _Pending) -> Block:
-    pieces = [(ln.folded, ln.start) for ln in p.lines]
-    passage = join_pieces(pieces)
+    passage = join_pieces(_pieces(p))
     cells: tuple[tuple[int, Passage], ...] = ()
     if p.cell_lines:
         cells = tuple(
@@ -381,16 +524,46 @@ def _finish(i: int, p: _Pending) -> Block:
     )
 
 
-class _Mode(Enum):
-    TEXT = 1
-    TABLE_TITLE = 2
-    TABLE_HEADER = 3
-    TABLE_ROWS = 4
-    TABLE_NOTES = 5
+def note_letters() -> Iterator[str]:
+    """Table-note letters in printed order: a … z, then aa, ab … zz.
+
+    >>> import itertools
+    >>> list(itertools.islice(note_letters(), 25, 28))
+    ['z', 'aa', 'ab']
+    """
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    yield from letters
+    for first in letters:
+        for second in letters:
+            yield first + second
+
+
+_NOTE_INDEX = {letter: i for i, letter in enumerate(note_letters())}
+# What a note letter may follow when it is a reference inside a cell, not the
+# start of a note: a list separator, a vote count, a closing bracket.
+_REF_BEFORE = re.compile(r"(?:[、，,]|\d+\s*-\s*\d+\s*-\s*\d+|无记录)\s*$")
+
+
+@dataclass(slots=True)
+class _Table:
+    """The lines of one table region, from its title to the next heading."""
+
+    index: int
+    kind: TableKind
+    title: _Pending
+    lines: list[tuple[Line, int]] = field(default_factory=list)
 
 
 class _BodyParser:
-    """Cuts the body stream into headings, table regions and paragraphs."""
+    """Cuts the body stream into headings, table regions and paragraphs.
+
+    Paragraphs and headings end where the extractor ends a block.  A table
+    runs from its title to the next heading (a table closes its item's
+    section, so a heading always follows it) and is parsed as a whole:
+    rows start where a record and a date start, whatever the line breaks;
+    notes start at their letters, in sequence, on a line of their own or
+    after the full stop of the note before.  Blank lines carry nothing.
+    """
 
     def __init__(self, lexicon: Lexicon, uses_trailing_space: bool) -> None:
         self.lx = lexicon
@@ -403,13 +576,18 @@ class _BodyParser:
         self.note = lexicon.pattern("headings", "table_note")
         self.full_date = lexicon.pattern("dates", "full")
         self.no_record = lexicon.pattern("tables", "no_record")
+        self.continued_mark = lexicon.pattern("tables", "continued")
+        self.fragments = sorted(
+            ("".join(w.split()) for w in lexicon.words("tables", "header_fragments")),
+            key=len,
+            reverse=True,
+        )
         self.out: list[_Pending] = []
+        self.issues: list[LayoutIssue] = []
         self.current: _Pending | None = None
-        self.mode = _Mode.TEXT
+        self.table: _Table | None = None
         self.table_index = -1
-        self.table_kind: TableKind | None = None
         self.pending_number: _Pending | None = None
-        self.cell_open = False
 
     # -- helpers ---------------------------------------------------------
     def _ends(self, line: Line) -> bool:
@@ -421,28 +599,6 @@ class _BodyParser:
         self.current = block
         return block
 
-    def _close(self) -> None:
-        self.current = None
-
-    def _add_cell_line(self, row: _Pending, line: Line) -> None:
-        """A line that ends a block also ends a table cell."""
-        if not self.cell_open:
-            row.cell_lines.append([])
-        row.cell_lines[-1].append(line)
-        self.cell_open = not self._ends(line)
-
-    def _row_start(self, text: str) -> bool:
-        stripped = text.lstrip()
-        if self.table_kind is TableKind.MEETINGS:
-            return bool(re.match(r"S\s*/\s*PV\s*\.\s*\d", stripped))
-        m = self.full_date.match(stripped)
-        if not m:
-            return False
-        rest = stripped[m.end() :].strip()
-        # date + record symbol, date + "no record", or a date alone (a row
-        # cut short): anything else is a date inside a wrapped cell.
-        return not rest or bool(re.match(r"[A-Z]+\s*/", rest) or self.no_record.match(rest))
-
     def _heading_like(self, text: str) -> bool:
         return bool(
             self.table_number.match(text)
@@ -452,16 +608,28 @@ class _BodyParser:
             or self.item.match(text)
         )
 
+    def _title_of(self, text: str) -> str | None:
+        for pattern in (self.meetings_title, self.vc_title):
+            if m := pattern.match(text):
+                return "".join(m["item"].split())
+        return None
+
+    def _header_line(self, text: str) -> bool:
+        """Whether the line holds nothing but header-row fragments."""
+        rest = "".join(text.split())
+        if not rest:
+            return False
+        for fragment in self.fragments:
+            rest = rest.replace(fragment, "")
+        return not rest.strip("()（）、")
+
     # -- main loop -------------------------------------------------------
     def parse(self, body: list[tuple[Line, int]]) -> list[_Pending]:
         for line, page in body:
             if line.is_blank:
-                # whitespace-only lines separate table rows
-                if self.mode is _Mode.TABLE_ROWS:
-                    self.cell_open = False
-                    self._close()
                 continue
             self._line(line, page)
+        self._end_table()
         return self.out
 
     def _line(self, line: Line, page: int) -> None:
@@ -477,123 +645,31 @@ class _BodyParser:
             cur.lines.append(line)
             cur.pages.append(page)
             if self._ends(line):
-                self._close()
+                self.current = None
             return
-        if self.mode is _Mode.TABLE_HEADER:
-            if self._row_start(text):
-                self.mode = _Mode.TABLE_ROWS
-            elif self.note.match(text) or (
-                self._heading_like(text) and not self._header_words(text)
-            ):
-                self._end_table()
-            else:
-                hdr = self.current
-                if hdr is None or hdr.kind is not BlockKind.TABLE_HEADER:
-                    hdr = self._open(
-                        BlockKind.TABLE_HEADER,
-                        line,
-                        page,
-                        table=self.table_index,
-                        table_kind=self.table_kind,
-                    )
-                else:
-                    hdr.lines.append(line)
-                    hdr.pages.append(page)
-                return
-        if self.mode is _Mode.TABLE_ROWS:
-            if self._header_words(text, repeated=True):
-                # The header row repeated at the top of the next page.
-                self.mode = _Mode.TABLE_HEADER
-                self._close()
-                self._open(
-                    BlockKind.TABLE_HEADER,
-                    line,
-                    page,
-                    table=self.table_index,
-                    table_kind=self.table_kind,
-                )
-                return
-            if self._row_start(text):
-                row = self._open(
-                    BlockKind.TABLE_ROW,
-                    line,
-                    page,
-                    table=self.table_index,
-                    table_kind=self.table_kind,
-                )
-                self.cell_open = False
-                self._add_cell_line(row, line)
-                return
-            if self.note.match(text):
-                self.mode = _Mode.TABLE_NOTES
-            elif self._heading_like(text):
-                self._end_table()
-            elif self.current is not None and self.current.kind is BlockKind.TABLE_ROW:
-                row = self.current
-                row.lines.append(line)
-                row.pages.append(page)
-                self._add_cell_line(row, line)
-                return
-            else:
-                self._end_table()
-        if self.mode is _Mode.TABLE_NOTES:
-            cur = self.current
-            m = self.note.match(text)
-            if m and not (
-                cur is not None
-                and cur.kind is BlockKind.TABLE_NOTE
-                and not self._ends(cur.lines[-1])
-            ):
-                note = self._open(
-                    BlockKind.TABLE_NOTE,
-                    line,
-                    page,
-                    letter=m["letter"],
-                    table=self.table_index,
-                    table_kind=self.table_kind,
-                )
-                if self._ends(line):
-                    self.current = note  # closed, but kept to see the next line
-                return
-            if (
-                cur is not None
-                and cur.kind is BlockKind.TABLE_NOTE
-                and not self._ends(cur.lines[-1])
-            ):
-                cur.lines.append(line)
-                cur.pages.append(page)
+        if self.table is not None:
+            if not self._heading_like(text) or self._continues_table(text):
+                self.table.lines.append((line, page))
                 return
             self._end_table()
         self._text_line(line, page)
 
-    def _header_words(self, text: str, *, repeated: bool = False) -> bool:
-        """Whether the line holds table header words.
-
-        Inside the rows (``repeated``) a header row repeated after a page
-        break must hold two header words, or be one, so that a cell that
-        happens to contain one such word is not taken for a header.
-        """
-        words = self.lx.words("tables", "meetings_header") + self.lx.words(
-            "tables", "videoconferences_header"
+    def _continues_table(self, text: str) -> bool:
+        """A table number marked continued, or the current table's title
+        again: the table goes on after a page break."""
+        assert self.table is not None
+        if self.table_number.match(text):
+            return bool(self.continued_mark.search(text))
+        title = self._title_of(text)
+        return title is not None and title == self._title_of(
+            " ".join(ln.folded for ln in self.table.title.lines)
         )
-        compact = "".join(text.split())
-        hits = [w for w in ("".join(x.split()) for x in words) if w in compact]
-        if not repeated:
-            return bool(hits)
-        return len(hits) >= 2 or compact in hits
 
     def _end_table(self) -> None:
-        if self.mode in (_Mode.TABLE_TITLE, _Mode.TABLE_HEADER):
-            # A table that stops before its first row.
-            for block in reversed(self.out):
-                if block.table == self.table_index:
-                    block.kind = (
-                        BlockKind.UNPARSED if block.kind is BlockKind.TABLE_HEADER else block.kind
-                    )
-                    break
-        self.mode = _Mode.TEXT
-        self.table_kind = None
-        self._close()
+        table, self.table = self.table, None
+        if table is not None:
+            _TableParser(self, table).parse()
+        self.current = None
 
     def _text_line(self, line: Line, page: int) -> None:
         text = line.folded
@@ -601,7 +677,7 @@ class _BodyParser:
             self.pending_number = self._open(
                 BlockKind.TABLE_NUMBER, line, page, number=int(m["number"])
             )
-            self._close()
+            self.current = None
             return
         for pattern, kind in (
             (self.meetings_title, TableKind.MEETINGS),
@@ -609,7 +685,6 @@ class _BodyParser:
         ):
             if pattern.match(text):
                 self.table_index += 1
-                self.table_kind = kind
                 if (
                     self.pending_number is not None
                     and self.out
@@ -621,10 +696,9 @@ class _BodyParser:
                 title = self._open(
                     BlockKind.TABLE_TITLE, line, page, table=self.table_index, table_kind=kind
                 )
-                self.mode = _Mode.TABLE_HEADER
+                self.table = _Table(self.table_index, kind, title)
                 if self._ends(line):
-                    self._close()
-                del title
+                    self.current = None
                 return
         if m := self.item.match(text):
             self._open(BlockKind.ITEM_HEADING, line, page, number=int(m["number"]))
@@ -633,4 +707,199 @@ class _BodyParser:
         else:
             self._open(BlockKind.PARAGRAPH, line, page)
         if self._ends(line):
-            self._close()
+            self.current = None
+
+
+class _TableParser:
+    """One table region → header, row and note blocks.
+
+    Works on the region as a whole, so that no decision depends on where
+    the extractor broke a line: a row starts where the text from a line on
+    (joined across wraps) opens with the record and date of a new row; the
+    notes start at the last note ``a`` that no row follows; each note runs
+    to the next letter in sequence.
+    """
+
+    _LOOKAHEAD = 6  # lines joined to recognise a row start wrapped inside its date
+
+    def __init__(self, parser: _BodyParser, table: _Table) -> None:
+        self.p = parser
+        self.t = table
+        self.lines = table.lines
+
+    def _block(self, kind: BlockKind, items: list[tuple[Line, int]], **kw: object) -> _Pending:
+        block = _Pending(
+            kind,
+            [ln for ln, _ in items],
+            [pg for _, pg in items],
+            table=self.t.index,
+            table_kind=self.t.kind,
+            **kw,  # type: ignore[arg-type]
+        )
+        self.p.out.append(block)
+        return block
+
+    def _joined(self, i: int) -> str:
+        parts = [ln.folded for ln, _ in self.lines[i : i + self._LOOKAHEAD]]
+        return join_pieces([(t, 0) for t in parts]).text
+
+    def row_start(self, i: int) -> bool:
+        """Whether a new row starts at line ``i``."""
+        line = self.lines[i][0]
+        if self.p._header_line(line.folded):
+            return False
+        text = self._joined(i)
+        if self.t.kind is TableKind.MEETINGS:
+            return bool(re.match(r"S\s*/\s*PV\s*\.\s*\d", text))
+        m = self.p.full_date.match(text)
+        if not m or m.start() > 0:
+            return False
+        rest = text[m.end() :].strip()
+        # date + record symbol, date + "no record", or a date alone (a row
+        # cut short): anything else is a date inside a wrapped cell.
+        return not rest or bool(re.match(r"[A-Z]+\s*/", rest) or self.p.no_record.match(rest))
+
+    def _note_start(self, i: int) -> str | None:
+        """The letter of a note starting at line ``i``, if one can."""
+        line = self.lines[i][0]
+        m = self.p.note.match(line.folded)
+        if m is None or m["letter"] not in _NOTE_INDEX:
+            return None
+        prev = next((ln for ln, _ in reversed(self.lines[:i])), None)
+        if prev is not None and not self.p._ends(prev) and _REF_BEFORE.search(prev.folded):
+            return None  # a reference letter wrapped to the start of a line
+        return str(m["letter"])
+
+    def parse(self) -> None:
+        n = len(self.lines)
+        starts = [i for i in range(n) if self.row_start(i)]
+        last_row = starts[-1] if starts else -1
+        notes_from = n
+        candidates = [i for i in range(last_row + 1, n) if self._note_start(i) is not None]
+        if candidates:
+            firsts = [i for i in candidates if self._note_start(i) == "a"]
+            notes_from = firsts[-1] if firsts else candidates[0]
+        first_row = starts[0] if starts else notes_from
+        if first_row > 0:
+            self._header(self.lines[:first_row])
+        self._rows(starts, notes_from)
+        self._notes(self.lines[notes_from:])
+
+    def _header(self, items: list[tuple[Line, int]]) -> None:
+        header = [it for it in items if self.p._header_line(it[0].folded)]
+        other = [it for it in items if not self.p._header_line(it[0].folded)]
+        if header:
+            self._block(BlockKind.TABLE_HEADER, header)
+        if other:
+            self._block(BlockKind.UNPARSED, other)
+
+    def _rows(self, starts: list[int], end: int) -> None:
+        bounds = [s for s in starts if s < end]
+        for k, s in enumerate(bounds):
+            e = bounds[k + 1] if k + 1 < len(bounds) else end
+            row_items: list[tuple[Line, int]] = []
+            headers: list[tuple[Line, int]] = []
+            for item in self.lines[s:e]:
+                if self.p._header_line(item[0].folded):
+                    headers.append(item)  # the header repeated after a page break
+                else:
+                    row_items.append(item)
+            if headers:
+                self._block(BlockKind.TABLE_HEADER, headers)
+            row = self._block(BlockKind.TABLE_ROW, row_items)
+            cell_open = False
+            for line in row.lines:
+                if not cell_open:
+                    row.cell_lines.append([])
+                row.cell_lines[-1].append(line)
+                cell_open = not self.p._ends(line)
+
+    def _notes(self, items: list[tuple[Line, int]]) -> None:
+        if not items:
+            return
+        letters = note_letters()
+        expected = next(letters)
+        notes: list[_Pending] = []
+        stray: list[tuple[Line, int]] = []
+        for idx, (line, page) in enumerate(items):
+            text = line.folded
+            cuts = self._note_cuts(text, idx == 0 or self._line_note(items, idx), expected)
+            for k, (a, b, letter) in enumerate(cuts):
+                if letter is not None:
+                    if letter != expected:
+                        self.p.issues.append(
+                            LayoutIssue(
+                                "table-note-sequence",
+                                f"table note {letter} where note {expected} was expected",
+                                line.start + a,
+                                line.start + b,
+                            )
+                        )
+                    note = _Pending(
+                        BlockKind.TABLE_NOTE,
+                        [],
+                        [],
+                        letter=letter,
+                        table=self.t.index,
+                        table_kind=self.t.kind,
+                        cuts=[],
+                    )
+                    notes.append(note)
+                    self.p.out.append(note)
+                    letters = note_letters()
+                    for x in letters:
+                        if x == letter:
+                            break
+                    expected = next(letters, letter)
+                elif not notes:
+                    stray.append((line, page))
+                    continue
+                assert notes[-1].cuts is not None
+                notes[-1].lines.append(line)
+                notes[-1].pages.append(page)
+                notes[-1].cuts.append((a, b))
+                del k
+        if stray:
+            self._block(BlockKind.UNPARSED, stray)
+
+    def _line_note(self, items: list[tuple[Line, int]], idx: int) -> bool:
+        m = self.p.note.match(items[idx][0].folded)
+        if m is None or m["letter"] not in _NOTE_INDEX:
+            return False
+        prev = items[idx - 1][0]
+        return self.p._ends(prev) or not _REF_BEFORE.search(prev.folded)
+
+    def _note_cuts(
+        self, text: str, may_open: bool, expected: str
+    ) -> list[tuple[int, int, str | None]]:
+        """Split one line into note parts ``(start, end, letter or None)``.
+
+        A note opens at the line start (``may_open``) with any letter, or
+        after a full stop inside the line with the letter expected next.
+        """
+        cuts: list[tuple[int, int, str | None]] = []
+        pos = 0
+        letter: str | None = None
+        m = self.p.note.match(text) if may_open else None
+        if m is not None:
+            letter = m["letter"]
+            pos = m.start("letter")
+            expected = _next_letter(letter)
+        start = pos
+        terminal = re.escape(self.p.lx.terminal)
+        inline = re.compile(rf"(?<=[{terminal}])\s*(?P<letter>[a-z]{{1,2}})\s+(?=\S)")
+        for im in inline.finditer(text, pos):
+            if im["letter"] != expected:
+                continue
+            cuts.append((start, im.start("letter"), letter))
+            letter = im["letter"]
+            start = im.start("letter")
+            expected = _next_letter(letter)
+        cuts.append((start, len(text.rstrip()) if text.strip() else len(text), letter))
+        return [(a, b, x) for a, b, x in cuts if text[a:b].strip() or x is not None]
+
+
+def _next_letter(letter: str) -> str:
+    i = _NOTE_INDEX.get(letter)
+    letters = list(_NOTE_INDEX)
+    return letters[i + 1] if i is not None and i + 1 < len(letters) else letter

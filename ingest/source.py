@@ -4,7 +4,10 @@ Why a module of its own: everything downstream points back into the source by
 character offset, so decoding, the hash and line splitting must happen once
 and identically for every stage.  Line endings (``\\n``, ``\\r\\n``, ``\\r``)
 are split without rewriting the text, so offsets stay offsets into the file
-as decoded, whatever its line endings.
+as decoded, whatever its line endings.  Zero-width characters (U+200B–U+200D,
+U+2060, U+FEFF, soft hyphen) are the one exception: they carry no text and cut
+tokens, so they are removed on reading, and offsets count the characters that
+remain; the ingest reports each line where one was removed.
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ class Source:
     size: int
     text: str
     lines: tuple[Line, ...]
+    removed: tuple[int, ...] = ()  # offsets in ``text`` where zero-width characters stood
 
     def line_at(self, offset: int) -> int:
         """1-based line number of the character at ``offset``."""
@@ -99,6 +103,35 @@ def decode(data: bytes, path: str) -> str:
             column=col,
         ) from None
     return text.removeprefix("\ufeff")
+
+
+# Characters that carry no text but split tokens: a U+FEFF or U+200B inside
+# ``S/PV.8733`` would otherwise cut the symbol in two.
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def remove_zero_width(text: str) -> tuple[str, tuple[int, ...]]:
+    """``text`` without zero-width characters, and where each one stood.
+
+    Offsets everywhere downstream count characters of the cleaned text; the
+    positions are kept so that the ingest can report the removal.
+
+    >>> remove_zero_width("S/PV.\u200b87\ufeff33")
+    ('S/PV.8733', (5, 7))
+    """
+    if not ZERO_WIDTH.search(text):
+        return text, ()
+    out: list[str] = []
+    removed: list[int] = []
+    pos = 0
+    length = 0
+    for m in ZERO_WIDTH.finditer(text):
+        out.append(text[pos : m.start()])
+        length += m.start() - pos
+        removed.append(length)
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out), tuple(removed)
 
 
 def split_lines(text: str) -> tuple[Line, ...]:
@@ -142,7 +175,7 @@ def source_from_bytes(data: bytes, path: str) -> Source:
             f"binary data (NUL byte at offset {nul}); "
             "expected UTF-8 text extracted from the Repertoire PDF",
         )
-    text = decode(data, path)
+    text, removed = remove_zero_width(decode(data, path))
     if not text.strip():  # any whitespace, ideographic and no-break spaces included
         raise SourceError(path, "empty file; expected Repertoire text extracted from the PDF")
     return Source(
@@ -152,4 +185,5 @@ def source_from_bytes(data: bytes, path: str) -> Source:
         size=len(data),
         text=text,
         lines=split_lines(text),
+        removed=removed,
     )

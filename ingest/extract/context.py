@@ -137,6 +137,7 @@ class Context:
 def build_context(doc: Document, lx: Lexicon) -> Context:
     """Scope items, find markers and the supplement's year."""
     ctx = Context(doc=doc, lx=lx, gz=default_gazetteer(), year=_period_year(doc, lx))
+    _layout_diagnostics(ctx)
     _scope_items(ctx)
     footnote_numbers = [b.number for b in doc.of_kind(BlockKind.FOOTNOTE) if b.number is not None]
     ctx.markers = find_markers(
@@ -151,6 +152,36 @@ def build_context(doc: Document, lx: Lexicon) -> Context:
             if scope is not None:
                 ctx.item_of[fn.id] = scope
     return ctx
+
+
+_LAYOUT_CODES = {
+    "footnote-sequence": Code.FOOTNOTE_SEQUENCE,
+    "table-note-sequence": Code.NOTE_MISSING,
+}
+
+
+def _layout_diagnostics(ctx: Context) -> None:
+    """What the layout stage could not reconcile, and removed characters."""
+    src = ctx.doc.source
+    for issue in ctx.doc.issues:
+        code = _LAYOUT_CODES.get(issue.kind, Code.UNPARSED)
+        ctx.diagnostics.append(
+            Diagnostic(code, issue.message, src.line_at(issue.start), issue.start, issue.end)
+        )
+    lines: dict[int, int] = {}
+    for offset in src.removed:
+        line = src.line_at(offset)
+        lines.setdefault(line, offset)
+    for line, offset in lines.items():
+        ctx.diagnostics.append(
+            Diagnostic(
+                Code.ZERO_WIDTH,
+                "zero-width characters removed (they carry no text and split tokens)",
+                line,
+                offset,
+                offset,
+            )
+        )
 
 
 def _period_year(doc: Document, lx: Lexicon) -> int | None:

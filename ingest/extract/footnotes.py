@@ -80,8 +80,69 @@ def extract_footnotes(ctx: Context, events: dict[int, EventAt]) -> list[Record]:
                 ibid=bool(ibid.match(text)),
             )
         )
-        out.extend(_letters(ctx, block, text, start))
+        letters = _letters(ctx, block, text, start)
+        if not letters and cites and _citation_only(ctx, text):
+            letters = _prose_letters(ctx, block, cites)
+        out.extend(letters)
     return out
+
+
+def _citation_only(ctx: Context, text: str) -> bool:
+    """Whether a footnote only cites documents (``见 S/2020/815 和 S/2020/927。``)."""
+    rest = text
+    for m in reversed(find_symbols(text)):
+        rest = rest[: m.start] + rest[m.end :]
+    rest = ctx.lx.pattern("footnotes", "see").sub("", rest.strip())
+    rest = ctx.lx.pattern("lists", "separator").sub("", rest)
+    return not ctx.lx.pattern("lists", "final_punctuation").sub("", rest).strip()
+
+
+def _prose_letters(ctx: Context, block: Block, cites: tuple[str, ...]) -> list[Letter]:
+    """Letters told in the body and cited by this footnote.
+
+    "…收到美国 2020 年 8 月 20 日和 9 月 23 日的信函后…" with the footnote
+    "见 S/2020/815 和 S/2020/927。": the clause that carries the marker names
+    the sender and the dates, the footnote the symbols, in the same order.
+    Only letter symbols (no resolution, record or statement) are paired, and
+    only when the dates are one, or as many as the symbols.
+    """
+    marker = ctx.markers.get(block.number or -1)
+    if marker is None:
+        return []
+    symbols = [c for c in cites if c.startswith("S/") and c.count("/") == 2 and "(" not in c]
+    if len(symbols) != len(cites):
+        return []
+    body = marker.block.text
+    end = marker.start
+    while end > 0 and (body[end - 1].isspace() or body[end - 1] in ctx.lx.clause):
+        end -= 1  # the marker follows the clause's own full stop
+    clause_start = max((body.rfind(ch, 0, end) for ch in ctx.lx.clause), default=-1)
+    clause = body[clause_start + 1 : end]
+    word = ctx.lx.value("footnotes", "letter_word")
+    at = clause.rfind(word)
+    if at < 0:
+        return []
+    head = clause[:at]
+    full = find_dates(head, ctx.lx)
+    year = full[0].date.year if full else ctx.year
+    dates = [d for d in find_dates(head, ctx.lx, default_year=year)]
+    if not dates or len(dates) not in (1, len(symbols)):
+        return []
+    senders = [st.iso3 for _, _, st in ctx.gz.find_all(head[: dates[0].start], ctx.lang)]
+    if not senders:
+        return []
+    prov = ctx.prov(marker.block, clause_start + 1, end)
+    return [
+        Letter(
+            prov=prov,
+            symbol=symbol,
+            date=dates[i if len(dates) > 1 else 0].date,
+            senders=(senders[-1],),
+            on_behalf_of=(),
+            footnote=block.number,
+        )
+        for i, symbol in enumerate(symbols)
+    ]
 
 
 def _letters(ctx: Context, block: Block, text: str, base: int) -> list[Letter]:
