@@ -283,6 +283,10 @@ GOLD_KEYS = (
 # Lists whose order carries no meaning in the source (the senders of a joint
 # letter are written in one order or another): compared as sets.
 _UNORDERED = frozenset({"from", "on_behalf_of", "other_documents"})
+# Lists of records that carry their own key: matched by that key, in any
+# order (a letter told in the body and one listed in a later footnote come
+# in the order of the text, which says nothing about the letters).
+_KEYED = {"letters": "symbol", "votes": "draft"}
 # Gold values given as samples: compared where the gold has them, ignoring
 # whitespace (the PDF's line wraps are not part of the text).
 _SAMPLED_TEXT = frozenset({"text_zh"})
@@ -333,6 +337,18 @@ def compare(
 
 def _compare(got: Any, want: Any, path: str, out: list[str]) -> None:
     field = path.rsplit(".", 1)[-1].split("[", 1)[0]
+    if field in _KEYED and isinstance(want, list) and isinstance(got, list) and path == field:
+        key = _KEYED[field]
+        got_by = {str(g.get(key)): g for g in got if isinstance(g, dict)}
+        want_by = {str(w.get(key)): w for w in want if isinstance(w, dict)}
+        for k in sorted(set(got_by) | set(want_by)):
+            if k not in want_by:
+                out.append(f"{path}[{k}]: not in the gold")
+            elif k not in got_by:
+                out.append(f"{path}[{k}]: missing")
+            else:
+                _compare(got_by[k], want_by[k], f"{path}[{k}]", out)
+        return
     if isinstance(want, dict) and isinstance(got, dict):
         for k in sorted(set(want) | set(got), key=str):
             _compare(got.get(k), want.get(k), f"{path}.{k}", out)
