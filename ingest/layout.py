@@ -42,7 +42,7 @@ FOOTER = re.compile(
     r"^\s*(?:(?P<page_before>\d{1,4})\s+)?(?P<job>\d{2}-\d{5})(?:\s*\((?P<lang>[A-Z])\))?"
     r"(?:\s+(?P<page_after>\d{1,4}))?\s*$"
 )
-FOOTNOTE_START = re.compile(r"^\s*(?P<number>\d{1,5})\s+(?P<text>\S.*)$")
+FOOTNOTE_START = re.compile(r"^\s*(?P<number>\d{1,5})(?:\s+(?P<text>\S.*))?$")
 
 
 class BlockKind(StrEnum):
@@ -303,6 +303,8 @@ def _separate_streams(
                 last.lines[-1], uses_trailing_space, terminal
             )
             expected = numbered[-1] + 1 if numbered else None
+            if number is not None and text.strip().isdigit() and expected not in (None, number):
+                number = None  # a number alone on a line starts only the footnote expected
             if number is not None and _starts_footnote(number, expected, is_open, first_in_block):
                 if expected is not None and number != expected:
                     _sequence_issue(doc, line, number, expected)
@@ -378,7 +380,7 @@ def _footnote_number(text: str, counters: str) -> int | None:
     """The number a footnote line starts with, unless it is a count or date
     (``2020 年…``, ``13 个…``) that merely opens a wrapped line."""
     m = FOOTNOTE_START.match(text)
-    if m is None or re.match(counters, m["text"]):
+    if m is None or (m["text"] and re.match(counters, m["text"])):
         return None
     return int(m["number"])
 
@@ -617,11 +619,12 @@ class _BodyParser:
     def _header_line(self, text: str) -> bool:
         """Whether the line holds nothing but header-row fragments."""
         rest = "".join(text.split())
-        if not rest:
-            return False
+        found = False
         for fragment in self.fragments:
-            rest = rest.replace(fragment, "")
-        return not rest.strip("()（）、")
+            if fragment in rest:
+                found = True
+                rest = rest.replace(fragment, "")
+        return found and not rest.strip("()（）、")
 
     # -- main loop -------------------------------------------------------
     def parse(self, body: list[tuple[Line, int]]) -> list[_Pending]:
@@ -863,7 +866,8 @@ class _TableParser:
             self._block(BlockKind.UNPARSED, stray)
 
     def _line_note(self, items: list[tuple[Line, int]], idx: int) -> bool:
-        m = self.p.note.match(items[idx][0].folded)
+        text = items[idx][0].folded
+        m = self.p.note.match(text) or _LONE_LETTER.match(text)
         if m is None or m["letter"] not in _NOTE_INDEX:
             return False
         prev = items[idx - 1][0]
@@ -881,13 +885,17 @@ class _TableParser:
         pos = 0
         letter: str | None = None
         m = self.p.note.match(text) if may_open else None
+        if m is None and may_open:
+            # The letter alone, its text wrapped to the next line.
+            lone = _LONE_LETTER.match(text)
+            m = lone if lone is not None and lone["letter"] == expected else None
         if m is not None:
             letter = m["letter"]
             pos = m.start("letter")
             expected = _next_letter(letter)
         start = pos
         terminal = re.escape(self.p.lx.terminal)
-        inline = re.compile(rf"(?<=[{terminal}])\s*(?P<letter>[a-z]{{1,2}})\s+(?=\S)")
+        inline = re.compile(rf"(?<=[{terminal}])\s*(?P<letter>[a-z]{{1,2}})(?:\s+(?=\S)|\s*$)")
         for im in inline.finditer(text, pos):
             if im["letter"] != expected:
                 continue
@@ -897,6 +905,9 @@ class _TableParser:
             expected = _next_letter(letter)
         cuts.append((start, len(text.rstrip()) if text.strip() else len(text), letter))
         return [(a, b, x) for a, b, x in cuts if text[a:b].strip() or x is not None]
+
+
+_LONE_LETTER = re.compile(r"^\s*(?P<letter>[a-z]{1,2})\s*$")
 
 
 def _next_letter(letter: str) -> str:

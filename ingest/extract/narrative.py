@@ -31,7 +31,7 @@ from ingest.layout import Block, BlockKind
 from ingest.lexicon import Named
 from ingest.markers import Marker, strip_markers
 from ingest.records import Briefer, Passage, Record, Speaker, Sponsor
-from ingest.symbols import DocumentKind
+from ingest.symbols import DocumentKind, find_symbols
 
 
 @dataclass(slots=True)
@@ -322,6 +322,9 @@ def _sponsors(
             for d in tables.decisions_by_event.get(sent.event or "", [])
             if d.kind == DocumentKind.DRAFT_RESOLUTION.value
         ]
+        named = {m.symbol.key for m in find_symbols(text[sent.start : sent.end])}
+        if len(drafts) > 1 and named & {d.symbol for d in drafts}:
+            drafts = [d for d in drafts if d.symbol in named]  # the sentence names it
         if len(drafts) != 1:
             ctx.diag(
                 Code.SPONSOR_TARGET,

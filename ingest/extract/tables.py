@@ -21,6 +21,16 @@ from dataclasses import dataclass, field
 from ingest import membership
 from ingest.dates import find_dates
 from ingest.errors import Code
+from ingest.extract.columns import (
+    DECISIONS,
+    OTHER_DOCS,
+    RULE37,
+    RULE39,
+    SPEAKERS,
+    SUB_ITEM,
+    assign_columns,
+    joined,
+)
 from ingest.extract.context import Context, ItemScope, compact
 from ingest.extract.names import actor_finder, finder
 from ingest.layout import Block, BlockKind, TableKind
@@ -39,8 +49,6 @@ from ingest.records import (
 from ingest.symbols import DocumentKind, SymbolMatch, find_symbols
 from ingest.text import Passage, concat
 
-# Column numbers of the meetings table (1-based, as printed).
-RECORD, SUB_ITEM, OTHER_DOCS, RULE37, RULE39, SPEAKERS, DECISIONS = range(1, 8)
 
 
 @dataclass(slots=True)
@@ -103,7 +111,7 @@ def _table(ctx: Context, blocks: list[Block], result: TableResult) -> None:
 
 # -- decisions ------------------------------------------------------------
 
-_NOTE_AFTER = re.compile(r"\s*(?P<note>[a-z])(?![A-Za-z])")  # used with match(text, pos)
+_NOTE_AFTER = re.compile(r"\s*(?P<note>[a-z]{1,2})(?![A-Za-z])")  # used with match(text, pos)
 
 
 def _decisions(
@@ -269,13 +277,29 @@ def _votes(ctx: Context, decision: Decision, note: Block, result: TableResult) -
     permanent = membership.permanent_members(year)
     members = membership.members(year)
     tally: dict[str, list[str]] = {}
+    complete = True
+    seen: dict[str, str] = {}
     for i, lm in enumerate(found):
         seg_end = found[i + 1].start() if i + 1 < len(found) else len(text)
         segment = text[lm.end() : seg_end]
         position = by_word[lm.group(1)]
         states = ctx.gz.find_all(segment, ctx.lang)
-        _leftover(ctx, note, segment, [(s, e) for s, e, _ in states], lm.end())
+        if _leftover(ctx, note, segment, [(s, e) for s, e, _ in states], lm.end()):
+            complete = False
+        if not states:
+            complete = False
         for s, e, state in states:
+            if state.iso3 in seen:
+                ctx.diag(
+                    Code.DUPLICATE_VOTER,
+                    f"{decision.symbol}: {state.iso3} is listed twice in vote note "
+                    f"{note.letter} ({seen[state.iso3]} and {position})",
+                    note,
+                    lm.end() + s,
+                    lm.end() + e,
+                )
+                continue
+            seen[state.iso3] = position
             tally.setdefault(position, []).append(state.iso3)
             result.records.append(
                 Vote(
@@ -293,6 +317,17 @@ def _votes(ctx: Context, decision: Decision, note: Block, result: TableResult) -
                     f"{state.iso3} votes on {decision.symbol} but is not a member in {year}",
                     note,
                 )
+    if not complete:
+        # An unknown name or a cut list: the note says more than was read, so
+        # its votes are not compared with the counts (that would blame the
+        # source for the reader's gap).
+        ctx.diag(
+            Code.NOTE_INCOMPLETE,
+            f"vote note {note.letter} of {decision.symbol} not read completely: "
+            f"{sum(len(v) for v in tally.values())} votes read",
+            note,
+        )
+        return None
     for position, count in (
         ("for", decision.votes_for),
         ("against", decision.votes_against),
@@ -310,19 +345,23 @@ def _votes(ctx: Context, decision: Decision, note: Block, result: TableResult) -
 
 def _leftover(
     ctx: Context, block: Block, segment: str, spans: list[tuple[int, int]], base: int
-) -> None:
-    """Report text in a list of names that is neither a known name nor a separator."""
+) -> bool:
+    """Report text in a list of names that is neither a known name nor a
+    separator; True when there was some."""
     sep = ctx.lx.pattern("lists", "separator")
     final = ctx.lx.pattern("lists", "final_punctuation")
     pos = 0
+    found = False
     for s, e in [*spans, (len(segment), len(segment))]:
         gap = segment[pos:s]
         rest = final.sub("", sep.sub("", gap)).strip()
         if rest:
+            found = True
             ctx.diag(
                 Code.UNKNOWN_NAME, f"unknown name in list: {rest!r}", block, base + pos, base + s
             )
         pos = e
+    return found
 
 
 def _check_article27(
@@ -384,7 +423,7 @@ def _entries(ctx: Context, passage: Passage) -> list[tuple[int, int, str | None]
             ps, pe, _ = parts[-1]
             parts[-1] = (ps, pe, lead["note"])
             s = lead.end()
-        trail = re.search(r"(?<=[^\sA-Za-z])\s*(?P<note>[a-z])\s*$", text[s:e])
+        trail = re.search(r"(?<=[^\sA-Za-z])\s*(?P<note>[a-z]{1,2})\s*$", text[s:e])
         note = None
         if trail:
             note = trail["note"]
@@ -441,43 +480,6 @@ def _invitees(
     return tuple(out)
 
 
-def _column_options(ctx: Context, passage: Passage) -> set[int]:
-    """Columns of the meetings table that could hold this cell's text."""
-    text = passage.text
-    key = compact(text)
-    options: set[int] = set()
-    symbols = find_symbols(text)
-    covered = sum(m.end - m.start for m in symbols)
-    if re.match(r"\s*S\s*/\s*PV", text):
-        options.add(RECORD)
-    if symbols and covered >= len(text.replace(" ", "")) * 0.6:
-        options |= {OTHER_DOCS, DECISIONS}
-    if ctx.lx.pattern("decisions", "vote_counts").search(text) or ctx.lx.pattern(
-        "decisions", "draft_resolution"
-    ).search(text):
-        options.add(DECISIONS)
-    groups = [
-        compact(w)
-        for w in ctx.lx.words("speakers", "all_council_members")
-        + ctx.lx.words("speakers", "all_invitees")
-    ]
-    if any(g in key for g in groups):
-        options.add(SPEAKERS)
-    states = ctx.gz.find_all(text, ctx.lang)
-    named = sum(e - s for s, e, _ in states)
-    roles = finder("role", ctx.lang, False).find(text)
-    named_roles = sum(m.end - m.start for m in roles)
-    if states and named >= len(key) * 0.6:
-        options |= {RULE37, SPEAKERS}
-    if roles or (not symbols and not states):
-        options |= {RULE39, SPEAKERS}
-    if not symbols and not named_roles:
-        options.add(SUB_ITEM)
-    if not options:
-        options = {SUB_ITEM, RULE39}
-    return options
-
-
 def _meeting_row(
     ctx: Context,
     row: Block,
@@ -504,34 +506,17 @@ def _meeting_row(
         return
     date = dates[0].date
     event = meeting_key(record.key)
-    columns: dict[int, Passage] = {}
-    col = SUB_ITEM
-    for indent, passage in cells[consumed:]:
-        if col > DECISIONS:
-            # The last column holds the rest: each decision line is a cell of its own.
-            columns[DECISIONS] = concat([columns[DECISIONS], passage])
-            continue
-        options = _column_options(ctx, passage)
-        suggested = col + indent
-        if suggested in options and suggested <= DECISIONS:
-            chosen = suggested
-        else:
-            later = sorted(c for c in options if c >= col)
-            if not later:
-                ctx.diag(Code.TABLE_ROW, f"cell {passage.text!r} fits no remaining column", row)
-                result.records.append(
-                    Unparsed(ctx.prov(row), reason=f"unassigned cell: {passage.text}")
-                )
-                continue
-            chosen = later[0]
-            if indent and chosen != suggested:
-                ctx.diag(
-                    Code.TABLE_ROW,
-                    f"cell {passage.text!r} placed in column {chosen}, layout suggests {suggested}",
-                    row,
-                )
-        columns[chosen] = passage
-        col = chosen + 1
+    assignment = assign_columns(ctx, cells[consumed:])
+    for passage in assignment.unassigned:
+        ctx.diag(Code.TABLE_ROW, f"cell {passage.text!r} fits no column", row)
+        result.records.append(Unparsed(ctx.prov(row), reason=f"unassigned cell: {passage.text}"))
+    for passage, chosen, suggested in assignment.disagreements:
+        ctx.diag(
+            Code.TABLE_ROW,
+            f"cell {passage.text!r} placed in column {chosen}, layout suggests {suggested}",
+            row,
+        )
+    columns = {c: joined(ps) for c, ps in assignment.columns.items()}
     sub_item = columns[SUB_ITEM].text.strip() if SUB_ITEM in columns else None
     sub_key, sub_en = _sub_item_key(ctx, row, scope, sub_item)
     other = (
