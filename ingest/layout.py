@@ -24,8 +24,8 @@ It never relies on line counts, page lengths or any string of one excerpt.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
 from ingest.lexicon import Lexicon
@@ -303,6 +303,13 @@ def _separate_streams(
                 last.lines[-1], uses_trailing_space, terminal
             )
             expected = numbered[-1] + 1 if numbered else None
+            if (
+                number is not None
+                and len(numbered) >= 2
+                and numbered[-1] != numbered[-2] + 1
+                and number == numbered[-2] + 2
+            ):
+                expected = number  # the sequence resumes after one misnumbered footnote
             if number is not None and text.strip().isdigit() and expected not in (None, number):
                 number = None  # a number alone on a line starts only the footnote expected
             if number is not None and _starts_footnote(number, expected, is_open, first_in_block):
@@ -541,9 +548,6 @@ def note_letters() -> Iterator[str]:
 
 
 _NOTE_INDEX = {letter: i for i, letter in enumerate(note_letters())}
-# What a note letter may follow when it is a reference inside a cell, not the
-# start of a note: a list separator, a vote count, a closing bracket.
-_REF_BEFORE = re.compile(r"(?:[、，,]|\d+\s*-\s*\d+\s*-\s*\d+|无记录)\s*$")
 
 
 @dataclass(slots=True)
@@ -579,6 +583,7 @@ class _BodyParser:
         self.full_date = lexicon.pattern("dates", "full")
         self.no_record = lexicon.pattern("tables", "no_record")
         self.continued_mark = lexicon.pattern("tables", "continued")
+        self.ref_before = lexicon.pattern("tables", "ref_before")
         self.fragments = sorted(
             ("".join(w.split()) for w in lexicon.words("tables", "header_fragments")),
             key=len,
@@ -769,7 +774,7 @@ class _TableParser:
         if m is None or m["letter"] not in _NOTE_INDEX:
             return None
         prev = next((ln for ln, _ in reversed(self.lines[:i])), None)
-        if prev is not None and not self.p._ends(prev) and _REF_BEFORE.search(prev.folded):
+        if prev is not None and not self.p._ends(prev) and self.p.ref_before.search(prev.folded):
             return None  # a reference letter wrapped to the start of a line
         return str(m["letter"])
 
@@ -871,7 +876,7 @@ class _TableParser:
         if m is None or m["letter"] not in _NOTE_INDEX:
             return False
         prev = items[idx - 1][0]
-        return self.p._ends(prev) or not _REF_BEFORE.search(prev.folded)
+        return self.p._ends(prev) or not self.p.ref_before.search(prev.folded)
 
     def _note_cuts(
         self, text: str, may_open: bool, expected: str

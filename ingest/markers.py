@@ -25,6 +25,12 @@ _BEFORE = r"(?<![\d/.\-A-Za-z(])(?<!\d\s)"
 _AFTER = r"(?![\d(/.\-%A-Za-z]|\s*{counters})"
 
 
+# How many footnote numbers ahead a marker is looked for when the expected one
+# is not found: a few markers may be lost; a later number found far ahead is
+# more likely a count than a marker.
+_LOOKAHEAD = 3
+
+
 @cache
 def marker_pattern(number: int, counter_suffix: str) -> re.Pattern[str]:
     """The pattern of footnote marker ``number`` as a free-standing token.
@@ -51,8 +57,8 @@ def find_markers(
     """Markers of the given footnote numbers in the body blocks, in order.
 
     Expects the numbers in ascending order; a number whose marker is not
-    found before the next one is skipped (the caller reports it), so one
-    missing marker does not hide all that follow.
+    found before one of the next few is skipped (the caller reports it), so
+    missing markers do not hide all that follow.
     """
     wanted = sorted(set(numbers))
     found: dict[int, Marker] = {}
@@ -64,12 +70,13 @@ def find_markers(
         pos = 0
         while i < len(wanted):
             m = marker_pattern(wanted[i], counter_suffix).search(text, pos)
-            if m is None and i + 1 < len(wanted):
-                # tolerate one missing marker: look for the one after it
-                m2 = marker_pattern(wanted[i + 1], counter_suffix).search(text, pos)
-                if m2 is not None:
-                    i += 1
-                    m = m2
+            for skip in range(1, _LOOKAHEAD + 1):
+                if m is not None or i + skip >= len(wanted):
+                    break
+                # tolerate missing markers: look for the next few numbers
+                m = marker_pattern(wanted[i + skip], counter_suffix).search(text, pos)
+                if m is not None:
+                    i += skip
             if m is None:
                 break
             found[wanted[i]] = Marker(wanted[i], block, m.start(), m.end())

@@ -30,8 +30,6 @@ _NO = -100.0  # a column that cannot hold the cell
 _MISFIT = -3.0  # the floor: a cell that must go somewhere goes where it fits least badly
 _HINT = 1.5  # the indent agrees with the column
 _CONTINUE = 0.5  # cost of continuing a column in a new cell (prefer a new column)
-_LIST_GOES_ON = re.compile(r"(?:[、，,]|[、，,]\s*[a-z]{1,2}|\s[a-z]{1,2})\s*$")
-_OFFICIAL = re.compile(r"(?:先生|女士|阁下|代表|主席|专员|特使|顾问|主任|秘书长|团长|协调员|法官|检察官)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +84,7 @@ def _fit(ctx: Context, passage: Passage) -> dict[int, float]:
         # Free text: a sub-item title (it may cite its report in brackets),
         # or the name of an official no table knows.
         score[SUB_ITEM] = max(score[SUB_ITEM], 2.0 if not (states or roles) else 1.0)
-        official = 1.2 if _OFFICIAL.search(key) else 0.8
+        official = 1.2 if lx.pattern("tables", "official_suffix").search(key) else 0.8
         score[RULE39] = max(score[RULE39], official)
         score[SPEAKERS] = max(score[SPEAKERS], 0.5)
     return score
@@ -98,8 +96,8 @@ def _continues(ctx: Context, prev: Passage, cell: Passage, column: int) -> float
     if column == DECISIONS:
         return 0.0  # the last column takes every decision line as a cell of its own
     if column in _LISTS and (
-        _LIST_GOES_ON.search(prev.text)
-        or text.startswith(("、", ctx.lx.value("lists", "entry_separator")))
+        ctx.lx.pattern("tables", "list_goes_on").search(prev.text)
+        or text.startswith(ctx.lx.value("lists", "entry_separator"))
     ):
         return 2.0  # the list is cut after a separator or a note letter
     if column == SUB_ITEM and re.match(r"\(\s*[A-Z]+\s*/", text):

@@ -125,7 +125,7 @@ def _prose_letters(ctx: Context, block: Block, cites: tuple[str, ...]) -> list[L
     head = clause[:at]
     full = find_dates(head, ctx.lx)
     year = full[0].date.year if full else ctx.year
-    dates = [d for d in find_dates(head, ctx.lx, default_year=year)]
+    dates = find_dates(head, ctx.lx, default_year=year)
     if not dates or len(dates) not in (1, len(symbols)):
         return []
     senders = [st.iso3 for _, _, st in ctx.gz.find_all(head[: dates[0].start], ctx.lang)]

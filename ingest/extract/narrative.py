@@ -259,13 +259,10 @@ def _speakers(
                 elif not any(f[4] <= p < f[5] for f in found):
                     found.append(("role", entry.key, None, None, p, rm.end()))
                 continue
-        states = [
-            x for x in ctx.gz.find_all(text[p : min(p + 40, sent.end)], ctx.lang) if x[0] == 0
-        ]
-        if not states:
+        subjects = _state_list(ctx, text, p, sent.end)
+        if not subjects:
             continue
-        _, s_end, state = states[0]
-        q = p + s_end
+        q = subjects[-1][1]
         cap = next((c for c in capacities if text.startswith(c["word"], q)), None)
         if cap is None:
             continue
@@ -274,11 +271,12 @@ def _speakers(
             continue
         role_key = None
         fm = facilitator.match(text, after)
-        if fm:
+        if fm and len(subjects) == 1:
             rms = roles.find(fm["role"])
             if rms:
                 role_key = rms[0].candidates[0].key
-        found.append(("state", state.iso3, cap["capacity"], role_key, p, after))
+        for s_start, _, iso3 in subjects:
+            found.append(("state", iso3, cap["capacity"], role_key, s_start, after))
     _note_full_roles(chunk_matches, last_full, ctx.lang)
     seen: set[tuple[str, str]] = set()
     for kind, ref, capacity, extra, s, e in found:
@@ -303,6 +301,32 @@ def _speakers(
                 role=extra if kind == "state" else None,
             )
         )
+
+
+def _state_list(ctx: Context, text: str, p: int, end: int) -> list[tuple[int, int, str]]:
+    """States named one after another from ``p`` ("法国、德国和联合王国"),
+    joined by the lexicon's list separators: (start, end, ISO3) each."""
+    sep = ctx.lx.pattern("lists", "separator")
+    out: list[tuple[int, int, str]] = []
+    pos = p
+    while pos < end:
+        window = text[pos : min(pos + 40, end)]
+        first = next((x for x in ctx.gz.find_all(window, ctx.lang) if x[0] == 0), None)
+        if first is None:
+            break
+        out.append((pos, pos + first[1], first[2].iso3))
+        pos += first[1]
+        m = sep.match(text, pos)
+        if m is None or m.end() == pos:
+            break
+        nxt = next(
+            (x for x in ctx.gz.find_all(text[m.end() : m.end() + 40], ctx.lang) if x[0] == 0),
+            None,
+        )
+        if nxt is None:
+            break
+        pos = m.end()
+    return out
 
 
 def _sponsors(

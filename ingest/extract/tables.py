@@ -47,8 +47,7 @@ from ingest.records import (
     Vote,
 )
 from ingest.symbols import DocumentKind, SymbolMatch, find_symbols
-from ingest.text import Passage, concat
-
+from ingest.text import Passage
 
 
 @dataclass(slots=True)
@@ -152,13 +151,19 @@ def _decisions(
                 result.table_kinds.setdefault(sm.symbol.key, DocumentKind.LETTER)
                 prev_end = sm.end
                 continue
-            kind = DocumentKind.DRAFT_RESOLUTION
-            if not labelled_draft and not not_adopted.search(after[:12]):
+            voted = bool(not_adopted.search(after[:12]) or counts_re.search(after))
+            if not labelled_draft and not voted:
+                # A symbol is a decision only where the table says it was
+                # voted on: listed alone, it is a document of the row.
                 ctx.diag(
                     Code.TABLE_ROW,
-                    f"{sm.symbol.key} taken as a draft resolution without the label",
+                    f"{sm.symbol.key} listed with the decisions but neither labelled nor "
+                    "voted on: kept as a document, not a decision",
                     block,
                 )
+                prev_end = sm.end
+                continue
+            kind = DocumentKind.DRAFT_RESOLUTION
         elif prst_label.search(before) and kind is not DocumentKind.PRESIDENTIAL_STATEMENT:
             ctx.diag(
                 Code.TABLE_ROW, f"{sm.symbol.key} follows a presidential-statement label", block
