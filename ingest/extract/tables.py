@@ -511,7 +511,15 @@ def _meeting_row(
         return
     date = dates[0].date
     event = meeting_key(record.key)
-    assignment = assign_columns(ctx, cells[consumed:])
+    rest = cells[consumed:]
+    date_cell = cells[consumed - 1][1]
+    tail = dates[0].end
+    while tail < len(date_cell.text) and date_cell.text[tail].isspace():
+        tail += 1
+    if tail < len(date_cell.text):
+        # The date's cell end was lost: what follows it is the next cell.
+        rest = [(0, _slice(date_cell, tail)), *rest]
+    assignment = assign_columns(ctx, rest)
     for passage in assignment.unassigned:
         ctx.diag(Code.TABLE_ROW, f"cell {passage.text!r} fits no column", row)
         result.records.append(Unparsed(ctx.prov(row), reason=f"unassigned cell: {passage.text}"))
