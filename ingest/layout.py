@@ -216,9 +216,7 @@ def recover_layout(source: Source, lexicon: Lexicon) -> Document:
     doc.issues.extend(parser.issues)
     for fn in footnotes:
         kind = BlockKind.FOOTNOTE if fn.number is not None else BlockKind.UNPARSED
-        blocks.append(
-            _Pending(kind, fn.lines, fn.pages, number=fn.number, continued=fn.continued)
-        )
+        blocks.append(_Pending(kind, fn.lines, fn.pages, number=fn.number, continued=fn.continued))
     blocks.sort(key=lambda b: b.lines[0].number)
     doc.blocks = [_finish(i, b) for i, b in enumerate(blocks)]
     return doc
@@ -344,10 +342,7 @@ def _separate_streams(
                 continue
             if last is not None and (
                 first_in_block
-                or (
-                    is_open
-                    and not _body_resumes(lines, idx, expected, counters, break_hint)
-                )
+                or (is_open and not _body_resumes(lines, idx, expected, counters, break_hint))
             ):
                 if first_in_block:
                     last.continued = True

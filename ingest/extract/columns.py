@@ -29,6 +29,9 @@ _LISTS = (RULE37, RULE39, SPEAKERS)
 _NO = -100.0  # a column that cannot hold the cell
 _MISFIT = -3.0  # the floor: a cell that must go somewhere goes where it fits least badly
 _HINT = 1.5  # the indent agrees with the column
+# A symbol in brackets is a title citing its report ("…报告(S/2020/41)"); the
+# other-documents column lists bare symbols.
+_BRACKETED = re.compile(r"\(\s*[A-Z]+\s*/[^()]*(?:\([^()]*\))?[^()]*\)")
 _CONTINUE = 0.5  # cost of continuing a column in a new cell (prefer a new column)
 
 
@@ -66,7 +69,7 @@ def _fit(ctx: Context, passage: Passage) -> dict[int, float]:
     named = sum(len(compact(text[s:e])) for s, e, _ in states)
     roles = finder("role", ctx.lang, False).find(text)
     named_roles = sum(len(compact(m.surface)) for m in roles)
-    bracketed = bool(re.match(r"\s*\(\s*[A-Z]+\s*/", text))
+    bracketed = bool(_BRACKETED.search(text))
     if decision_words:
         score[DECISIONS] = 3.0
     if symbols and covered >= len(key) * 0.6 and not bracketed:
@@ -100,7 +103,7 @@ def _continues(ctx: Context, prev: Passage, cell: Passage, column: int) -> float
         or text.startswith(ctx.lx.value("lists", "entry_separator"))
     ):
         return 2.0  # the list is cut after a separator or a note letter
-    if column == SUB_ITEM and re.match(r"\(\s*[A-Z]+\s*/", text):
+    if column == SUB_ITEM and _BRACKETED.search(text):
         return 2.0  # the title's report in brackets
     if column == OTHER_DOCS:
         return 0.5  # one symbol per line
