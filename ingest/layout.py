@@ -749,8 +749,10 @@ class _TableParser:
     def row_start(self, i: int) -> bool:
         """Whether a new row starts at line ``i``."""
         line = self.lines[i][0]
-        if self.p._header_line(line.folded):
-            return False
+        head = line.folded.lstrip()[:1]
+        opens = "S" if self.t.kind is TableKind.MEETINGS else "0123456789"
+        if not head or head not in opens or self.p._header_line(line.folded):
+            return False  # a row opens with its record (meetings) or its date
         text = self._joined(i)
         if self.t.kind is TableKind.MEETINGS:
             return bool(re.match(r"S\s*/\s*PV\s*\.\s*\d", text))

@@ -337,6 +337,8 @@ def _sponsors(
     tables: TableResult,
     result: NarrativeResult,
 ) -> None:
+    if not ctx.lx.pattern("decisions", "draft_resolution").search(text, sent.start, sent.end):
+        return  # no draft named: no sponsor (and the costly pattern is not run)
     for m in ctx.lx.pattern("narrative", "sponsor").finditer(text, sent.start, sent.end):
         states = ctx.gz.find_all(m["states"], ctx.lang)
         if not states:
