@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.extract.context import Context, compact
-from ingest.extract.names import finder
+from ingest.extract.names import actor_finder, finder
 from ingest.symbols import find_symbols
 from ingest.text import Passage, concat, is_cjk
 
@@ -67,7 +67,7 @@ def _fit(ctx: Context, passage: Passage) -> dict[int, float]:
     ]
     states = ctx.gz.find_all(text, ctx.lang)
     named = sum(len(compact(text[s:e])) for s, e, _ in states)
-    roles = finder("role", ctx.lang, False).find(text)
+    roles = [*finder("role", ctx.lang, False).find(text), *actor_finder(ctx.lang).find(text)]
     named_roles = sum(len(compact(m.surface)) for m in roles)
     bracketed = bool(_BRACKETED.search(text))
     if decision_words:
@@ -83,6 +83,10 @@ def _fit(ctx: Context, passage: Passage) -> dict[int, float]:
     if roles and named_roles >= len(key) * 0.4:
         score[RULE39] = 2.0
         score[SPEAKERS] = max(score[SPEAKERS], 1.5)
+    if states and roles and named + named_roles >= len(key) * 0.6:
+        # States and officials together: who spoke (invitations list one kind).
+        score[SPEAKERS] = max(score[SPEAKERS], 2.5)
+        score[RULE39] = min(score[RULE39], 1.0)
     if not decision_words and (not symbols or bracketed or covered < len(key) * 0.6):
         # Free text: a sub-item title (it may cite its report in brackets),
         # or the name of an official no table knows.
@@ -107,6 +111,8 @@ def _continues(ctx: Context, prev: Passage, cell: Passage, column: int) -> float
         return 2.0  # the title's report in brackets
     if column == OTHER_DOCS:
         return 0.5  # one symbol per line
+    if column in _LISTS:
+        return -2 * _CONTINUE  # two complete lists are two columns
     return -_CONTINUE
 
 
