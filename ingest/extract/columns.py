@@ -65,10 +65,16 @@ def _fit(ctx: Context, passage: Passage) -> dict[int, float]:
         compact(w)
         for w in lx.words("speakers", "all_council_members") + lx.words("speakers", "all_invitees")
     ]
-    states = ctx.gz.find_all(text, ctx.lang)
-    named = sum(len(compact(text[s:e])) for s, e, _ in states)
     roles = [*finder("role", ctx.lang, False).find(text), *actor_finder(ctx.lang).find(text)]
+    covered_by_roles = [(m.start, m.end) for m in roles]
     named_roles = sum(len(compact(m.surface)) for m in roles)
+    # A State named inside an official's title (秘书长阿富汗问题特别代表) is not a State entry.
+    states = [
+        (s, e, st)
+        for s, e, st in ctx.gz.find_all(text, ctx.lang)
+        if not any(a <= s and e <= b for a, b in covered_by_roles)
+    ]
+    named = sum(len(compact(text[s:e])) for s, e, _ in states)
     bracketed = bool(_BRACKETED.search(text))
     if decision_words:
         score[DECISIONS] = 3.0

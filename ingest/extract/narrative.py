@@ -139,6 +139,11 @@ def _item_narrative(
     current: str | None = None
     current_date: dt.date | None = None
     last_full_role: dict[str, Named] = {}
+    footnote_cites = {
+        b.number: {m.symbol.key for m in find_symbols(b.text)}
+        for b in ctx.doc.of_kind(BlockKind.FOOTNOTE)
+        if b.number is not None
+    }
     for block in blocks:
         markers = markers_by_block.get(block.id, [])
         text = _masked(block.text, markers)
@@ -159,7 +164,13 @@ def _item_narrative(
             if current and current not in block_events:
                 block_events.append(current)
             _speakers(ctx, block, text, sent, item_key, last_full_role, result)
-            _sponsors(ctx, block, text, sent, tables, result)
+            cited = {
+                symbol
+                for marker in markers
+                if _sentence_of_marker(text, sentences, marker.start) is sent
+                for symbol in footnote_cites.get(marker.number, ())
+            }
+            _sponsors(ctx, block, text, sent, tables, result, cited)
         for marker in markers:
             sent_of = _sentence_of_marker(text, sentences, marker.start)
             result.footnote_events[marker.number] = EventAt(
@@ -336,7 +347,11 @@ def _sponsors(
     sent: _Sentence,
     tables: TableResult,
     result: NarrativeResult,
+    cited: set[str],
 ) -> None:
+    """Sponsors told in prose, attached to the one draft the sentence is about:
+    the only draft voted at its event, or the one the sentence or its
+    footnotes name."""
     if not ctx.lx.pattern("decisions", "draft_resolution").search(text, sent.start, sent.end):
         return  # no draft named: no sponsor (and the costly pattern is not run)
     for m in ctx.lx.pattern("narrative", "sponsor").finditer(text, sent.start, sent.end):
@@ -348,7 +363,7 @@ def _sponsors(
             for d in tables.decisions_by_event.get(sent.event or "", [])
             if d.kind == DocumentKind.DRAFT_RESOLUTION.value
         ]
-        named = {m.symbol.key for m in find_symbols(text[sent.start : sent.end])}
+        named = {m.symbol.key for m in find_symbols(text[sent.start : sent.end])} | cited
         if len(drafts) > 1 and named & {d.symbol for d in drafts}:
             drafts = [d for d in drafts if d.symbol in named]  # the sentence names it
         if len(drafts) != 1:
