@@ -423,3 +423,16 @@ def test_sponsors_and_speakers_told_in_prose() -> None:
     assert sponsors == [("S/2020/654", "BEL"), ("S/2020/654", "DEU")]
     speakers = {r.ref for r in result.records if isinstance(r, Speaker)}
     assert {"FRA", "DEU", "GBR"} <= speakers
+
+
+def test_unanimous_without_counts_derives_every_members_vote() -> None:
+    rows = [*ROW_8700[: ROW_8700.index("第 2511(2020)号决议 ")], "第 2511(2020)号决议 ", "一致通过 "]
+    result = ingest(meeting_section(rows + ROW_8701, NOTES_MEETINGS))
+    decision = next(
+        r for r in result.records if isinstance(r, Decision) and r.symbol == "S/RES/2511(2020)"
+    )
+    assert decision.unanimous and decision.adopted
+    votes = [r for r in result.records if isinstance(r, Vote) and r.draft == "S/RES/2511(2020)"]
+    assert len(votes) == 15
+    assert {v.position for v in votes} == {"for"}
+    assert {v.basis for v in votes} == {"derived"}

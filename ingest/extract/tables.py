@@ -132,6 +132,7 @@ def _decisions(
     prst_label = lx.pattern("decisions", "presidential_statement")
     not_adopted = lx.pattern("decisions", "not_adopted")
     counts_re = lx.pattern("decisions", "vote_counts")
+    unanimous = lx.pattern("decisions", "unanimous")
     matches = find_symbols(text)
     out: list[Decision] = []
     prev_end = 0
@@ -186,9 +187,12 @@ def _decisions(
             if votes
             else ("without-vote" if kind is DocumentKind.PRESIDENTIAL_STATEMENT else "vote")
         )
-        if votes is None and kind is DocumentKind.RESOLUTION:
+        said_unanimous = unanimous.match(after.lstrip())
+        if votes is None and kind is DocumentKind.RESOLUTION and not said_unanimous:
             modality = "unknown"
         end = sm.end + cm.end() if cm else sm.end  # cm matched in `after`, which starts at sm.end
+        if said_unanimous and not cm:
+            end = sm.end + (len(after) - len(after.lstrip())) + said_unanimous.end()
         prov = _sub_prov(ctx, block, passage, sm.start, end)
         decision = Decision(
             prov=prov,
@@ -203,6 +207,7 @@ def _decisions(
             votes_abstaining=votes[2] if votes else None,
             modality=modality,
             vote_note=note,
+            unanimous=bool(said_unanimous),
         )
         result.table_kinds.setdefault(sm.symbol.key, kind)
         out.append(decision)
