@@ -444,7 +444,7 @@ def _body_resumes(
     """
     if _next_marker_ahead(lines, idx, expected, counters):
         return True
-    return break_hint and _continued_after_next_separator(lines, idx, counters)
+    return break_hint and _continued_after_next_separator(lines, idx, expected, counters)
 
 
 def _next_marker_ahead(
@@ -471,10 +471,15 @@ def _next_marker_ahead(
     return False
 
 
-def _continued_after_next_separator(lines: tuple[Line, ...], idx: int, counters: str) -> bool:
+def _continued_after_next_separator(
+    lines: tuple[Line, ...], idx: int, expected: int | None, counters: str
+) -> bool:
     """Whether the next footnote block opens with an unnumbered line (the
-    continuation of a footnote from the page before)."""
+    continuation of a footnote from the page before) and no footnote starts
+    before it (else the continuation is that footnote's)."""
     for j in range(idx, min(len(lines), idx + 400)):
+        if _footnote_number(lines[j].folded, counters) == expected:
+            return False
         if SEPARATOR.match(lines[j].folded):
             nxt = next((ln for ln in lines[j + 1 :] if not ln.is_blank), None)
             return nxt is not None and _footnote_number(nxt.folded, counters) is None
