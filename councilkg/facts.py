@@ -20,7 +20,14 @@ from ingest.rdf import DOC_CLASS, POSITION
 from ingest.vocab import CKG
 
 KIND_OF_CLASS = {str(cls): kind for kind, cls in DOC_CLASS.items()}
-POSITION_OF = {str(iri): key for key, iri in POSITION.items()}
+# The key of a vote entry that lists the members who took a position (the
+# record's position, written as a Python-style key).  Absent and
+# not-participating members are positions of their own, never folded into
+# the abstentions, so they get keys of their own.
+POSITION_OF = {str(iri): key.replace("-", "_") for key, iri in POSITION.items()}
+# Keys every vote entry has, even when nobody took that position; ``absent``
+# and ``not_participating`` appear only when somebody did.
+COUNTED_POSITIONS = ("for", "against", "abstaining")
 RULES = {str(CKG.Rule37): "rule37_invitations", str(CKG.Rule39AndOther): "rule39_invitations"}
 
 # Keys of the gold files that the Chinese text alone does not state; they
@@ -182,6 +189,9 @@ def _items(store: GraphStore) -> list[dict[str, Any]]:
 
 
 def _votes(store: GraphStore) -> list[dict[str, Any]]:
+    """Member-by-member votes, listed or derived from a unanimous vote alike
+    (how a vote is known is in the graph, ``ckg:basis``, not in the facts:
+    the facts are what the Repertoire says, the same whichever way it says it)."""
     sponsors: dict[str, list[str]] = defaultdict(list)
     for r in _query(store, "sponsors"):
         sponsors[r["draft"]].append(r["iso3"])
@@ -194,9 +204,7 @@ def _votes(store: GraphStore) -> list[dict[str, Any]]:
                 "date": r["date"],
                 "item": r.get("item"),
                 "adopted": r.get("adopted"),
-                "for": [],
-                "against": [],
-                "abstaining": [],
+                **{key: [] for key in COUNTED_POSITIONS},
             },
         )
         v.setdefault(POSITION_OF[r["position"]], []).append(r["iso3"])

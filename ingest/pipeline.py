@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ingest.errors import Code, Diagnostic, SourceError
 from ingest.extract.context import build_context
+from ingest.extract.derived import derive_votes
 from ingest.extract.documents import extract_documents
 from ingest.extract.footnotes import extract_footnotes
 from ingest.extract.mentions import extract_mentions
@@ -126,6 +127,8 @@ def ingest_source(source: Source, *, language: str = "zh") -> IngestResult:
     documents = extract_documents(ctx, tables.table_kinds, letters)
     mentions = extract_mentions(ctx)
     table_records = [_enrich(r, narrative.formats, narrative.open_vcs) for r in tables.records]
+    # Members' votes that a unanimous count or statement implies (no vote note).
+    table_records += derive_votes(table_records, table_records)
     records: list[Record] = [_source_record(source, doc, ctx.year, lx.language)]
     records += list(_item_records(ctx))
     records += table_records + narrative.records + footnotes + documents + mentions

@@ -67,6 +67,11 @@ POSITION = {
     "absent": CKG.Absent,
     "not-participating": CKG.NotParticipating,
 }
+# How a vote is known (Vote.basis): listed by name, or derived from unanimity.
+BASIS = {
+    "listed": CKG.ListedInVoteNote,
+    "derived": CKG.DerivedFromUnanimity,
+}
 FORMAT = {
     "briefing": CKG.BriefingFormat,
     "debate": CKG.DebateFormat,
@@ -305,13 +310,19 @@ class Mapper:
         if r.written_procedure_record:
             self.add(doc, CKG.writtenProcedureRecord, self.m.document(r.written_procedure_record))
         self.prov(doc, r.prov)
+        if r.votes_for is None and not r.unanimous:
+            return
+        # A vote event where the table gives counts, or says "adopted
+        # unanimously" without them (the members' votes are then derived).
+        ve = self.m.vote_event(r.symbol)
+        self.add(doc, CKG.voteEvent, ve)
+        self.add(ve, RDF.type, CKG.VoteEvent)
+        self.add(ve, CKG.onDraft, doc)
+        self.add(ve, CKG.event, self.m.event(r.event))
+        self.add(ve, DCTERMS.date, self.date(r.date))
+        if r.unanimous:
+            self.add(ve, CKG.unanimous, Literal(True))
         if r.votes_for is not None:
-            ve = self.m.vote_event(r.symbol)
-            self.add(doc, CKG.voteEvent, ve)
-            self.add(ve, RDF.type, CKG.VoteEvent)
-            self.add(ve, CKG.onDraft, doc)
-            self.add(ve, CKG.event, self.m.event(r.event))
-            self.add(ve, DCTERMS.date, self.date(r.date))
             self.add(ve, CKG.votesFor, Literal(r.votes_for))
             self.add(ve, CKG.votesAgainst, Literal(r.votes_against))
             self.add(ve, CKG.votesAbstaining, Literal(r.votes_abstaining))
@@ -325,9 +336,9 @@ class Mapper:
                 self.add(count, RDF.type, CKG.VoteCount)
                 self.add(count, CKG.countOption, POSITION[position])
                 self.add(count, CKG.countValue, Literal(value))
-            if r.adopted is not None:
-                self.add(ve, CKG.result, CKG.Adopted if r.adopted else CKG.NotAdopted)
-            self.prov(ve, r.prov)
+        if r.adopted is not None:
+            self.add(ve, CKG.result, CKG.Adopted if r.adopted else CKG.NotAdopted)
+        self.prov(ve, r.prov)
 
     def vote_events(self) -> None:
         """Reasons for non-adoption, from the counts and per-member votes (Article 27)."""
@@ -356,11 +367,30 @@ class Mapper:
 
     def vote(self, r: Vote) -> None:
         node = self.m.vote(r.draft, r.member)
+        ve = self.m.vote_event(r.draft)
         self.add(node, RDF.type, CKG.Vote)
-        self.add(node, CKG.inVoteEvent, self.m.vote_event(r.draft))
+        self.add(node, CKG.inVoteEvent, ve)
         self.add(node, CKG.voter, self.m.state(r.member))
         self.add(node, CKG.position, POSITION[r.position])
+        self.add(node, CKG.basis, BASIS[r.basis])
         self.prov(node, r.prov)
+        if r.basis == "derived":
+            # What the vote is derived from besides the span: the count in
+            # favour (when the table gives counts) and the member's term.
+            decision = self._decisions().get(r.draft)
+            if decision is not None and decision.votes_for is not None:
+                self.add(node, CKG.derivedFromCount, URIRef(f"{ve}/count/for"))
+            for term in membership.terms():
+                if term.iso3 == r.member and term.covers(r.date.year):
+                    term_node = self.m.membership(r.member, term.first_year)
+                    self.add(node, CKG.derivedFromMembership, term_node)
+
+    def _decisions(self) -> dict[str, Decision]:
+        cache: dict[str, Decision] | None = getattr(self, "_decision_cache", None)
+        if cache is None:
+            cache = {r.symbol: r for r in self.records if isinstance(r, Decision)}
+            self._decision_cache = cache
+        return cache
 
     def representation(self, r: Representation) -> None:
         event = self.m.event(r.event)

@@ -115,11 +115,20 @@ class Decision(Record):
     modality: str = "vote"  # vote | written-procedure | without-vote
     written_procedure_record: str | None = None
     vote_note: str | None = None
+    # The table says "adopted unanimously" (一致通过), with or without counts:
+    # every member voted in favour (ingest/extract/derived.py reads it).
+    unanimous: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Vote(Record):
-    """One member's position on a draft, from the vote note."""
+    """One member's position on a draft.
+
+    ``basis`` says how it is known: ``listed`` by name in the vote note, or
+    ``derived`` from a unanimous count (or statement) and the membership of
+    the Council on that date, when the Repertoire names nobody because
+    everybody voted in favour.  A derived vote's provenance is the count's.
+    """
 
     type: ClassVar[str] = "vote"
     draft: str
@@ -127,6 +136,7 @@ class Vote(Record):
     member: str
     position: str  # for | against | abstaining | absent | not-participating
     permanent: bool
+    basis: str = "listed"  # listed | derived
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ class CKG(DefinedNamespace):
     CouncilMembership: URIRef
     DebateFormat: URIRef
     DecisionModality: URIRef
+    DerivedFromUnanimity: URIRef
     Document: URIRef
     DraftResolution: URIRef
     FailureReason: URIRef
@@ -56,6 +57,7 @@ class CKG(DefinedNamespace):
     ItemBriefing: URIRef
     ItemGroup: URIRef
     Letter: URIRef
+    ListedInVoteNote: URIRef
     Meeting: URIRef
     MeetingFormat: URIRef
     MeetingRecord: URIRef
@@ -88,6 +90,7 @@ class CKG(DefinedNamespace):
     Veto: URIRef
     Videoconference: URIRef
     Vote: URIRef
+    VoteBasis: URIRef
     VoteCount: URIRef
     VoteEvent: URIRef
     VotePosition: URIRef
@@ -96,6 +99,7 @@ class CKG(DefinedNamespace):
     adopted: URIRef
     agendaItem: URIRef
     attributedTo: URIRef
+    basis: URIRef
     block: URIRef
     blockKind: URIRef
     briefer: URIRef
@@ -107,6 +111,8 @@ class CKG(DefinedNamespace):
     countValue: URIRef
     curated: URIRef
     decision: URIRef
+    derivedFromCount: URIRef
+    derivedFromMembership: URIRef
     describedIn: URIRef
     displaySymbol: URIRef
     draft: URIRef
@@ -172,6 +178,7 @@ class CKG(DefinedNamespace):
     symbol: URIRef
     takenAt: URIRef
     text: URIRef
+    unanimous: URIRef
     vetoedBy: URIRef
     voteEvent: URIRef
     voter: URIRef

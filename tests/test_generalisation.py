@@ -145,8 +145,13 @@ def test_decisions_votes_and_veto(result: IngestResult) -> None:
         2,
     )
     votes = [v for v in result.records if isinstance(v, Vote)]
-    assert len(votes) == 15
+    listed = [v for v in votes if v.basis == "listed"]
+    assert len(listed) == 15 and {v.draft for v in listed} == {"S/2021/500"}
     assert {v.member for v in votes if v.position == "against"} == {"CHN", "RUS"}
+    # The two resolutions adopted 15-0-0 with no note: every member in favour, derived.
+    derived = [v for v in votes if v.basis == "derived"]
+    assert {v.draft for v in derived} == {"S/RES/2575(2021)", "S/RES/2570(2021)"}
+    assert len(derived) == 30 and {v.position for v in derived} == {"for"}
     assert result.contradictions == []
     triples = to_triples(result.records)
     vetoed_by = {str(o) for s, p, o in triples if p == CKG.vetoedBy}

@@ -34,6 +34,7 @@ from councilkg.validation import (
     locate,
     validate,
 )
+from ingest import membership
 from ingest.iris import Minter
 from ingest.pipeline import IngestResult
 from ingest.rdf import to_triples
@@ -165,6 +166,28 @@ def m(mid: str, update: str, *expected: tuple[str, str], why: str = "") -> Any:
 
 VE_ID = "id:vote-event/S/2020/797"
 ABSTAINING = "<id:vote-event/S/2020/797/count/abstaining>"
+
+# 15-0-0 and adopted, as "unanimous-and-adopted" below.
+UNANIMOUS_ADOPTED = (
+    UNANIMOUS
+    + " ; "
+    + replace(VE, "ckg:result", "ckg:NotAdopted", "ckg:Adopted")
+    + " ; "
+    + replace(DRAFT, "ckg:adopted", "false", "true")
+    + f" ; DELETE DATA {{ {VE} ckg:failureReason ckg:InsufficientVotes }}"
+)
+# Every vote of the vote event derived from unanimity instead of listed, as
+# the ingest derives them when a 15-0-0 count has no vote note.
+DERIVED = f"""DELETE {{ ?vote ckg:basis ?basis }}
+INSERT {{ ?vote ckg:basis ckg:DerivedFromUnanimity }}
+WHERE {{ ?vote ckg:inVoteEvent {VE} ; ckg:basis ?basis }}"""
+# The counts removed (the table said only "一致通过"), and the vote event
+# stated unanimous.
+NO_COUNTS = f"""DELETE WHERE {{ {VE} ckg:count ?count . ?count ?p ?o }} ;
+DELETE WHERE {{ {VE} ckg:votesFor ?for ; ckg:votesAgainst ?against ;
+                ckg:votesAbstaining ?abstaining }}"""
+STATED_UNANIMOUS = f"INSERT DATA {{ {VE} ckg:unanimous true }}"
+MEMBERS_2020 = sorted(membership.members(2020))
 
 MUTATIONS = [
     # --- the Council's rules (rules.ttl) ---------------------------------------
@@ -338,6 +361,81 @@ MUTATIONS = [
         + replace(DRAFT, "ckg:adopted", "false", "true")
         + f" ; DELETE DATA {{ {VE} ckg:failureReason ckg:InsufficientVotes }}",
         why="15-0-0 and adopted: conforms",
+    ),
+    # --- votes derived from a unanimous vote (rules.ttl, core.ttl) -------------
+    m(
+        "derived-votes-of-a-unanimous-vote",
+        UNANIMOUS_ADOPTED + " ; " + DERIVED,
+        why="15-0-0, no vote note: fifteen derived votes in favour conform, counts included",
+    ),
+    m(
+        "derived-vote-beside-listed-votes",
+        replace(
+            "<id:vote-event/S/2020/797/DOM>",
+            "ckg:basis",
+            "ckg:ListedInVoteNote",
+            "ckg:DerivedFromUnanimity",
+        ),
+        ("ckgsh:DerivedVoteHasGround", "id:vote-event/S/2020/797/DOM"),
+        why="2-2-11 is not unanimous, and the other votes are listed",
+    ),
+    m(
+        "derived-vote-against",
+        UNANIMOUS_ADOPTED
+        + " ; "
+        + DERIVED
+        + " ; "
+        + replace("<id:vote-event/S/2020/797/DOM>", "ckg:position", "ckg:InFavour", "ckg:Against"),
+        ("ckgsh:DerivedVoteHasGround", "id:vote-event/S/2020/797/DOM"),
+        ("ckgsh:VoteCountsMatchVotes", VE_ID),
+        why="a unanimous vote derives only votes in favour; 15 in favour stated, 14 derived",
+    ),
+    m(
+        "stated-unanimous-without-counts",
+        UNANIMOUS_ADOPTED + " ; " + DERIVED + " ; " + NO_COUNTS + " ; " + STATED_UNANIMOUS,
+        why="'一致通过' without counts: a vote event without counts, its votes derived, conforms",
+    ),
+    m(
+        "stated-unanimous-but-not-adopted",
+        UNANIMOUS + " ; " + DERIVED + " ; " + NO_COUNTS + " ; " + STATED_UNANIMOUS,
+        ("ckgsh:Article27Outcome", VE_ID),
+        why="stated unanimous, so every member in favour: must be adopted",
+    ),
+    m(
+        "vote-event-without-counts",
+        NO_COUNTS,
+        ("ckgsh:VoteEventShape", VE_ID),
+        why="no counts, and not stated unanimous",
+    ),
+    m(
+        "derived-votes-without-ground",
+        UNANIMOUS_ADOPTED + " ; " + DERIVED + " ; " + NO_COUNTS,
+        ("ckgsh:VoteEventShape", VE_ID),
+        *(("ckgsh:DerivedVoteHasGround", f"{VE_ID}/{iso3}") for iso3 in MEMBERS_2020),
+        why="neither counts nor a statement of unanimity to derive the votes from",
+    ),
+    m(
+        "vote-basis-not-a-basis",
+        replace("<id:vote-event/S/2020/797/DOM>", "ckg:basis", "ckg:ListedInVoteNote", "ckg:Veto"),
+        ("ckgsh:Vote-basis", "id:vote-event/S/2020/797/DOM"),
+    ),
+    # --- "did not participate" is its own position, never an abstention -----------
+    m(
+        "not-participating-is-not-an-abstention",
+        replace(f"<{VE_ID}/VNM>", "ckg:position", "ckg:Abstaining", "ckg:NotParticipating"),
+        ("ckgsh:VoteCountsMatchVotes", VE_ID),
+        why="11 abstentions stated, 10 listed: a member that did not participate is not counted",
+    ),
+    m(
+        "permanent-member-not-participating-is-no-veto",
+        UNANIMOUS_ADOPTED
+        + " ; "
+        + replace(f"<{VE_ID}/RUS>", "ckg:position", "ckg:InFavour", "ckg:NotParticipating")
+        + " ; "
+        + replace(VE, "ckg:votesFor", "15", "14")
+        + " ; "
+        + replace("<id:vote-event/S/2020/797/count/for>", "ckg:countValue", "15", "14"),
+        why="14-0-0 and adopted, a permanent member not participating: no veto, conforms",
     ),
     m(
         "more-than-fifteen-votes",

@@ -426,7 +426,11 @@ def test_sponsors_and_speakers_told_in_prose() -> None:
 
 
 def test_unanimous_without_counts_derives_every_members_vote() -> None:
-    rows = [*ROW_8700[: ROW_8700.index("第 2511(2020)号决议 ")], "第 2511(2020)号决议 ", "一致通过 "]
+    rows = [
+        *ROW_8700[: ROW_8700.index("第 2511(2020)号决议 ")],
+        "第 2511(2020)号决议 ",
+        "一致通过 ",
+    ]
     result = ingest(meeting_section(rows + ROW_8701, NOTES_MEETINGS))
     decision = next(
         r for r in result.records if isinstance(r, Decision) and r.symbol == "S/RES/2511(2020)"
