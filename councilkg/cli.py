@@ -106,6 +106,14 @@ def _open(stack: ExitStack, target: str | None) -> TextIO | None:
 @click.option("--strict", is_flag=True, help="Exit 1 if anything is unparsed or contradictory.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary line per file.")
 @click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="The report: a line per file and its diagnostics, or one JSON document.",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Progress bar (default: on for several or large files).",
@@ -123,14 +131,16 @@ def ingest(
     out: Path | None,
     strict: bool,
     quiet: bool,
+    fmt: str,
     progress: bool | None,
     stages: bool,
 ) -> None:
     """Ingest Repertoire text FILES into the graph.
 
-    Prints, per file, a coverage summary (share of characters assigned to
-    structure), the passages it could not interpret with their line numbers,
-    and the coded diagnostics (W… warnings, E… contradictions in the source).
+    Prints, per file, the fact yield (of the facts the text announces, kind
+    by kind, how many were extracted), the passages it could not interpret
+    with their line numbers, and the coded diagnostics (W… warnings, W012 a
+    fact announced but not extracted, E… contradictions in the source).
     """
     if stages:
         for name, needs, adds in STAGES:
@@ -154,22 +164,29 @@ def ingest(
         )
     if out is not None:
         write_graph_file(out, run.quads)
-    failed = _report(run, quiet=quiet, to_stderr=records == "-" or ntriples == "-" or nquads == "-")
+    to_stderr = records == "-" or ntriples == "-" or nquads == "-"
+    if fmt == "json":
+        report = {"files": [f.to_dict() for f in run.files]}
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2), err=to_stderr)
+        failed = any(f.coverage.unparsed or f.contradictions for f in run.files)
+    else:
+        failed = _report(run, quiet=quiet, to_stderr=to_stderr)
     if strict and failed:
         sys.exit(EXIT_STRICT)
 
 
 def _report(run: IngestRun, *, quiet: bool, to_stderr: bool) -> bool:
-    """Print the coverage report; True when something is unparsed or contradictory."""
+    """Print the report; True when something is unparsed or contradictory."""
     bad = False
     for f in run.files:
         cov = f.coverage
-        contradictions = [d for d in f.diagnostics if d.code.value.startswith("E")]
-        warnings = [d for d in f.diagnostics if not d.code.value.startswith("E")]
+        contradictions = f.contradictions
+        fy = f.fact_yield
+        kinds = ", ".join(f"{k.kind} {k.extracted}/{k.announced}" for k in fy.kinds)
         click.echo(
-            f"{f.path}: {f.records} records, {f.triples} triples, coverage "
-            f"{cov.share:.1%} of {cov.total_chars} characters, {len(cov.unparsed)} unparsed, "
-            f"{len(warnings)} warnings, {len(contradictions)} contradictions",
+            f"{f.path}: fact yield {fy.percent()} ({kinds}), {f.records} records, "
+            f"{f.triples} triples, {len(cov.unparsed)} unparsed, "
+            f"{len(f.warnings)} warnings, {len(contradictions)} contradictions",
             err=to_stderr,
         )
         if not quiet:

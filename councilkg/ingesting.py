@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from tqdm import tqdm
 
 from councilkg.resources import ontology_lines
 from councilkg.store import GraphStore
 from ingest.errors import Diagnostic
+from ingest.fact_yield import FactYield, fact_yield
 from ingest.iris import Minter
 from ingest.ntriples import nquads_lines, ntriples_lines
 from ingest.pipeline import Coverage, ingest_file
@@ -37,7 +38,38 @@ class FileReport:
     records: int
     triples: int
     coverage: Coverage
-    diagnostics: list[Diagnostic]
+    diagnostics: list[Diagnostic]  # the ingest's, and one W012 per fact shortfall
+    fact_yield: FactYield
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """Diagnostics of gaps (codes ``W…``)."""
+        return [d for d in self.diagnostics if not d.code.value.startswith("E")]
+
+    @property
+    def contradictions(self) -> list[Diagnostic]:
+        """Diagnostics of contradictions in the source (codes ``E…``)."""
+        return [d for d in self.diagnostics if d.code.value.startswith("E")]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data (``councilkg ingest --format json``)."""
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "graph": self.graph,
+            "fact_yield": self.fact_yield.to_dict(),
+            "records": self.records,
+            "triples": self.triples,
+            "unparsed": [
+                {"line": u.line, "reason": u.reason, "text": u.text} for u in self.coverage.unparsed
+            ],
+            "warnings": len(self.warnings),
+            "contradictions": len(self.contradictions),
+            "diagnostics": [
+                {"code": d.code.value, "line": d.line, "message": d.message}
+                for d in self.diagnostics
+            ],
+        }
 
 
 @dataclass(slots=True)
@@ -97,6 +129,11 @@ def ingest_paths(
             all_triples.update(triples)
         if want_quads:
             quads.extend(nquads_lines(triples, graph))
+        yielded = fact_yield(result)
+        diagnostics = sorted(
+            [*result.diagnostics, *yielded.diagnostics()],
+            key=lambda d: (d.start, d.code.value, d.message),
+        )
         run.files.append(
             FileReport(
                 str(path),
@@ -105,7 +142,8 @@ def ingest_paths(
                 len(result.records),
                 len(lines),
                 result.coverage,
-                result.diagnostics,
+                diagnostics,
+                yielded,
             )
         )
     if ntriples_out is not None:

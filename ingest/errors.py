@@ -81,6 +81,7 @@ class Code(StrEnum):
     NARRATIVE_COUNT = "E003"  # narrative count contradicts the table
     SPONSOR_TARGET = "W011"  # sponsor sentence with no single draft to attach to
     VOTER_NOT_MEMBER = "E004"  # a voter that is not a Council member that year
+    FACT_SHORTFALL = "W012"  # a fact the text announces that was not extracted
     ZERO_WIDTH = "W013"  # zero-width characters removed from a line
     FOOTNOTE_SEQUENCE = "W014"  # a footnote number out of sequence (gap, repeat, disorder)
     NOTE_INCOMPLETE = "W015"  # a vote note that could not be read completely

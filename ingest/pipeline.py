@@ -34,6 +34,7 @@ from ingest.extract.footnotes import extract_footnotes
 from ingest.extract.mentions import extract_mentions
 from ingest.extract.narrative import extract_narrative
 from ingest.extract.tables import extract_tables
+from ingest.language import check_language
 from ingest.layout import BlockKind, Document, recover_layout
 from ingest.lexicon import load_lexicon
 from ingest.records import (
@@ -117,6 +118,7 @@ def ingest_bytes(data: bytes, name: str, *, language: str = "zh") -> IngestResul
 def ingest_source(source: Source, *, language: str = "zh") -> IngestResult:
     """Run every stage on a decoded source."""
     lx = load_lexicon(language)
+    check_language(source, lx)  # a text in another language parses nothing
     doc = recover_layout(source, lx)
     _check_repertoire(doc)
     ctx = build_context(doc, lx)

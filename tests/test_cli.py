@@ -34,8 +34,8 @@ from ingest.reference import reference_triples
 ROOT = Path(__file__).resolve().parents[1]
 PROV_KEYS = {"file", "sha256", "page", "block_kind", "start", "end", "text", "line"}
 SUMMARY = re.compile(
-    r"^(?P<path>.+): (?P<records>\d+) records, (?P<triples>\d+) triples, coverage "
-    r"(?P<share>[\d.]+)% of (?P<chars>\d+) characters, (?P<unparsed>\d+) unparsed, "
+    r"^(?P<path>.+): fact yield (?P<share>[\d.]+ %|n/a) \((?P<kinds>[^()]*)\), "
+    r"(?P<records>\d+) records, (?P<triples>\d+) triples, (?P<unparsed>\d+) unparsed, "
     r"(?P<warnings>\d+) warnings, (?P<contradictions>\d+) contradictions$"
 )
 
@@ -45,7 +45,7 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
 
 
 def summary(text: str) -> dict[str, str]:
-    """The coverage summary line of a one-file run, parsed."""
+    """The summary line of a one-file run, parsed."""
     found = [m.groupdict() for ln in text.splitlines() if (m := SUMMARY.match(ln))]
     assert len(found) == 1, text
     return found[0]
@@ -88,14 +88,14 @@ def test_ingest_seed_outputs(
     )
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
-    # The coverage line.
+    # The summary line: the seed is extracted completely.
     s = summary(result.stdout)
     assert s["path"] == str(seed_path)
-    assert "coverage" in result.stdout and "unparsed" in result.stdout
+    assert "fact yield" in result.stdout and "unparsed" in result.stdout
     assert int(s["records"]) == len(seed_result.records)
     assert int(s["unparsed"]) == len(seed_result.coverage.unparsed) == 0
     assert int(s["contradictions"]) == 0
-    assert float(s["share"]) == pytest.approx(100 * seed_result.coverage.share, abs=0.05)
+    assert s["share"] == "100.0 %"
 
     # Records: one JSON object per line, each typed and with full provenance.
     lines = records.read_text(encoding="utf-8").splitlines()
@@ -166,13 +166,18 @@ def test_strict_on_the_seed(tmp_path: Path, seed_path: Path, seed_result: Ingest
 
 def test_strict_with_a_missing_vote_note(tmp_path: Path, seed_bytes: bytes) -> None:
     """A missing table note is a warning (W004), not unparsed text or a
-    contradiction: ``--strict`` still succeeds, and the warning is printed."""
+    contradiction: ``--strict`` still succeeds, and the warning is printed,
+    with the facts it costs (the note and its votes, W012) in the yield."""
     path = variant(tmp_path, "no-note.txt", without_vote_note(seed_bytes))
     result = run("ingest", path, "--no-store", "--strict")
     assert result.exit_code == 0, result.output
     s = summary(result.stdout)
-    assert (s["unparsed"], s["warnings"], s["contradictions"]) == ("0", "1", "0")
+    assert (s["unparsed"], s["warnings"], s["contradictions"]) == ("0", "3", "0")
+    assert s["share"] != "100.0 %"
+    assert "votes 0/15" in s["kinds"] and "notes 2/3" in s["kinds"]
     assert re.search(rf"^  {re.escape(str(path))}:\d+: W004 ", result.stdout, re.MULTILINE)
+    shortfalls = re.findall(rf"^  {re.escape(str(path))}:\d+: W012 ", result.stdout, re.MULTILINE)
+    assert len(shortfalls) == 2
 
 
 def test_strict_with_a_contradiction(tmp_path: Path, seed_bytes: bytes) -> None:

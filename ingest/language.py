@@ -1,0 +1,176 @@
+"""Is the text written in the lexicon's language?  Decided by script statistics.
+
+Why: a lexicon matches the words of one edition.  An English Repertoire read
+with the Chinese lexicon parses almost nothing, and would be reported as "not
+Repertoire text" or, worse, as a Repertoire in which little was found.  The
+script of the letters tells the languages of the Repertoire apart cheaply and
+without a model: the Chinese edition is written in Han ideographs, the
+English, French and Spanish editions in Latin letters (told apart by their
+commonest short words), the Russian in Cyrillic, the Arabic in Arabic script.
+
+What is not counted: digits and punctuation (not letters), and every ASCII
+token holding a slash, which covers UN symbols (``S/PV.8733``) and web
+addresses, since every edition prints those in Latin letters.
+
+The rule, with its thresholds: a text of at least :data:`MIN_LETTERS` letters
+is in the lexicon's script when that script holds at least
+:data:`MIN_SHARE` of its letters; below that, the text is refused, naming the
+script that dominates and the language it most likely is.  Shorter texts are
+too little evidence and pass (the structure check speaks for them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from ingest.errors import SourceError
+from ingest.lexicon import Lexicon
+from ingest.source import Source
+from ingest.text import fold
+
+MIN_LETTERS = 200
+"""Fewer letters than this are not enough to call a language."""
+
+MIN_SHARE = 0.5
+"""Share of the letters the lexicon's script must hold (0..1)."""
+
+SCRIPTS: dict[str, re.Pattern[str]] = {
+    "Han": re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]"),
+    "Latin": re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"),
+    "Cyrillic": re.compile("[\u0400-\u04ff]"),
+    "Arabic": re.compile("[\u0600-\u06ff\u0750-\u077f]"),
+}
+"""The scripts the editions of the Repertoire are written in."""
+
+# Languages by script; (code, name).  Latin-script languages are told apart
+# by their commonest short words, below.
+_BY_SCRIPT = {"Han": ("zh", "Chinese"), "Cyrillic": ("ru", "Russian"), "Arabic": ("ar", "Arabic")}
+_FUNCTION_WORDS = {
+    ("en", "English"): frozenset(
+        ["the", "of", "and", "to", "in", "on", "by", "was", "were", "with", "that", "for"]
+    ),
+    ("fr", "French"): frozenset(
+        ["le", "la", "les", "des", "et", "du", "une", "sur", "par", "au", "aux", "est"]
+    ),
+    ("es", "Spanish"): frozenset(
+        ["el", "los", "las", "del", "y", "por", "con", "una", "al", "se", "su"]
+    ),
+}
+_LATIN_WORD = re.compile(r"[a-zà-ÿ]+")
+# ASCII tokens holding a slash: UN symbols and web addresses.
+_IGNORED = re.compile(r"[!-~]*/[!-~]*")
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptCount:
+    """Letters of a text by script, and what they suggest."""
+
+    letters: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        """All letters counted."""
+        return sum(self.letters.values())
+
+    @property
+    def dominant(self) -> str | None:
+        """The script with most letters (None when there are none)."""
+        return max(self.letters, key=lambda s: self.letters[s]) if self.total else None
+
+    def share(self, script: str) -> float:
+        """Share of the letters in ``script`` (0..1)."""
+        return self.letters.get(script, 0) / self.total if self.total else 0.0
+
+
+def count_scripts(text: str) -> ScriptCount:
+    """Letters of ``text`` by script, UN symbols and addresses left out.
+
+    >>> count_scripts("见 S/PV.8733。COVID-19").letters["Latin"]
+    5
+    """
+    kept = _IGNORED.sub(" ", fold(text))
+    return ScriptCount({name: len(p.findall(kept)) for name, p in SCRIPTS.items()})
+
+
+def language_name(text: str, script: str) -> tuple[str | None, str]:
+    """The language of ``text`` whose letters are mostly in ``script``: (code, name).
+
+    The code is None when the script alone does not say (a Latin text without
+    enough English, French or Spanish function words).
+
+    >>> language_name("The Council met on the item of the day", "Latin")
+    ('en', 'English')
+    """
+    if script in _BY_SCRIPT:
+        return _BY_SCRIPT[script]
+    if script != "Latin":
+        return None, f"a language in {script} script"
+    words = _LATIN_WORD.findall(_IGNORED.sub(" ", fold(text)).lower())
+    hits = {lang: sum(1 for w in words if w in fw) for lang, fw in _FUNCTION_WORDS.items()}
+    (code, name), best = max(hits.items(), key=lambda kv: kv[1])
+    if words and best >= 0.05 * len(words):
+        return code, name
+    return None, "a language in Latin script"
+
+
+def lexicon_script(lexicon: Lexicon) -> str:
+    """The script a lexicon's own words are written in (its vote labels and
+    table headers), so that a new lexicon needs no entry here."""
+    words = [
+        *lexicon.words("votes", "for"),
+        *lexicon.words("votes", "against"),
+        *lexicon.words("votes", "abstaining"),
+        *lexicon.words("tables", "meetings_header"),
+    ]
+    return count_scripts(" ".join(words)).dominant or "Latin"
+
+
+def available_lexicons() -> list[str]:
+    """The languages there is a lexicon for."""
+    folder = resources.files("ingest").joinpath("lexicons")
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
+
+
+def check_language(source: Source, lexicon: Lexicon) -> None:
+    """Refuse a text that is not written in the lexicon's language.
+
+    Raises:
+        SourceError: at the first letter of the dominant script, naming the
+            language found, its share of the letters, the lexicon and the
+            lexicons there are.
+    """
+    counts = count_scripts(source.text)
+    found = counts.dominant
+    if counts.total < MIN_LETTERS or found is None:
+        return
+    expected = lexicon_script(lexicon)
+    code, name = language_name(source.text, found)
+    if counts.share(expected) >= MIN_SHARE and code in (None, lexicon.language):
+        return
+    line, column, context = _first_letter(source, found)
+    share = int(counts.share(found) * 100)
+    raise SourceError(
+        source.path,
+        f"the text is in {name} ({found} script: {share} % of letters), but the lexicon is "
+        f"{lexicon.language}; available lexicons: {', '.join(available_lexicons())}",
+        line=line,
+        column=column,
+        context=context,
+    )
+
+
+def _first_letter(source: Source, script: str) -> tuple[int, int, str]:
+    """Line, column and text of the first line holding a letter of ``script``
+    outside symbols and addresses."""
+    pattern = SCRIPTS[script]
+    for line in source.lines:
+        kept = _IGNORED.sub(lambda m: " " * len(m.group()), line.folded)
+        m = pattern.search(kept)
+        if m is not None:
+            return line.number, m.start() + 1, line.text[:80]
+    first = source.lines[0]
+    return first.number, 1, first.text[:80]
