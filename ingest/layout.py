@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
+from ingest.gazetteer import default_gazetteer
 from ingest.lexicon import Lexicon
 from ingest.markers import marker_pattern
 from ingest.source import Line, Source
@@ -296,7 +297,7 @@ def _separate_streams(
         if zone is _Zone.FOOTNOTES:
             last = footnotes[-1] if footnotes else None
             numbered = [f.number for f in footnotes if f.number is not None]
-            number = _footnote_number(text, counters)
+            number = _footnote_number(text, counters, lexicon.language)
             is_open = last is not None and not _ends_block(
                 last.lines[-1], uses_trailing_space, terminal
             )
@@ -342,7 +343,12 @@ def _separate_streams(
                 continue
             if last is not None and (
                 first_in_block
-                or (is_open and not _body_resumes(lines, idx, expected, counters, break_hint))
+                or (
+                    is_open
+                    and not _body_resumes(
+                        lines, idx, expected, counters, lexicon.language, break_hint
+                    )
+                )
             ):
                 if first_in_block:
                     last.continued = True
@@ -378,13 +384,24 @@ def _furniture(line: Line, page: int, headers: tuple[re.Pattern[str], ...]) -> F
     return None
 
 
-def _footnote_number(text: str, counters: str) -> int | None:
+def _footnote_number(text: str, counters: str, lang: str) -> int | None:
     """The number a footnote line starts with, unless it is a count or date
-    (``2020 年…``, ``13 个…``) that merely opens a wrapped line."""
+    (``2020 年…``, ``13 个…``) that merely opens a wrapped line.
+
+    A State's name may begin with a counter's character (``日本``): a list
+    of States is a footnote, so a name there keeps the number a footnote's.
+    """
     m = FOOTNOTE_START.match(text)
-    if m is None or (m["text"] and re.match(counters, m["text"])):
+    if m is None:
+        return None
+    rest = m["text"] or ""
+    if rest and re.match(counters, rest) and not _starts_with_state(rest, lang):
         return None
     return int(m["number"])
+
+
+def _starts_with_state(text: str, lang: str) -> bool:
+    return any(start == 0 for start, _, _ in default_gazetteer().find_all(text[:24], lang))
 
 
 # How far a footnote number may run ahead of the one expected and still be
@@ -432,7 +449,12 @@ def _sequence_issue(doc: Document, line: Line, number: int, expected: int) -> No
 
 
 def _body_resumes(
-    lines: tuple[Line, ...], idx: int, expected: int | None, counters: str, break_hint: bool
+    lines: tuple[Line, ...],
+    idx: int,
+    expected: int | None,
+    counters: str,
+    lang: str,
+    break_hint: bool,
 ) -> bool:
     """Whether line ``idx``, after a footnote left open, is body text.
 
@@ -444,7 +466,7 @@ def _body_resumes(
     """
     if _next_marker_ahead(lines, idx, expected, counters):
         return True
-    return break_hint and _continued_after_next_separator(lines, idx, expected, counters)
+    return break_hint and _continued_after_next_separator(lines, idx, expected, counters, lang)
 
 
 def _next_marker_ahead(
@@ -472,17 +494,17 @@ def _next_marker_ahead(
 
 
 def _continued_after_next_separator(
-    lines: tuple[Line, ...], idx: int, expected: int | None, counters: str
+    lines: tuple[Line, ...], idx: int, expected: int | None, counters: str, lang: str
 ) -> bool:
     """Whether the next footnote block opens with an unnumbered line (the
     continuation of a footnote from the page before) and no footnote starts
     before it (else the continuation is that footnote's)."""
     for j in range(idx, min(len(lines), idx + 400)):
-        if _footnote_number(lines[j].folded, counters) == expected:
+        if _footnote_number(lines[j].folded, counters, lang) == expected:
             return False
         if SEPARATOR.match(lines[j].folded):
             nxt = next((ln for ln in lines[j + 1 :] if not ln.is_blank), None)
-            return nxt is not None and _footnote_number(nxt.folded, counters) is None
+            return nxt is not None and _footnote_number(nxt.folded, counters, lang) is None
     return False
 
 

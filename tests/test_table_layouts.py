@@ -440,3 +440,13 @@ def test_unanimous_without_counts_derives_every_members_vote() -> None:
     assert len(votes) == 15
     assert {v.position for v in votes} == {"for"}
     assert {v.basis for v in votes} == {"derived"}
+
+
+def test_footnote_opening_with_a_name_that_looks_like_a_count() -> None:
+    """日本 opens with 日 (day): the list of States is still a footnote."""
+    lines = [ln.replace(" 303 德国、越南", " 303 日本、越南") for ln in FOOTNOTED]
+    result = ingest(lines)
+    fns = {r.number: r for r in result.records if isinstance(r, Footnote)}
+    assert sorted(fns) == [301, 302, 303, 304]
+    assert fns[303].states == ("JPN", "VNM", "GBR")
+    assert Code.FOOTNOTE_SEQUENCE.value not in codes(result)
