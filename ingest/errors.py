@@ -86,6 +86,7 @@ class Code(StrEnum):
     FOOTNOTE_SEQUENCE = "W014"  # a footnote number out of sequence (gap, repeat, disorder)
     NOTE_INCOMPLETE = "W015"  # a vote note that could not be read completely
     DUPLICATE_VOTER = "E005"  # a member listed twice in one vote note
+    NARRATIVE_PARTIAL = "W016"  # a narrative count of one kind of event below the table's
 
 
 @dataclass(frozen=True, slots=True)

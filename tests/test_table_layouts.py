@@ -450,3 +450,14 @@ def test_footnote_opening_with_a_name_that_looks_like_a_count() -> None:
     assert sorted(fns) == [301, 302, 303, 304]
     assert fns[303].states == ("JPN", "VNM", "GBR")
     assert Code.FOOTNOTE_SEQUENCE.value not in codes(result)
+
+
+def test_a_count_of_one_kind_below_the_tables_is_no_contradiction() -> None:
+    """'One meeting was an open debate' with two meetings listed: the other was
+    of another format; which one is not stated, so none is assigned."""
+    lines = meeting_section(ROW_8700 + ROW_8701, NOTES_MEETINGS)
+    lines[1] = " 在本报告所述期间，安理会举行了一次公开辩论形式的会议。201 "
+    result = ingest(lines)
+    assert not result.contradictions
+    assert Code.NARRATIVE_PARTIAL.value in codes(result)
+    assert {m.format for m in meeting_records(result).values()} == {None}

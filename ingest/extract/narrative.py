@@ -19,6 +19,7 @@ not at a clause start and are not speakers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from ingest.dates import find_dates
@@ -386,6 +387,35 @@ def _sponsors(
             )
 
 
+def _count_differs(
+    ctx: Context, block: Block, m: re.Match[str], count: int | None, listed: int, what: str
+) -> None:
+    """A narrative count of events of one kind that differs from the table's rows.
+
+    Fewer than the table lists is no contradiction (the other events were of
+    another kind; the text does not say which), so nothing is assigned and a
+    warning says why.  More than the table lists is one: the table is the
+    item's whole record.
+    """
+    if count is not None and count < listed:
+        ctx.diag(
+            Code.NARRATIVE_PARTIAL,
+            f"narrative says {count} {what}, the table lists {listed} events: "
+            "which ones is not stated",
+            block,
+            m.start(),
+            m.end(),
+        )
+        return
+    ctx.diag(
+        Code.NARRATIVE_COUNT,
+        f"narrative says {count} {what}, the table lists {listed}",
+        block,
+        m.start(),
+        m.end(),
+    )
+
+
 def _formats_and_counts(
     ctx: Context, block: Block, scope: ItemScope, tables: TableResult, result: NarrativeResult
 ) -> None:
@@ -404,23 +434,11 @@ def _formats_and_counts(
             for event in meetings:
                 result.formats[event] = fmt
         elif meetings:
-            ctx.diag(
-                Code.NARRATIVE_COUNT,
-                f"narrative says {count} meetings, the table lists {len(meetings)}",
-                block,
-                m.start(),
-                m.end(),
-            )
+            _count_differs(ctx, block, m, count, len(meetings), f"meetings ({fmt})")
     for m in lx.pattern("narrative", "open_videoconferences").finditer(block.text):
         count = _numeral(m["count"], ctx)
         if count == len(vcs):
             for event in vcs:
                 result.open_vcs[event] = True
         elif vcs:
-            ctx.diag(
-                Code.NARRATIVE_COUNT,
-                f"narrative says {count} open videoconferences, the table lists {len(vcs)}",
-                block,
-                m.start(),
-                m.end(),
-            )
+            _count_differs(ctx, block, m, count, len(vcs), "open videoconferences")
