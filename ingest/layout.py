@@ -640,7 +640,7 @@ class _BodyParser:
     def _title_of(self, text: str) -> str | None:
         for pattern in (self.meetings_title, self.vc_title):
             if m := pattern.match(text):
-                return "".join(m["item"].split())
+                return "".join((m["item"] or "").split())
         return None
 
     def _header_line(self, text: str) -> bool:

@@ -129,6 +129,11 @@ class Context:
             s, e = block.passage.source_span(start, end)
         self.diagnostics.append(Diagnostic(code, message, self.doc.source.line_at(s), s, e))
 
+    def diag_at(self, code: Code, message: str, prov: Provenance) -> None:
+        """Record a coded diagnostic at a record's own span (a decision's
+        symbol and count, say), which may lie many lines into its block."""
+        self.diagnostics.append(Diagnostic(code, message, prov.line, prov.start, prov.end))
+
     def item_for(self, block: Block) -> ItemScope | None:
         """The item a block belongs to."""
         return self.item_of.get(block.id)
@@ -225,7 +230,7 @@ def _item_scope(ctx: Context, title: str, block: Block, **kw: str | None) -> Ite
 
 def _heading_title(block: Block, pattern: re.Pattern[str]) -> str:
     m = pattern.match(block.text)
-    return m["title"].strip() if m else block.text
+    return (m["title"] or "").strip() if m else block.text
 
 
 def _scope_items(ctx: Context) -> None:
@@ -280,7 +285,7 @@ def _scope_items(ctx: Context) -> None:
             title = block.text
             for pattern in title_patterns:
                 if m := pattern.match(block.text):
-                    title = m["item"].strip()
+                    title = (m["item"] or "").strip()
             if current is None or compact(current.title) != compact(title):
                 known = by_key.get(compact(title))
                 current = known or _item_scope(ctx, title, block)

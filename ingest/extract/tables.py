@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ingest import membership
 from ingest.dates import find_dates
-from ingest.errors import Code
+from ingest.errors import Code, Diagnostic
 from ingest.extract.columns import (
     DECISIONS,
     OTHER_DOCS,
@@ -345,10 +345,20 @@ def _votes(ctx: Context, decision: Decision, note: Block, result: TableResult) -
     ):
         listed = len(tally.get(position, []))
         if count is not None and listed != count:
-            ctx.diag(
-                Code.COUNT_MISMATCH,
-                f"{decision.symbol}: {count} {position} in the counts, {listed} in the vote note",
-                note,
+            # The contradiction is between two places: its span runs from
+            # the count to the end of the note, wherever either was changed.
+            start = min(decision.prov.start, note.start)
+            end = max(decision.prov.end, note.end)
+            ctx.diagnostics.append(
+                Diagnostic(
+                    Code.COUNT_MISMATCH,
+                    f"{decision.symbol}: {count} {position} in the counts (line "
+                    f"{decision.prov.line}), {listed} in vote note {note.letter} "
+                    f"(line {note.line})",
+                    min(decision.prov.line, note.line),
+                    start,
+                    end,
+                )
             )
     return tally.get("against", [])
 
@@ -390,24 +400,24 @@ def _check_article27(
     enough = decision.votes_for >= 9
     vetoes = sorted(set(against or ()) & membership.permanent_members(decision.date.year))
     if decision.adopted and not enough:
-        ctx.diag(
+        ctx.diag_at(
             Code.ARTICLE27,
             f"{decision.symbol} stated adopted with {decision.votes_for} votes in favour (< 9)",
-            block,
+            decision.prov,
         )
     elif decision.adopted and vetoes:
-        ctx.diag(
+        ctx.diag_at(
             Code.ARTICLE27,
             f"{decision.symbol} stated adopted although permanent members voted against: "
             + ", ".join(vetoes),
-            block,
+            decision.prov,
         )
     elif not decision.adopted and enough and against is not None and not vetoes:
-        ctx.diag(
+        ctx.diag_at(
             Code.ARTICLE27,
             f"{decision.symbol} stated not adopted with {decision.votes_for} votes in favour "
             "and no permanent member against",
-            block,
+            decision.prov,
         )
 
 
