@@ -8,7 +8,7 @@ STORE  ?= .councilkg
 SAMPLE := data/samples/000_e9c79a4311407cd1.txt
 OUT    := out
 
-.PHONY: demo test lint typecheck bench docs clean venv browser
+.PHONY: demo test lint typecheck bench docs clean venv browser fuzz
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,20 @@ test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -n auto
+
+# The re-flow and damage property tests at 10000 examples a module instead of
+# CI's 200: pytest's report with hypothesis's statistics, then one line with the
+# cases run, the failing cases, the failed tests and the time taken.
+fuzz: $(STAMP)
+	@log=$$(mktemp); start=$$(date +%s); \
+	COUNCILKG_FUZZ_EXAMPLES=10000 $(BIN)/pytest -n auto -p no:cacheprovider \
+		--hypothesis-show-statistics tests/test_reflow.py tests/test_damage.py >$$log 2>&1; \
+	rc=$$?; cat $$log; \
+	awk -v secs=$$(( $$(date +%s) - start )) \
+		'/ passing, [0-9]+ failing, and / { run += $$2 + $$4; bad += $$4 } \
+		/^FAILED / { failed++ } \
+		END { printf "fuzz: %d cases run, %d failing cases, %d failed tests, %ds\n", run, bad, failed, secs }' $$log; \
+	rm -f $$log; exit $$rc
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -26,82 +26,11 @@ from ingest.errors import Code
 from ingest.ntriples import ntriples_lines
 from ingest.pipeline import IngestResult, ingest_bytes
 from ingest.rdf import to_triples
-from ingest.records import (
-    Decision,
-    Document,
-    Finding,
-    Footnote,
-    Letter,
-    Meeting,
-    Passage,
-    Speaker,
-    Sponsor,
-    Videoconference,
-    Vote,
-)
+from ingest.records import Finding, Footnote, Vote
+from tests.factsummary import Facts, _nows, _squash, facts
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "000_e9c79a4311407cd1.txt"
-
-Facts = dict[str, Any]
-
-
-# -- the summary -------------------------------------------------------------
-
-
-def _squash(text: str) -> str:
-    """``text`` with all whitespace removed."""
-    return "".join(text.split())
-
-
-def _nows(text: str | None) -> str | None:
-    return None if text is None else _squash(text)
-
-
-def facts(result: IngestResult) -> Facts:
-    """A comparable, language-neutral summary of what ``result`` found.
-
-    Sets where the order in the source does not matter, tuples where it does
-    (a footnote's citations and States are in the order written; passages in
-    document order).  Text is compared with all whitespace removed.
-    """
-    recs = result.records
-    return {
-        "meetings": {
-            (r.record, r.date, r.item_key, _nows(r.sub_item))
-            for r in recs
-            if isinstance(r, Meeting)
-        },
-        "videoconferences": {
-            (r.date, r.item_key, r.record) for r in recs if isinstance(r, Videoconference)
-        },
-        "decisions": {
-            (
-                r.symbol,
-                r.kind,
-                r.adopted,
-                (r.votes_for, r.votes_against, r.votes_abstaining),
-                r.written_procedure_record,
-            )
-            for r in recs
-            if isinstance(r, Decision)
-        },
-        "votes": {(r.draft, r.member, r.position) for r in recs if isinstance(r, Vote)},
-        "footnotes": {
-            r.number: (r.cites, r.states, r.event_date) for r in recs if isinstance(r, Footnote)
-        },
-        "letters": {
-            (r.symbol, r.date, r.senders, r.on_behalf_of, r.footnote)
-            for r in recs
-            if isinstance(r, Letter)
-        },
-        "sponsors": {(r.draft, r.state) for r in recs if isinstance(r, Sponsor)},
-        "speakers": {(r.event, r.kind, r.ref) for r in recs if isinstance(r, Speaker)},
-        "documents": {r.symbol: r.kind for r in recs if isinstance(r, Document)},
-        "passages": tuple(
-            _nows(r.text) for r in recs if isinstance(r, Passage) and r.kind == "paragraph"
-        ),
-    }
 
 
 def shift_footnotes(f: Facts, by: int) -> Facts:
