@@ -795,6 +795,8 @@ class _TableParser:
         """The letter of a note starting at line ``i``, if one can."""
         line = self.lines[i][0]
         m = self.p.note.match(line.folded)
+        if m is None and i + 1 < len(self.lines):
+            m = _LONE_LETTER.match(line.folded)  # the letter alone, its text on the next line
         if m is None or m["letter"] not in _NOTE_INDEX:
             return None
         prev = next((ln for ln, _ in reversed(self.lines[:i])), None)

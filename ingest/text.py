@@ -37,15 +37,30 @@ FOLD_TABLE: dict[int, str] = _FOLD
 _WORD = re.compile(r"\S+")
 
 
+# ASCII clause punctuation set between CJK characters is the CJK form
+# (``发言中,多米尼加`` is ``发言中，多米尼加``): extractors and typists mix them.
+_ASCII_CLAUSE_IN_CJK = re.compile(
+    r"(?<=[\u3400-\u9fff\u3000-\u303f\uff00-\uffef])[,;:](?=\s*[^\x00-\x7f])"
+    r"|[,;:](?=[\u3400-\u9fff])"
+)
+_CJK_CLAUSE = {",": "，", ";": "；", ":": "："}
+
+
 def fold(text: str) -> str:
-    """Fold full-width digits, letters and symbol forms to ASCII, 1:1.
+    """Fold full-width digits, letters and symbol forms to ASCII, and ASCII
+    clause punctuation between CJK characters to the CJK forms; 1:1.
 
     >>> fold("Ｓ／２０２０／７９７（未通过）")
     'S/2020/797(未通过)'
     >>> len(fold("２０２０　年")) == len("２０２０　年")
     True
+    >>> fold("发言中,多米尼加共和国代表; 赞成:中国"), fold("1,500; a:b")
+    ('发言中，多米尼加共和国代表； 赞成：中国', '1,500; a:b')
     """
-    return text.translate(FOLD_TABLE)
+    folded = text.translate(FOLD_TABLE)
+    if "," in folded or ";" in folded or ":" in folded:
+        folded = _ASCII_CLAUSE_IN_CJK.sub(lambda m: _CJK_CLAUSE[m.group()], folded)
+    return folded
 
 
 def is_cjk(ch: str) -> bool:

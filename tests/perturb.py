@@ -402,11 +402,37 @@ def rewrap(text: str, rnd: random.Random) -> str:
     return _rewrap(text, rnd, CONTENT, Breaks.SAFE)
 
 
+# What opens a heading or a table title: its number, letter or caption word.
+_TITLE_LABEL = re.compile(r"^\s*(?:\d{1,3}\s*\.|[A-Z]\s*\.|表\s*\d+|(?:视频)?会议\s*[：:])\s*")
+
+
 def rewrap_titles(text: str, rnd: random.Random) -> str:
-    """Some headings and table titles re-wrapped (kept apart from
-    :func:`rewrap`: a title is recognised by its whole line, so a wrapped one
-    tests another rule)."""
-    return _rewrap(text, rnd, TITLES, Breaks.SAFE)
+    """Some headings and table titles re-wrapped after their label (kept
+    apart from :func:`rewrap`: a title is recognised by its line's start).
+
+    Never inside the label (``视`` / ``频会议：…``, ``3`` / ``2. …``): a
+    title is printed across the page, so its label, at the start of the
+    line, never reaches a line break; cut there, the line no longer says it
+    opens a heading or a table, which is information lost, not layout.
+    """
+    lines = classify(text)
+    eligible = []
+    for ln in lines:
+        if ln.kind not in TITLES:
+            continue
+        label = _TITLE_LABEL.match(ln.text)
+        after = label.end() if label else 0
+        positions = [p for p in break_positions(ln.text, Breaks.SAFE) if p >= after]
+        if positions:
+            eligible.append((ln, positions))
+    if not eligible:
+        return text
+    replacements = {}
+    for _ in range(rnd.randint(1, 4)):
+        ln, positions = rnd.choice(eligible)
+        n = rnd.randint(1, min(3, len(positions)))
+        replacements[ln.number - 1] = split_at(ln.text, rnd.sample(positions, n))
+    return _join(_replace(split_lines(text), replacements))
 
 
 def rewrap_symbols(text: str, rnd: random.Random) -> str:
