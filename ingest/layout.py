@@ -232,10 +232,17 @@ def _trailing_space_convention(lines: tuple[Line, ...]) -> bool:
     return marked / len(text_lines) >= 0.05
 
 
-def _ends_block(line: Line, uses_trailing_space: bool, terminal: str) -> bool:
+def _ends_block(line: Line, uses_trailing_space: bool, terminal: str, continuing: str = "") -> bool:
+    """Whether ``line`` ends its block (paragraph, footnote, cell, note).
+
+    A line that ends with a list separator or a comma (``continuing``)
+    never does, whatever space follows it: the sentence or list goes on.
+    """
+    stripped = line.folded.rstrip()
+    if stripped and stripped[-1] in continuing:
+        return False
     if uses_trailing_space:
         return line.trailing_space
-    stripped = line.folded.rstrip()
     return bool(stripped) and stripped[-1] in terminal
 
 
@@ -254,6 +261,7 @@ def _separate_streams(
         lexicon.pattern("furniture", "running_header_part"),
     )
     terminal = lexicon.terminal
+    continuing = lexicon.continuing
     counters = lexicon.value("markers", "counter_suffix")
     body: list[tuple[Line, int]] = []
     footnotes: list[_Footnote] = []
@@ -294,12 +302,26 @@ def _separate_streams(
             first_in_block = True
             break_hint = False
             continue
+        if zone is _Zone.BODY and _footnote_without_separator(
+            line, footnotes, body, counters, lexicon.language
+        ):
+            doc.issues.append(
+                LayoutIssue(
+                    "footnote-sequence",
+                    "a footnote in the body: the separator line before its block is missing",
+                    line.start + line.indent,
+                    line.end,
+                )
+            )
+            zone = _Zone.FOOTNOTES
+            first_in_block = True
+            break_hint = False
         if zone is _Zone.FOOTNOTES:
             last = footnotes[-1] if footnotes else None
             numbered = [f.number for f in footnotes if f.number is not None]
             number = _footnote_number(text, counters, lexicon.language)
             is_open = last is not None and not _ends_block(
-                last.lines[-1], uses_trailing_space, terminal
+                last.lines[-1], uses_trailing_space, terminal, continuing
             )
             expected = numbered[-1] + 1 if numbered else None
             if (
@@ -314,17 +336,22 @@ def _separate_streams(
             if number is not None and _starts_footnote(number, expected, is_open, first_in_block):
                 if expected is not None and number != expected:
                     _sequence_issue(doc, line, number, expected)
+                elif expected is None and not _marker_before(number, body, counters):
+                    doc.issues.append(
+                        LayoutIssue(
+                            "footnote-sequence",
+                            f"footnote {number} opens the numbering, but its marker is not "
+                            "in the text before it: misnumbered?",
+                            line.start + line.indent,
+                            line.end,
+                        )
+                    )
                 footnotes.append(_Footnote(number, [line], [page]))
                 first_in_block = False
                 break_hint = False
                 page_has_content = True
                 continue
-            if (
-                number is not None
-                and expected is not None
-                and not is_open
-                and abs(number - expected) <= _MAX_ORPHAN_DISTANCE
-            ):
+            if number is not None and expected is not None and not is_open:
                 # A numbered line out of sequence where a footnote must start:
                 # kept whole as an unparsed passage, never merged or dropped.
                 doc.issues.append(
@@ -341,8 +368,24 @@ def _separate_streams(
                 break_hint = False
                 page_has_content = True
                 continue
+            if last is not None and first_in_block and not is_open and uses_trailing_space:
+                # A block that opens with text when the footnote before ended:
+                # that text continues no footnote (its number is lost).
+                doc.issues.append(
+                    LayoutIssue(
+                        "footnote-sequence",
+                        "a footnote block opens with unnumbered text, and the footnote "
+                        "before it had ended; kept as an unparsed passage",
+                        line.start + line.indent,
+                        line.end,
+                    )
+                )
+                footnotes.append(_Footnote(None, [line], [page]))
+                first_in_block = False
+                continue
             if last is not None and (
                 first_in_block
+                or _opens_with_closing(text)
                 or (
                     is_open
                     and not _body_resumes(
@@ -363,6 +406,41 @@ def _separate_streams(
         page_has_content = True
     doc.page_count = page + 1
     return body, footnotes
+
+
+def _footnote_without_separator(
+    line: Line,
+    footnotes: list[_Footnote],
+    body: list[tuple[Line, int]],
+    counters: str,
+    lang: str,
+) -> bool:
+    """Whether a body line is a footnote out of its block (its separator, or
+    the footnote before it, lost): it opens with a number due soon, and that
+    number's marker stands in the body just before it."""
+    number = _footnote_number(line.folded, counters, lang)
+    if number is None or line.folded.strip().isdigit():
+        return False
+    numbered = [f.number for f in footnotes if f.number is not None]
+    if numbered and not numbered[-1] < number <= numbered[-1] + _MAX_GAP:
+        return False
+    return _marker_before(number, body, counters)
+
+
+def _marker_before(number: int, body: list[tuple[Line, int]], counters: str) -> bool:
+    """Whether footnote ``number``'s marker stands in the last body lines."""
+    recent = "".join(ln.folded.strip() for ln, _ in body[-30:])
+    return bool(marker_pattern(number, counters).search(recent))
+
+
+# Punctuation that closes or continues a clause: a line opening with it
+# continues the block before, whatever the line before it ended with.
+_CLOSING = "。，、；：）)」』”’》〉!?！？,;:"
+
+
+def _opens_with_closing(text: str) -> bool:
+    stripped = text.lstrip()
+    return bool(stripped) and stripped[0] in _CLOSING
 
 
 def _furniture(line: Line, page: int, headers: tuple[re.Pattern[str], ...]) -> Furniture | None:
@@ -408,10 +486,6 @@ def _starts_with_state(text: str, lang: str) -> bool:
 # taken for a footnote (with a diagnostic): a gap of a few footnotes is a
 # damaged or cut text, a jump of hundreds is a number that opens a line.
 _MAX_GAP = 30
-# A numbered line out of sequence, this close to the expected number, where a
-# footnote must start, is a damaged footnote (kept as unparsed); farther away
-# it is body text that opens with a number.
-_MAX_ORPHAN_DISTANCE = 100
 
 
 def _starts_footnote(
@@ -606,6 +680,22 @@ class _BodyParser:
         self.no_record = lexicon.pattern("tables", "no_record")
         self.continued_mark = lexicon.pattern("tables", "continued")
         self.ref_before = lexicon.pattern("tables", "ref_before")
+        labels = [
+            re.escape(w)
+            for group in ("for", "against", "abstaining", "absent", "not_participating")
+            for w in lexicon.words("votes", group)
+        ]
+        see = lexicon.value("footnotes", "see").lstrip("^")
+        # What a table note opens with: a vote label, or "see …".
+        self.note_words = re.compile(
+            "(?:"
+            + "|".join(labels)
+            + ")\\s*"
+            + lexicon.value("votes", "label_separator")
+            + "|"
+            + see
+        )
+        self.sentence_ends = lexicon.terminal + str(lexicon.value("punctuation", "sentence_close"))
         self.fragments = sorted(
             ("".join(w.split()) for w in lexicon.words("tables", "header_fragments")),
             key=len,
@@ -620,7 +710,7 @@ class _BodyParser:
 
     # -- helpers ---------------------------------------------------------
     def _ends(self, line: Line) -> bool:
-        return _ends_block(line, self.ts, self.lx.terminal)
+        return _ends_block(line, self.ts, self.lx.terminal, self.lx.continuing)
 
     def _open(self, kind: BlockKind, line: Line, page: int, **kw: object) -> _Pending:
         block = _Pending(kind, [line], [page], **kw)  # type: ignore[arg-type]
@@ -674,7 +764,7 @@ class _BodyParser:
         ):
             cur.lines.append(line)
             cur.pages.append(page)
-            if self._ends(line):
+            if self._ends(line) and self._complete(cur):
                 self.current = None
             return
         if self.table is not None:
@@ -691,8 +781,11 @@ class _BodyParser:
         if self.table_number.match(text):
             return bool(self.continued_mark.search(text))
         title = self._title_of(text)
-        return title is not None and title == self._title_of(
-            " ".join(ln.folded for ln in self.table.title.lines)
+        kind = TableKind.MEETINGS if self.meetings_title.match(text) else TableKind.VIDEOCONFERENCES
+        return (
+            title is not None
+            and kind is self.table.kind
+            and title == self._title_of(" ".join(ln.folded for ln in self.table.title.lines))
         )
 
     def _end_table(self) -> None:
@@ -730,14 +823,62 @@ class _BodyParser:
                 if self._ends(line):
                     self.current = None
                 return
+        if self._header_line(text):
+            # A header row with no title before it (the title lost): the
+            # table is still a table, of the kind its header names.
+            self.issues.append(
+                LayoutIssue(
+                    "table-lines",
+                    "a table header without its title",
+                    line.start + line.indent,
+                    line.end,
+                )
+            )
+            self.table_index += 1
+            kind = self._header_kind(text)
+            header = self._open(
+                BlockKind.TABLE_HEADER, line, page, table=self.table_index, table_kind=kind
+            )
+            self.out.pop()  # the table parser emits its lines
+            self.current = None
+            self.table = _Table(self.table_index, kind, header, [(line, page)])
+            return
+        last = self.out[-1] if self.out else None
+        if _opens_with_closing(text) and last is not None and last.kind is BlockKind.PARAGRAPH:
+            # A line that opens with closing punctuation continues the
+            # paragraph before, whatever space ended that one's last line.
+            last.lines.append(line)
+            last.pages.append(page)
+            self.current = None if self._ends(line) and self._complete(last) else last
+            return
         if m := self.item.match(text):
             self._open(BlockKind.ITEM_HEADING, line, page, number=int(m["number"]))
         elif m := self.subsection.match(text):
             self._open(BlockKind.SUBSECTION_HEADING, line, page, letter=m["letter"])
         else:
             self._open(BlockKind.PARAGRAPH, line, page)
-        if self._ends(line):
+        if self.current is not None and self._ends(line) and self._complete(self.current):
             self.current = None
+
+    def _complete(self, block: _Pending) -> bool:
+        """Whether a paragraph's text ends a sentence (after its last marker).
+
+        A trailing space after a word that ends no sentence is a false block
+        end (a line cut short): the paragraph goes on.  Headings and titles
+        end where their line does.
+        """
+        if block.kind is not BlockKind.PARAGRAPH:
+            return True
+        text = "".join("".join(ln.folded.split()) for ln in block.lines[-3:])
+        tail = text.rstrip("0123456789")
+        if tail != text and not tail:
+            return False  # a number alone: a cut line, not a marker after a stop
+        return bool(tail) and tail[-1] in self.sentence_ends
+
+    def _header_kind(self, text: str) -> TableKind:
+        words = "".join(text.split())
+        vc = ("".join(w.split()) for w in self.lx.words("tables", "videoconferences_header"))
+        return TableKind.VIDEOCONFERENCES if any(w in words for w in vc) else TableKind.MEETINGS
 
 
 class _TableParser:
@@ -812,7 +953,7 @@ class _TableParser:
         candidates = [i for i in range(last_row + 1, n) if self._note_start(i) is not None]
         if candidates:
             firsts = [i for i in candidates if self._note_start(i) == "a"]
-            notes_from = firsts[-1] if firsts else candidates[0]
+            notes_from = firsts[0] if firsts else candidates[0]
         first_row = starts[0] if starts else notes_from
         if first_row > 0:
             self._header(self.lines[:first_row])
@@ -928,8 +1069,8 @@ class _TableParser:
         terminal = re.escape(self.p.lx.terminal)
         inline = re.compile(rf"(?<=[{terminal}])\s*(?P<letter>[a-z]{{1,2}})(?:\s+(?=\S)|\s*$)")
         for im in inline.finditer(text, pos):
-            if im["letter"] != expected:
-                continue
+            if im["letter"] != expected and not self.p.note_words.match(text, im.end()):
+                continue  # a letter out of sequence opens a note only before a note's words
             cuts.append((start, im.start("letter"), letter))
             letter = im["letter"]
             start = im.start("letter")

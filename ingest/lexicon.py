@@ -116,6 +116,11 @@ class Lexicon:
         return str(self.raw["terminal_punctuation"])
 
     @property
+    def continuing(self) -> str:
+        """Characters after which a line cannot end its block (list separators, commas)."""
+        return str(self.raw.get("continuing_punctuation", ""))
+
+    @property
     def clause(self) -> str:
         """Characters that end a clause."""
         return str(self.raw["clause_punctuation"])

@@ -182,7 +182,7 @@ def test_strict_with_a_missing_vote_note(tmp_path: Path, seed_bytes: bytes) -> N
 
 def test_strict_with_a_contradiction(tmp_path: Path, seed_bytes: bytes) -> None:
     """Vote counts that contradict the vote note (E001) fail ``--strict``."""
-    data = re.sub(rb"(?m)^2-2-11a", b"3-2-11a", seed_bytes, count=1)
+    data = re.sub(rb"(?m)^2-2-11a", b"1-2-11a", seed_bytes, count=1)
     assert data != seed_bytes
     path = variant(tmp_path, "bad-count.txt", data)
     assert run("ingest", path, "--no-store").exit_code == 0

@@ -19,7 +19,7 @@ from ingest.errors import Code, Diagnostic
 from ingest.gazetteer import Gazetteer, default_gazetteer
 from ingest.layout import Block, BlockKind, Document
 from ingest.lexicon import Lexicon, Named, named_table
-from ingest.markers import Marker, find_markers
+from ingest.markers import Marker, find_markers, marker_pattern
 from ingest.records import Provenance
 from ingest.text import fold
 
@@ -156,7 +156,63 @@ def build_context(doc: Document, lx: Lexicon) -> Context:
             scope = ctx.item_for(marker.block)
             if scope is not None:
                 ctx.item_of[fn.id] = scope
+    _markers_without_footnotes(ctx, sorted(set(footnote_numbers)))
     return ctx
+
+
+# How many numbers before the first footnote and after the last are looked
+# for as markers whose footnotes are missing.
+_EDGE = 2
+
+
+def _markers_without_footnotes(ctx: Context, numbers: list[int]) -> None:
+    """Report markers whose footnote is missing (W003), at the marker's line.
+
+    Only the numbers the footnotes leave out (a gap in the sequence, or just
+    before the first and after the last) are looked for, and each only
+    between the markers of its neighbours, so a count or a year is not
+    taken for a marker.
+    """
+    if not numbers:
+        return
+    present = set(numbers)
+    missing = [n for n in range(numbers[0] - _EDGE, numbers[-1] + _EDGE + 1) if n not in present]
+    body = ctx.doc.of_kind(*BODY_KINDS)
+    footnotes = ctx.doc.of_kind(BlockKind.FOOTNOTE)
+    order = {b.id: i for i, b in enumerate(body)}
+    counters = ctx.lx.value("markers", "counter_suffix")
+
+    def position(number: int) -> tuple[int, int] | None:
+        m = ctx.markers.get(number)
+        return (order[m.block.id], m.start) if m is not None else None
+
+    for n in missing:
+        if n <= 0:
+            continue
+        before = [p for k in numbers if k < n and (p := position(k)) is not None]
+        after = [p for k in numbers if k > n and (p := position(k)) is not None]
+        low = max(before) if before else (0, 0)
+        high = min(after) if after else (len(body), 0)
+        for i in range(low[0], min(high[0] + 1, len(body))):
+            block = body[i]
+            start = low[1] if i == low[0] else 0
+            end = high[1] if i == high[0] else len(block.text)
+            found = marker_pattern(n, counters).search(block.text, start, end)
+            if found:
+                # The span runs on to where the footnote was due: the next
+                # footnote's line, where it may have been lost.
+                s, e = block.passage.source_span(found.start(), found.end())
+                due = [b.start for b in footnotes if b.number is not None and b.number > n]
+                ctx.diagnostics.append(
+                    Diagnostic(
+                        Code.MARKER_NO_FOOTNOTE,
+                        f"marker {n} has no footnote",
+                        ctx.doc.source.line_at(s),
+                        s,
+                        max(e, min(due)) if due else e,
+                    )
+                )
+                break
 
 
 _LAYOUT_CODES = {

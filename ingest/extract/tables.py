@@ -215,16 +215,17 @@ def _decisions(
     finished: list[Decision] = []
     for decision in out:
         finished.append(decision)
+        _check_counts(ctx, decision)
         against: list[str] | None = None  # per-member votes against, when the note lists them
         if decision.vote_note is not None:
             used_notes.add(decision.vote_note)
             note_block = notes.get(decision.vote_note)
             if note_block is None:
-                ctx.diag(
+                ctx.diag_at(
                     Code.NOTE_MISSING,
                     f"vote note {decision.vote_note} of {decision.symbol} is missing; "
                     "member-by-member votes not recorded",
-                    block,
+                    decision.prov,
                 )
             else:
                 against = _votes(ctx, decision, note_block, result)
@@ -232,6 +233,36 @@ def _decisions(
     result.decisions_by_event.setdefault(event, []).extend(finished)
     result.records.extend(finished)
     return finished
+
+
+def _check_counts(ctx: Context, decision: Decision) -> None:
+    """Counts that cannot be: more votes than the Council has members (a
+    contradiction the text states), or a resolution printed in a vote table
+    with neither counts nor "adopted unanimously" (a gap)."""
+    counts = (decision.votes_for, decision.votes_against, decision.votes_abstaining)
+    if None not in counts:
+        total = sum(c for c in counts if c is not None)
+        seats = len(membership.members(decision.date.year)) or 15
+        if total > seats:
+            ctx.diag_at(
+                Code.COUNT_MISMATCH,
+                f"{decision.symbol}: the counts add up to {total} votes, "
+                f"the Council has {seats} members",
+                decision.prov,
+            )
+        elif decision.vote_note is None and counts != (seats, 0, 0):
+            ctx.diag_at(
+                Code.NOTE_MISSING,
+                f"{decision.symbol}: counts {'-'.join(map(str, counts))} with no vote note: "
+                "the members' votes are not stated",
+                decision.prov,
+            )
+    elif decision.kind == DocumentKind.RESOLUTION.value and not decision.unanimous:
+        ctx.diag_at(
+            Code.TABLE_ROW,
+            f"resolution {decision.symbol} without its vote (no counts, not stated unanimous)",
+            decision.prov,
+        )
 
 
 def _sub_prov(ctx: Context, block: Block, passage: Passage, start: int, end: int) -> Provenance:
@@ -280,7 +311,12 @@ def _votes(ctx: Context, decision: Decision, note: Block, result: TableResult) -
     by_word = dict(labels)
     found = list(label_re.finditer(text, body_start))
     if not found:
-        ctx.diag(Code.UNPARSED, f"vote note {note.letter} has no vote labels", note)
+        ctx.diag_at(
+            Code.UNPARSED,
+            f"vote note {note.letter} of {decision.symbol} has no vote labels "
+            f"(note at line {note.line})",
+            decision.prov,
+        )
         result.records.append(Unparsed(ctx.prov(note), reason="vote note without labels"))
         return None
     year = decision.date.year
