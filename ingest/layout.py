@@ -320,8 +320,9 @@ def _separate_streams(
             last = footnotes[-1] if footnotes else None
             numbered = [f.number for f in footnotes if f.number is not None]
             number = _footnote_number(text, counters, lexicon.language)
-            is_open = last is not None and not _ends_block(
-                last.lines[-1], uses_trailing_space, terminal, continuing
+            is_open = last is not None and not (
+                _ends_block(last.lines[-1], uses_trailing_space, terminal, continuing)
+                and _ends_sentence(last.lines, terminal)
             )
             expected = numbered[-1] + 1 if numbered else None
             if (
@@ -383,6 +384,22 @@ def _separate_streams(
                 footnotes.append(_Footnote(None, [line], [page]))
                 first_in_block = False
                 continue
+            if last is not None and not is_open and _page_ends_after(lines, idx, headers):
+                # Text between a finished footnote and the page's end is no
+                # body (the body comes before the footnotes): a footnote
+                # whose number line was lost.
+                doc.issues.append(
+                    LayoutIssue(
+                        "footnote-sequence",
+                        "unnumbered text after the last footnote of a page; "
+                        "kept as an unparsed passage",
+                        line.start + line.indent,
+                        line.end,
+                    )
+                )
+                footnotes.append(_Footnote(None, [line], [page]))
+                first_in_block = False
+                continue
             if last is not None and (
                 first_in_block
                 or _opens_with_closing(text)
@@ -406,6 +423,21 @@ def _separate_streams(
         page_has_content = True
     doc.page_count = page + 1
     return body, footnotes
+
+
+def _ends_sentence(lines: list[Line], terminal: str) -> bool:
+    """Whether a footnote's text ends a sentence: a footnote ends with its
+    full stop, so a line cut after ``见`` or inside a date leaves it open."""
+    text = "".join("".join(ln.folded.split()) for ln in lines[-2:])
+    return bool(text) and (text[-1] in terminal or (len(text) > 1 and text[-2] in terminal))
+
+
+def _page_ends_after(
+    lines: tuple[Line, ...], idx: int, headers: tuple[re.Pattern[str], ...]
+) -> bool:
+    """Whether the page ends right after line ``idx`` (links, furniture, the end)."""
+    nxt = next((ln for ln in lines[idx + 1 :] if not ln.is_blank), None)
+    return nxt is None or bool(LINK.match(nxt.folded)) or _furniture(nxt, 0, headers) is not None
 
 
 def _footnote_without_separator(
@@ -873,7 +905,12 @@ class _BodyParser:
         tail = text.rstrip("0123456789")
         if tail != text and not tail:
             return False  # a number alone: a cut line, not a marker after a stop
-        return bool(tail) and tail[-1] in self.sentence_ends
+        if not tail:
+            return False
+        if tail[-1] in self.lx.terminal or tail[-1] in "：:":
+            return True
+        # A closing quote or bracket ends a paragraph after a full stop only.
+        return tail[-1] in self.sentence_ends and len(tail) > 1 and tail[-2] in self.lx.terminal
 
     def _header_kind(self, text: str) -> TableKind:
         words = "".join(text.split())

@@ -92,7 +92,10 @@ def checkable(line: Line) -> bool:
     a vote has counts), or any line of structure (separator, heading, table
     number or title, header, links, furniture, boundaries).  Other cells
     (a sub-item, another document) may be absent from a real row."""
-    if line.kind is Kind.BODY:
+    if line.kind in (Kind.BODY, Kind.BLANK):
+        # A whitespace-only line is left out too: where a page break has no
+        # furniture or link list (an excerpt's cut pages), it alone tells an
+        # open footnote from the next page's body; deleting it loses that.
         return False
     if line.kind in (Kind.FOOTNOTE, Kind.NOTE):
         return line.starts
