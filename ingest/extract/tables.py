@@ -757,6 +757,18 @@ def _videoconference_row(
                 f"title of record {record} incomplete or not recognised: {record_title!r}",
                 row,
             )
+        elif record_title and (
+            len(find_dates(record_title, lx)) > 1
+            or record_title.count(lx.value("footnotes", "letter_word")) > 1
+        ):
+            # One title names one letter: a second date or letter in it is
+            # the next row's, whose opening line (date and record) was lost.
+            ctx.diag(
+                Code.TABLE_ROW,
+                f"title of record {record} names two letters: a row's first line lost? "
+                f"{record_title!r}",
+                row,
+            )
     else:
         ctx.diag(Code.TABLE_ROW, "videoconference row without a record or '无记录'", row)
     event = videoconference_key(date, scope.key)
