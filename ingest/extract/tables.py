@@ -47,7 +47,7 @@ from ingest.records import (
     Vote,
 )
 from ingest.symbols import DocumentKind, SymbolMatch, find_symbols
-from ingest.text import Passage
+from ingest.text import Passage, is_cjk
 
 
 @dataclass(slots=True)
@@ -212,6 +212,13 @@ def _decisions(
         result.table_kinds.setdefault(sm.symbol.key, kind)
         out.append(decision)
         prev_end = end
+    _unread_decision_text(
+        ctx,
+        block,
+        text,
+        [(m.start, m.end) for m in matches],
+        (counts_re, draft_label, prst_label, not_adopted, unanimous),
+    )
     finished: list[Decision] = []
     for decision in out:
         finished.append(decision)
@@ -233,6 +240,31 @@ def _decisions(
     result.decisions_by_event.setdefault(event, []).extend(finished)
     result.records.extend(finished)
     return finished
+
+
+def _unread_decision_text(
+    ctx: Context,
+    block: Block,
+    text: str,
+    spans: list[tuple[int, int]],
+    patterns: tuple[re.Pattern[str], ...],
+) -> None:
+    """Report words among the decisions that are neither a symbol, a label,
+    an outcome nor a count: text of another row (its first line lost) or of
+    another column."""
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    rest = "".join(chars)
+    for pattern in patterns:
+        rest = pattern.sub(lambda m: " " * len(m.group()), rest)
+    words = [w for w in re.findall(r"[^\s\x00-\x7f]{2,}", rest) if any(is_cjk(c) for c in w)]
+    if words:
+        ctx.diag(
+            Code.TABLE_ROW,
+            f"text among the decisions not read: {' '.join(words)!r}",
+            block,
+        )
 
 
 def _check_counts(ctx: Context, decision: Decision) -> None:
