@@ -901,14 +901,15 @@ class _BodyParser:
         """
         if block.kind is not BlockKind.PARAGRAPH:
             return True
-        text = "".join("".join(ln.folded.split()) for ln in block.lines[-3:])
-        tail = text.rstrip("0123456789")
-        if tail != text and not tail:
-            return False  # a number alone: a cut line, not a marker after a stop
+        text = join_pieces([(ln.folded, ln.start) for ln in block.lines[-3:]]).text
+        tail = re.sub(r"\s*\d+$", "", text)  # one marker after the stop
+        if tail != text and not re.search(r"[^\d\s]$", tail):
+            return False  # numbers apart: a cut line, not a marker after a stop
+        tail = "".join(tail.split())
         if not tail:
             return False
         if tail[-1] in self.lx.terminal or tail[-1] in "：:":
-            return True
+            return tail == "".join(text.split()) or tail[-1] in self.lx.terminal
         # A closing quote or bracket ends a paragraph after a full stop only.
         return tail[-1] in self.sentence_ends and len(tail) > 1 and tail[-2] in self.lx.terminal
 
