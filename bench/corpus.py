@@ -11,7 +11,9 @@ cut sentences and continue across pages, running headers and job-number
 footers, page-end link lists, meetings and videoconferences tables with
 wrapped cells, repeated headers and vote notes), one file per part of a
 year, each with its truth in the gold file's schema (``*.truth.yaml``) and a
-``manifest.json`` (files, bytes, SHA-256, expected record counts).  Items,
+``manifest.json`` (files, bytes, SHA-256, expected record counts, and the
+layout and content features each file exercises, by name and count: what a
+parser must read right for the file to ingest to its truth).  Items,
 roles, organizations, instruments and States come from the ingest's curated
 tables, the voters of each year from the real Council membership, and every
 outcome follows Article 27 unless ``--contradictions`` injects a
@@ -35,6 +37,7 @@ import dataclasses
 import hashlib
 import json
 import random
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,7 +52,7 @@ from bench import corpus_vocab as vocab
 ROOT = Path(__file__).resolve().parents[1]
 SEED_FILE = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
 SEED_BYTES = 23_818  # the seed's size; checked against SEED_FILE by the tests
-GENERATOR = "councilkg-corpus/1"
+GENERATOR = "councilkg-corpus/2"  # 2: layouts that find faults, features in the manifest
 # One file holds about ten seeds (~240 kB, some eighty printed pages): the
 # size of a chapter of a Part as the United Nations publishes it.  So 1x is
 # one file, 1,000x some seventy, and per-file costs (and memory) stay those
@@ -100,6 +103,7 @@ class GeneratedFile:
     year: int
     text: str
     truth: dict[str, Any]
+    features: dict[str, int] = field(default_factory=dict)  # feature → occurrences
 
     @property
     def data(self) -> bytes:
@@ -196,11 +200,14 @@ def _render_year(
             "part": part,
         }
         truth = truths.truth(name, year, job, in_file, composer.rec, generator)
+        features: Counter[str] = Counter(composer.rec.features)
+        for section in in_file:
+            features.update(section.features)
         text = composer.text()
         done += len(text.encode("utf-8"))
         page = composer.page
         in_file = []
-        return GeneratedFile(name, year, text, truth)
+        return GeneratedFile(name, year, text, truth, dict(sorted(features.items())))
 
     for unit in _units(sections):
         current = composer.size if composer is not None else 0
@@ -227,9 +234,9 @@ def _estimate(section: model.Section) -> float:
 
 def _render_section(composer: layout.Composer, section: model.Section) -> None:
     for heading in section.headings:
-        composer.add_text(heading)
+        composer.add_text(heading, kind="heading")
     for paragraph in section.paragraphs:
-        composer.add_text(paragraph, cut_record=paragraph)
+        composer.add_text(paragraph, cut_record=True)
     for table in section.tables:
         force = composer.rec.repeated_headers == 0 and len(table.rows) > 1
         composer.add_table(table, force_break=force)
@@ -269,6 +276,7 @@ def write(spec: Spec, out: Path, files_in: Iterable[GeneratedFile] | None = None
                 "bytes": len(data),
                 "sha256": hashlib.sha256(data).hexdigest(),
                 "expected": truths.counts(f.truth),
+                "features": f.features,
             }
         )
     manifest = manifest_of(spec, files)
@@ -281,9 +289,11 @@ def write(spec: Spec, out: Path, files_in: Iterable[GeneratedFile] | None = None
 def manifest_of(spec: Spec, files: list[dict[str, Any]]) -> dict[str, Any]:
     """The manifest: what was asked, and each file with its size, hash and counts."""
     totals: dict[str, int] = {}
+    features: Counter[str] = Counter()
     for f in files:
         for k, v in f["expected"].items():
             totals[k] = totals.get(k, 0) + v
+        features.update(f.get("features", {}))
     return {
         "generator": GENERATOR,
         "spec": {
@@ -300,6 +310,7 @@ def manifest_of(spec: Spec, files: list[dict[str, Any]]) -> dict[str, Any]:
         "ratio_to_seed": round(sum(f["bytes"] for f in files) / SEED_BYTES, 3),
         "files": files,
         "expected": totals,
+        "features": dict(sorted(features.items())),
     }
 
 

@@ -22,11 +22,13 @@ from bench import corpus_render as layout
 from bench import corpus_vocab as vocab
 
 PUBLICATION = "Repertoire of the Practice of the Security Council"
-_MARKUP = re.compile(r"\{([SRM]):([^}]*)\}")
+_MARKUP = re.compile(r"\{([SRMN<>]):([^}]*)\}")
 
 
 def plain(markup: str, *, markers: bool = False) -> str:
-    """The text a markup string renders to (footnote markers left out)."""
+    """The text a markup string reads as (footnote markers and spans left
+    out; widths as written, which is ASCII: the renderer varies them only
+    where reading folds them back)."""
 
     def one(m: re.Match[str]) -> str:
         kind, value = m.group(1), m.group(2)
@@ -35,7 +37,11 @@ def plain(markup: str, *, markers: bool = False) -> str:
         if kind == "R":
             number, year = value.split(":")
             return f"第 {number}({year})号决议"
-        return value if markers else ""
+        if kind == "M":
+            return value if markers else ""
+        if kind == "N":
+            raise ValueError("a count placeholder is resolved by the renderer only")
+        return ""
 
     return _MARKUP.sub(one, markup)
 
@@ -72,7 +78,7 @@ def _meeting(m: model.Meeting) -> dict[str, Any]:
     if m.format:
         out["format"] = m.format
     if m.sub_item:
-        out["sub_item_zh"] = m.sub_item[1]
+        out["sub_item_zh"] = plain(m.sub_item[1])
         if m.sub_item[2]:
             out["sub_item_en"] = m.sub_item[2]
     out["other_documents"] = list(m.other_documents)
@@ -142,6 +148,9 @@ def _item(section: model.Section) -> dict[str, Any]:
 
 
 def _votes(sections: list[model.Section]) -> list[dict[str, Any]]:
+    """Member-by-member votes: those a note lists, and those a count of the
+    whole Council in favour with no note implies (every member for, in the
+    order of their English short names, as the Repertoire lists members)."""
     out = []
     for s in sections:
         events: list[tuple[dt.date, list[model.Decision]]] = [
@@ -149,21 +158,40 @@ def _votes(sections: list[model.Section]) -> list[dict[str, Any]]:
         ] + [(v.date, v.decisions) for v in s.videoconferences]
         for date, decisions in events:
             for d in decisions:
-                if d.vote is None:
+                vote = d.vote
+                if vote is None:
+                    vote = _unanimous(d, date)
+                if vote is None:
                     continue
-                out.append(
-                    {
-                        "draft": d.symbol,
-                        "date": date,
-                        "item": s.item,
-                        "adopted": d.adopted,
-                        "for": list(d.vote["for"]),
-                        "against": list(d.vote["against"]),
-                        "abstaining": list(d.vote["abstaining"]),
-                        "sponsors": list(d.sponsors),
-                    }
-                )
+                entry: dict[str, Any] = {
+                    "draft": d.symbol,
+                    "date": date,
+                    "item": s.item,
+                    "adopted": d.adopted,
+                    "for": list(vote["for"]),
+                    "against": list(vote["against"]),
+                    "abstaining": list(vote["abstaining"]),
+                }
+                if vote.get("not_participating"):
+                    entry["not_participating"] = list(vote["not_participating"])
+                entry["sponsors"] = list(d.sponsors)
+                out.append(entry)
     return sorted(out, key=lambda v: v["draft"])
+
+
+def _unanimous(d: model.Decision, date: dt.date) -> dict[str, list[str]] | None:
+    """The vote a count of the whole Council in favour states without a note."""
+    if d.kind not in ("resolution", "draft-resolution") or not vocab.membership_known(date.year):
+        return None
+    members = vocab.members(date.year)
+    if d.counts != (len(members), 0, 0):
+        return None
+    names = vocab.states()
+    return {
+        "for": sorted(members, key=lambda iso3: (names[iso3].en, iso3)),
+        "against": [],
+        "abstaining": [],
+    }
 
 
 def _footnotes(sections: list[model.Section]) -> dict[int, dict[str, Any]]:
@@ -267,7 +295,7 @@ def truth(
             "justified_cells": rec.justified_cells,
             "link_lines": rec.link_lines,
         },
-        "reassembled_sentences": [plain(p).strip() for p in rec.cut_paragraphs[:5]],
+        "reassembled_sentences": [p.strip() for p in rec.cut_paragraphs[:5]],
     }
 
 

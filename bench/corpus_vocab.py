@@ -457,6 +457,24 @@ FORMATS: tuple[tuple[str, str], ...] = (
     ("公开辩论", "open debate"),
     ("辩论", "debate"),
 )
+# What a failed draft would have had the Council do ("根据该决议草案，安理会将…").
+DRAFT_ACTIONS: tuple[str, ...] = (
+    "要求各方立即停止敌对行动",
+    "呼吁各方全面执行已达成的协议",
+    "延长有关措施的期限",
+    "要求所有各方确保人道主义准入",
+)
+# What a resolution does ("安理会在该决议中…").
+RESOLUTION_PHRASES: tuple[str, ...] = (
+    "强调各方应全面履行其义务",
+    "呼吁加强区域合作",
+    "要求各方遵守国际人道主义法",
+    "表示打算继续积极处理此案",
+)
+# What follows a count printed where a marker could stand ("113 个会员国…").
+COUNT_PHRASES: tuple[str, ...] = ("个会员国参加了讨论", "个会员国提供了书面意见")
+# The running head of odd pages: the title of Part I, where the items are.
+PART_TITLE = "第一部分. 审议属于安全理事会维护国际和平与安全责任范围的问题"
 ZH_NUMERALS = "一二三四五六七八九十"
 
 

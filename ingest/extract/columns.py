@@ -75,8 +75,14 @@ def _fit(ctx: Context, passage: Passage) -> dict[int, float]:
         if not any(a <= s and e <= b for a, b in covered_by_roles)
     ]
     named = sum(len(compact(text[s:e])) for s, e, _ in states)
-    bracketed = bool(_BRACKETED.search(text))
-    if decision_words:
+    # A symbol followed by words of a title ("第 2451(2019)号决议的执行情况")
+    # is a title naming a document, not a document or a decision.
+    after_last = text[symbols[-1].end :] if symbols else ""
+    for outcome in ("not_adopted", "unanimous"):
+        after_last = lx.pattern("decisions", outcome).sub("", after_last)
+    titled = sum(1 for ch in after_last if is_cjk(ch) and ch.isalpha()) >= 2
+    bracketed = bool(_BRACKETED.search(text)) or titled
+    if decision_words and not titled:
         score[DECISIONS] = 3.0
     if symbols and covered >= len(key) * 0.6 and not bracketed:
         score[OTHER_DOCS] = 2.0
@@ -93,7 +99,7 @@ def _fit(ctx: Context, passage: Passage) -> dict[int, float]:
         # States and officials together: who spoke (invitations list one kind).
         score[SPEAKERS] = max(score[SPEAKERS], 2.5)
         score[RULE39] = min(score[RULE39], 1.0)
-    if not decision_words and (not symbols or bracketed or covered < len(key) * 0.6):
+    if (not decision_words or titled) and (not symbols or bracketed or covered < len(key) * 0.6):
         # Free text: a sub-item title (it may cite its report in brackets),
         # or the name of an official no table knows.
         score[SUB_ITEM] = max(score[SUB_ITEM], 2.0 if not (states or roles) else 1.0)
@@ -176,7 +182,9 @@ def assign_columns(ctx: Context, cells: list[tuple[int, Passage]]) -> Assignment
     last = SUB_ITEM - 1
     for (indent, passage, fit), c in zip(kept, path, strict=True):
         suggested = last + 1 + indent
-        if (indent and c != last and suggested != c) or fit[c] <= _MISFIT:
+        if (indent and c != last and suggested != c and suggested <= DECISIONS) or fit[
+            c
+        ] <= _MISFIT:
             disagreements.append((passage, c, suggested))
         columns.setdefault(c, []).append(passage)
         last = c
