@@ -352,7 +352,12 @@ def _separate_streams(
                 break_hint = False
                 page_has_content = True
                 continue
-            if number is not None and expected is not None and not is_open:
+            if (
+                number is not None
+                and expected is not None
+                and not is_open
+                and _could_be_footnote_number(number, expected)
+            ):
                 # A numbered line out of sequence where a footnote must start:
                 # kept whole as an unparsed passage, never merged or dropped.
                 doc.issues.append(
@@ -423,6 +428,14 @@ def _separate_streams(
         page_has_content = True
     doc.page_count = page + 1
     return body, footnotes
+
+
+def _could_be_footnote_number(number: int, expected: int) -> bool:
+    """Whether ``number`` may be a damaged footnote number where ``expected``
+    is due: close to it, or as long (a digit misread: 129 for 829).  A short
+    number (``1 和表 2``) where footnote 161 is due is body text that
+    opens the page after the footnotes."""
+    return abs(number - expected) <= 100 or len(str(number)) == len(str(expected))
 
 
 def _ends_sentence(lines: list[Line], terminal: str) -> bool:
