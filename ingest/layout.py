@@ -43,7 +43,7 @@ FOOTER = re.compile(
     r"^\s*(?:(?P<page_before>\d{1,4})\s+)?(?P<job>\d{2}-\d{5})(?:\s*\((?P<lang>[A-Z])\))?"
     r"(?:\s+(?P<page_after>\d{1,4}))?\s*$"
 )
-FOOTNOTE_START = re.compile(r"^\s*(?P<number>\d{1,5})(?:\s+(?P<text>\S.*))?$")
+FOOTNOTE_START = re.compile(r"^\s*(?P<number>\d{1,5})(?:\s+(?P<text>\S.*))?\s*$")
 
 
 class BlockKind(StrEnum):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ingest.dates import find_dates
 from ingest.errors import Code, Diagnostic
 from ingest.gazetteer import Gazetteer, default_gazetteer
-from ingest.layout import Block, BlockKind, Document
+from ingest.layout import SEPARATOR, Block, BlockKind, Document
 from ingest.lexicon import Lexicon, Named, named_table
 from ingest.markers import Marker, find_markers, marker_pattern
 from ingest.records import Provenance
@@ -165,6 +165,15 @@ def build_context(doc: Document, lx: Lexicon) -> Context:
 _EDGE = 2
 
 
+def _next_separator(ctx: Context, offset: int) -> int:
+    """The end of the first footnote separator line after ``offset`` (where
+    a footnote that is due would start), else ``offset``."""
+    for line in ctx.doc.source.lines:
+        if line.start > offset and SEPARATOR.match(line.folded):
+            return line.end
+    return offset
+
+
 def _markers_without_footnotes(ctx: Context, numbers: list[int]) -> None:
     """Report markers whose footnote is missing (W003), at the marker's line.
 
@@ -209,7 +218,7 @@ def _markers_without_footnotes(ctx: Context, numbers: list[int]) -> None:
                         f"marker {n} has no footnote",
                         ctx.doc.source.line_at(s),
                         s,
-                        max(e, min(due)) if due else e,
+                        max(e, min(due) if due else _next_separator(ctx, e)),
                     )
                 )
                 break
