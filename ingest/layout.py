@@ -389,10 +389,18 @@ def _separate_streams(
                 footnotes.append(_Footnote(None, [line], [page]))
                 first_in_block = False
                 continue
-            if last is not None and not is_open and _page_ends_after(lines, idx, headers):
-                # Text between a finished footnote and the page's end is no
-                # body (the body comes before the footnotes): a footnote
-                # whose number line was lost.
+            body_open = bool(body) and not _ends_block(
+                body[-1][0], uses_trailing_space, terminal, continuing
+            )
+            if (
+                last is not None
+                and not is_open
+                and not body_open
+                and _page_ends_after(lines, idx, headers)
+            ):
+                # Text between a finished footnote and the page's end, when
+                # the body before the footnotes had ended too, continues
+                # neither: a footnote whose number line was lost.
                 doc.issues.append(
                     LayoutIssue(
                         "footnote-sequence",

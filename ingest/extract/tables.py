@@ -32,6 +32,7 @@ from ingest.extract.columns import (
     joined,
 )
 from ingest.extract.context import Context, ItemScope, compact
+from ingest.extract.derived import seats as council_seats
 from ingest.extract.names import actor_finder, finder
 from ingest.layout import Block, BlockKind, TableKind
 from ingest.lexicon import named_table
@@ -274,7 +275,7 @@ def _check_counts(ctx: Context, decision: Decision) -> None:
     counts = (decision.votes_for, decision.votes_against, decision.votes_abstaining)
     if None not in counts:
         total = sum(c for c in counts if c is not None)
-        seats = len(membership.members(decision.date.year)) or 15
+        seats = council_seats(decision.date.year)
         if total > seats:
             ctx.diag_at(
                 Code.COUNT_MISMATCH,
