@@ -360,16 +360,13 @@ def _separate_streams(
             ):
                 # A numbered line out of sequence where a footnote must start:
                 # kept whole as an unparsed passage, never merged or dropped.
-                doc.issues.append(
-                    LayoutIssue(
-                        "footnote-sequence",
-                        f"footnote numbered {number} where {expected} was expected; "
-                        "kept as an unparsed passage",
-                        line.start + line.indent,
-                        line.end,
-                    )
+                _orphan(
+                    doc,
+                    footnotes,
+                    line,
+                    page,
+                    f"footnote numbered {number} where {expected} was expected",
                 )
-                footnotes.append(_Footnote(None, [line], [page]))
                 first_in_block = False
                 break_hint = False
                 page_has_content = True
@@ -377,16 +374,14 @@ def _separate_streams(
             if last is not None and first_in_block and not is_open and uses_trailing_space:
                 # A block that opens with text when the footnote before ended:
                 # that text continues no footnote (its number is lost).
-                doc.issues.append(
-                    LayoutIssue(
-                        "footnote-sequence",
-                        "a footnote block opens with unnumbered text, and the footnote "
-                        "before it had ended; kept as an unparsed passage",
-                        line.start + line.indent,
-                        line.end,
-                    )
+                _orphan(
+                    doc,
+                    footnotes,
+                    line,
+                    page,
+                    "a footnote block opens with unnumbered text, and the footnote before it "
+                    "had ended",
                 )
-                footnotes.append(_Footnote(None, [line], [page]))
                 first_in_block = False
                 continue
             body_open = bool(body) and not _ends_block(
@@ -401,16 +396,9 @@ def _separate_streams(
                 # Text between a finished footnote and the page's end, when
                 # the body before the footnotes had ended too, continues
                 # neither: a footnote whose number line was lost.
-                doc.issues.append(
-                    LayoutIssue(
-                        "footnote-sequence",
-                        "unnumbered text after the last footnote of a page; "
-                        "kept as an unparsed passage",
-                        line.start + line.indent,
-                        line.end,
-                    )
+                _orphan(
+                    doc, footnotes, line, page, "unnumbered text after the last footnote of a page"
                 )
-                footnotes.append(_Footnote(None, [line], [page]))
                 first_in_block = False
                 continue
             if last is not None and (
@@ -436,6 +424,20 @@ def _separate_streams(
         page_has_content = True
     doc.page_count = page + 1
     return body, footnotes
+
+
+def _orphan(doc: Document, footnotes: list[_Footnote], line: Line, page: int, what: str) -> None:
+    """Keep a footnote-zone line that belongs to no footnote as an unparsed
+    passage (later lines may continue it), and say why."""
+    doc.issues.append(
+        LayoutIssue(
+            "footnote-sequence",
+            f"{what}; kept as an unparsed passage",
+            line.start + line.indent,
+            line.end,
+        )
+    )
+    footnotes.append(_Footnote(None, [line], [page]))
 
 
 def _could_be_footnote_number(number: int, expected: int) -> bool:

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import random
 import re
 from functools import cache
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.errors import Diagnostic
@@ -29,23 +28,9 @@ from ingest.pipeline import IngestResult, ingest_bytes
 from ingest.records import Footnote
 from tests import perturb
 from tests.factsummary import Facts, diff_facts, facts
+from tests.fuzzing import BUDGET, PROFILE, TEXTS
 from tests.perturb import Kind, Line
 
-_ENV = "COUNCILKG_FUZZ_EXAMPLES"
-settings.register_profile(
-    "councilkg-fuzz",
-    deadline=None,
-    derandomize=_ENV not in os.environ,
-    database=None,  # tests never write into the repository
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-BUDGET = int(os.environ.get(_ENV, "200"))
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
-SECTIONS = ROOT / "tests" / "data" / "sections"
-TEXTS = [SAMPLE, *sorted(SECTIONS.glob("*.txt"))]
 NEAR = 6  # lines between an edit and the diagnostic that reports it
 
 
@@ -123,7 +108,7 @@ DAMAGES: dict[str, perturb.Edit] = {
 
 # One property test a kind of damage, so each reports its own minimal case.
 fuzz = settings(
-    settings.get_profile("councilkg-fuzz"),
+    PROFILE,
     max_examples=max(1, math.ceil(BUDGET / len(DAMAGES))),
 )
 

@@ -14,41 +14,25 @@ variable the runs are derandomized, so CI sees the same examples each time.
 from __future__ import annotations
 
 import math
-import os
 import random
 from collections import Counter
 from functools import cache
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.pipeline import IngestResult, ingest_bytes
 from tests import perturb
 from tests.factsummary import Facts, diff_facts, facts
-
-_ENV = "COUNCILKG_FUZZ_EXAMPLES"
-settings.register_profile(
-    "councilkg-fuzz",
-    deadline=None,
-    derandomize=_ENV not in os.environ,
-    database=None,  # tests never write into the repository
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-BUDGET = int(os.environ.get(_ENV, "200"))
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
-SECTIONS = ROOT / "tests" / "data" / "sections"
-TEXTS = [SAMPLE, *sorted(SECTIONS.glob("*.txt"))]
+from tests.fuzzing import BUDGET, PROFILE, SAMPLE, TEXTS
 
 # The property tests below: one per family, symbol breaks, title breaks,
 # the composition, and the contradictions check.
 PROPERTY_TESTS = len(perturb.FAMILIES) + 4
 fuzz = settings(
-    settings.get_profile("councilkg-fuzz"),
+    PROFILE,
     max_examples=max(1, math.ceil(BUDGET / PROPERTY_TESTS)),
 )
 
