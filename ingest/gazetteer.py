@@ -124,7 +124,9 @@ _VARIANTS["-"] += "‐‑"
 
 # A Chinese date such as "12 月 18 日" directly followed by 本 (本报告, 本届)
 # reads as 日本 (Japan) once spaces are ignored.
-_DATE_BEFORE = re.compile(r"[0-9０-９〇一二三四五六七八九十]\s*$")
+# Only a day after its month is a date: a number of another kind before 日本
+# (a symbol's, in "S/2026/42 日本、尼日利亚") leaves Japan named.
+_DATE_BEFORE = re.compile(r"月\s*[0-9０-９〇一二三四五六七八九十]{1,3}\s*$")
 
 
 def _fold(text: str) -> str:
@@ -368,7 +370,7 @@ class Gazetteer:
             if (
                 lang == "zh"
                 and state.iso3 == "JPN"
-                and _DATE_BEFORE.search(text, max(0, m.start() - 8), m.start())
+                and _DATE_BEFORE.search(text, max(0, m.start() - 10), m.start())
             ):
                 continue  # "18 日本届会议": a date, then 本
             found.append((m.start(), m.end(), state))

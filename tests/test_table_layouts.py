@@ -461,3 +461,11 @@ def test_a_count_of_one_kind_below_the_tables_is_no_contradiction() -> None:
     assert not result.contradictions
     assert Code.NARRATIVE_PARTIAL.value in codes(result)
     assert {m.format for m in meeting_records(result).values()} == {None}
+
+
+def test_japan_after_a_symbol_is_named_and_after_a_day_is_not() -> None:
+    from ingest.gazetteer import default_gazetteer
+
+    gz = default_gazetteer()
+    assert [s.iso3 for _, _, s in gz.find_all("S/2026/42 日本、尼日利亚", "zh")] == ["JPN", "NGA"]
+    assert [s.iso3 for _, _, s in gz.find_all("2020 年 12 月 18 日本届会议", "zh")] == []
