@@ -625,3 +625,20 @@ def test_participation_with_rule_37_and_an_organization(two_years: GraphStore) -
         ("maintenance-of-international-peace-and-security", "2021-03"),
         ("maintenance-of-international-peace-and-security", "2021-05"),
     }
+
+
+def test_a_cjk_font_installed_after_matplotlibs_cache_is_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """matplotlib caches its font list on first use; a CJK font installed
+    later (as ``make test`` does after ``make demo`` drew a plot) must still
+    be found, from the files on disk."""
+    from matplotlib import font_manager
+
+    on_disk = [p for p in font_manager.findSystemFonts() if "cjk" in p.lower()]
+    if not on_disk:
+        pytest.skip("no CJK font file on this machine")
+    stale = [f for f in font_manager.fontManager.ttflist if "CJK" not in f.name]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", stale)
+    found = aplot.find_cjk_font()
+    assert found is not None and "CJK" in found[0]

@@ -116,6 +116,33 @@ def find_cjk_font() -> tuple[str, str] | None:
     """
     from matplotlib import font_manager
 
+    found = _known_cjk_font(font_manager)
+    if found is None and _add_cjk_files_on_disk(font_manager):
+        found = _known_cjk_font(font_manager)
+    return found
+
+
+def _add_cjk_files_on_disk(font_manager: Any) -> bool:
+    """Add the CJK font files on this machine to matplotlib's list.
+
+    matplotlib keeps its font list in a cache built the first time it runs;
+    a font installed after that (``apt-get install fonts-noto-cjk`` after a
+    first plot) is not in it.  Returns whether any file was added.
+    """
+    added = False
+    for path in sorted(font_manager.findSystemFonts()):
+        if "cjk" not in path.lower():
+            continue
+        try:
+            font_manager.fontManager.addfont(path)
+            added = True
+        except (OSError, RuntimeError, ValueError):  # unreadable: try the next
+            continue
+    return added
+
+
+def _known_cjk_font(font_manager: Any) -> tuple[str, str] | None:
+    """The preferred CJK family in matplotlib's list whose face has 中."""
     names = {entry.name for entry in font_manager.fontManager.ttflist}
     candidates = [n for n in CJK_PREFERRED if n in names]
     candidates += sorted(n for n in names if "CJK" in n and n not in candidates)
