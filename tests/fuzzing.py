@@ -5,12 +5,18 @@ budget and the texts they perturb.
 examples, spread over its property tests; without it the runs are
 derandomized, so CI sees the same examples every time (``make fuzz`` sets
 it to 10,000).  The texts are the bundled sample and every hand-written
-section in ``tests/data/sections/``.
+section in ``tests/data/sections/``; the re-flow tests add ten files of the
+synthetic corpus (``bench/corpus.py``, seeds 1–10 at 1×), written to a
+temporary folder that is removed at exit.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
@@ -31,3 +37,20 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
 SECTIONS = ROOT / "tests" / "data" / "sections"
 TEXTS = [SAMPLE, *sorted(SECTIONS.glob("*.txt"))]
+
+
+def corpus_texts(count: int = 10) -> list[Path]:
+    """``count`` files of the synthetic corpus (one per seed, at 1×)."""
+    if str(ROOT) not in sys.path:  # bench/ is not a package of the wheel
+        sys.path.insert(0, str(ROOT))
+    from bench import corpus
+
+    folder = Path(tempfile.mkdtemp(prefix="councilkg-fuzz-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    out = []
+    for seed in range(1, count + 1):
+        for f in corpus.generate(corpus.Spec(seed=seed, scale=1)).files:
+            path = folder / f"corpus-{seed}-{f.name}"
+            path.write_bytes(f.data)
+            out.append(path)
+    return out

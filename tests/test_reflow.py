@@ -4,7 +4,8 @@ Each perturbation of :mod:`tests.perturb` keeps everything the extraction
 says (words, the order of blocks, where a block ends), so the ingest must find
 the same facts in the perturbed text as in the original, and no contradiction
 (``E…`` diagnostic) the original does not have.  The texts are the bundled
-sample and every ``tests/data/sections/*.txt``; each example picks one.
+sample, every ``tests/data/sections/*.txt`` and ten synthetic corpus files;
+each example picks one.
 
 Example counts: ``COUNCILKG_FUZZ_EXAMPLES`` (default 200) is the budget of
 the whole module, spread evenly over its property tests.  Without the
@@ -26,7 +27,7 @@ from hypothesis import strategies as st
 from ingest.pipeline import IngestResult, ingest_bytes
 from tests import perturb
 from tests.factsummary import Facts, diff_facts, facts
-from tests.fuzzing import BUDGET, PROFILE, SAMPLE, TEXTS
+from tests.fuzzing import BUDGET, PROFILE, SAMPLE, TEXTS, corpus_texts
 
 # The property tests below: one per family, symbol breaks, title breaks,
 # the composition, and the contradictions check.
@@ -36,7 +37,7 @@ fuzz = settings(
     max_examples=max(1, math.ceil(BUDGET / PROPERTY_TESTS)),
 )
 
-texts = st.sampled_from(TEXTS)
+texts = st.sampled_from([*TEXTS, *corpus_texts()])
 randoms = st.randoms(use_true_random=False)
 
 
