@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 
 from ingest.errors import SourceError
@@ -124,6 +125,11 @@ def lexicon_script(lexicon: Lexicon) -> str:
         *lexicon.words("votes", "abstaining"),
         *lexicon.words("tables", "meetings_header"),
     ]
+    return _script_of(tuple(words))
+
+
+@cache
+def _script_of(words: tuple[str, ...]) -> str:
     return count_scripts(" ".join(words)).dominant or "Latin"
 
 

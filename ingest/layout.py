@@ -318,7 +318,7 @@ def _separate_streams(
             break_hint = False
         if zone is _Zone.FOOTNOTES:
             last = footnotes[-1] if footnotes else None
-            numbered = [f.number for f in footnotes if f.number is not None]
+            numbered = _last_numbers(footnotes)
             number = _footnote_number(text, counters, lexicon.language)
             is_open = last is not None and not (
                 _ends_block(last.lines[-1], uses_trailing_space, terminal, continuing)
@@ -426,6 +426,18 @@ def _separate_streams(
     return body, footnotes
 
 
+def _last_numbers(footnotes: list[_Footnote], count: int = 2) -> list[int]:
+    """The numbers of the last ``count`` numbered footnotes, in order (read
+    from the end: the whole list would make a long file quadratic)."""
+    out: list[int] = []
+    for fn in reversed(footnotes):
+        if fn.number is not None:
+            out.append(fn.number)
+            if len(out) == count:
+                break
+    return out[::-1]
+
+
 def _orphan(doc: Document, footnotes: list[_Footnote], line: Line, page: int, what: str) -> None:
     """Keep a footnote-zone line that belongs to no footnote as an unparsed
     passage (later lines may continue it), and say why."""
@@ -476,7 +488,7 @@ def _footnote_without_separator(
     number = _footnote_number(line.folded, counters, lang)
     if number is None or line.folded.strip().isdigit():
         return False
-    numbered = [f.number for f in footnotes if f.number is not None]
+    numbered = _last_numbers(footnotes)
     if numbered and not numbered[-1] < number <= numbered[-1] + _MAX_GAP:
         return False
     return _marker_before(number, body, counters)
@@ -924,7 +936,9 @@ class _BodyParser:
         """
         if block.kind is not BlockKind.PARAGRAPH:
             return True
-        text = join_pieces([(ln.folded, ln.start) for ln in block.lines[-3:]]).text
+        text = block.lines[-1].folded.strip()
+        if len(block.lines) > 1 and not re.search(r"[^\d\s]", text):
+            text = block.lines[-2].folded.strip() + " " + text  # a marker alone on the line
         tail = re.sub(r"\s*\d+$", "", text)  # one marker after the stop
         if tail != text and not re.search(r"[^\d\s]$", tail):
             return False  # numbers apart: a cut line, not a marker after a stop

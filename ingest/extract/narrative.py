@@ -149,6 +149,11 @@ def _item_narrative(
         markers = markers_by_block.get(block.id, [])
         text = _masked(block.text, markers)
         sentences = _sentences(text, lx.terminal)
+        markers_of_sentence: dict[int, list[Marker]] = {}
+        for marker in markers:
+            owner = _sentence_of_marker(text, sentences, marker.start)
+            if owner is not None:
+                markers_of_sentence.setdefault(id(owner), []).append(marker)
         block_events: list[str] = []
         for sent in sentences:
             chunk = text[sent.start : sent.end]
@@ -167,8 +172,7 @@ def _item_narrative(
             _speakers(ctx, block, text, sent, item_key, last_full_role, result)
             cited = {
                 symbol
-                for marker in markers
-                if _sentence_of_marker(text, sentences, marker.start) is sent
+                for marker in markers_of_sentence.get(id(sent), ())
                 for symbol in footnote_cites.get(marker.number, ())
             }
             _sponsors(ctx, block, text, sent, tables, result, cited)
