@@ -91,8 +91,23 @@ def count_scripts(text: str) -> ScriptCount:
     >>> count_scripts("见 S/PV.8733。COVID-19").letters["Latin"]
     5
     """
-    kept = _IGNORED.sub(" ", fold(text))
-    return ScriptCount({name: len(p.findall(kept)) for name, p in SCRIPTS.items()})
+    return _count_folded(fold(text))
+
+
+def _count_folded(folded: str) -> ScriptCount:
+    kept = _IGNORED.sub(" ", folded)
+    return ScriptCount({name: _letters(pattern, kept) for name, pattern in SCRIPTS.items()})
+
+
+@cache
+def _runs(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(pattern.pattern + "+")
+
+
+def _letters(pattern: re.Pattern[str], text: str) -> int:
+    """How many characters of ``text`` ``pattern`` (one character) matches,
+    counted by runs: a text has far fewer runs than letters."""
+    return sum(len(run) for run in _runs(pattern).findall(text))
 
 
 def language_name(text: str, script: str) -> tuple[str | None, str]:
@@ -149,7 +164,8 @@ def check_language(source: Source, lexicon: Lexicon) -> None:
             language found, its share of the letters, the lexicon and the
             lexicons there are.
     """
-    counts = count_scripts(source.text)
+    # The lines are folded already: counting on them spares folding the text again.
+    counts = _count_folded("\n".join(line.folded for line in source.lines))
     found = counts.dominant
     if counts.total < MIN_LETTERS or found is None:
         return
