@@ -23,6 +23,7 @@ It never relies on line counts, page lengths or any string of one excerpt.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -93,12 +94,13 @@ class Block:
 
     def page_at(self, offset: int) -> int:
         """Page index of the source ``offset`` inside this block."""
-        page = self.line_pages[0] if self.line_pages else 0
-        for line, p in zip(self.lines, self.line_pages, strict=False):
-            if line.start > offset:
-                break
-            page = p
-        return page
+        if not self.line_pages:
+            return 0
+        if len(self.lines) == 1 or self.line_pages[0] == self.line_pages[-1]:
+            return self.line_pages[0]  # most blocks lie on one page
+        starts = [line.start for line in self.lines]
+        i = bisect.bisect_right(starts, offset) - 1
+        return self.line_pages[max(i, 0)]
 
     @property
     def text(self) -> str:

@@ -12,6 +12,7 @@ remain; the ingest reports each line where one was removed.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass
@@ -67,17 +68,19 @@ class Source:
     text: str
     lines: tuple[Line, ...]
     removed: tuple[int, ...] = ()  # offsets in ``text`` where zero-width characters stood
+    # Each line's start offset, for :meth:`line_at`, which every fact's
+    # provenance asks; filled from ``lines`` when not given.
+    line_starts: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.line_starts) != len(self.lines):
+            object.__setattr__(self, "line_starts", tuple(ln.start for ln in self.lines))
 
     def line_at(self, offset: int) -> int:
         """1-based line number of the character at ``offset``."""
-        lo, hi = 0, len(self.lines) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.lines[mid].start <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return self.lines[lo].number if self.lines else 1
+        if not self.lines:
+            return 1
+        return self.lines[max(bisect.bisect_right(self.line_starts, offset) - 1, 0)].number
 
 
 def decode(data: bytes, path: str) -> str:

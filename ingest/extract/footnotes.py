@@ -81,8 +81,8 @@ def extract_footnotes(ctx: Context, events: dict[int, EventAt]) -> list[Record]:
             )
         )
         letters = _letters(ctx, block, text, start)
-        if not letters and cites and _citation_only(ctx, text):
-            letters = _prose_letters(ctx, block, cites)
+        if not letters and cites:
+            letters = _prose_letters(ctx, block, text, cites)
         out.extend(letters)
     return out
 
@@ -97,7 +97,7 @@ def _citation_only(ctx: Context, text: str) -> bool:
     return not ctx.lx.pattern("lists", "final_punctuation").sub("", rest).strip()
 
 
-def _prose_letters(ctx: Context, block: Block, cites: tuple[str, ...]) -> list[Letter]:
+def _prose_letters(ctx: Context, block: Block, text: str, cites: tuple[str, ...]) -> list[Letter]:
     """Letters told in the body and cited by this footnote.
 
     "…收到美国 2020 年 8 月 20 日和 9 月 23 日的信函后…" with the footnote
@@ -120,7 +120,7 @@ def _prose_letters(ctx: Context, block: Block, cites: tuple[str, ...]) -> list[L
     clause = body[clause_start + 1 : end]
     word = ctx.lx.value("footnotes", "letter_word")
     at = clause.rfind(word)
-    if at < 0:
+    if at < 0 or not _citation_only(ctx, text):
         return []
     head = clause[:at]
     full = find_dates(head, ctx.lx)
