@@ -304,8 +304,10 @@ def _separate_streams(
             first_in_block = True
             break_hint = False
             continue
-        if zone is _Zone.BODY and _footnote_without_separator(
-            line, footnotes, body, counters, lexicon.language
+        if (
+            zone is _Zone.BODY
+            and text.lstrip()[:1].isdigit()
+            and _footnote_without_separator(line, footnotes, body, counters, lexicon.language)
         ):
             doc.issues.append(
                 LayoutIssue(
@@ -988,8 +990,14 @@ class _TableParser:
         return block
 
     def _joined(self, i: int) -> str:
-        parts = [ln.folded for ln, _ in self.lines[i : i + self._LOOKAHEAD]]
-        return join_pieces([(t, 0) for t in parts]).text
+        """The text from line ``i`` on, its wraps closed up, enough to hold a
+        record and a date (the patterns it meets allow spaces anywhere)."""
+        out = ""
+        for line, _ in self.lines[i : i + self._LOOKAHEAD]:
+            out += line.folded.strip() + " "
+            if len(out) > 48:
+                break
+        return out
 
     def row_start(self, i: int) -> bool:
         """Whether a new row starts at line ``i``."""
