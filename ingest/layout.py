@@ -91,6 +91,7 @@ class Block:
     cells: tuple[tuple[int, Passage], ...] = ()
     continued: bool = False  # footnote continued after a page break
     line_pages: tuple[int, ...] = ()  # page index of each line
+    line_starts: tuple[int, ...] = ()  # source offset of each line
 
     def page_at(self, offset: int) -> int:
         """Page index of the source ``offset`` inside this block."""
@@ -98,8 +99,7 @@ class Block:
             return 0
         if len(self.lines) == 1 or self.line_pages[0] == self.line_pages[-1]:
             return self.line_pages[0]  # most blocks lie on one page
-        starts = [line.start for line in self.lines]
-        i = bisect.bisect_right(starts, offset) - 1
+        i = bisect.bisect_right(self.line_starts, offset) - 1
         return self.line_pages[max(i, 0)]
 
     @property
@@ -697,6 +697,7 @@ def _finish(i: int, p: _Pending) -> Block:
         cells=cells,
         continued=p.continued,
         line_pages=tuple(p.pages),
+        line_starts=tuple(ln.start for ln in p.lines),
     )
 
 

@@ -140,10 +140,8 @@ def _item_narrative(
     current: str | None = None
     current_date: dt.date | None = None
     last_full_role: dict[str, Named] = {}
-    footnote_cites = {
-        b.number: {m.symbol.key for m in find_symbols(b.text)}
-        for b in ctx.doc.of_kind(BlockKind.FOOTNOTE)
-        if b.number is not None
+    footnote_text = {
+        b.number: b.text for b in ctx.doc.of_kind(BlockKind.FOOTNOTE) if b.number is not None
     }
     for block in blocks:
         markers = markers_by_block.get(block.id, [])
@@ -170,11 +168,7 @@ def _item_narrative(
             if current and current not in block_events:
                 block_events.append(current)
             _speakers(ctx, block, text, sent, item_key, last_full_role, result)
-            cited = {
-                symbol
-                for marker in markers_of_sentence.get(id(sent), ())
-                for symbol in footnote_cites.get(marker.number, ())
-            }
+            cited = [footnote_text.get(m.number, "") for m in markers_of_sentence.get(id(sent), ())]
             _sponsors(ctx, block, text, sent, tables, result, cited)
         for marker in markers:
             sent_of = _sentence_of_marker(text, sentences, marker.start)
@@ -239,6 +233,7 @@ def _speakers(
     chunk_matches = roles.find(text[sent.start : sent.end])
     not_after = lx.pattern("narrative", "not_speaker_after")
     capacities = sorted(lx.value("narrative", "capacities"), key=lambda c: -len(c["word"]))
+    capacity_word = re.compile("|".join(re.escape(c["word"]) for c in capacities))
     facilitator = lx.pattern("narrative", "facilitator_capacity")
     held = lx.pattern("narrative", "held_by_state")
     found: list[
@@ -275,6 +270,8 @@ def _speakers(
                 elif not any(f[4] <= p < f[5] for f in found):
                     found.append(("role", entry.key, None, None, p, rm.end()))
                 continue
+        if not capacity_word.search(text, p, min(p + 80, sent.end)):
+            continue  # no capacity word within reach: no State speaks here
         subjects = _state_list(ctx, text, p, sent.end)
         if not subjects:
             continue
@@ -352,7 +349,7 @@ def _sponsors(
     sent: _Sentence,
     tables: TableResult,
     result: NarrativeResult,
-    cited: set[str],
+    cited: list[str],
 ) -> None:
     """Sponsors told in prose, attached to the one draft the sentence is about:
     the only draft voted at its event, or the one the sentence or its
@@ -368,7 +365,10 @@ def _sponsors(
             for d in tables.decisions_by_event.get(sent.event or "", [])
             if d.kind == DocumentKind.DRAFT_RESOLUTION.value
         ]
-        named = {m.symbol.key for m in find_symbols(text[sent.start : sent.end])} | cited
+        named: set[str] = set()
+        if len(drafts) > 1:  # the sentence, or its footnotes (their texts), name the draft
+            for part in (text[sent.start : sent.end], *cited):
+                named |= {m.symbol.key for m in find_symbols(part)}
         if len(drafts) > 1 and named & {d.symbol for d in drafts}:
             drafts = [d for d in drafts if d.symbol in named]  # the sentence names it
         if len(drafts) != 1:
