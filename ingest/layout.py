@@ -649,7 +649,11 @@ def _continued_after_next_separator(
             return False
         if SEPARATOR.match(lines[j].folded):
             nxt = next((ln for ln in lines[j + 1 :] if not ln.is_blank), None)
-            return nxt is not None and _footnote_number(nxt.folded, counters, lang) is None
+            if nxt is None:
+                return False
+            number = _footnote_number(nxt.folded, counters, lang)
+            # A number alone on the line starts only the footnote due.
+            return number is None or (nxt.folded.strip().isdigit() and number != expected)
     return False
 
 
@@ -995,7 +999,7 @@ class _TableParser:
         record and a date (the patterns it meets allow spaces anywhere)."""
         out = ""
         for line, _ in self.lines[i : i + self._LOOKAHEAD]:
-            out += line.folded.strip() + " "
+            out += line.folded.strip()  # closed up: 无记 / 录 must read 无记录
             if len(out) > 48:
                 break
         return out
