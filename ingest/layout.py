@@ -408,6 +408,8 @@ def _separate_streams(
             if last is not None and (
                 first_in_block
                 or _opens_with_closing(text)
+                # a symbol cut at its slash or dot goes on ("S/2020/" / "100。")
+                or (is_open and last.lines[-1].folded.rstrip()[-1:] in "/.(-")
                 or (
                     is_open
                     and not _body_resumes(
