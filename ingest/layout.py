@@ -405,15 +405,18 @@ def _separate_streams(
                 )
                 first_in_block = False
                 continue
-            if last is not None and (
-                first_in_block
-                or _opens_with_closing(text)
-                # a symbol cut at its slash or dot goes on ("S/2020/" / "100。")
-                or (is_open and last.lines[-1].folded.rstrip()[-1:] in "/.(-")
-                or (
-                    is_open
-                    and not _body_resumes(
-                        lines, idx, expected, counters, lexicon.language, break_hint
+            if (
+                last is not None
+                and (
+                    first_in_block
+                    or _opens_with_closing(text)
+                    # a symbol cut at its slash or dot goes on ("S/2020/" / "100。")
+                    or (is_open and last.lines[-1].folded.rstrip()[-1:] in "/.(-")
+                    or (
+                        is_open
+                        and not _body_resumes(
+                            lines, idx, expected, counters, lexicon.language, break_hint
+                        )
                     )
                 )
             ):
