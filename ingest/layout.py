@@ -648,9 +648,17 @@ def _continued_after_next_separator(
 ) -> bool:
     """Whether the next footnote block opens with an unnumbered line (the
     continuation of a footnote from the page before) and no footnote starts
-    before it (else the continuation is that footnote's)."""
+    in this block before it (else the continuation is that footnote's).
+
+    Only the lines before the next whitespace-only line can still be this
+    block's footnotes: after it, a line opening with the number due is body
+    text that opens with its marker.
+    """
+    in_block = True
     for j in range(idx, min(len(lines), idx + 400)):
-        if _footnote_number(lines[j].folded, counters, lang) == expected:
+        if lines[j].is_blank and lines[j].folded:
+            in_block = False
+        if in_block and _footnote_number(lines[j].folded, counters, lang) == expected:
             return False
         if SEPARATOR.match(lines[j].folded):
             nxt = next((ln for ln in lines[j + 1 :] if not ln.is_blank), None)
