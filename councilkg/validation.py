@@ -3,7 +3,8 @@ the characters of the Repertoire that stated the offending fact.
 
 Why pyshacl over an rdflib graph, not over the Oxigraph store: pyshacl's
 Oxigraph backend is two orders of magnitude slower and reports false
-``sh:in`` violations on string literals (``../shared/RDF-STACK.md``), so the
+``sh:in`` violations on string literals (oxrdflib returns every simple
+literal typed ``xsd:string``; see bench/README.md), so the
 store is dumped (N-Quads) and parsed into an in-memory rdflib graph first.
 
 Why the union of the named graphs: the store keeps one named graph per

@@ -732,7 +732,8 @@ def note_letters() -> Iterator[str]:
             yield first + second
 
 
-_NOTE_INDEX = {letter: i for i, letter in enumerate(note_letters())}
+_NOTE_ORDER = tuple(note_letters())
+_NOTE_INDEX = {letter: i for i, letter in enumerate(_NOTE_ORDER)}
 
 
 @dataclass(slots=True)
@@ -1061,7 +1062,7 @@ class _TableParser:
         if first_row > 0:
             self._header(self.lines[:first_row])
         self._rows(starts, notes_from)
-        self._notes(self.lines[notes_from:])
+        self._notes(notes_from)
 
     def _header(self, items: list[tuple[Line, int]]) -> None:
         header = [it for it in items if self.p._header_line(it[0].folded)]
@@ -1092,17 +1093,18 @@ class _TableParser:
                 row.cell_lines[-1].append(line)
                 cell_open = not self.p._ends(line)
 
-    def _notes(self, items: list[tuple[Line, int]]) -> None:
+    def _notes(self, start: int) -> None:
+        """The notes from line ``start`` of the region to its end."""
+        items = self.lines[start:]
         if not items:
             return
-        letters = note_letters()
-        expected = next(letters)
+        expected = _NOTE_ORDER[0]
         notes: list[_Pending] = []
         stray: list[tuple[Line, int]] = []
         for idx, (line, page) in enumerate(items):
             text = line.folded
-            cuts = self._note_cuts(text, idx == 0 or self._line_note(items, idx), expected)
-            for k, (a, b, letter) in enumerate(cuts):
+            may_open = idx == 0 or self._note_start(start + idx) is not None
+            for a, b, letter in self._note_cuts(text, may_open, expected):
                 if letter is not None:
                     if letter != expected:
                         self.p.issues.append(
@@ -1124,11 +1126,7 @@ class _TableParser:
                     )
                     notes.append(note)
                     self.p.out.append(note)
-                    letters = note_letters()
-                    for x in letters:
-                        if x == letter:
-                            break
-                    expected = next(letters, letter)
+                    expected = _next_letter(letter)
                 elif not notes:
                     stray.append((line, page))
                     continue
@@ -1136,17 +1134,8 @@ class _TableParser:
                 notes[-1].lines.append(line)
                 notes[-1].pages.append(page)
                 notes[-1].cuts.append((a, b))
-                del k
         if stray:
             self._block(BlockKind.UNPARSED, stray)
-
-    def _line_note(self, items: list[tuple[Line, int]], idx: int) -> bool:
-        text = items[idx][0].folded
-        m = self.p.note.match(text) or _LONE_LETTER.match(text)
-        if m is None or m["letter"] not in _NOTE_INDEX:
-            return False
-        prev = items[idx - 1][0]
-        return self.p._ends(prev) or not self.p.ref_before.search(prev.folded)
 
     def _note_cuts(
         self, text: str, may_open: bool, expected: str
@@ -1187,5 +1176,4 @@ _LONE_LETTER = re.compile(r"^\s*(?P<letter>[a-z]{1,2})\s*$")
 
 def _next_letter(letter: str) -> str:
     i = _NOTE_INDEX.get(letter)
-    letters = list(_NOTE_INDEX)
-    return letters[i + 1] if i is not None and i + 1 < len(letters) else letter
+    return _NOTE_ORDER[i + 1] if i is not None and i + 1 < len(_NOTE_ORDER) else letter
