@@ -15,13 +15,13 @@ from functools import cache
 from typing import Any
 
 from councilkg.facts import GOLD_KEYS, compare, facts
+from councilkg.ingest.iris import Minter
+from councilkg.ingest.ntriples import ntriples_lines
+from councilkg.ingest.pipeline import IngestResult, ingest_bytes
+from councilkg.ingest.rdf import to_triples
+from councilkg.ingest.reference import reference_triples
 from councilkg.resources import ontology_lines
 from councilkg.store import GraphStore
-from ingest.iris import Minter
-from ingest.ntriples import ntriples_lines
-from ingest.pipeline import IngestResult, ingest_bytes
-from ingest.rdf import to_triples
-from ingest.reference import reference_triples
 
 # Every key ``councilkg facts`` reads, not only those the seed's gold checks.
 KEYS: tuple[str, ...] = (

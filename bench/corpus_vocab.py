@@ -43,7 +43,7 @@ class Entry:
 
 
 def _toml(name: str) -> dict[str, Any]:
-    text = resources.files("ingest").joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files("councilkg.ingest").joinpath("data", name).read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
@@ -118,7 +118,11 @@ _PROSE_NAME = {"GBR": "联合王国", "USA": "美国"}
 @cache
 def states() -> dict[str, StateName]:
     """Every State of ``states.csv`` by ISO3, with its prose name."""
-    text = resources.files("ingest").joinpath("data", "states.csv").read_text(encoding="utf-8")
+    text = (
+        resources.files("councilkg.ingest")
+        .joinpath("data", "states.csv")
+        .read_text(encoding="utf-8")
+    )
     out = {}
     for row in csv.DictReader(io.StringIO(text)):
         iso3 = row["iso3"]
@@ -139,7 +143,7 @@ class Term:
 @cache
 def terms() -> tuple[Term, ...]:
     """The terms of ``council-membership.csv``."""
-    path = resources.files("ingest").joinpath("data", "council-membership.csv")
+    path = resources.files("councilkg.ingest").joinpath("data", "council-membership.csv")
     rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
     return tuple(
         Term(

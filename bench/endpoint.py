@@ -593,9 +593,9 @@ def environment() -> dict[str, Any]:
 
 
 def build_store(target: Path) -> Path:
+    from councilkg.ingest.iris import Minter
     from councilkg.ingesting import ingest_paths
     from councilkg.store import GraphStore
-    from ingest.iris import Minter
 
     store = GraphStore(target)
     ingest_paths([SEED], store=store, minter=Minter(), progress=False)

@@ -61,8 +61,8 @@ import _paths
 import pyoxigraph as ox
 
 from bench import queries as replica
+from councilkg.ingest.iris import Minter
 from councilkg.store import GraphStore
-from ingest.iris import Minter
 
 ROOT = _paths.ROOT
 # COUNCILKG_BENCH_CACHE moves the cache (the smoke test uses a temporary folder)

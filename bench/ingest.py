@@ -17,8 +17,8 @@ accuracy is measured at scale too (``councilkg facts`` against the truth,
 file by file).  For each N the script times, as the median of ``--repeat``
 runs:
 
-``ingest``  ``ingest.pipeline.ingest_file`` on each file;
-``rdf``     ``ingest.rdf.to_triples`` + ``ingest.ntriples.ntriples_lines``;
+``ingest``  ``councilkg.ingest.pipeline.ingest_file`` on each file;
+``rdf``     ``councilkg.ingest.rdf.to_triples`` + ``councilkg.ingest.ntriples.ntriples_lines``;
 ``store``   loading those lines (and the reference graph) into a fresh
             on-disk ``GraphStore``;
 ``full``    ``councilkg.ingesting.ingest_paths`` into a fresh on-disk
@@ -62,14 +62,14 @@ import rdflib  # noqa: E402
 
 from bench import corpus as corpus_gen  # noqa: E402
 from bench import corpus_check  # noqa: E402
+from councilkg.ingest.iris import Minter  # noqa: E402
+from councilkg.ingest.ntriples import ntriples_lines  # noqa: E402
+from councilkg.ingest.pipeline import ingest_file  # noqa: E402
+from councilkg.ingest.rdf import to_triples  # noqa: E402
+from councilkg.ingest.reference import reference_triples  # noqa: E402
 from councilkg.ingesting import ingest_paths  # noqa: E402
 from councilkg.resources import ontology_lines  # noqa: E402
 from councilkg.store import GraphStore  # noqa: E402
-from ingest.iris import Minter  # noqa: E402
-from ingest.ntriples import ntriples_lines  # noqa: E402
-from ingest.pipeline import ingest_file  # noqa: E402
-from ingest.rdf import to_triples  # noqa: E402
-from ingest.reference import reference_triples  # noqa: E402
 
 SCHEMA = 2
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"

@@ -76,13 +76,13 @@ import pyoxigraph as ox  # noqa: E402
 import rdflib  # noqa: E402
 
 from councilkg import queries as cq  # noqa: E402
+from councilkg.ingest.iris import DEFAULT_BASE, Minter  # noqa: E402
+from councilkg.ingest.ntriples import ntriples_lines  # noqa: E402
+from councilkg.ingest.pipeline import ingest_file  # noqa: E402
+from councilkg.ingest.rdf import to_triples  # noqa: E402
+from councilkg.ingest.reference import reference_triples  # noqa: E402
 from councilkg.resources import ontology_lines  # noqa: E402
 from councilkg.store import GraphStore  # noqa: E402
-from ingest.iris import DEFAULT_BASE, Minter  # noqa: E402
-from ingest.ntriples import ntriples_lines  # noqa: E402
-from ingest.pipeline import ingest_file  # noqa: E402
-from ingest.rdf import to_triples  # noqa: E402
-from ingest.reference import reference_triples  # noqa: E402
 
 SCHEMA = 1
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"

@@ -21,11 +21,11 @@ from councilkg.cli_options import endpoint_option, store_option, timeout_option
 from councilkg.export import load_graph_file, write_graph_file
 from councilkg.facts import compare as compare_facts
 from councilkg.facts import facts as read_facts
+from councilkg.ingest.errors import IngestError
+from councilkg.ingest.iris import DEFAULT_BASE, Minter
+from councilkg.ingest.pipeline import STAGES
 from councilkg.ingesting import IngestRun, ingest_paths
 from councilkg.store import GraphStore
-from ingest.errors import IngestError
-from ingest.iris import DEFAULT_BASE, Minter
-from ingest.pipeline import STAGES
 
 EXIT_OK, EXIT_STRICT, EXIT_ERROR = 0, 1, 2
 

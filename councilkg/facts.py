@@ -14,10 +14,10 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from councilkg.ingest.rdf import DOC_CLASS, POSITION
+from councilkg.ingest.vocab import CKG
 from councilkg.resources import resource_dir
 from councilkg.store import GraphStore
-from ingest.rdf import DOC_CLASS, POSITION
-from ingest.vocab import CKG
 
 KIND_OF_CLASS = {str(cls): kind for kind, cls in DOC_CLASS.items()}
 # The key of a vote entry that lists the members who took a position (the

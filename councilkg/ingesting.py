@@ -14,16 +14,16 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
+from councilkg.ingest.errors import Diagnostic
+from councilkg.ingest.fact_yield import FactYield, fact_yield
+from councilkg.ingest.iris import Minter
+from councilkg.ingest.ntriples import nquads_lines, ntriples_lines
+from councilkg.ingest.pipeline import Coverage, ingest_file
+from councilkg.ingest.rdf import to_triples
+from councilkg.ingest.records import to_json
+from councilkg.ingest.reference import reference_triples
 from councilkg.resources import ontology_lines
 from councilkg.store import GraphStore
-from ingest.errors import Diagnostic
-from ingest.fact_yield import FactYield, fact_yield
-from ingest.iris import Minter
-from ingest.ntriples import nquads_lines, ntriples_lines
-from ingest.pipeline import Coverage, ingest_file
-from ingest.rdf import to_triples
-from ingest.records import to_json
-from ingest.reference import reference_triples
 
 LARGE_INPUT = 1_000_000  # bytes: show a progress bar from here on
 
@@ -96,7 +96,7 @@ def ingest_paths(
     """Ingest each path; load its graph into ``store`` (when given).
 
     Raises:
-        ingest.errors.IngestError: on the first file that is not Repertoire text.
+        councilkg.ingest.errors.IngestError: on the first file that is not Repertoire text.
     """
     files = [Path(p) for p in paths]
     size = sum(p.stat().st_size for p in files if p.exists())

@@ -22,7 +22,7 @@ Chinese/English name, bound as the ISO3 code, the value of ``ckg:iso3``),
 ``iri``, ``date``, ``string`` and ``integer``.
 
 Why values are bound with ``VALUES``: user text is validated and turned
-into an RDF term by a proper encoder (:func:`ingest.ntriples.term`), and the
+into an RDF term by a proper encoder (:func:`councilkg.ingest.ntriples.term`), and the
 terms go into a ``VALUES`` block placed at the top of the query's outermost
 ``WHERE`` group, never into the query's own text.  The same bound text runs
 on the embedded store and on any remote endpoint, so both give the same
@@ -50,11 +50,11 @@ from rdflib import XSD
 from rdflib import Literal as RdfLiteral
 from rdflib.term import Node, URIRef
 
+from councilkg.ingest.gazetteer import default_gazetteer
+from councilkg.ingest.lexicon import named_table
+from councilkg.ingest.ntriples import term as nt_term
+from councilkg.ingest.symbols import SymbolError, parse_symbol
 from councilkg.resources import resource_files
-from ingest.gazetteer import default_gazetteer
-from ingest.lexicon import named_table
-from ingest.ntriples import term as nt_term
-from ingest.symbols import SymbolError, parse_symbol
 
 if TYPE_CHECKING:
     from councilkg.store import GraphStore

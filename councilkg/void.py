@@ -42,11 +42,11 @@ from rdflib import Literal as RdfLiteral
 from rdflib.namespace import DCAT, DCTERMS, VOID
 
 from councilkg.exporting import FORMATS, compact_iri, dump_name
+from councilkg.ingest.iris import DEFAULT_BASE
+from councilkg.ingest.vocab import CKG
 from councilkg.queries import bind_text
 from councilkg.resources import resource_dir
 from councilkg.store import GraphStore
-from ingest.iris import DEFAULT_BASE
-from ingest.vocab import CKG
 
 __all__ = ["SPARQL_PROTOCOL", "dataset_iri", "describe_dataset", "store_base", "void_query"]
 

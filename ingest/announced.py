@@ -33,10 +33,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ingest.gazetteer import Gazetteer
-from ingest.layout import Block, BlockKind, Document, TableKind
-from ingest.lexicon import Lexicon
-from ingest.symbols import SymbolMatch, find_symbols
+from councilkg.ingest.gazetteer import Gazetteer
+from councilkg.ingest.layout import Block, BlockKind, Document, TableKind
+from councilkg.ingest.lexicon import Lexicon
+from councilkg.ingest.symbols import SymbolMatch, find_symbols
 
 KINDS = (
     "votes",

@@ -12,8 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ingest.lexicon import Lexicon
-from ingest.text import fold
+from councilkg.ingest.lexicon import Lexicon
+from councilkg.ingest.text import fold
 
 
 @dataclass(frozen=True, slots=True)

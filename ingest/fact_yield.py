@@ -3,7 +3,7 @@
 Why: the share of characters not flagged as unparsed says nothing about what
 was understood; a text whose vote notes, footnotes or lists were misread
 still scores 100 %.  The yield compares, kind by kind, what the text
-announces (:mod:`ingest.announced`, read from the layout, not from the
+announces (:mod:`councilkg.ingest.announced`, read from the layout, not from the
 records) with the records the ingest made, and reports every shortfall as a
 coded diagnostic (``W012``) with its line, what was expected and what was
 read.
@@ -23,13 +23,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.announced import KINDS, Announcement, announcements
-from ingest.errors import Code, Diagnostic
-from ingest.gazetteer import default_gazetteer
-from ingest.layout import Block, BlockKind
-from ingest.lexicon import load_lexicon
-from ingest.pipeline import IngestResult
-from ingest.records import (
+from councilkg.ingest.announced import KINDS, Announcement, announcements
+from councilkg.ingest.errors import Code, Diagnostic
+from councilkg.ingest.gazetteer import default_gazetteer
+from councilkg.ingest.layout import Block, BlockKind
+from councilkg.ingest.lexicon import load_lexicon
+from councilkg.ingest.pipeline import IngestResult
+from councilkg.ingest.records import (
     Citation,
     Decision,
     Document,

@@ -408,5 +408,5 @@ class Gazetteer:
 @functools.cache
 def default_gazetteer() -> Gazetteer:
     """The gazetteer of the packaged ``states.csv``, parsed once and shared."""
-    resource = files("ingest") / "data" / "states.csv"
+    resource = files("councilkg.ingest") / "data" / "states.csv"
     return Gazetteer(parse_states_csv(resource.read_text(encoding="utf-8")))

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from ingest.errors import SourceError
-from ingest.lexicon import Lexicon
-from ingest.source import Source
-from ingest.text import fold
+from councilkg.ingest.errors import SourceError
+from councilkg.ingest.lexicon import Lexicon
+from councilkg.ingest.source import Source
+from councilkg.ingest.text import fold
 
 MIN_LETTERS = 200
 """Fewer letters than this are not enough to call a language."""
@@ -150,7 +150,7 @@ def _script_of(words: tuple[str, ...]) -> str:
 
 def available_lexicons() -> list[str]:
     """The languages there is a lexicon for."""
-    folder = resources.files("ingest").joinpath("lexicons")
+    folder = resources.files("councilkg.ingest").joinpath("lexicons")
     return sorted(
         p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
     )

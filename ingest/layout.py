@@ -29,11 +29,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
-from ingest.gazetteer import default_gazetteer
-from ingest.lexicon import Lexicon
-from ingest.markers import marker_pattern
-from ingest.source import Line, Source
-from ingest.text import Passage, join_pieces
+from councilkg.ingest.gazetteer import default_gazetteer
+from councilkg.ingest.lexicon import Lexicon
+from councilkg.ingest.markers import marker_pattern
+from councilkg.ingest.source import Line, Source
+from councilkg.ingest.text import Passage, join_pieces
 
 SEPARATOR = re.compile(r"^\s*_{5,}\s*$")
 LINK = re.compile(

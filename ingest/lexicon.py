@@ -18,7 +18,7 @@ from typing import Any
 
 
 def _read_toml(*parts: str) -> dict[str, Any]:
-    ref = resources.files("ingest").joinpath(*parts)
+    ref = resources.files("councilkg.ingest").joinpath(*parts)
     return tomllib.loads(ref.read_text(encoding="utf-8"))
 
 
@@ -140,7 +140,7 @@ def load_lexicon(language: str) -> Lexicon:
     """
     available = sorted(
         p.name.removesuffix(".toml")
-        for p in resources.files("ingest").joinpath("lexicons").iterdir()
+        for p in resources.files("councilkg.ingest").joinpath("lexicons").iterdir()
         if p.name.endswith(".toml")
     )
     if language not in available:

@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # layout uses marker_pattern; Block is only a type here
-    from ingest.layout import Block
+    from councilkg.ingest.layout import Block
 
 # What may not stand right before or after a marker: parts of larger numbers,
 # symbols, dates, counters and paragraph references.

@@ -32,7 +32,11 @@ class Term:
 @cache
 def terms() -> tuple[Term, ...]:
     """All terms of the reference table, in its order."""
-    text = resources.files("ingest").joinpath("data", "council-membership.csv").read_text("utf-8")
+    text = (
+        resources.files("councilkg.ingest")
+        .joinpath("data", "council-membership.csv")
+        .read_text("utf-8")
+    )
     return tuple(
         Term(
             iso3=row["iso3"],

@@ -26,18 +26,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.errors import Code, Diagnostic, SourceError
-from ingest.extract.context import build_context
-from ingest.extract.derived import derive_votes
-from ingest.extract.documents import extract_documents
-from ingest.extract.footnotes import extract_footnotes
-from ingest.extract.mentions import extract_mentions
-from ingest.extract.narrative import extract_narrative
-from ingest.extract.tables import extract_tables
-from ingest.language import check_language
-from ingest.layout import BlockKind, Document, recover_layout
-from ingest.lexicon import load_lexicon
-from ingest.records import (
+from councilkg.ingest.errors import Code, Diagnostic, SourceError
+from councilkg.ingest.extract.context import build_context
+from councilkg.ingest.extract.derived import derive_votes
+from councilkg.ingest.extract.documents import extract_documents
+from councilkg.ingest.extract.footnotes import extract_footnotes
+from councilkg.ingest.extract.mentions import extract_mentions
+from councilkg.ingest.extract.narrative import extract_narrative
+from councilkg.ingest.extract.tables import extract_tables
+from councilkg.ingest.language import check_language
+from councilkg.ingest.layout import BlockKind, Document, recover_layout
+from councilkg.ingest.lexicon import load_lexicon
+from councilkg.ingest.records import (
     Finding,
     Letter,
     Meeting,
@@ -48,7 +48,7 @@ from ingest.records import (
     Unparsed,
     Videoconference,
 )
-from ingest.source import Source, read_source, source_from_bytes
+from councilkg.ingest.source import Source, read_source, source_from_bytes
 
 STAGES: tuple[tuple[str, str, str], ...] = (
     ("read", "path", "Source"),
@@ -208,8 +208,8 @@ def _source_record(source: Source, doc: Document, year: int | None, language: st
 
 
 def _item_records(ctx: object) -> Iterable[Record]:
-    from ingest.extract.context import Context
-    from ingest.records import Item, ItemGroup
+    from councilkg.ingest.extract.context import Context
+    from councilkg.ingest.records import Item, ItemGroup
 
     assert isinstance(ctx, Context)
     for g in ctx.groups:

@@ -2,7 +2,7 @@
 
 Why no blank nodes: the same input must give byte-identical sorted
 N-Triples and re-ingesting must not duplicate anything, so every node has an
-IRI minted from its language-neutral key (:mod:`ingest.iris`).  Provenance:
+IRI minted from its language-neutral key (:mod:`councilkg.ingest.iris`).  Provenance:
 each fact-bearing node is ``prov:wasDerivedFrom`` a source span, a Web
 Annotation ``oa:SpecificResource`` with a text-position and a text-quote
 selector, in the block (``ckg:SourcePassage``) and page it lies on.
@@ -17,9 +17,9 @@ from rdflib import RDF, RDFS, XSD, Literal
 from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node, URIRef
 
-from ingest import membership
-from ingest.iris import Minter
-from ingest.records import (
+from councilkg.ingest import membership
+from councilkg.ingest.iris import Minter
+from councilkg.ingest.records import (
     Briefer,
     Citation,
     Decision,
@@ -43,7 +43,7 @@ from ingest.records import (
     Videoconference,
     Vote,
 )
-from ingest.vocab import CITO, CKG, OA
+from councilkg.ingest.vocab import CITO, CKG, OA
 
 Triple = tuple[Node, Node, Node]
 

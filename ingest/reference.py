@@ -11,12 +11,12 @@ from __future__ import annotations
 from rdflib import OWL, RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, SKOS, TIME
 
-from ingest import membership
-from ingest.gazetteer import default_gazetteer
-from ingest.iris import Minter
-from ingest.lexicon import Named, named_table
-from ingest.rdf import Triple
-from ingest.vocab import CKG
+from councilkg.ingest import membership
+from councilkg.ingest.gazetteer import default_gazetteer
+from councilkg.ingest.iris import Minter
+from councilkg.ingest.lexicon import Named, named_table
+from councilkg.ingest.rdf import Triple
+from councilkg.ingest.vocab import CKG
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 SECURITY_COUNCIL_KEY = "security-council"

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.errors import SourceError
-from ingest.text import fold
+from councilkg.ingest.errors import SourceError
+from councilkg.ingest.text import fold
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 
@@ -91,7 +91,7 @@ def decode(data: bytes, path: str) -> str:
     >>> decode(b"ab\\xffc", "x.txt")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ingest.errors.SourceError: x.txt:1:3: invalid UTF-8 at byte offset 2 (byte 0xff); ...
+    councilkg.ingest.errors.SourceError: x.txt:1:3: invalid UTF-8 at byte offset 2 (byte 0xff); ...
     """
     try:
         text = data.decode("utf-8")

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
-from ingest.errors import IngestError
+from councilkg.ingest.errors import IngestError
 
 __all__ = [
     "DocumentKind",
@@ -242,7 +242,7 @@ class SymbolError(IngestError, ValueError):
     """Text that is not a UN document symbol.
 
     A ``ValueError`` because it is bad input to a pure function; an
-    :class:`~ingest.errors.IngestError` so that the CLI reports it as one line.
+    :class:`~councilkg.ingest.errors.IngestError` so that the CLI reports it as one line.
     """
 
 

@@ -53,7 +53,7 @@ from pathlib import Path
 from councilkg.ingesting import ingest_paths
 from councilkg.resources import sample_path
 from councilkg.store import GraphStore
-from ingest.iris import Minter
+from councilkg.ingest.iris import Minter
 
 workdir = Path(tempfile.mkdtemp(prefix="councilkg-notebook-"))
 store_path = workdir / "store"

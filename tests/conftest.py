@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 import yaml
 
+from councilkg.ingest.iris import Minter
+from councilkg.ingest.ntriples import ntriples_lines
+from councilkg.ingest.pipeline import IngestResult, ingest_file
+from councilkg.ingest.rdf import to_triples
+from councilkg.ingest.reference import reference_triples
 from councilkg.resources import ontology_lines
 from councilkg.store import GraphStore
-from ingest.iris import Minter
-from ingest.ntriples import ntriples_lines
-from ingest.pipeline import IngestResult, ingest_file
-from ingest.rdf import to_triples
-from ingest.reference import reference_triples
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"

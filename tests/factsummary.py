@@ -12,8 +12,8 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from ingest.pipeline import IngestResult
-from ingest.records import (
+from councilkg.ingest.pipeline import IngestResult
+from councilkg.ingest.records import (
     Decision,
     Document,
     Footnote,

@@ -31,10 +31,10 @@ from councilkg import queries as cq
 from councilkg.analytics import io as aio
 from councilkg.analytics import plot as aplot
 from councilkg.analytics.summary import summary_line, summary_table
+from councilkg.ingest.iris import Minter
 from councilkg.ingesting import ingest_paths
 from councilkg.server import RunningServer, start_server
 from councilkg.store import GraphStore
-from ingest.iris import Minter
 
 POSITION_KEYS = ("for", "against", "abstaining")
 VIEWS: dict[str, Callable[..., Any]] = dict(an.VIEWS)
@@ -561,11 +561,11 @@ def test_views_dates_and_years_come_from_the_data(
 def two_years(seed_store: GraphStore, seed_result: Any, minter: Minter) -> GraphStore:
     """The seed plus the constructed 2021 section of ``test_generalisation``
     (rule 37 invitees, an organization invited, a vetoed draft)."""
+    from councilkg.ingest.ntriples import ntriples_lines
+    from councilkg.ingest.pipeline import ingest_bytes
+    from councilkg.ingest.rdf import to_triples
+    from councilkg.ingest.reference import reference_triples
     from councilkg.resources import ontology_lines
-    from ingest.ntriples import ntriples_lines
-    from ingest.pipeline import ingest_bytes
-    from ingest.rdf import to_triples
-    from ingest.reference import reference_triples
     from tests.test_generalisation import TEXT
 
     section = ingest_bytes(TEXT.encode("utf-8"), "section-33.txt")

@@ -21,10 +21,10 @@ from councilkg import analytics as an
 from councilkg import cli
 from councilkg.analytics import plot as aplot
 from councilkg.analytics.cli import analyze
+from councilkg.ingest.iris import Minter
 from councilkg.ingesting import ingest_paths
 from councilkg.server import start_server
 from councilkg.store import GraphStore
-from ingest.iris import Minter
 
 VIEW_NAMES = ("covoting", "citations", "coalitions", "participation")
 

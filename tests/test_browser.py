@@ -27,10 +27,10 @@ from typing import Any
 import pytest
 from playwright import sync_api as playwright_api
 
+from councilkg.ingest.iris import Minter
 from councilkg.ingesting import ingest_paths
 from councilkg.server import RunningServer, start_server
 from councilkg.store import GraphStore
-from ingest.iris import Minter
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from ingest.errors import Code
-from ingest.pipeline import IngestResult, ingest_bytes
-from ingest.records import Decision, Finding, Vote
+from councilkg.ingest.errors import Code
+from councilkg.ingest.pipeline import IngestResult, ingest_bytes
+from councilkg.ingest.records import Decision, Finding, Vote
 
 
 def _variant(seed: bytes, pattern: str, replacement: str) -> IngestResult:

@@ -23,13 +23,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 from councilkg.cli import main
+from councilkg.ingest.iris import Minter
+from councilkg.ingest.ntriples import ntriples_lines
+from councilkg.ingest.pipeline import STAGES, IngestResult
+from councilkg.ingest.rdf import to_triples
+from councilkg.ingest.reference import reference_triples
 from councilkg.resources import ontology_lines
 from councilkg.store import DEFAULT_STORE, STORE_ENV, GraphStore
-from ingest.iris import Minter
-from ingest.ntriples import ntriples_lines
-from ingest.pipeline import STAGES, IngestResult
-from ingest.rdf import to_triples
-from ingest.reference import reference_triples
 
 ROOT = Path(__file__).resolve().parents[1]
 PROV_KEYS = {"file", "sha256", "page", "block_kind", "start", "end", "text", "line"}

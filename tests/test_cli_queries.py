@@ -10,7 +10,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from councilkg.cli import main
-from ingest.rdf import POSITION
+from councilkg.ingest.rdf import POSITION
 from tests.oxigraph_server import oxigraph_server
 
 POSITION_KEY = {str(iri): key for key, iri in POSITION.items()}

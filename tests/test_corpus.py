@@ -25,13 +25,13 @@ if str(ROOT) not in sys.path:  # bench/ is not a package of the wheel
     sys.path.insert(0, str(ROOT))
 
 from bench import corpus, corpus_check, corpus_model, corpus_render, corpus_vocab  # noqa: E402
-from ingest import membership  # noqa: E402
-from ingest.extract.names import actor_finder, finder  # noqa: E402
-from ingest.gazetteer import default_gazetteer  # noqa: E402
-from ingest.layout import BlockKind  # noqa: E402
-from ingest.pipeline import IngestResult, ingest_bytes  # noqa: E402
-from ingest.records import Briefer, Decision, Meeting, Passage  # noqa: E402
-from ingest.symbols import find_symbols  # noqa: E402
+from councilkg.ingest import membership  # noqa: E402
+from councilkg.ingest.extract.names import actor_finder, finder  # noqa: E402
+from councilkg.ingest.gazetteer import default_gazetteer  # noqa: E402
+from councilkg.ingest.layout import BlockKind  # noqa: E402
+from councilkg.ingest.pipeline import IngestResult, ingest_bytes  # noqa: E402
+from councilkg.ingest.records import Briefer, Decision, Meeting, Passage  # noqa: E402
+from councilkg.ingest.symbols import find_symbols  # noqa: E402
 
 
 @pytest.fixture(scope="module")

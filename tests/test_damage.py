@@ -23,9 +23,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.errors import Diagnostic
-from ingest.pipeline import IngestResult, ingest_bytes
-from ingest.records import Footnote
+from councilkg.ingest.errors import Diagnostic
+from councilkg.ingest.pipeline import IngestResult, ingest_bytes
+from councilkg.ingest.records import Footnote
 from tests import perturb
 from tests.factsummary import Facts, diff_facts, facts
 from tests.fuzzing import BUDGET, PROFILE, TEXTS

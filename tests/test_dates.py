@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.dates import find_dates, parse_date
-from ingest.lexicon import load_lexicon
+from councilkg.ingest.dates import find_dates, parse_date
+from councilkg.ingest.lexicon import load_lexicon
 
 ZH = load_lexicon("zh")
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")

@@ -22,17 +22,17 @@ from rdflib import RDF, Graph, Literal, URIRef
 from councilkg import analytics as an
 from councilkg import queries as cq
 from councilkg.facts import facts
+from councilkg.ingest import membership
+from councilkg.ingest.extract.derived import derive_votes, seats
+from councilkg.ingest.gazetteer import default_gazetteer
+from councilkg.ingest.iris import Minter
+from councilkg.ingest.pipeline import IngestResult, ingest_bytes
+from councilkg.ingest.rdf import to_triples
+from councilkg.ingest.records import Decision, Provenance, Record, Vote
+from councilkg.ingest.reference import reference_triples
+from councilkg.ingest.vocab import CKG
 from councilkg.store import GraphStore
 from councilkg.validation import ValidationReport, validate
-from ingest import membership
-from ingest.extract.derived import derive_votes, seats
-from ingest.gazetteer import default_gazetteer
-from ingest.iris import Minter
-from ingest.pipeline import IngestResult, ingest_bytes
-from ingest.rdf import to_triples
-from ingest.records import Decision, Provenance, Record, Vote
-from ingest.reference import reference_triples
-from ingest.vocab import CKG
 from tests.conftest import SEED, load_store
 
 RESOLUTION = "S/RES/2531(2020)"

@@ -2,7 +2,7 @@
 what it accepts but reports (truncated tables).
 
 Every bad file is written to ``tmp_path`` and read through
-:func:`ingest.pipeline.ingest_file`, the path the CLI takes, so the messages
+:func:`councilkg.ingest.pipeline.ingest_file`, the path the CLI takes, so the messages
 name a real file.  Truncated tables are cut from the seed at places found by
 pattern, never by line number.
 """
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import Code, IngestError, SourceError
-from ingest.pipeline import IngestResult, ingest_bytes, ingest_file
-from ingest.records import Decision, Finding, Meeting, Unparsed, Videoconference
+from councilkg.ingest.errors import Code, IngestError, SourceError
+from councilkg.ingest.pipeline import IngestResult, ingest_bytes, ingest_file
+from councilkg.ingest.records import Decision, Finding, Meeting, Unparsed, Videoconference
 
 NOT_UTF8_EXPECTED = "expected UTF-8 text extracted from the Repertoire PDF"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.gazetteer import COLUMNS, LANGS, Gazetteer, parse_states_csv
+from councilkg.ingest.gazetteer import COLUMNS, LANGS, Gazetteer, parse_states_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
@@ -32,7 +32,7 @@ def _iso3s(gz: Gazetteer, text: str, lang: str) -> list[str]:
 
 
 def _resource_text(name: str) -> str:
-    return (files("ingest") / "data" / name).read_text(encoding="utf-8")
+    return (files("councilkg.ingest") / "data" / name).read_text(encoding="utf-8")
 
 
 # --- the data --------------------------------------------------------------

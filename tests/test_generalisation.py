@@ -9,11 +9,11 @@ import datetime as dt
 
 import pytest
 
-from ingest.errors import Code
-from ingest.pipeline import IngestResult, ingest_bytes
-from ingest.rdf import to_triples
-from ingest.records import Decision, Item, Meeting, Videoconference, Vote
-from ingest.vocab import CKG
+from councilkg.ingest.errors import Code
+from councilkg.ingest.pipeline import IngestResult, ingest_bytes
+from councilkg.ingest.rdf import to_triples
+from councilkg.ingest.records import Decision, Item, Meeting, Videoconference, Vote
+from councilkg.ingest.vocab import CKG
 
 MEMBERS_2021_FOR = "、".join(
     [

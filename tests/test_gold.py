@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from pyoxigraph import Literal
 
+from councilkg.ingest.pipeline import IngestResult
+from councilkg.ingest.rdf import DOC_CLASS, FORMAT, POSITION
+from councilkg.ingest.text import fold, strip_spaces
+from councilkg.ingest.vocab import CKG
 from councilkg.store import GraphStore
-from ingest.pipeline import IngestResult
-from ingest.rdf import DOC_CLASS, FORMAT, POSITION
-from ingest.text import fold, strip_spaces
-from ingest.vocab import CKG
 from tests.conftest import select
 
 
@@ -201,7 +201,7 @@ def test_votes_member_by_member(seed_store: GraphStore, gold: dict[str, Any]) ->
 
 
 def test_vote_outcome_follows_article_27(seed_store: GraphStore, gold: dict[str, Any]) -> None:
-    from ingest import membership
+    from councilkg.ingest import membership
 
     for v in gold["votes"]:
         rows = select(seed_store, "vote-outcome", draft=Literal(v["draft"]))
@@ -360,7 +360,7 @@ def test_every_fact_has_exact_provenance(seed_store: GraphStore, seed_result: In
     offsets (folded, whitespace aside), and its line and page are those of its start."""
     source = seed_result.source
     rows = select(seed_store, "provenance")
-    from ingest.records import Footnote, Vote
+    from councilkg.ingest.records import Footnote, Vote
 
     assert len(rows) >= sum(isinstance(r, Footnote | Vote) for r in seed_result.records)
     page_of_line = {}

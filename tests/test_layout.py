@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.layout import BlockKind, Document, recover_layout
-from ingest.lexicon import load_lexicon
-from ingest.markers import find_markers
-from ingest.pipeline import ingest_bytes
-from ingest.records import Footnote
-from ingest.source import source_from_bytes
+from councilkg.ingest.layout import BlockKind, Document, recover_layout
+from councilkg.ingest.lexicon import load_lexicon
+from councilkg.ingest.markers import find_markers
+from councilkg.ingest.pipeline import ingest_bytes
+from councilkg.ingest.records import Footnote
+from councilkg.ingest.source import source_from_bytes
 
 ZH = load_lexicon("zh")
 COUNTERS = ZH.value("markers", "counter_suffix")

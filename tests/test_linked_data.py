@@ -22,10 +22,10 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from councilkg.ingest.iris import Minter
 from councilkg.ingesting import ingest_paths
 from councilkg.server import RunningServer, start_server
 from councilkg.store import GraphStore
-from ingest.iris import Minter
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"

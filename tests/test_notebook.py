@@ -19,10 +19,10 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from councilkg.ingest.iris import Minter
 from councilkg.ingesting import ingest_paths
 from councilkg.server import start_server
 from councilkg.store import GraphStore
-from ingest.iris import Minter
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "council-practice-2020.ipynb"

@@ -9,12 +9,12 @@ import pyoxigraph as ox
 from owlrl.Namespaces import ERRNS
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
+from councilkg.ingest.iris import Minter
+from councilkg.ingest.ntriples import ntriples_lines
+from councilkg.ingest.pipeline import IngestResult
+from councilkg.ingest.rdf import to_triples
+from councilkg.ingest.vocab import CKG, OPENGOV
 from councilkg.resources import ontology_text
-from ingest.iris import Minter
-from ingest.ntriples import ntriples_lines
-from ingest.pipeline import IngestResult
-from ingest.rdf import to_triples
-from ingest.vocab import CKG, OPENGOV
 
 
 def test_parses_in_pyoxigraph() -> None:

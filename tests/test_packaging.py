@@ -24,7 +24,8 @@ from councilkg.resources import KINDS
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("ingest", "councilkg")
+# Source folder -> where the wheel holds it (ingest/ is the package councilkg.ingest).
+PACKAGES = {"ingest": "councilkg/ingest", "councilkg": "councilkg"}
 # Top-level folder -> kind under councilkg/_resources/ (pyproject's force-include).
 ARTEFACTS = {
     "ontology": "ontology",
@@ -43,9 +44,9 @@ REQUIRED = (
     "councilkg/web/static/site.css",
     "councilkg/web/static/vendor/yasqe/yasqe.min.js",
     "councilkg/web/strings.toml",
-    "ingest/lexicons/zh.toml",
-    "ingest/data/states.csv",
-    "ingest/py.typed",
+    "councilkg/ingest/lexicons/zh.toml",
+    "councilkg/ingest/data/states.csv",
+    "councilkg/ingest/py.typed",
     "councilkg/py.typed",
 )
 SEED = "000_e9c79a4311407cd1.txt"
@@ -136,12 +137,19 @@ import json, os, sys
 root = os.path.realpath(os.environ["CKG_CHECKOUT"])
 sys.path[:] = [p for p in sys.path if os.path.realpath(p or os.getcwd()) != root]
 
-import councilkg, ingest
+import importlib.util
+import councilkg, councilkg.ingest
 import councilkg.resources as r
-from ingest.lexicon import load_lexicon
-from ingest.pipeline import ingest_file
+from councilkg.ingest.lexicon import load_lexicon
+from councilkg.ingest.pipeline import ingest_file
 
-out = {"councilkg": councilkg.__file__, "ingest": ingest.__file__, "dirs": {}, "files": {}}
+out = {
+    "councilkg": councilkg.__file__,
+    "councilkg.ingest": councilkg.ingest.__file__,
+    "top-level ingest": importlib.util.find_spec("ingest") is not None,
+    "dirs": {},
+    "files": {},
+}
 for kind in r.KINDS:
     try:
         out["dirs"][kind] = str(r.resource_dir(kind))
@@ -187,10 +195,11 @@ def test_wheel_contains_required_files(names: set[str]) -> None:
     assert not missing, f"missing from the wheel: {missing}"
 
 
-@pytest.mark.parametrize("package", PACKAGES)
+@pytest.mark.parametrize("package", sorted(PACKAGES))
 def test_wheel_contains_every_package_file(names: set[str], package: str) -> None:
     """Code and package data (lexicons, tables, py.typed) all ship."""
-    expected = {p.relative_to(ROOT).as_posix() for p in _files(ROOT / package)}
+    folder = ROOT / package
+    expected = {f"{PACKAGES[package]}/{p.relative_to(folder).as_posix()}" for p in _files(folder)}
     assert expected, package
     missing = sorted(expected - names)
     assert not missing, f"missing from the wheel: {missing}"
@@ -211,6 +220,14 @@ def test_wheel_contains_every_artefact(names: set[str], kind: str) -> None:
     assert not missing, f"missing from the wheel: {missing}"
 
 
+def test_wheel_installs_one_top_level_package(names: set[str]) -> None:
+    """Nothing lands in site-packages under a name another project could own."""
+    top = {n.split("/", 1)[0] for n in names}
+    info = {t for t in top if t.startswith("councilkg-") and t.endswith(".dist-info")}
+    assert len(info) == 1, sorted(top)
+    assert top - info == {"councilkg"}, sorted(top)
+
+
 def test_wheel_ships_no_tests_or_caches(names: set[str]) -> None:
     stray = sorted(
         n
@@ -221,9 +238,10 @@ def test_wheel_ships_no_tests_or_caches(names: set[str]) -> None:
 
 
 def test_installed_copy_is_imported_from_site(installed: dict[str, object], site: Path) -> None:
-    for module in ("councilkg", "ingest"):
+    for module in ("councilkg", "councilkg.ingest"):
         path = Path(str(installed[module])).resolve()
         assert path.is_relative_to(site.resolve()), f"{module} imported from {path}"
+    assert installed["top-level ingest"] is False
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -249,7 +267,7 @@ def test_installed_resource_dir(installed: dict[str, object], site: Path, kind: 
 def test_installed_copy_ingests_the_packaged_sample(
     installed: dict[str, object], site: Path
 ) -> None:
-    from ingest.pipeline import ingest_file
+    from councilkg.ingest.pipeline import ingest_file
 
     sample = Path(str(installed["sample"])).resolve()
     assert sample.is_relative_to(site.resolve()), sample

@@ -24,6 +24,11 @@ import pyoxigraph as ox
 import pytest
 
 from councilkg import queries as prepared
+from councilkg.ingest.iris import Minter
+from councilkg.ingest.layout import BlockKind
+from councilkg.ingest.lexicon import load_lexicon
+from councilkg.ingest.membership import permanent_members
+from councilkg.ingest.vocab import CKG
 from councilkg.resources import resource_dir
 from councilkg.store import GraphStore
 from councilkg.web import sparql as web_sparql
@@ -47,11 +52,6 @@ from councilkg.web.sparql import (
 )
 from councilkg.web.strings import strings
 from councilkg.web.templating import environment
-from ingest.iris import Minter
-from ingest.layout import BlockKind
-from ingest.lexicon import load_lexicon
-from ingest.membership import permanent_members
-from ingest.vocab import CKG
 
 # ---------------------------------------------------------------------------
 # A small DOM over html.parser

@@ -25,12 +25,12 @@ import pytest
 import rdflib
 
 from councilkg import queries as cq
+from councilkg.ingest import membership
+from councilkg.ingest.iris import Minter
+from councilkg.ingest.rdf import POSITION
+from councilkg.ingest.vocab import CKG
 from councilkg.queries import QueryError, QueryResult, Term
 from councilkg.store import GraphStore
-from ingest import membership
-from ingest.iris import Minter
-from ingest.rdf import POSITION
-from ingest.vocab import CKG
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED = (

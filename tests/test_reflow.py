@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.pipeline import IngestResult, ingest_bytes
+from councilkg.ingest.pipeline import IngestResult, ingest_bytes
 from tests import perturb
 from tests.factsummary import Facts, diff_facts, facts
 from tests.fuzzing import BUDGET, PROFILE, SAMPLE, TEXTS, corpus_texts

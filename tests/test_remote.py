@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 
 from councilkg import queries as cq
+from councilkg.ingest.rdf import POSITION
 from councilkg.push import PushError, graph_url, push
 from councilkg.remote import RemoteError, run_remote, select_remote
 from councilkg.store import GraphStore
-from ingest.rdf import POSITION
 from tests.oxigraph_server import INSTALL_HINT, OxigraphServer, find_oxigraph, oxigraph_server
 from tests.test_queries import comparable
 

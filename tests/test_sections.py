@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from councilkg.facts import GOLD_KEYS, compare, facts
-from ingest.iris import Minter
-from ingest.pipeline import IngestResult, ingest_file
+from councilkg.ingest.iris import Minter
+from councilkg.ingest.pipeline import IngestResult, ingest_file
 from tests.conftest import load_store
 
 SECTIONS = Path(__file__).resolve().parent / "data" / "sections"

@@ -28,12 +28,12 @@ import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
 
+from councilkg.ingest.iris import Minter
 from councilkg.ingesting import ingest_paths
 from councilkg.server import RunningServer, start_server
 from councilkg.server_formats import formats_from_param, negotiate_graph, negotiate_results
 from councilkg.server_policy import inspect_request
 from councilkg.store import GraphStore
-from ingest.iris import Minter
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"

@@ -25,6 +25,12 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
+from councilkg.ingest import membership
+from councilkg.ingest.iris import Minter
+from councilkg.ingest.pipeline import IngestResult
+from councilkg.ingest.rdf import to_triples
+from councilkg.ingest.reference import reference_triples
+from councilkg.ingest.symbols import parse_symbol
 from councilkg.store import GraphStore
 from councilkg.validation import (
     ValidationReport,
@@ -34,12 +40,6 @@ from councilkg.validation import (
     locate,
     validate,
 )
-from ingest import membership
-from ingest.iris import Minter
-from ingest.pipeline import IngestResult
-from ingest.rdf import to_triples
-from ingest.reference import reference_triples
-from ingest.symbols import parse_symbol
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"

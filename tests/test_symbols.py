@@ -1,4 +1,4 @@
-"""Tests of the UN document symbol grammar (ingest.symbols).
+"""Tests of the UN document symbol grammar (councilkg.ingest.symbols).
 
 Example tests pin the forms seen in the Chinese Repertoire; property tests
 generate symbols from an independent description of the grammar (below), so
@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import ingest.symbols as symbols_module
-from ingest.errors import IngestError
-from ingest.symbols import (
+import councilkg.ingest.symbols as symbols_module
+from councilkg.ingest.errors import IngestError
+from councilkg.ingest.symbols import (
     DocumentKind,
     Symbol,
     SymbolError,

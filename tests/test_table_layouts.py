@@ -16,10 +16,10 @@ from collections import Counter
 
 import pytest
 
-from ingest.errors import Code
-from ingest.layout import note_letters
-from ingest.pipeline import IngestResult, ingest_bytes
-from ingest.records import Decision, Footnote, Letter, Meeting, Speaker, Sponsor, Vote
+from councilkg.ingest.errors import Code
+from councilkg.ingest.layout import note_letters
+from councilkg.ingest.pipeline import IngestResult, ingest_bytes
+from councilkg.ingest.records import Decision, Footnote, Letter, Meeting, Speaker, Sponsor, Vote
 
 MEMBERS = {
     "BEL": "比利时",
@@ -464,7 +464,7 @@ def test_a_count_of_one_kind_below_the_tables_is_no_contradiction() -> None:
 
 
 def test_japan_after_a_symbol_is_named_and_after_a_day_is_not() -> None:
-    from ingest.gazetteer import default_gazetteer
+    from councilkg.ingest.gazetteer import default_gazetteer
 
     gz = default_gazetteer()
     assert [s.iso3 for _, _, s in gz.find_all("S/2026/42 日本、尼日利亚", "zh")] == ["JPN", "NGA"]

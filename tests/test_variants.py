@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 
-from ingest.errors import Code
-from ingest.ntriples import ntriples_lines
-from ingest.pipeline import IngestResult, ingest_bytes
-from ingest.rdf import to_triples
-from ingest.records import Finding, Footnote, Vote
+from councilkg.ingest.errors import Code
+from councilkg.ingest.ntriples import ntriples_lines
+from councilkg.ingest.pipeline import IngestResult, ingest_bytes
+from councilkg.ingest.rdf import to_triples
+from councilkg.ingest.records import Finding, Footnote, Vote
 from tests.factsummary import Facts, _nows, _squash, facts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -455,9 +455,9 @@ def test_deterministic_in_process(seed_bytes: bytes) -> None:
 
 _DUMP = """
 import hashlib, sys
-from ingest.ntriples import ntriples_lines
-from ingest.pipeline import ingest_file
-from ingest.rdf import to_triples
+from councilkg.ingest.ntriples import ntriples_lines
+from councilkg.ingest.pipeline import ingest_file
+from councilkg.ingest.rdf import to_triples
 lines = ntriples_lines(to_triples(ingest_file(sys.argv[1]).records))
 print(hashlib.sha256("".join(lines).encode()).hexdigest(), len(lines))
 """

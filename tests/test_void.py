@@ -20,11 +20,11 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, VOID
 
 from councilkg.exporting import FORMATS, export_lines
+from councilkg.ingest.iris import DEFAULT_BASE
 from councilkg.queries import catalogue
 from councilkg.resources import resource_dir
 from councilkg.store import GraphStore
 from councilkg.void import dataset_iri, describe_dataset, store_base
-from ingest.iris import DEFAULT_BASE
 
 CKG = "https://w3id.org/councilkg/ontology#"
 ENDPOINT = "http://127.0.0.1:8000/sparql"

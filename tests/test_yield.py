@@ -20,11 +20,11 @@ import pytest
 from click.testing import CliRunner
 
 from councilkg.cli import main
-from ingest.announced import KINDS
-from ingest.errors import Code, SourceError
-from ingest.fact_yield import FactYield, fact_yield
-from ingest.language import MIN_LETTERS, count_scripts
-from ingest.pipeline import IngestResult, ingest_bytes, ingest_file
+from councilkg.ingest.announced import KINDS
+from councilkg.ingest.errors import Code, SourceError
+from councilkg.ingest.fact_yield import FactYield, fact_yield
+from councilkg.ingest.language import MIN_LETTERS, count_scripts
+from councilkg.ingest.pipeline import IngestResult, ingest_bytes, ingest_file
 
 COUNT_WITH_NOTE = re.compile(r"(?m)^(\d+-\d+-\d+)([a-z])\s*$")
 

@@ -21,8 +21,8 @@ from typing import Any
 import networkx as nx
 
 from councilkg.analytics.source import Source, as_source, local_name, text, value
+from councilkg.ingest.vocab import CKG
 from councilkg.store import GraphStore
-from ingest.vocab import CKG
 
 __all__ = ["CitedDocument", "citation_graph", "most_cited", "pagerank"]
 

@@ -18,6 +18,9 @@ import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from councilkg.ingest.rdf import DOC_CLASS
+from councilkg.ingest.symbols import SymbolError, parse_symbol
+from councilkg.ingest.vocab import CKG
 from councilkg.web.charts import bar_chart
 from councilkg.web.gather import Gather, fetch_labels
 from councilkg.web.site import Site
@@ -31,9 +34,6 @@ from councilkg.web.views import (
     load_resource,
     load_state,
 )
-from ingest.rdf import DOC_CLASS
-from ingest.symbols import SymbolError, parse_symbol
-from ingest.vocab import CKG
 
 __all__ = [
     "Suggestion",

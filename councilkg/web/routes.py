@@ -47,9 +47,9 @@ from urllib.parse import urlencode
 from rdflib import Literal, URIRef
 
 from councilkg import queries as prepared
+from councilkg.ingest.iris import DEFAULT_BASE, encode_path
 from councilkg.resources import read_text
 from councilkg.server_formats import GRAPH_FORMATS, negotiate
-from ingest.iris import DEFAULT_BASE, encode_path
 
 if TYPE_CHECKING:
     from councilkg.server import CouncilApp, Request, Response

@@ -12,7 +12,7 @@ scheme is fixed:
 - the language is ``?lang=zh|en``, kept by every internal link (``en``, the
   default, is left out).
 
-IRIs are written as they are minted (:mod:`ingest.iris`): already
+IRIs are written as they are minted (:mod:`councilkg.ingest.iris`): already
 percent-encoded where needed, so ``rest`` goes into the path unchanged and
 the server must map the *raw* request path back (:meth:`Site.iri_for`).
 """
@@ -24,9 +24,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote, urlencode
 
+from councilkg.ingest.iris import DEFAULT_BASE
+from councilkg.ingest.symbols import SymbolError, parse_symbol
 from councilkg.web.strings import kind_name
-from ingest.iris import DEFAULT_BASE
-from ingest.symbols import SymbolError, parse_symbol
 
 __all__ = ["DATA_FORMATS", "LANGS", "Labels", "Site", "choose_label"]
 

@@ -7,7 +7,7 @@ the page with its text, file, line and page (printed number where the
 source prints one, else its index in the file), and every fact carries
 links to the numbers of the passages it was derived from, with the exact
 words quoted.  The graph describes a fact's origin as Web Annotation spans
-(``prov:wasDerivedFrom``, see :mod:`ingest.rdf`); a span lies in a block
+(``prov:wasDerivedFrom``, see :mod:`councilkg.ingest.rdf`); a span lies in a block
 (``ckg:SourcePassage``) whose text is the passage.
 """
 

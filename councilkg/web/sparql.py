@@ -10,7 +10,7 @@ exactly what a remote engine would send.
 Why values are bound with a ``VALUES`` block: the IRIs a page asks about
 come from request paths, so they are checked against the SPARQL ``IRIREF``
 grammar and written by the project's N-Triples encoder
-(:func:`ingest.ntriples.term`) into a ``VALUES`` block at the top of the
+(:func:`councilkg.ingest.ntriples.term`) into a ``VALUES`` block at the top of the
 query's outermost ``WHERE`` group (where the engine can use them to start
 its joins), never pasted into the query's own text.
 """
@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from rdflib.term import Literal, Node, URIRef
 
+from councilkg.ingest.ntriples import term as nt_term
 from councilkg.queries import where_brace
 from councilkg.resources import resource_dir
-from ingest.ntriples import term as nt_term
 
 if TYPE_CHECKING:
     from councilkg.store import GraphStore

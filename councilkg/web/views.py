@@ -17,9 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from councilkg.ingest.vocab import CKG
 from councilkg.web.gather import Gather
 from councilkg.web.sparql import Row, shown_limit
-from ingest.vocab import CKG
 
 __all__ = [
     "Decision",

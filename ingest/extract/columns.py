@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.extract.context import Context, compact
-from ingest.extract.names import actor_finder, finder
-from ingest.symbols import find_symbols
-from ingest.text import Passage, concat, is_cjk
+from councilkg.ingest.extract.context import Context, compact
+from councilkg.ingest.extract.names import actor_finder, finder
+from councilkg.ingest.symbols import find_symbols
+from councilkg.ingest.text import Passage, concat, is_cjk
 
 # Column numbers of the meetings table (1-based, as printed).
 RECORD, SUB_ITEM, OTHER_DOCS, RULE37, RULE39, SPEAKERS, DECISIONS = range(1, 8)

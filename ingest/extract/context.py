@@ -14,14 +14,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ingest.dates import find_dates
-from ingest.errors import Code, Diagnostic
-from ingest.gazetteer import Gazetteer, default_gazetteer
-from ingest.layout import SEPARATOR, Block, BlockKind, Document
-from ingest.lexicon import Lexicon, Named, named_table
-from ingest.markers import Marker, find_markers, marker_pattern
-from ingest.records import Provenance
-from ingest.text import fold
+from councilkg.ingest.dates import find_dates
+from councilkg.ingest.errors import Code, Diagnostic
+from councilkg.ingest.gazetteer import Gazetteer, default_gazetteer
+from councilkg.ingest.layout import SEPARATOR, Block, BlockKind, Document
+from councilkg.ingest.lexicon import Lexicon, Named, named_table
+from councilkg.ingest.markers import Marker, find_markers, marker_pattern
+from councilkg.ingest.records import Provenance
+from councilkg.ingest.text import fold
 
 # Blocks whose text states facts: the body, and the footnotes.
 TEXT_KINDS = (

@@ -5,7 +5,7 @@ divided (a vote note: "赞成：…；反对：…；弃权：…").  A text ado
 member is printed with its count alone ("15-0-0", no note), or is said to
 have been adopted unanimously ("一致通过") without counts.  The text then
 still says how each member voted, in favour, only not by name, and the
-members of that date are known (:mod:`ingest.membership`).  Spelling those
+members of that date are known (:mod:`councilkg.ingest.membership`).  Spelling those
 votes out makes co-voting, a member's record and every other per-member
 query count unanimous votes too, as the UN library's curated voting data
 does; leaving them out would make members look as if they had voted only
@@ -36,10 +36,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from ingest import membership
-from ingest.gazetteer import default_gazetteer
-from ingest.records import Decision, Record, Vote
-from ingest.symbols import DocumentKind
+from councilkg.ingest import membership
+from councilkg.ingest.gazetteer import default_gazetteer
+from councilkg.ingest.records import Decision, Record, Vote
+from councilkg.ingest.symbols import DocumentKind
 
 __all__ = ["VOTED_KINDS", "derive_votes", "seats", "unanimous"]
 
@@ -63,7 +63,7 @@ def unanimous(decision: Decision, members: int) -> bool:
     statement win: a "一致通过" printed beside "14-0-1" derives nothing.
 
     >>> import datetime as dt
-    >>> from ingest.records import Provenance
+    >>> from councilkg.ingest.records import Provenance
     >>> p = Provenance("f", "0" * 64, 0, None, "table-row", "b1", 1, 0, 1, "x")
     >>> d = Decision(p, "S/RES/1(2020)", "resolution", "e", "i", dt.date(2020, 1, 2), True,
     ...              15, 0, 0)

@@ -11,11 +11,11 @@ that order.
 
 from __future__ import annotations
 
-from ingest.extract.context import TEXT_KINDS, Context
-from ingest.extract.footnotes import footnote_body
-from ingest.layout import BlockKind
-from ingest.records import Citation, Document, Letter, Provenance, Record
-from ingest.symbols import DocumentKind, Symbol, find_symbols, parse_symbol
+from councilkg.ingest.extract.context import TEXT_KINDS, Context
+from councilkg.ingest.extract.footnotes import footnote_body
+from councilkg.ingest.layout import BlockKind
+from councilkg.ingest.records import Citation, Document, Letter, Provenance, Record
+from councilkg.ingest.symbols import DocumentKind, Symbol, find_symbols, parse_symbol
 
 
 def sentence_before(text: str, pos: int, terminal: str) -> str:

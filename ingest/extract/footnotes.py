@@ -14,11 +14,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ingest.dates import find_dates
-from ingest.extract.context import Context
-from ingest.layout import Block, BlockKind
-from ingest.records import Footnote, Letter, Record
-from ingest.symbols import find_symbols
+from councilkg.ingest.dates import find_dates
+from councilkg.ingest.extract.context import Context
+from councilkg.ingest.layout import Block, BlockKind
+from councilkg.ingest.records import Footnote, Letter, Record
+from councilkg.ingest.symbols import find_symbols
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,11 @@ short form with no such antecedent is reported, never guessed.
 
 from __future__ import annotations
 
-from ingest.errors import Code
-from ingest.extract.context import TEXT_KINDS, Context, compact
-from ingest.extract.names import actor_finder, finder
-from ingest.lexicon import Named, named_table
-from ingest.records import Mention, Record
+from councilkg.ingest.errors import Code
+from councilkg.ingest.extract.context import TEXT_KINDS, Context, compact
+from councilkg.ingest.extract.names import actor_finder, finder
+from councilkg.ingest.lexicon import Named, named_table
+from councilkg.ingest.records import Mention, Record
 
 
 def extract_mentions(ctx: Context) -> list[Record]:

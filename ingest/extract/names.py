@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from ingest.lexicon import Named, named_table
-from ingest.text import fold
+from councilkg.ingest.lexicon import Named, named_table
+from councilkg.ingest.text import fold
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,17 +22,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ingest.dates import find_dates
-from ingest.errors import Code
-from ingest.extract.context import Context, ItemScope
-from ingest.extract.footnotes import EventAt
-from ingest.extract.names import NameMatch, finder
-from ingest.extract.tables import TableResult
-from ingest.layout import Block, BlockKind
-from ingest.lexicon import Named
-from ingest.markers import Marker, strip_markers
-from ingest.records import Briefer, Passage, Record, Speaker, Sponsor
-from ingest.symbols import DocumentKind, find_symbols
+from councilkg.ingest.dates import find_dates
+from councilkg.ingest.errors import Code
+from councilkg.ingest.extract.context import Context, ItemScope
+from councilkg.ingest.extract.footnotes import EventAt
+from councilkg.ingest.extract.names import NameMatch, finder
+from councilkg.ingest.extract.tables import TableResult
+from councilkg.ingest.layout import Block, BlockKind
+from councilkg.ingest.lexicon import Named
+from councilkg.ingest.markers import Marker, strip_markers
+from councilkg.ingest.records import Briefer, Passage, Record, Speaker, Sponsor
+from councilkg.ingest.symbols import DocumentKind, find_symbols
 
 
 @dataclass(slots=True)

@@ -18,10 +18,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from ingest import membership
-from ingest.dates import find_dates
-from ingest.errors import Code, Diagnostic
-from ingest.extract.columns import (
+from councilkg.ingest import membership
+from councilkg.ingest.dates import find_dates
+from councilkg.ingest.errors import Code, Diagnostic
+from councilkg.ingest.extract.columns import (
     DECISIONS,
     OTHER_DOCS,
     RULE37,
@@ -31,12 +31,12 @@ from ingest.extract.columns import (
     assign_columns,
     joined,
 )
-from ingest.extract.context import Context, ItemScope, compact
-from ingest.extract.derived import seats as council_seats
-from ingest.extract.names import actor_finder, finder
-from ingest.layout import Block, BlockKind, TableKind
-from ingest.lexicon import named_table
-from ingest.records import (
+from councilkg.ingest.extract.context import Context, ItemScope, compact
+from councilkg.ingest.extract.derived import seats as council_seats
+from councilkg.ingest.extract.names import actor_finder, finder
+from councilkg.ingest.layout import Block, BlockKind, TableKind
+from councilkg.ingest.lexicon import named_table
+from councilkg.ingest.records import (
     Decision,
     Invitee,
     Meeting,
@@ -47,8 +47,8 @@ from ingest.records import (
     Videoconference,
     Vote,
 )
-from ingest.symbols import DocumentKind, SymbolMatch, find_symbols
-from ingest.text import Passage, is_cjk
+from councilkg.ingest.symbols import DocumentKind, SymbolMatch, find_symbols
+from councilkg.ingest.text import Passage, is_cjk
 
 
 @dataclass(slots=True)
