@@ -16,7 +16,7 @@ Candidates (each a server process on a free port of 127.0.0.1):
                is checked late (see the timeout check).
 ``councilkg``  candidate (a), what ``councilkg serve`` runs: a plain ASGI app
                on uvicorn (httptools, uvloop) over a pool of worker processes
-               that open the store read-only (``councilkg.server``).
+               that open the store read-only (``councilkg serve``).
 ``proxy``      candidate (b): the same ASGI app (policy, negotiation, result
                cap) forwarding each query to an ``oxigraph serve-read-only``
                backend over keep-alive HTTP, asking it for TSV / N-Triples so
@@ -234,7 +234,7 @@ def start(name: str, store: Path, args: argparse.Namespace) -> Server:
         return Server(name, port, "/query", [proc])
     port = free_port()
     if name == "councilkg":
-        cmd = [py, "-m", "councilkg.server", str(store), "--port", str(port)]
+        cmd = [py, "-m", "councilkg", "serve", "--store", str(store), "--port", str(port)]
         cmd += ["--timeout", timeout, "--log-level", "warning"]
         if args.workers:
             cmd += ["--workers", str(args.workers)]
@@ -270,7 +270,7 @@ def _serve_alternative(kind: str, args: argparse.Namespace) -> None:
         ServerConfig,
         _uvicorn_options,
     )
-    from councilkg.server_worker import _select, _triples, handle
+    from councilkg.server.worker import _select, _triples, handle
 
     config = ServerConfig(store_path=Path(args.store), timeout_s=args.timeout)
 

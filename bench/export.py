@@ -1,4 +1,4 @@
-"""Export throughput: ``councilkg.exporting.export_store`` in N-Triples,
+"""Export throughput: ``councilkg.export.writers.export_store`` in N-Triples,
 Turtle, JSON-LD (and N-Quads) at each size, against Oxigraph's raw dump.
 
 Usage::
@@ -58,7 +58,7 @@ def export_once(fmt: str, store: str) -> dict[str, Any]:
     """One export of the store at ``store`` (read-only) into a temporary file."""
     import pyoxigraph as ox
 
-    from councilkg.exporting import export_store
+    from councilkg.export.writers import export_store
     from councilkg.store import GraphStore
 
     tmp = Path(tempfile.mkdtemp(prefix="councilkg-bench-export-"))

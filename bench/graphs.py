@@ -462,7 +462,7 @@ def _corpus_graph(triples: int, cache_dir: Path) -> BenchGraph:
     import subprocess
     import sys
 
-    from councilkg.exporting import export_store
+    from councilkg.export.writers import export_store
     from councilkg.ingesting import ingest_paths
 
     copies = copies_for(triples)

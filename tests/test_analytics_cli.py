@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 from councilkg import analytics as an
 from councilkg import cli
 from councilkg.analytics import plot as aplot
-from councilkg.analytics.cli import analyze
+from councilkg.cli.analyze import analyze
 from councilkg.ingest.iris import Minter
 from councilkg.ingesting import ingest_paths
 from councilkg.server import start_server
@@ -188,7 +188,7 @@ def test_on_its_own_errors_look_the_same(store_dir: Path) -> None:
 
 def test_registered_in_the_councilkg_command() -> None:
     if "analyze" not in cli.main.commands:
-        pytest.skip("not yet registered: main.add_command(analyze) in councilkg/cli.py")
+        pytest.skip("not yet registered: main.add_command(analyze) in councilkg/cli/__init__.py")
     assert cli.main.commands["analyze"] is analyze
     result = CliRunner().invoke(cli.main, ["analyze", "--help"])
     assert result.exit_code == 0

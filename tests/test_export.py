@@ -1,4 +1,4 @@
-"""Exports (``councilkg.exporting``, ``councilkg export``) and the published
+"""Exports (``councilkg.export.writers``, ``councilkg export``) and the published
 JSON-LD context.
 
 Every format is re-parsed by two engines (pyoxigraph and rdflib) and must
@@ -28,8 +28,8 @@ from rdflib.compare import isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from councilkg.cli import main
-from councilkg.export_cli import export
-from councilkg.exporting import (
+from councilkg.cli.export import export
+from councilkg.export.writers import (
     FORMATS,
     ExportError,
     context,

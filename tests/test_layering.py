@@ -186,11 +186,7 @@ def test_modules_found() -> None:
 
 @pytest.mark.parametrize("path", MODULES, ids=_rel)
 def test_ingest_does_not_import_councilkg(path: Path) -> None:
-    bad = [
-        (line, name)
-        for line, name in _imported(path, _tree(path))
-        if _upper(name)
-    ]
+    bad = [(line, name) for line, name in _imported(path, _tree(path)) if _upper(name)]
     assert not bad, f"{_rel(path)} imports the upper layer: {bad}"
 
 

@@ -1,6 +1,6 @@
 """Dereferenceable IRIs over real HTTP: ``/id`` 303s, ``/page`` and ``/data``
 content negotiation, languages, 404s, static files and the query page's
-helpers (``councilkg.web.routes``).
+helpers (``councilkg.server.linked_data``).
 
 The real server (uvicorn and its worker processes) serves an on-disk store
 built from the seed.  Each served format is parsed by a real parser

@@ -22,7 +22,7 @@ import pytest
 from councilkg import queries as cq
 from councilkg.ingest.rdf import POSITION
 from councilkg.push import PushError, graph_url, push
-from councilkg.remote import RemoteError, run_remote, select_remote
+from councilkg.queries.remote import RemoteError, run_remote, select_remote
 from councilkg.store import GraphStore
 from tests.oxigraph_server import INSTALL_HINT, OxigraphServer, find_oxigraph, oxigraph_server
 from tests.test_queries import comparable

@@ -31,8 +31,8 @@ from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
 from councilkg.ingest.iris import Minter
 from councilkg.ingesting import ingest_paths
 from councilkg.server import RunningServer, start_server
-from councilkg.server_formats import formats_from_param, negotiate_graph, negotiate_results
-from councilkg.server_policy import inspect_request
+from councilkg.server.negotiation import formats_from_param, negotiate_graph, negotiate_results
+from councilkg.server.policy import inspect_request
 from councilkg.store import GraphStore
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""The VoID/DCAT description of the dataset (``councilkg.void``).
+"""The VoID/DCAT description of the dataset (``councilkg.export.void``).
 
 Every figure is recomputed here in Python from the store's quads (not with
 the ``queries/void/`` files the description is built with) and must agree;
@@ -19,12 +19,12 @@ import pytest
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, VOID
 
-from councilkg.exporting import FORMATS, export_lines
+from councilkg.export.void import dataset_iri, describe_dataset, store_base
+from councilkg.export.writers import FORMATS, export_lines
 from councilkg.ingest.iris import DEFAULT_BASE
 from councilkg.queries import catalogue
 from councilkg.resources import resource_dir
 from councilkg.store import GraphStore
-from councilkg.void import dataset_iri, describe_dataset, store_base
 
 CKG = "https://w3id.org/councilkg/ontology#"
 ENDPOINT = "http://127.0.0.1:8000/sparql"

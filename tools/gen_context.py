@@ -47,7 +47,7 @@ EXTRA_PREFIXES = {
 }
 
 # Standard properties used by the graph (ingest/rdf.py, ingest/reference.py,
-# the ontology graph) and by the VoID/DCAT description (councilkg/void.py):
+# the ontology graph) and by the VoID/DCAT description (councilkg/export/void.py):
 # term -> (compact IRI, coercion).  Coercion: "@id" (IRIs), "@language" (a
 # language map), None (no coercion: plain strings), or a datatype (compact
 # IRI).  Properties whose local name is ambiguous (org:member and

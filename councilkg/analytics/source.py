@@ -97,7 +97,7 @@ class Source:
 
         Raises:
             councilkg.queries.QueryError: a parameter of the wrong type.
-            councilkg.remote.RemoteError: the endpoint failed.
+            councilkg.queries.remote.RemoteError: the endpoint failed.
         """
         raw = {k: str(v) for k, v in params.items() if v is not None}
         bound = cq.bind(name, raw)
@@ -106,7 +106,7 @@ class Source:
     def select(self, sparql: str) -> QueryResult:
         """Run SELECT text (the label lookups of :func:`councilkg.queries.label_query`)."""
         if self.endpoint is not None:
-            from councilkg.remote import select_remote
+            from councilkg.queries.remote import select_remote
 
             return select_remote(self.endpoint, sparql, self.timeout)
         assert self.store is not None

@@ -41,7 +41,7 @@ from rdflib import RDF, RDFS, XSD, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import DCAT, DCTERMS, VOID
 
-from councilkg.exporting import FORMATS, compact_iri, dump_name
+from councilkg.export.writers import FORMATS, compact_iri, dump_name
 from councilkg.ingest.iris import DEFAULT_BASE
 from councilkg.ingest.vocab import CKG
 from councilkg.queries import bind_text
@@ -88,7 +88,7 @@ def describe_dataset(
 ) -> list[str]:
     """The VoID and DCAT description of the store's dataset, as sorted
     N-Triples lines (write them in any format with
-    :func:`councilkg.exporting.export_lines`).
+    :func:`councilkg.export.writers.export_lines`).
 
     Args:
         base: the base of the data's IRIs (default: :func:`store_base`);
@@ -96,7 +96,7 @@ def describe_dataset(
         endpoint: the SPARQL endpoint's URL (``void:sparqlEndpoint``, a
             ``dcat:DataService``); none when not given.
         downloads: URL prefix of the dumps: the distribution of format F is
-            ``{downloads}`` + :func:`councilkg.exporting.dump_name` (F), e.g.
+            ``{downloads}`` + :func:`councilkg.export.writers.dump_name` (F), e.g.
             ``https://host/data/councilkg.nq``; no dumps when not given.
         dataset: the dataset's IRI (default :func:`dataset_iri`).
         license: a licence IRI instead of the ontology's ``dcterms:license``.

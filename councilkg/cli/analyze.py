@@ -16,7 +16,7 @@ from typing import IO, Any
 
 import click
 
-from councilkg.cli_options import endpoint_option, store_option, timeout_option
+from councilkg.cli.options import endpoint_option, store_option, timeout_option
 from councilkg.store import GraphStore
 
 __all__ = ["AnalyzeError", "analyze"]

@@ -1,7 +1,7 @@
 """``councilkg export``: the store's graphs, or the dataset's VoID/DCAT
 description, in one of the export formats, to a file or stdout.
 
-A thin layer over :mod:`councilkg.exporting` and :mod:`councilkg.void`,
+A thin layer over :mod:`councilkg.export.writers` and :mod:`councilkg.export.void`,
 registered on the ``councilkg`` group (``main.add_command(export)``); the
 group turns expected errors (an unknown graph, an unknown extension, a
 missing store) into one line and exit code 2.
@@ -15,8 +15,8 @@ from typing import BinaryIO
 
 import click
 
-from councilkg.cli_options import store_option
-from councilkg.exporting import FORMATS, ExportStats, export_lines, export_store, format_of
+from councilkg.cli.options import store_option
+from councilkg.export.writers import FORMATS, ExportStats, export_lines, export_store, format_of
 from councilkg.store import GraphStore
 
 __all__ = ["export"]
@@ -98,7 +98,7 @@ def export(
     store = GraphStore(store_dir, read_only=True)
     target: BinaryIO | Path = sys.stdout.buffer if to_stdout else Path(out)
     if void:
-        from councilkg.void import describe_dataset
+        from councilkg.export.void import describe_dataset
 
         lines = describe_dataset(store, base=base, endpoint=endpoint, downloads=downloads)
         stats = export_lines(lines, fmt, target, gzip=zipped, context_url=context_url)

@@ -4,7 +4,7 @@
 Design (chosen by measurement, see ``bench/endpoint.py`` and
 ``bench/README.md``): a plain ASGI application (no framework) run by uvicorn
 (httptools + uvloop when installed) in one process, in front of a pool of
-worker processes (:mod:`councilkg.server_worker`) that each open the store
+worker processes (:mod:`councilkg.server.worker`) that each open the store
 read-only and run one query at a time.  Queries run in processes because a
 pyoxigraph query cannot be cancelled from Python: a query past the timeout
 is stopped by killing its worker, and a fresh worker takes its place.
@@ -46,7 +46,7 @@ Policy and limits (status, then the start of the plain-text message)
       refused (**403** ``LOAD is disabled``) unless ``allow_load``.
     - ``SERVICE``: **403** ``SERVICE (federated query) is disabled`` unless
       ``allow_service``.  Found by lexing the request
-      (:mod:`councilkg.server_policy`): the word in a string, comment, IRI or
+      (:mod:`councilkg.server.policy`): the word in a string, comment, IRI or
       name is not refused.
     - Malformed query: **400** ``malformed query: `` + Oxigraph's message.
     - Timeout (``timeout_s``, counted from the request's arrival at the
@@ -107,15 +107,15 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs
 
-from councilkg.server_formats import (
+from councilkg.server.negotiation import (
     GRAPH_FORMATS,
     FormatError,
     formats_from_param,
     negotiate_graph,
     negotiate_results,
 )
-from councilkg.server_policy import RequestShape, inspect_request, quick_inspect
-from councilkg.server_worker import REPLY_HEAD, REQUEST_HEAD
+from councilkg.server.policy import RequestShape, inspect_request, quick_inspect
+from councilkg.server.worker import REPLY_HEAD, REQUEST_HEAD
 
 log = logging.getLogger("councilkg.server")
 
@@ -154,7 +154,7 @@ class ServerConfig:
     """The base IRI the data was minted with (``{base}id/...`` resolves at
     ``/id/...``); default: read from the store's reference graph."""
     linked_data: bool = True
-    """Serve the linked-data routes (:mod:`councilkg.web.routes`) beside /sparql."""
+    """Serve the linked-data routes (:mod:`councilkg.server.linked_data`) beside /sparql."""
 
     def worker_count(self) -> int:
         """The number of worker processes to run."""
@@ -318,7 +318,7 @@ class WorkerPool:
 
     async def _spawn(self) -> _Worker:
         loop = asyncio.get_running_loop()
-        args = [sys.executable, "-m", "councilkg.server_worker", str(self.store_path)]
+        args = [sys.executable, "-m", "councilkg.server.worker", str(self.store_path)]
         if self.read_write:
             args.append("--read-write")
         args += ["--parent", str(os.getpid())]
@@ -641,7 +641,7 @@ class CouncilApp:
             callback()
 
     async def run_query(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-        """Run a worker request (see :mod:`councilkg.server_worker`) under the
+        """Run a worker request (see :mod:`councilkg.server.worker`) under the
         endpoint's timeout.  For handlers of later routes too."""
         if self.pool is None:
             raise PoolError(503, "the server is starting")
@@ -998,7 +998,7 @@ class CouncilApp:
         if graph != "turtle":
             import pyoxigraph as ox
 
-            from councilkg.server_worker import GRAPH_OX
+            from councilkg.server.worker import GRAPH_OX
 
             triples = ox.parse(body, format=ox.RdfFormat.TURTLE)
             body = ox.serialize(triples, format=GRAPH_OX[graph]) or b""
@@ -1008,10 +1008,10 @@ class CouncilApp:
 def create_app(config: ServerConfig) -> CouncilApp:
     """The ASGI application for ``config`` (its pool starts with the lifespan):
     the SPARQL endpoint and, unless ``config.linked_data`` is off, the
-    linked-data pages (:mod:`councilkg.web.routes`)."""
+    linked-data pages (:mod:`councilkg.server.linked_data`)."""
     app = CouncilApp(config)
     if config.linked_data:
-        from councilkg.web.routes import LinkedDataRoutes
+        from councilkg.server.linked_data import LinkedDataRoutes
 
         LinkedDataRoutes(app, config.base).install()
     return app
@@ -1172,40 +1172,3 @@ def start_server(store_path: Path, *, port: int = 0, **options: Any) -> RunningS
             raise RuntimeError(f"the endpoint did not start: {app.startup_error}")
         time.sleep(0.02)
     return RunningServer(app, server, thread, bound_port)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """``python -m councilkg.server STORE [--port N] ...`` (benchmarks, debugging;
-    the user-facing command is ``councilkg serve``)."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m councilkg.server")
-    parser.add_argument("store", type=Path)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--timeout", type=float, default=10.0)
-    parser.add_argument("--max-results", type=int, default=100_000)
-    parser.add_argument("--max-request-bytes", type=int, default=1_000_000)
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--allow-update", action="store_true")
-    parser.add_argument("--allow-service", action="store_true")
-    parser.add_argument("--allow-load", action="store_true")
-    parser.add_argument("--log-level", default="info")
-    args = parser.parse_args(argv)
-    serve(
-        args.store,
-        host=args.host,
-        port=args.port,
-        timeout_s=args.timeout,
-        max_results=args.max_results,
-        max_request_bytes=args.max_request_bytes,
-        allow_update=args.allow_update,
-        allow_service=args.allow_service,
-        allow_load=args.allow_load,
-        workers=args.workers,
-        log_level=args.log_level,
-    )
-
-
-if __name__ == "__main__":
-    main()

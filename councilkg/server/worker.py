@@ -46,7 +46,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from councilkg.server_formats import GRAPH_FORMATS, RESULT_FORMATS
+from councilkg.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS
 
 if TYPE_CHECKING:
     from councilkg.store import GraphStore
@@ -298,7 +298,7 @@ def run_stats(store: ox.Store) -> Reply:
 
 def run_void(store: GraphStore, req: dict[str, Any]) -> Reply:
     """The VoID/DCAT description of the store (sorted N-Triples)."""
-    from councilkg.void import describe_dataset
+    from councilkg.export.void import describe_dataset
 
     lines = describe_dataset(
         store, base=req["base"], endpoint=req.get("endpoint"), downloads=req.get("downloads")
@@ -309,7 +309,7 @@ def run_void(store: GraphStore, req: dict[str, Any]) -> Reply:
 def run_export(store: GraphStore, req: dict[str, Any]) -> Reply:
     """Export the store (or one named graph, ``req["graph"]``) to the file
     ``req["path"]``: a dump to serve."""
-    from councilkg.exporting import export_store
+    from councilkg.export.writers import export_store
 
     stats = export_store(
         store,
@@ -363,7 +363,7 @@ def _die_with_parent() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m councilkg.server_worker STORE [--read-write] [--parent PID]``."""
+    """``python -m councilkg.server.worker STORE [--read-write] [--parent PID]``."""
     args = list(sys.argv[1:] if argv is None else argv)
     read_write = "--read-write" in args
     parent = None

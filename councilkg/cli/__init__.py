@@ -17,8 +17,8 @@ import click
 import yaml
 
 from councilkg import __version__
-from councilkg.cli_options import endpoint_option, store_option, timeout_option
-from councilkg.export import load_graph_file, write_graph_file
+from councilkg.cli.options import endpoint_option, store_option, timeout_option
+from councilkg.export.files import load_graph_file, write_graph_file
 from councilkg.facts import compare as compare_facts
 from councilkg.facts import facts as read_facts
 from councilkg.ingest.errors import IngestError
@@ -316,6 +316,13 @@ def validate(store_dir: Path | None, files: tuple[Path, ...], fmt: str) -> None:
     help="Base IRI the data was minted with ({base}id/… resolves at /id/…); "
     "default: read from the store.",
 )
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+    help="Access and error log detail (uvicorn's levels).",
+)
 def serve(
     store_dir: Path | None,
     host: str,
@@ -329,6 +336,7 @@ def serve(
     allow_service: bool,
     cors_origin: str,
     base: str | None,
+    log_level: str,
 ) -> None:
     """Serve the store: the SPARQL 1.1 Protocol at /sparql (read-only by default),
     entity pages and data at /id/…, /page/…, /data/…, the query page at /query
@@ -349,6 +357,7 @@ def serve(
         allow_service=allow_service,
         cors_origin=cors_origin,
         base=base,
+        log_level=log_level,
     )
 
 
@@ -435,15 +444,11 @@ def push(endpoint: str, graph: str | None, store_dir: Path | None, batch: int) -
 
 def _register_commands() -> None:
     """Commands kept in modules of their own (one job each)."""
-    from councilkg.analytics.cli import analyze
-    from councilkg.export_cli import export
+    from councilkg.cli.analyze import analyze
+    from councilkg.cli.export import export
 
     main.add_command(analyze)
     main.add_command(export)
 
 
 _register_commands()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -924,7 +924,7 @@ def run(
     """Run ``bound`` on ``endpoint`` (a SPARQL query URL) if given, else on
     ``store`` (``councilkg query --store DIR | --endpoint URL``)."""
     if endpoint is not None:
-        from councilkg.remote import run_remote
+        from councilkg.queries.remote import run_remote
 
         return run_remote(endpoint, bound, timeout, labels=labels)
     if store is None:

@@ -256,7 +256,7 @@ def export_lines(
     context_url: str | None = None,
 ) -> ExportStats:
     """Write a graph given as N-Triples lines (such as the VoID description
-    of :func:`councilkg.void.describe_dataset`) in ``fmt``: the same writers,
+    of :func:`councilkg.export.void.describe_dataset`) in ``fmt``: the same writers,
     the same determinism; in the quad formats the triples are in the default
     graph.
 

@@ -49,7 +49,7 @@ from rdflib import Literal, URIRef
 from councilkg import queries as prepared
 from councilkg.ingest.iris import DEFAULT_BASE, encode_path
 from councilkg.resources import read_text
-from councilkg.server_formats import GRAPH_FORMATS, negotiate
+from councilkg.server.negotiation import GRAPH_FORMATS, negotiate
 
 if TYPE_CHECKING:
     from councilkg.server import CouncilApp, Request, Response
@@ -194,7 +194,7 @@ class LinkedDataRoutes:
 
     async def site(self, request: Request) -> Any:
         """The page helpers for this request (base IRI and language)."""
-        from councilkg.exporting import dump_name
+        from councilkg.export.writers import dump_name
         from councilkg.web.site import Site
 
         lang, _ = choose_lang(request)
@@ -385,7 +385,7 @@ class LinkedDataRoutes:
         ``?format=ttl|nt|jsonld``.  Computed once (it counts the whole
         store) in a worker, then kept: the store does not change while it
         is served read-only."""
-        from councilkg.exporting import export_lines
+        from councilkg.export.writers import export_lines
         from councilkg.server import Response
 
         params = request.params()
@@ -410,9 +410,9 @@ class LinkedDataRoutes:
 
     async def dumps(self, request: Request) -> Response:
         """``/dumps/councilkg.{nq,nt,ttl,trig,jsonld}[.gz]``: the whole
-        dataset (:func:`councilkg.exporting.export_store`), written once by a
+        dataset (:func:`councilkg.export.writers.export_store`), written once by a
         worker into the server's cache folder and streamed from there."""
-        from councilkg.exporting import dump_name, format_of
+        from councilkg.export.writers import dump_name, format_of
         from councilkg.server import Response
 
         name = request.path[len("/dumps/") :]
@@ -426,7 +426,7 @@ class LinkedDataRoutes:
         path = self._cache_dir() / name
         if not path.exists():
             await self._long_call({"op": "export", "format": fmt, "gzip": gz, "path": str(path)})
-        from councilkg.exporting import FORMATS
+        from councilkg.export.writers import FORMATS
 
         media = FORMATS[fmt].media_type
         headers = [("Content-Disposition", f'attachment; filename="{name}"')]
@@ -438,7 +438,7 @@ class LinkedDataRoutes:
         """``/graph/{rest}``: the named graph ``{base}graph/{rest}`` (a source
         file's graph, the reference or the ontology graph) as a file, by
         ``Accept`` (Turtle for browsers and ``*/*``), written once by a worker."""
-        from councilkg.exporting import FORMATS
+        from councilkg.export.writers import FORMATS
         from councilkg.server import Response
 
         iri = (await self.base()) + "graph/" + encode_path(request.path[len("/graph/") :])
@@ -534,6 +534,6 @@ def _prefixes() -> dict[str, str]:
 
 def _compact(ntriples: bytes) -> bytes:
     """JSON-LD compacted with the published context (the export's writer)."""
-    from councilkg.exporting import jsonld_from_ntriples
+    from councilkg.export.writers import jsonld_from_ntriples
 
     return jsonld_from_ntriples(ntriples)
