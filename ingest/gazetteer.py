@@ -41,10 +41,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 
-__all__ = ["COLUMNS", "LANGS", "Gazetteer", "State", "default_gazetteer", "parse_states_csv"]
+from councilkg.ingest.language import LANGS
 
-#: The languages of the Repertoire editions this project ingests.
-LANGS: tuple[str, ...] = ("zh", "en")
+__all__ = ["COLUMNS", "Gazetteer", "State", "default_gazetteer", "parse_states_csv"]
 
 #: Columns of ``states.csv``, in order.  Checked on load so that a reordered or
 #: renamed column fails loudly instead of silently shifting names around.

@@ -17,6 +17,11 @@ is in the lexicon's script when that script holds at least
 :data:`MIN_SHARE` of its letters; below that, the text is refused, naming the
 script that dominates and the language it most likely is.  Shorter texts are
 too little evidence and pass (the structure check speaks for them).
+
+The languages the project offers its output in (:data:`LANGS`) are defined
+here too, once: this is the lowest layer that deals with languages, so the
+ingest, the queries, the pages, the server and the analytics all import the
+same tuple and a language is added in one place.
 """
 
 from __future__ import annotations
@@ -30,6 +35,13 @@ from councilkg.ingest.errors import SourceError
 from councilkg.ingest.lexicon import Lexicon
 from councilkg.ingest.source import Source
 from councilkg.ingest.text import fold
+
+LANGS: tuple[str, ...] = ("en", "zh")
+"""The languages the project offers: labels shown in pages, tables and
+plots, names of States read by the gazetteer, the ``--lang`` choices."""
+
+DEFAULT_LANG = "en"
+"""The language shown when none is asked for."""
 
 MIN_LETTERS = 200
 """Fewer letters than this are not enough to call a language."""

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from councilkg.ingest.gazetteer import COLUMNS, LANGS, Gazetteer, parse_states_csv
+from councilkg.ingest.gazetteer import COLUMNS, Gazetteer, parse_states_csv
+from councilkg.ingest.language import LANGS
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"

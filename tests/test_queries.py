@@ -571,7 +571,7 @@ def test_values_are_injected_as_terms_never_as_text(seed_store: GraphStore) -> N
         "# columns: s d\n"
         "SELECT ?s ?d WHERE { }\n"
     )
-    query = cq._header("echo", text)
+    query = cq.parse_query("echo", text)
     nasty = 'a" } ; DROP ALL ; INSERT DATA { <x:a> <x:b> "c'
     bound = cq.bind(query, {"s": nasty, "d": "2020-08-14"})
     assert "VALUES (?s ?d)" in bound.sparql
@@ -685,6 +685,58 @@ def test_render_dispatch(votes: QueryResult) -> None:
         cq.render(votes, "xml")
     with pytest.raises(QueryError, match="unknown language"):
         cq.render(votes, "table", "fr")
+
+
+def test_table_shortens_iris_with_the_one_prefix_table() -> None:
+    """Unlabelled IRIs: vocabulary by the project's prefixes, data by ``id:``
+    of the result's own base."""
+    iris = [
+        "https://w3id.org/councilkg/ontology#Meeting",
+        "https://w3id.org/councilkg/id/state/CHN",
+        "http://www.w3.org/2004/02/skos/core#Concept",
+        "urn:x:y",
+    ]
+    result = QueryResult(("s",), [(Term("uri", i),) for i in iris])
+    cells = [line.strip() for line in result.to_table().splitlines()[2:-1]]
+    assert cells == ["ckg:Meeting", "id:state/CHN", "skos:Concept", "urn:x:y"]
+    other = QueryResult(("s",), [(Term("uri", "http://example.org/kg/id/state/CHN"),)])
+    other.base = "http://example.org/kg/"
+    assert "id:state/CHN" in other.to_table()
+
+
+def test_query_modules_import_each_other_directly_without_a_cycle() -> None:
+    """Each module of ``councilkg.queries`` imports the modules below it, never
+    the package itself, and no two modules import each other in a ring."""
+    import ast
+
+    package = ROOT / "councilkg" / "queries"
+    edges: dict[str, set[str]] = {}
+    for path in sorted(package.glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert node.module != "councilkg.queries", f"{path.name} imports the package"
+                assert not (
+                    node.module == "councilkg" and any(a.name == "queries" for a in node.names)
+                ), f"{path.name} imports the package"
+                if node.module.startswith("councilkg.queries."):
+                    found.add(node.module.rsplit(".", 1)[1])
+        edges[path.stem] = found
+    assert set().union(*edges.values()) <= set(edges)
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        assert name not in path, f"import cycle: {' -> '.join((*path, name))}"
+        if name in done:
+            return
+        for other in edges[name]:
+            visit(other, (*path, name))
+        done.add(name)
+
+    for name in edges:
+        visit(name, ())
 
 
 def test_terms_from_sparql_json() -> None:

@@ -1,12 +1,12 @@
 """Prepared queries on a remote SPARQL 1.1 endpoint, through SPARQLWrapper.
 
-Why the same bound text: :func:`councilkg.queries.bind` puts the validated
-values in a ``VALUES`` block, so the text sent here is exactly the one the
-embedded store runs; an endpoint that holds the same graph (see
+Why the same bound text: :func:`councilkg.queries.binding.bind` puts the
+validated values in a ``VALUES`` block, so the text sent here is exactly the
+one the embedded store runs; an endpoint that holds the same graph (see
 :mod:`councilkg.push`: the named graphs and their merge as the default
 graph) gives the same answers.  Results are read as SPARQL 1.1 Query
-Results JSON and turned into the same :class:`~councilkg.queries.QueryResult`
-as embedded runs.
+Results JSON and turned into the same
+:class:`~councilkg.queries.results.QueryResult` as embedded runs.
 
 The endpoint is the query URL: ``http://127.0.0.1:7878/query`` for
 ``oxigraph serve``, ``http://host:3030/DATASET/sparql`` for Fuseki,
@@ -17,11 +17,15 @@ for Virtuoso, the server's root URL for QLever.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
 
-from councilkg.queries import BoundQuery, QueryResult, Term, collect_labels, normalise_lists
+from councilkg.queries.labels import collect_labels
+from councilkg.queries.results import QueryResult, Term, normalise_lists
+
+if TYPE_CHECKING:
+    from councilkg.queries.binding import BoundQuery
 
 __all__ = ["RemoteError", "run_remote", "select_remote"]
 
