@@ -35,9 +35,14 @@ RULES = {str(CKG.Rule37): "rule37_invitations", str(CKG.Rule39AndOther): "rule39
 ANNOTATION_KEYS = frozenset({"complete_in_excerpt", "facts"})
 
 
+def fact_query(name: str) -> str:
+    """The text of the fact query ``queries/facts/<name>.rq`` (the test suite
+    reads the graph through the same files)."""
+    return resource_dir("queries").joinpath("facts", f"{name}.rq").read_text(encoding="utf-8")
+
+
 def _query(store: GraphStore, name: str) -> list[dict[str, Any]]:
-    text = resource_dir("queries").joinpath("facts", f"{name}.rq").read_text(encoding="utf-8")
-    result = store.query(text)
+    result = store.query(fact_query(name))
     names = [v.value for v in result.variables]
     rows = []
     for solution in result:

@@ -1,5 +1,7 @@
 """Shared fixtures: the bundled seed, its gold facts, and the seed's graph in a
-real (in-memory) Oxigraph store.
+real (in-memory) Oxigraph store; and the runners of the fact queries
+(``queries/facts/``, shipped) and of the few test-only queries
+(``tests/queries/``, each reading what no shipped query reads).
 
 The seed and the gold file are copies kept in the repository
 (``data/samples/`` and ``tests/data/``) so the suite runs on a fresh clone.
@@ -13,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+from councilkg.facts import fact_query
 from councilkg.ingest.iris import Minter
 from councilkg.ingest.ntriples import ntriples_lines
 from councilkg.ingest.pipeline import IngestResult, ingest_file
@@ -75,15 +78,9 @@ def seed_store(seed_result: IngestResult, minter: Minter) -> GraphStore:
     return load_store(seed_result, minter)
 
 
-def query_file(name: str) -> str:
-    """The text of ``tests/queries/<name>.rq``."""
-    return (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
-
-
-def select(store: GraphStore, name: str, **bindings: Any) -> list[dict[str, str]]:
-    """Run ``tests/queries/<name>.rq``; rows as {variable: lexical value}."""
+def _rows(store: GraphStore, text: str, bindings: dict[str, Any]) -> list[dict[str, str]]:
     rows = []
-    result = store.query(query_file(name), bindings)
+    result = store.query(text, bindings)
     variables = [v.value for v in result.variables]
     for solution in result:
         row = {}
@@ -93,3 +90,20 @@ def select(store: GraphStore, name: str, **bindings: Any) -> list[dict[str, str]
                 row[var] = term.value
         rows.append(row)
     return rows
+
+
+def select_fact(store: GraphStore, name: str) -> list[dict[str, str]]:
+    """Run the shipped fact query ``queries/facts/<name>.rq`` (the one
+    ``councilkg facts`` runs); rows as {variable: lexical value}."""
+    return _rows(store, fact_query(name), {})
+
+
+def query_file(name: str) -> str:
+    """The text of the test-only query ``tests/queries/<name>.rq``."""
+    return (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def select(store: GraphStore, name: str, **bindings: Any) -> list[dict[str, str]]:
+    """Run the test-only query ``tests/queries/<name>.rq``; rows as
+    {variable: lexical value}."""
+    return _rows(store, query_file(name), bindings)
