@@ -12,7 +12,7 @@ names the jars explicitly (one SLF4J binding: ``slf4j-nop``) and puts in
 front a folder where those files are restored under ``xerces/``.
 
 Standard library only, so ``scripts/install-jena.sh`` can check the
-install with the system Python: ``python3 bench/jena.py --check``.
+install with the system Python: ``python3 -m bench jena --check``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ generated graph N times larger, embedded Oxigraph vs rdflib.
 
 Usage::
 
-    python bench/queries.py [--sizes 1,1000] [--repeat 20] [--rdflib-repeat 5]
+    python -m bench queries [--sizes 1,1000] [--repeat 20] [--rdflib-repeat 5]
                             [--rdflib-budget 60] [--rdflib-timeout 180]
                             [--out bench/results/queries.json]
 
@@ -49,40 +49,36 @@ numbers compared as numbers).  Nothing is asserted: this reports.
 
 from __future__ import annotations
 
+import argparse
+import gc
+import json
+import multiprocessing as mp
+import os
+import platform
+import re
+import resource
+import shutil
 import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-import _paths  # must come before any project import: see bench/_paths.py
+import pyoxigraph as ox
+import rdflib
 
-ROOT = _paths.ROOT
-
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import json  # noqa: E402
-import multiprocessing as mp  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
-import re  # noqa: E402
-import resource  # noqa: E402
-import shutil  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections import Counter  # noqa: E402
-from collections.abc import Callable, Sequence  # noqa: E402
-from decimal import Decimal  # noqa: E402
-from typing import Any  # noqa: E402
-
-import pyoxigraph as ox  # noqa: E402
-import rdflib  # noqa: E402
-
-from councilkg import queries as cq  # noqa: E402
-from councilkg.ingest.iris import DEFAULT_BASE, Minter  # noqa: E402
-from councilkg.ingest.ntriples import ntriples_lines  # noqa: E402
-from councilkg.ingest.pipeline import ingest_file  # noqa: E402
-from councilkg.ingest.rdf import to_triples  # noqa: E402
-from councilkg.ingest.reference import reference_triples  # noqa: E402
-from councilkg.resources import ontology_lines  # noqa: E402
-from councilkg.store import GraphStore  # noqa: E402
+from bench.common import ROOT
+from councilkg import queries as cq
+from councilkg.ingest.iris import DEFAULT_BASE, Minter
+from councilkg.ingest.ntriples import ntriples_lines
+from councilkg.ingest.pipeline import ingest_file
+from councilkg.ingest.rdf import to_triples
+from councilkg.ingest.reference import reference_triples
+from councilkg.resources import ontology_lines
+from councilkg.store import GraphStore
 
 SCHEMA = 1
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"

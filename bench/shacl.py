@@ -3,9 +3,9 @@ several engines on the same data and shapes, cross-checked.
 
 Usage::
 
-    python bench/shacl.py [--sizes 10k,100k] [--repeat 3] [--budget 60]
+    python -m bench shacl [--sizes 10k,100k] [--repeat 3] [--budget 60]
                           [--oxigraph-max 10k] [--out bench/results/shacl.json]
-    python bench/shacl.py --costs --sizes 10k,100k   # each SHACL-SPARQL constraint's cost per node
+    python -m bench shacl --costs --sizes 10k,100k   # each SHACL-SPARQL constraint's cost per node
 
 Engines (each run in a fresh child process, for its peak memory):
 
@@ -57,25 +57,20 @@ Why shapes are adapted per engine (the meaning is unchanged):
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any, cast
 
-import _paths  # must come before any project import: see bench/_paths.py
+import pyoxigraph as ox
 
-ROOT = _paths.ROOT
-
-import argparse  # noqa: E402
-import hashlib  # noqa: E402
-import time  # noqa: E402
-from collections import Counter  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
-from functools import partial  # noqa: E402
-from typing import Any, cast  # noqa: E402
-
-import pyoxigraph as ox  # noqa: E402
-
-from bench import graphs, jena  # noqa: E402
-from bench.common import (  # noqa: E402
+from bench import graphs, jena
+from bench.common import (
     RESULTS,
     environment,
     fmt_n,

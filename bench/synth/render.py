@@ -39,8 +39,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bench import corpus_model as model
-from bench import corpus_vocab as vocab
+from bench.synth import model, vocab
 
 # --------------------------------------------------------------------------
 # characters
@@ -105,7 +104,7 @@ def atom(text: str, **kw: object) -> Atom:
 
 
 class _Atoms:
-    """Turns markup (``bench/corpus_model.py``) into atoms, varying the width
+    """Turns markup (:mod:`bench.synth.model`) into atoms, varying the width
     of numbers and brackets as it goes."""
 
     def __init__(
