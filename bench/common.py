@@ -26,6 +26,7 @@ import importlib
 import json
 import os
 import platform
+import pstats
 import statistics
 import subprocess
 import sys
@@ -199,6 +200,16 @@ def timed_command(cmd: Sequence[str], timeout_s: float) -> dict[str, Any]:
         "stdout": proc.stdout,
         "stderr": stderr[-2000:],
     }
+
+
+# (file, line, function) → (primitive calls, calls, own s, cumulative s, callers)
+ProfileTable = dict[tuple[str, int, str], tuple[int, int, float, float, dict[Any, Any]]]
+
+
+def profile_table(stats: pstats.Stats) -> ProfileTable:
+    """The table behind a cProfile report, one row per function."""
+    table: ProfileTable = stats.stats  # type: ignore[attr-defined]  # not in typeshed's Stats
+    return table
 
 
 # ---------------------------------------------------------------------------

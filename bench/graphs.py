@@ -246,7 +246,9 @@ def fault_sites() -> tuple[FaultSite, ...]:
     store.load(text, format=ox.RdfFormat.N_TRIPLES)
     sites = []
     for kind, query in _FAULT_TARGETS.items():
-        rows = list(store.query(query))  # type: ignore[arg-type]
+        solutions = store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)  # the targets are SELECT queries
+        rows = list(solutions)
         if not rows:
             raise RuntimeError(f"the seed has no target for the fault {kind!r}")
         row = rows[0]

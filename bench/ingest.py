@@ -56,7 +56,7 @@ import pyoxigraph
 import rdflib
 
 from bench import synth
-from bench.common import ROOT, child_env, module_command
+from bench.common import ROOT, child_env, module_command, profile_table
 from bench.synth import check as corpus_check
 from councilkg.ingest.iris import Minter
 from councilkg.ingest.ntriples import ntriples_lines
@@ -357,7 +357,7 @@ def profile(paths: list[Path], minter: Minter, top: int = 15) -> dict[str, Any]:
     buf = io.StringIO()
     stats = pstats.Stats(prof, stream=buf)
     stats.sort_stats(pstats.SortKey.CUMULATIVE).print_stats(top)
-    raw: dict[tuple[str, int, str], tuple[int, int, float, float, Any]] = stats.stats  # type: ignore[attr-defined]
+    raw = profile_table(stats)
     total = sum(tt for (_, _, tt, _, _) in raw.values())
     steps = []
     for label, suffix, func in PROFILE_STEPS:

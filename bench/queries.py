@@ -62,13 +62,14 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 import rdflib
+from rdflib.query import ResultRow
 
 from bench.common import ROOT
 from councilkg import queries as cq
@@ -179,7 +180,9 @@ def seed_graphs() -> tuple[str, list[str], list[str], list[str]]:
 # ---------------------------------------------------------------------------
 
 
-def _graphs(size: int, sha: str, template: str, reference: list[str], ontology: list[str]):  # type: ignore[no-untyped-def]
+def _graphs(
+    size: int, sha: str, template: str, reference: list[str], ontology: list[str]
+) -> Iterator[tuple[str, str]]:
     """(graph IRI, N-Triples text) of every named graph of a graph of ``size``."""
     minter = Minter()
     yield str(minter.reference_graph()), "".join(reference)
@@ -188,7 +191,7 @@ def _graphs(size: int, sha: str, template: str, reference: list[str], ontology: 
         yield f"{minter.graph(sha)}{f'-c{k}' if k else ''}", make_copy(template, k)
 
 
-def load_oxigraph(store: GraphStore, graphs: Any) -> int:
+def load_oxigraph(store: GraphStore, graphs: Iterable[tuple[str, str]]) -> int:
     """Named graphs and their merge as the default graph, by bulk loading."""
     ox_store = store.oxigraph
     for iri, text in graphs:
@@ -199,7 +202,7 @@ def load_oxigraph(store: GraphStore, graphs: Any) -> int:
     return store.count()
 
 
-def load_rdflib(graphs: Any) -> rdflib.Graph:
+def load_rdflib(graphs: Iterable[tuple[str, str]]) -> rdflib.Graph:
     """The merge of the named graphs in one rdflib Graph."""
     graph = rdflib.Graph()
     for _iri, text in graphs:
@@ -221,10 +224,12 @@ def run_rdflib(graph: rdflib.Graph, bound: cq.BoundQuery) -> cq.QueryResult:
     """A bound query on rdflib, read into the same QueryResult."""
     rows = graph.query(bound.sparql)
     names = list(rows.vars or ())
-    result = cq.QueryResult(
-        tuple(str(v) for v in names),
-        [tuple(_rdflib_term(r[v]) for v in names) for r in rows],  # type: ignore[index, call-overload]
-    )
+    table: list[tuple[cq.Term | None, ...]] = []
+    for r in rows:
+        if not isinstance(r, ResultRow):  # an ASK's boolean or a CONSTRUCT's triple
+            raise TypeError(f"{bound.query.name}: a prepared query must be a SELECT")
+        table.append(tuple(_rdflib_term(r[v]) for v in names))
+    result = cq.QueryResult(tuple(str(v) for v in names), table)
     return cq.normalise_lists(bound.query, result)
 
 
@@ -356,7 +361,7 @@ def measure_size(
     loads: dict[str, dict[str, float]] = {}
     triples = 0
 
-    def graphs() -> Any:
+    def graphs() -> Iterator[tuple[str, str]]:
         return _graphs(size, sha, template, reference, ontology)
 
     for engine in [e for e in args.engines if e.startswith("oxigraph")]:

@@ -62,6 +62,7 @@ from bench.common import (
     log,
     median,
     module_command,
+    profile_table,
     ratio,
     write_json,
 )
@@ -175,7 +176,7 @@ def profile_pyshacl(scale: str, top: int = 12) -> dict[str, Any]:
     shares = {}
     for label, needle in groups.items():
         cum = max(
-            (v[3] for k, v in stats.stats.items() if needle in k[0]),  # type: ignore[attr-defined]
+            (v[3] for k, v in profile_table(stats).items() if needle in k[0]),
             default=0.0,
         )
         shares[label] = round(cum, 3)

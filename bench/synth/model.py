@@ -581,8 +581,25 @@ class SectionWriter:
         self.s.documents[key] = kind if kind is not None else old
         return key
 
-    def footnote(self, text: str, **kw: object) -> Footnote:
-        fn = Footnote(self.y.next_footnote(), text, self.s.item, **kw)  # type: ignore[arg-type]
+    def footnote(
+        self,
+        text: str,
+        *,
+        cites: list[str] | None = None,
+        states: list[str] | None = None,
+        event: dt.date | None = None,
+        letters: list[Letter] | None = None,
+    ) -> Footnote:
+        """The section's next footnote, numbered in the year's sequence."""
+        fn = Footnote(
+            self.y.next_footnote(),
+            text,
+            self.s.item,
+            cites=[] if cites is None else cites,
+            states=states,
+            event=event,
+            letters=[] if letters is None else letters,
+        )
         self.s.footnotes.append(fn)
         return fn
 
