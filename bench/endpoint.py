@@ -601,7 +601,9 @@ def build_store(target: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.endpoint", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--store", type=Path, default=None, help="an existing store folder")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--concurrency", default="1,4,16")

@@ -178,7 +178,9 @@ def check() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.jena", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--check", action="store_true", help="run a tiny validation")
     parser.add_argument("--classpath", action="store_true", help="print the class path")
     args = parser.parse_args(argv)

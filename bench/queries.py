@@ -484,7 +484,9 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.queries", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--sizes", default="1,1000", help="comma-separated copies of the seed")
     parser.add_argument("--repeat", type=int, default=20, help="timed oxigraph runs per query")
     parser.add_argument("--rdflib-repeat", type=int, default=5, help="timed rdflib runs at most")

@@ -570,7 +570,9 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.report", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--sizes", default="10k,100k", help="triples: tiny, 10k, 100k, 1M, 10M")
     parser.add_argument("--stages", default=",".join(STAGES))
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (medians)")

@@ -709,7 +709,9 @@ def _print_costs(sizes: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.shacl", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--sizes", default="10k,100k")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--budget", type=float, default=60, help="seconds per engine and size")
