@@ -28,7 +28,7 @@ is shown as a ratio to a baseline measured in the same run (rdflib, Jena,
 the bare oxigraph server, Oxigraph's raw dump).  Writes
 ``bench/results/report.md`` and ``report.json`` (git ignores
 ``bench/results/``); ``--out-dir`` elsewhere.  The closing table compares
-the figures with the targets of the benchmark issue; where one is missed,
+the figures with the performance targets; where one is missed,
 the row says what bounds it, from the measurements and a cProfile of
 pyshacl at the smallest size.
 """
@@ -219,7 +219,7 @@ def _largest(results: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def targets(stages: dict[str, Any]) -> list[dict[str, Any]]:
-    """The issue's targets, where we stand, and what bounds a miss."""
+    """The performance targets, where we stand, and what bounds a miss."""
     rows: list[dict[str, Any]] = []
     ld = _largest(stages.get("load", {}).get("results", []))
     if ld:

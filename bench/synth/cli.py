@@ -84,6 +84,7 @@ def spec_from_args(args: argparse.Namespace) -> Spec:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Write the corpus the command line describes; the exit status."""
     parser = argparse.ArgumentParser(prog="python -m bench.synth", description=DESCRIPTION)
     parser.add_argument("--out", type=Path, required=True, help="folder to write into")
     parser.add_argument("--scale", type=float, default=1.0, help="size as a multiple of the seed")
