@@ -73,9 +73,16 @@ def _package(path: Path) -> list[str]:
     return name if path.name == "__init__.py" else name[:-1]
 
 
-def imports(path: Path, tree: ast.Module | None = None) -> Iterator[Import]:
-    """Every name ``path`` imports: for ``from m import a`` both ``m`` and ``m.a``
-    (``a`` may be a submodule), for a relative import the absolute name."""
+def imports(
+    path: Path, tree: ast.Module | None = None, known: Mapping[str, Path] | None = None
+) -> Iterator[Import]:
+    """Every name ``path`` imports, relative imports made absolute.
+
+    For ``from m import a`` both ``m`` and ``m.a`` (``a`` may be a submodule);
+    given the ``known`` modules, ``m.a`` alone where it is one — importing a
+    submodule runs the package's ``__init__`` only if it has not started, so
+    ``from package import sibling`` inside the package is no cycle with it.
+    """
     tree = tree if tree is not None else ast.parse(path.read_text(encoding="utf-8"))
     package = _package(path)
     for node in ast.walk(tree):
@@ -91,9 +98,11 @@ def imports(path: Path, tree: ast.Module | None = None) -> Iterator[Import]:
             else:
                 prefix = ""
             module = ".".join(p for p in (prefix, node.module or "") if p)
-            yield Import(node.lineno, module)
-            for alias in node.names:
-                yield Import(node.lineno, f"{module}.{alias.name}" if module else alias.name)
+            names = [f"{module}.{a.name}" if module else a.name for a in node.names]
+            if known is None or not all(n in known for n in names):
+                yield Import(node.lineno, module)
+            for name in names:
+                yield Import(node.lineno, name)
         elif isinstance(node, ast.Call):
             func = node.func
             name = (
@@ -129,7 +138,7 @@ def edges(*, data: bool = True) -> Mapping[str, frozenset[str]]:
     known = modules()
     out: dict[str, frozenset[str]] = {}
     for name, path in known.items():
-        targets = {resolve(i.name, known) for i in imports(path) if data or not i.data}
+        targets = {resolve(i.name, known) for i in imports(path, known=known) if data or not i.data}
         out[name] = frozenset(t for t in targets if t is not None and t != name)
     return out
 
