@@ -41,10 +41,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 
+from councilkg.ingest.language import LANGS
+
 __all__ = ["COLUMNS", "LANGS", "Gazetteer", "State", "default_gazetteer", "parse_states_csv"]
 
 #: The languages of the Repertoire editions this project ingests.
-LANGS: tuple[str, ...] = ("zh", "en")
 
 #: Columns of ``states.csv``, in order.  Checked on load so that a reordered or
 #: renamed column fails loudly instead of silently shifting names around.

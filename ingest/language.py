@@ -31,6 +31,10 @@ from councilkg.ingest.lexicon import Lexicon
 from councilkg.ingest.source import Source
 from councilkg.ingest.text import fold
 
+LANGS: tuple[str, ...] = ("en", "zh")
+"""The languages councilkg speaks: labels, pages, tables and query titles are
+offered in these, and the gazetteer holds State names in each."""
+
 MIN_LETTERS = 200
 """Fewer letters than this are not enough to call a language."""
 

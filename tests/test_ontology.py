@@ -22,12 +22,13 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
+from councilkg.ingest.language import LANGS
+
 ROOT = Path(__file__).resolve().parents[1]
 TTL = ROOT / "ontology" / "councilkg.ttl"
 NS = "https://w3id.org/councilkg/ontology#"
 ONTOLOGY = URIRef("https://w3id.org/councilkg/ontology")
 KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.NamedIndividual)
-LANGS = ("en", "zh")
 CKG_USE = re.compile(r"\bCKG\.(\w+)")
 
 

@@ -572,7 +572,7 @@ def test_values_are_injected_as_terms_never_as_text(seed_store: GraphStore) -> N
         "# columns: s d\n"
         "SELECT ?s ?d WHERE { }\n"
     )
-    query = cq._header("echo", text)
+    query = cq.from_text("echo", text)
     nasty = 'a" } ; DROP ALL ; INSERT DATA { <x:a> <x:b> "c'
     bound = cq.bind(query, {"s": nasty, "d": "2020-08-14"})
     assert "VALUES (?s ?d)" in bound.sparql

@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from councilkg import queries as cq
+from councilkg.ingest.language import LANGS
 from councilkg.queries import QueryResult, Term
 from councilkg.store import GraphStore
 
 __all__ = ["LANGS", "Labels", "Source", "as_source", "local_name", "text", "value"]
-
-LANGS = ("en", "zh")
 
 
 def local_name(iri: str) -> str:

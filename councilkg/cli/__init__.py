@@ -23,6 +23,7 @@ from councilkg.facts import compare as compare_facts
 from councilkg.facts import facts as read_facts
 from councilkg.ingest.errors import IngestError
 from councilkg.ingest.iris import DEFAULT_BASE, Minter
+from councilkg.ingest.language import LANGS
 from councilkg.ingest.pipeline import STAGES
 from councilkg.ingesting import IngestRun, ingest_paths
 from councilkg.store import GraphStore
@@ -362,7 +363,7 @@ def serve(
 
 
 @main.command("queries")
-@click.option("--lang", default="en", type=click.Choice(["en", "zh"]), show_default=True)
+@click.option("--lang", default="en", type=click.Choice(LANGS), show_default=True)
 @click.option("--verbose", "-v", is_flag=True, help="Descriptions, parameters and columns too.")
 def queries_command(lang: str, verbose: bool) -> None:
     """List the prepared queries (queries/*.rq)."""
@@ -391,7 +392,7 @@ def queries_command(lang: str, verbose: bool) -> None:
 @click.option(
     "--lang",
     default="en",
-    type=click.Choice(["en", "zh"]),
+    type=click.Choice(LANGS),
     show_default=True,
     help="Language of the labels in the table format.",
 )

@@ -17,6 +17,7 @@ from typing import IO, Any
 import click
 
 from councilkg.cli.options import endpoint_option, store_option, timeout_option
+from councilkg.ingest.language import LANGS
 from councilkg.store import GraphStore
 
 __all__ = ["AnalyzeError", "analyze"]
@@ -53,7 +54,7 @@ class AnalyzeError(click.ClickException):
 @click.option(
     "--lang",
     default="en",
-    type=click.Choice(["en", "zh"]),
+    type=click.Choice(LANGS),
     show_default=True,
     help="Language of the labels (plot, summary, the 'label' attribute of --out).",
 )

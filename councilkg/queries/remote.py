@@ -21,7 +21,9 @@ from typing import Any
 
 from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
 
-from councilkg.queries import BoundQuery, QueryResult, Term, collect_labels, normalise_lists
+from councilkg.queries.binding import BoundQuery
+from councilkg.queries.labels import collect_labels
+from councilkg.queries.results import QueryResult, Term, normalise_lists
 
 __all__ = ["RemoteError", "run_remote", "select_remote"]
 

@@ -48,6 +48,7 @@ from rdflib import Literal, URIRef
 
 from councilkg import queries as prepared
 from councilkg.ingest.iris import DEFAULT_BASE, encode_path
+from councilkg.ingest.language import LANGS
 from councilkg.resources import read_text
 from councilkg.server.negotiation import GRAPH_FORMATS, negotiate
 
@@ -65,7 +66,6 @@ EXTENSIONS = {"ttl": "turtle", "nt": "ntriples", "jsonld": "jsonld", "rdf": "rdf
 DUMP_FORMATS = ("nquads", "ntriples", "turtle", "trig", "jsonld")
 DESCRIPTION_TYPES = "text/turtle, application/n-triples, application/ld+json"
 FORMAT_EXTENSION = {fmt: ext for ext, fmt in EXTENSIONS.items()}
-LANGS = ("en", "zh")
 VARY = ("Vary", "Accept, Accept-Language")
 _STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 

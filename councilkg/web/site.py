@@ -25,12 +25,12 @@ from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote, urlencode
 
 from councilkg.ingest.iris import DEFAULT_BASE
+from councilkg.ingest.language import LANGS
 from councilkg.ingest.symbols import SymbolError, parse_symbol
 from councilkg.web.strings import kind_name
 
 __all__ = ["DATA_FORMATS", "LANGS", "Labels", "Site", "choose_label"]
 
-LANGS = ("en", "zh")
 DEFAULT_LANG = "en"
 DATA_FORMATS = (
     ("ttl", "Turtle", "text/turtle"),

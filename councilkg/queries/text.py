@@ -1,0 +1,96 @@
+"""SPARQL text, read and written at the level of its tokens.
+
+Why a small lexer instead of a SPARQL parser: binding a value means adding a
+``VALUES`` block at the top of a query's outermost ``WHERE`` group, and the
+pages and prepared queries do that to text they keep as files.  Finding that
+brace only needs comments, strings, IRIs and variables skipped, which is
+what :func:`where_brace` does; the terms themselves are written by the
+N-Triples encoder, never pasted from user text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rdflib.term import Node
+
+from councilkg.ingest.ntriples import term as nt_term
+
+# IRIREF of the SPARQL grammar, plus an absolute scheme.
+IRI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]+")
+_IRIREF_AT = re.compile(r"<[^\x00-\x20<>\"{}|^`\\]*>")
+
+
+def bind_text(text: str, values: Sequence[tuple[str, Node]]) -> str:
+    """``text`` (a SELECT, ASK or CONSTRUCT query) with ``values`` in a
+    ``VALUES`` block at the top of its outermost ``WHERE`` group, each term
+    written by the N-Triples encoder.
+
+    >>> from rdflib import URIRef
+    >>> print(bind_text("ASK { ?s ?p ?o }", [("s", URIRef("http://example.org/a"))]))
+    ASK {
+      VALUES (?s) { (<http://example.org/a>) } ?s ?p ?o }
+    """
+    if not values:
+        return text
+    names = " ".join(f"?{name}" for name, _ in values)
+    terms = " ".join(nt_term(node) for _, node in values)
+    at = where_brace(text) + 1
+    return f"{text[:at]}\n  VALUES ({names}) {{ ({terms}) }}{text[at:]}"
+
+
+def where_brace(text: str) -> int:
+    """Index of the ``{`` opening the outermost WHERE group of a query.
+
+    A small lexer: comments, strings and IRIs are skipped, so a ``{`` or the
+    word WHERE inside them is never taken for the group; in a CONSTRUCT
+    query the template's braces come before WHERE and are passed over.
+    """
+    i, n, depth, after_where, construct = 0, len(text), 0, False, False
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif ch in "\"'":
+            i = _skip_string(text, i)
+        elif ch == "<" and (m := _IRIREF_AT.match(text, i)):
+            i = m.end()
+        elif ch in "?$":
+            i += 1
+            while i < n and (text[i].isalnum() or text[i] == "_"):
+                i += 1
+        elif ch == "(":
+            depth += 1
+            i += 1
+        elif ch == ")":
+            depth -= 1
+            i += 1
+        elif ch == "{" and (after_where or (depth == 0 and not construct)):
+            return i
+        elif ch.isalpha():
+            start = i
+            while i < n and (text[i].isalnum() or text[i] in "_-:"):
+                i += 1
+            word = text[start:i].upper()
+            if word == "WHERE" and depth == 0:
+                after_where = True
+            elif word == "CONSTRUCT" and depth == 0:
+                construct = True
+        else:
+            i += 1
+    raise ValueError("the query has no WHERE group")
+
+
+def _skip_string(text: str, i: int) -> int:
+    quote = text[i]
+    if text.startswith(quote * 3, i):
+        end = text.find(quote * 3, i + 3)
+        while end > 0 and text[end - 1] == "\\":
+            end = text.find(quote * 3, end + 1)
+        return len(text) if end < 0 else end + 3
+    j = i + 1
+    while j < len(text) and text[j] != quote:
+        j += 2 if text[j] == "\\" else 1
+    return j + 1
