@@ -124,3 +124,16 @@ def test_layer_lookup() -> None:
     assert _layer("councilkg.server.app") == "councilkg.server"
     assert _layer("councilkg") == "councilkg"
     assert _layer("tests.test_imports") == "tests"
+
+
+def test_the_corpus_generator_stands_alone() -> None:
+    """``bench.synth`` generates corpora without the project (only its
+    ``check`` module, which compares an ingest with a truth, imports it)."""
+    bad = [
+        f"{module} imports {target}"
+        for module, targets in sorted(edges().items())
+        if module.startswith("bench.synth") and module != "bench.synth.check"
+        for target in sorted(targets)
+        if not target.startswith("bench.synth")
+    ]
+    assert not bad, bad
