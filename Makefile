@@ -77,10 +77,10 @@ docs: $(STAMP)
 	@echo "ontology documentation: build/docs/ontology.html"
 
 # Every stage at 10k and 100k triples (13.5 min measured on 2 cores); larger sizes
-# on demand: $(BIN)/python bench/report.py --sizes 10k,100k,1M
+# on demand: $(BIN)/python -m bench report --sizes 10k,100k,1M
 bench: $(STAMP)
 	bash scripts/install-jena.sh
-	$(BIN)/python bench/report.py
+	$(BIN)/python -m bench report
 
 clean:
 	rm -rf $(VENV) $(OUT) $(STORE) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -10,9 +10,9 @@ one thing.  A child started with ``exec`` gets a fresh address space, so its
 inherits its parent's mark through fork/exec.  A child can also be stopped
 when it runs past its time limit, which a thread cannot.
 
-Run as a script, this file is the child's entry point::
+Run as ``python -m bench.common``, this module is the child's entry point::
 
-    python bench/common.py bench.shacl:validate_once '{"engine": "jena", ...}'
+    python -m bench.common bench.shacl:validate_once '{"engine": "jena", ...}'
 
 It imports the function, calls it with the JSON keyword arguments and
 prints one line ``@@result {json}`` with the function's result (a dict)
@@ -26,6 +26,7 @@ import importlib
 import json
 import os
 import platform
+import pstats
 import statistics
 import subprocess
 import sys
@@ -34,9 +35,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import _paths
-
-ROOT = _paths.ROOT
+ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 MARKER = "@@result "
 
@@ -127,6 +126,21 @@ def peak_rss_mib() -> float | None:
     return None if kib is None else kib / 1024
 
 
+def module_command(module: str, *args: str) -> list[str]:
+    """``python -m module args`` with this interpreter: how a stage starts
+    another, or itself, in a child process (by module, never by file)."""
+    return [sys.executable, "-m", module, *args]
+
+
+def child_env(**overrides: str) -> dict[str, str]:
+    """This process's environment with the checkout first on ``PYTHONPATH``,
+    so a child started in any folder imports this ``bench`` (which is not
+    installed) and this checkout's project; ``overrides`` set variables."""
+    env = dict(os.environ, **overrides)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    return env
+
+
 def in_child(target: str, timeout_s: float, **kwargs: Any) -> dict[str, Any]:
     """Run ``module:function(**kwargs)`` in a fresh Python process.
 
@@ -135,11 +149,17 @@ def in_child(target: str, timeout_s: float, **kwargs: Any) -> dict[str, Any]:
     ``ok``, ``timeout`` (killed after ``timeout_s``) or ``error`` (with the
     end of its stderr).
     """
-    cmd = [sys.executable, str(Path(__file__).resolve()), target, json.dumps(kwargs)]
+    cmd = module_command("bench.common", target, json.dumps(kwargs))
     started = time.perf_counter()
     try:
         proc = subprocess.run(
-            cmd, capture_output=True, text=True, timeout=timeout_s, cwd=ROOT, check=False
+            cmd,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            cwd=ROOT,
+            env=child_env(),
+            check=False,
         )
     except subprocess.TimeoutExpired:
         return {"status": "timeout", "timeout_s": timeout_s, "wall_s": timeout_s}
@@ -180,6 +200,16 @@ def timed_command(cmd: Sequence[str], timeout_s: float) -> dict[str, Any]:
         "stdout": proc.stdout,
         "stderr": stderr[-2000:],
     }
+
+
+# (file, line, function) → (primitive calls, calls, own s, cumulative s, callers)
+ProfileTable = dict[tuple[str, int, str], tuple[int, int, float, float, dict[Any, Any]]]
+
+
+def profile_table(stats: pstats.Stats) -> ProfileTable:
+    """The table behind a cProfile report, one row per function."""
+    table: ProfileTable = stats.stats  # type: ignore[attr-defined]  # not in typeshed's Stats
+    return table
 
 
 # ---------------------------------------------------------------------------

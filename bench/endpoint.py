@@ -3,7 +3,7 @@ against bare ``oxigraph serve-read-only`` on the same store, same run.
 
 Usage::
 
-    python bench/endpoint.py [--store DIR] [--repeat 3] [--concurrency 1,4,16]
+    python -m bench endpoint [--store DIR] [--repeat 3] [--concurrency 1,4,16]
                              [--requests 1500] [--seconds 8]
                              [--candidates councilkg,proxy,inproc]
                              [--out bench/results/endpoint.json]
@@ -60,30 +60,27 @@ which is what differs between the candidates, dominates.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import contextlib
+import http.client
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
 import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import _paths  # must come before any project import: see bench/_paths.py
-
-ROOT = _paths.ROOT
-
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import contextlib  # noqa: E402
-import http.client  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
-import shutil  # noqa: E402
-import socket  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-import urllib.parse  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from typing import Any  # noqa: E402
+from bench.common import ROOT, child_env, module_command
 
 SCHEMA = 1
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
@@ -227,30 +224,29 @@ def start_oxigraph(store: Path, timeout: float) -> tuple[subprocess.Popen[bytes]
 
 
 def start(name: str, store: Path, args: argparse.Namespace) -> Server:
-    py = sys.executable
     timeout = str(args.timeout)
     if name == BASELINE:
         proc, port = start_oxigraph(store, args.timeout)
         return Server(name, port, "/query", [proc])
     port = free_port()
     if name == "councilkg":
-        cmd = [py, "-m", "councilkg", "serve", "--store", str(store), "--port", str(port)]
+        cmd = module_command("councilkg", "serve", "--store", str(store), "--port", str(port))
         cmd += ["--timeout", timeout, "--log-level", "warning"]
         if args.workers:
             cmd += ["--workers", str(args.workers)]
         server = Server(name, port, "/sparql")
     elif name == "proxy":
         backend, backend_port = start_oxigraph(store, args.timeout)
-        cmd = [py, str(Path(__file__).resolve()), "--serve", "proxy", "--port", str(port)]
+        cmd = module_command("bench.endpoint", "--serve", "proxy", "--port", str(port))
         cmd += ["--backend-port", str(backend_port), "--timeout", timeout, "--store", str(store)]
         server = Server(name, port, "/sparql", [backend])
     elif name == "inproc":
-        cmd = [py, str(Path(__file__).resolve()), "--serve", "inproc", "--port", str(port)]
+        cmd = module_command("bench.endpoint", "--serve", "inproc", "--port", str(port))
         cmd += ["--timeout", timeout, "--store", str(store)]
         server = Server(name, port, "/sparql")
     else:
         raise SystemExit(f"unknown candidate {name!r}")
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, cwd=str(ROOT))
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, cwd=str(ROOT), env=child_env())
     server.procs.append(proc)
     _wait_ready(port, "/sparql", proc)
     return server
@@ -605,7 +601,9 @@ def build_store(target: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.endpoint", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--store", type=Path, default=None, help="an existing store folder")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--concurrency", default="1,4,16")

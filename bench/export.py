@@ -3,7 +3,7 @@ Turtle, JSON-LD (and N-Quads) at each size, against Oxigraph's raw dump.
 
 Usage::
 
-    python bench/export.py [--sizes 10k,100k] [--repeat 3] [--out bench/results/export.json]
+    python -m bench export [--sizes 10k,100k] [--repeat 3] [--out bench/results/export.json]
 
 Each run is a fresh child process (for its peak memory) that opens the
 cached on-disk store of :func:`bench.graphs.graph_at` read-only and writes
@@ -18,23 +18,18 @@ grow little with the size).
 
 from __future__ import annotations
 
+import argparse
+import shutil
 import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-import _paths  # must come before any project import: see bench/_paths.py
-
-ROOT = _paths.ROOT
-
-import argparse  # noqa: E402
-import shutil  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
-from functools import partial  # noqa: E402
-from typing import Any  # noqa: E402
-
-from bench import graphs  # noqa: E402
-from bench.common import (  # noqa: E402
+from bench import graphs
+from bench.common import (
     RESULTS,
     environment,
     fmt_n,
@@ -152,7 +147,9 @@ def run(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.export", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--sizes", default="10k,100k")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--budget", type=float, default=30)

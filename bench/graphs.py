@@ -2,11 +2,10 @@
 N-Quads file and an on-disk store, generated once and cached.
 
 Why one function, :func:`graph_at`: the stages (store load, SHACL, prepared
-queries, endpoint, export) must measure the same data, and the data will
-change source: today it is the seed graph replicated by rewriting its IRIs
-(``bench/queries.py``); when the synthetic Repertoire corpus lands
-(``bench.corpus.generate(scale, seed, out_dir)``, text files with known
-truth) it is that corpus ingested.  Stages only see
+queries, endpoint, export) must measure the same data, whichever its
+source: the seed graph replicated by rewriting its IRIs (``bench/queries.py``;
+the default), or the synthetic Repertoire (:mod:`bench.synth`, text files
+with known truth) ingested.  Stages only see
 ``graph_at(scale) -> BenchGraph(nquads, store, meta)``.
 
 Two flavours of the replica:
@@ -44,11 +43,13 @@ renamed, so an interrupted run leaves no half entry.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -57,14 +58,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import _paths
 import pyoxigraph as ox
 
 from bench import queries as replica
+from bench.common import ROOT
 from councilkg.ingest.iris import Minter
 from councilkg.store import GraphStore
 
-ROOT = _paths.ROOT
 # COUNCILKG_BENCH_CACHE moves the cache (the smoke test uses a temporary folder)
 CACHE = Path(os.environ.get("COUNCILKG_BENCH_CACHE") or ROOT / "bench" / "results" / "cache")
 GENERATOR_VERSION = {"spread": 5, "clean": 6}  # bump when a flavour's output changes
@@ -246,7 +246,9 @@ def fault_sites() -> tuple[FaultSite, ...]:
     store.load(text, format=ox.RdfFormat.N_TRIPLES)
     sites = []
     for kind, query in _FAULT_TARGETS.items():
-        rows = list(store.query(query))  # type: ignore[arg-type]
+        solutions = store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)  # the targets are SELECT queries
+        rows = list(solutions)
         if not rows:
             raise RuntimeError(f"the seed has no target for the fault {kind!r}")
         row = rows[0]
@@ -375,7 +377,7 @@ def graph_at(
     generated on first use and cached.
 
     ``source="corpus"`` ingests the synthetic Repertoire of
-    ``bench/corpus.py`` instead of replicating the seed (one graph for both
+    :mod:`bench.synth` instead of replicating the seed (one graph for both
     flavours, no injected faults); the default is ``$COUNCILKG_BENCH_SOURCE``
     or ``replica``.
     """
@@ -455,13 +457,11 @@ def _generate(folder: Path, copies: int, flavour: str) -> dict[str, Any]:
 
 
 def _corpus_graph(triples: int, cache_dir: Path) -> BenchGraph:
-    """The synthetic corpus (``bench/corpus.py``, sized as a multiple of the
+    """The synthetic corpus (:mod:`bench.synth`, sized as a multiple of the
     seed's bytes: the copies the replica would use) ingested into a store
     the way ``councilkg ingest`` does, and exported as N-Quads.  It carries
     no injected faults: its truth files list the contradictions it has."""
-    import subprocess
-    import sys
-
+    from bench import synth
     from councilkg.export.writers import export_store
     from councilkg.ingesting import ingest_paths
 
@@ -471,8 +471,7 @@ def _corpus_graph(triples: int, cache_dir: Path) -> BenchGraph:
     if not meta_file.exists():
         shutil.rmtree(entry, ignore_errors=True)
         texts = entry / "texts"
-        cmd = [sys.executable, str(ROOT / "bench" / "corpus.py"), "--scale", str(copies)]
-        subprocess.run([*cmd, "--seed", "1", "--out", str(texts)], check=True, cwd=ROOT)
+        synth.write(synth.Spec(seed=1, scale=float(copies)), texts)
         started = time.perf_counter()
         store = GraphStore(entry / "store")
         ingest_paths(sorted(texts.glob("*.txt")), store=store, minter=Minter(), progress=False)
@@ -523,11 +522,15 @@ def merged_nt(graph: BenchGraph) -> Path:
     return dump_nt(graph, [None], graph.nquads.parent / "merged.nt")
 
 
-def main() -> None:
-    """``python bench/graphs.py 10k 100k``: generate (or find) and describe."""
-    import sys
-
-    for arg in sys.argv[1:] or ["tiny"]:
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m bench graphs 10k 100k``: generate (or find) and describe."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.graphs",
+        description="Generate (or find in the cache) the benchmark graphs and describe them.",
+    )
+    parser.add_argument("sizes", nargs="*", default=["tiny"], help="tiny, 10k, 100k, 1M, 10M…")
+    args = parser.parse_args(argv)
+    for arg in args.sizes:
         for flavour in FLAVOURS:
             g = graph_at(arg, flavour=flavour)
             m = g.meta
@@ -538,6 +541,8 @@ def main() -> None:
                 file=sys.stderr if os.environ.get("QUIET") else sys.stdout,
             )
 
+    return 0
+
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

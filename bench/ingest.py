@@ -2,16 +2,16 @@
 
 Usage::
 
-    python bench/ingest.py [--sizes 1,10,100] [--repeat 3]
+    python -m bench ingest [--sizes 1,10,100] [--repeat 3]
                            [--out bench/results/ingest.json] [--profile]
-    python bench/ingest.py --corpus [--sizes 1,10,100] [--repeat 3] [--profile]
+    python -m bench ingest --corpus [--sizes 1,10,100] [--repeat 3] [--profile]
 
 Two kinds of input.  By default the bundled seed
 (``data/samples/000_e9c79a4311407cd1.txt``, ~24 kB) is copied into N files;
 copy ``i`` gets ``i`` extra trailing newlines, so every copy has its own
 SHA-256 and named graph while its records and triples are the seed's
 (checked on every run).  With ``--corpus`` each N is a scale: the synthetic
-Repertoire of ``bench/corpus.py`` at N times the seed's size (several years,
+Repertoire of :mod:`bench.synth` at N times the seed's size (several years,
 many items, files of ~240 kB), whose truth is known, so the ingest's
 accuracy is measured at scale too (``councilkg facts`` against the truth,
 file by file).  For each N the script times, as the median of ``--repeat``
@@ -34,42 +34,38 @@ Nothing is asserted: this reports, it does not judge.  See ``bench/README.md``.
 
 from __future__ import annotations
 
+import argparse
+import cProfile
+import gc
+import io
+import json
+import os
+import platform
+import pstats
+import shutil
+import statistics
+import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-import _paths  # must come before any project import: see bench/_paths.py
+import pyoxigraph
+import rdflib
 
-ROOT = _paths.ROOT
-
-import argparse  # noqa: E402
-import cProfile  # noqa: E402
-import gc  # noqa: E402
-import io  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
-import pstats  # noqa: E402
-import shutil  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable, Sequence  # noqa: E402
-from typing import Any  # noqa: E402
-
-import pyoxigraph  # noqa: E402
-import rdflib  # noqa: E402
-
-from bench import corpus as corpus_gen  # noqa: E402
-from bench import corpus_check  # noqa: E402
-from councilkg.ingest.iris import Minter  # noqa: E402
-from councilkg.ingest.ntriples import ntriples_lines  # noqa: E402
-from councilkg.ingest.pipeline import ingest_file  # noqa: E402
-from councilkg.ingest.rdf import to_triples  # noqa: E402
-from councilkg.ingest.reference import reference_triples  # noqa: E402
-from councilkg.ingesting import ingest_paths  # noqa: E402
-from councilkg.resources import ontology_lines  # noqa: E402
-from councilkg.store import GraphStore  # noqa: E402
+from bench import synth
+from bench.common import ROOT, child_env, module_command, profile_table
+from bench.synth import check as corpus_check
+from councilkg.ingest.iris import Minter
+from councilkg.ingest.ntriples import ntriples_lines
+from councilkg.ingest.pipeline import ingest_file
+from councilkg.ingest.rdf import to_triples
+from councilkg.ingest.reference import reference_triples
+from councilkg.ingesting import ingest_paths
+from councilkg.resources import ontology_lines
+from councilkg.store import GraphStore
 
 SCHEMA = 2
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
@@ -116,13 +112,13 @@ def make_copies(seed: bytes, n: int, folder: Path) -> list[Path]:
 
 def make_corpus(scale: int, seed: int, folder: Path) -> tuple[list[Path], dict[str, Any]]:
     """The synthetic corpus at ``scale`` times the seed, written into ``folder``."""
-    spec = corpus_gen.Spec(seed=seed, scale=float(scale))
-    manifest = corpus_gen.write(spec, folder)
+    spec = synth.Spec(seed=seed, scale=float(scale))
+    manifest = synth.write(spec, folder)
     return [folder / f["file"] for f in manifest["files"]], manifest
 
 
 def corpus_files(folder: Path) -> list[Path]:
-    """The text files of a corpus written by ``bench/corpus.py``, in order."""
+    """The text files of a corpus written by :mod:`bench.synth`, in order."""
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     return [folder / f["file"] for f in manifest["files"]]
 
@@ -281,10 +277,18 @@ def memory_probe(seed: Path, n: int, files_dir: Path | None = None) -> dict[str,
 
 def measure_memory(seed: Path, n: int, files_dir: Path | None = None) -> dict[str, Any]:
     """Run :func:`memory_probe` in a child process (RSS peaks never go down)."""
-    command = [sys.executable, __file__, "--memory-probe", str(n), "--seed", str(seed)]
+    command = module_command("bench.ingest", "--memory-probe", str(n), "--seed", str(seed))
     if files_dir is not None:
         command += ["--probe-dir", str(files_dir)]
-    proc = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
+    proc = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=child_env(),
+        check=False,
+        timeout=3600,
+    )
     if proc.returncode != 0:
         return {
             "rss_base_mib": None,
@@ -353,7 +357,7 @@ def profile(paths: list[Path], minter: Minter, top: int = 15) -> dict[str, Any]:
     buf = io.StringIO()
     stats = pstats.Stats(prof, stream=buf)
     stats.sort_stats(pstats.SortKey.CUMULATIVE).print_stats(top)
-    raw: dict[tuple[str, int, str], tuple[int, int, float, float, Any]] = stats.stats  # type: ignore[attr-defined]
+    raw = profile_table(stats)
     total = sum(tt for (_, _, tt, _, _) in raw.values())
     steps = []
     for label, suffix, func in PROFILE_STEPS:
@@ -480,7 +484,7 @@ def markdown(report: dict[str, Any]) -> str:
     corpus = report["mode"] == "corpus"
     if corpus:
         intro = (
-            f"Input: the synthetic corpus (`bench/corpus.py`, seed {report['corpus_seed']}) at N "
+            f"Input: the synthetic corpus (`bench.synth`, seed {report['corpus_seed']}) at N "
             f"times the seed's {report['seed_bytes']:,} bytes; median of {report['repeat']} "
             "run(s); rates are for the full path unless named."
         )
@@ -691,7 +695,9 @@ def bench(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.ingest", description=__doc__.split("\n\n")[0] if __doc__ else None
+    )
     parser.add_argument("--sizes", type=parse_sizes, default=parse_sizes("1,10,100"))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
@@ -699,7 +705,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--corpus",
         action="store_true",
-        help="input: the synthetic corpus (bench/corpus.py), N = scale × the seed's size",
+        help="input: the synthetic corpus (bench.synth), N = scale × the seed's size",
     )
     parser.add_argument("--corpus-seed", type=int, default=1, help="the corpus generator's seed")
     parser.add_argument(

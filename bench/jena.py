@@ -12,7 +12,7 @@ names the jars explicitly (one SLF4J binding: ``slf4j-nop``) and puts in
 front a folder where those files are restored under ``xerces/``.
 
 Standard library only, so ``scripts/install-jena.sh`` can check the
-install with the system Python: ``python3 bench/jena.py --check``.
+install with the system Python: ``python3 -m bench jena --check``.
 """
 
 from __future__ import annotations
@@ -178,7 +178,9 @@ def check() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.jena", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--check", action="store_true", help="run a tiny validation")
     parser.add_argument("--classpath", action="store_true", help="print the class path")
     args = parser.parse_args(argv)

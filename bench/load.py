@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/load.py [--sizes 10k,100k] [--repeat 3] [--out bench/results/load.json]
+    python -m bench load [--sizes 10k,100k] [--repeat 3] [--out bench/results/load.json]
 
 Methods (each run in a fresh child process, for its peak memory; the input
 is the ``spread`` graph of :func:`bench.graphs.graph_at`, its named graphs
@@ -27,23 +27,18 @@ the whole of the work here, so quads/s is the figure.
 
 from __future__ import annotations
 
+import argparse
+import shutil
 import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-import _paths  # must come before any project import: see bench/_paths.py
-
-ROOT = _paths.ROOT
-
-import argparse  # noqa: E402
-import shutil  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
-from functools import partial  # noqa: E402
-from typing import Any  # noqa: E402
-
-from bench import graphs  # noqa: E402
-from bench.common import (  # noqa: E402
+from bench import graphs
+from bench.common import (
     RESULTS,
     environment,
     fmt_n,
@@ -201,7 +196,9 @@ def run(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--sizes", default="10k,100k")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--budget", type=float, default=60)

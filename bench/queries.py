@@ -3,7 +3,7 @@ generated graph N times larger, embedded Oxigraph vs rdflib.
 
 Usage::
 
-    python bench/queries.py [--sizes 1,1000] [--repeat 20] [--rdflib-repeat 5]
+    python -m bench queries [--sizes 1,1000] [--repeat 20] [--rdflib-repeat 5]
                             [--rdflib-budget 60] [--rdflib-timeout 180]
                             [--out bench/results/queries.json]
 
@@ -49,40 +49,37 @@ numbers compared as numbers).  Nothing is asserted: this reports.
 
 from __future__ import annotations
 
+import argparse
+import gc
+import json
+import multiprocessing as mp
+import os
+import platform
+import re
+import resource
+import shutil
 import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-import _paths  # must come before any project import: see bench/_paths.py
+import pyoxigraph as ox
+import rdflib
+from rdflib.query import ResultRow
 
-ROOT = _paths.ROOT
-
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import json  # noqa: E402
-import multiprocessing as mp  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
-import re  # noqa: E402
-import resource  # noqa: E402
-import shutil  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections import Counter  # noqa: E402
-from collections.abc import Callable, Sequence  # noqa: E402
-from decimal import Decimal  # noqa: E402
-from typing import Any  # noqa: E402
-
-import pyoxigraph as ox  # noqa: E402
-import rdflib  # noqa: E402
-
-from councilkg import queries as cq  # noqa: E402
-from councilkg.ingest.iris import DEFAULT_BASE, Minter  # noqa: E402
-from councilkg.ingest.ntriples import ntriples_lines  # noqa: E402
-from councilkg.ingest.pipeline import ingest_file  # noqa: E402
-from councilkg.ingest.rdf import to_triples  # noqa: E402
-from councilkg.ingest.reference import reference_triples  # noqa: E402
-from councilkg.resources import ontology_lines  # noqa: E402
-from councilkg.store import GraphStore  # noqa: E402
+from bench.common import ROOT
+from councilkg import queries as cq
+from councilkg.ingest.iris import DEFAULT_BASE, Minter
+from councilkg.ingest.ntriples import ntriples_lines
+from councilkg.ingest.pipeline import ingest_file
+from councilkg.ingest.rdf import to_triples
+from councilkg.ingest.reference import reference_triples
+from councilkg.resources import ontology_lines
+from councilkg.store import GraphStore
 
 SCHEMA = 1
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
@@ -183,7 +180,9 @@ def seed_graphs() -> tuple[str, list[str], list[str], list[str]]:
 # ---------------------------------------------------------------------------
 
 
-def _graphs(size: int, sha: str, template: str, reference: list[str], ontology: list[str]):  # type: ignore[no-untyped-def]
+def _graphs(
+    size: int, sha: str, template: str, reference: list[str], ontology: list[str]
+) -> Iterator[tuple[str, str]]:
     """(graph IRI, N-Triples text) of every named graph of a graph of ``size``."""
     minter = Minter()
     yield str(minter.reference_graph()), "".join(reference)
@@ -192,7 +191,7 @@ def _graphs(size: int, sha: str, template: str, reference: list[str], ontology: 
         yield f"{minter.graph(sha)}{f'-c{k}' if k else ''}", make_copy(template, k)
 
 
-def load_oxigraph(store: GraphStore, graphs: Any) -> int:
+def load_oxigraph(store: GraphStore, graphs: Iterable[tuple[str, str]]) -> int:
     """Named graphs and their merge as the default graph, by bulk loading."""
     ox_store = store.oxigraph
     for iri, text in graphs:
@@ -203,7 +202,7 @@ def load_oxigraph(store: GraphStore, graphs: Any) -> int:
     return store.count()
 
 
-def load_rdflib(graphs: Any) -> rdflib.Graph:
+def load_rdflib(graphs: Iterable[tuple[str, str]]) -> rdflib.Graph:
     """The merge of the named graphs in one rdflib Graph."""
     graph = rdflib.Graph()
     for _iri, text in graphs:
@@ -225,10 +224,12 @@ def run_rdflib(graph: rdflib.Graph, bound: cq.BoundQuery) -> cq.QueryResult:
     """A bound query on rdflib, read into the same QueryResult."""
     rows = graph.query(bound.sparql)
     names = list(rows.vars or ())
-    result = cq.QueryResult(
-        tuple(str(v) for v in names),
-        [tuple(_rdflib_term(r[v]) for v in names) for r in rows],  # type: ignore[index, call-overload]
-    )
+    table: list[tuple[cq.Term | None, ...]] = []
+    for r in rows:
+        if not isinstance(r, ResultRow):  # an ASK's boolean or a CONSTRUCT's triple
+            raise TypeError(f"{bound.query.name}: a prepared query must be a SELECT")
+        table.append(tuple(_rdflib_term(r[v]) for v in names))
+    result = cq.QueryResult(tuple(str(v) for v in names), table)
     return cq.normalise_lists(bound.query, result)
 
 
@@ -360,7 +361,7 @@ def measure_size(
     loads: dict[str, dict[str, float]] = {}
     triples = 0
 
-    def graphs() -> Any:
+    def graphs() -> Iterator[tuple[str, str]]:
         return _graphs(size, sha, template, reference, ontology)
 
     for engine in [e for e in args.engines if e.startswith("oxigraph")]:
@@ -483,7 +484,9 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.queries", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--sizes", default="1,1000", help="comma-separated copies of the seed")
     parser.add_argument("--repeat", type=int, default=20, help="timed oxigraph runs per query")
     parser.add_argument("--rdflib-repeat", type=int, default=5, help="timed rdflib runs at most")

@@ -3,7 +3,7 @@ rdflib in memory, on the graph of :func:`bench.graphs.graph_at`.
 
 Usage::
 
-    python bench/query_latency.py [--sizes 10k,100k] [--repeat 20]
+    python -m bench query-latency [--sizes 10k,100k] [--repeat 20]
                                   [--rdflib-repeat 3] [--rdflib-budget 3]
                                   [--rdflib-timeout 10] [--out bench/results/query_latency.json]
 
@@ -29,26 +29,21 @@ The graph is the ``spread`` flavour: copies spread over 75 years, so the
 
 from __future__ import annotations
 
+import argparse
+import gc
 import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-import _paths  # must come before any project import: see bench/_paths.py
+import pyoxigraph as ox
+import rdflib
 
-ROOT = _paths.ROOT
-
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import time  # noqa: E402
-from collections import Counter  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
-from typing import Any  # noqa: E402
-
-import pyoxigraph as ox  # noqa: E402
-import rdflib  # noqa: E402
-
-from bench import graphs  # noqa: E402
-from bench import queries as qbench  # noqa: E402
-from bench.common import (  # noqa: E402
+from bench import graphs
+from bench import queries as qbench
+from bench.common import (
     RESULTS,
     environment,
     fmt_ms,
@@ -58,8 +53,8 @@ from bench.common import (  # noqa: E402
     ratio,
     write_json,
 )
-from councilkg import queries as cq  # noqa: E402
-from councilkg.store import GraphStore  # noqa: E402
+from councilkg import queries as cq
+from councilkg.store import GraphStore
 
 SCHEMA = 1
 DEFAULT_OUT = RESULTS / "query_latency.json"
@@ -86,7 +81,9 @@ def engine_only(store: GraphStore, bound: cq.BoundQuery, repeat: int) -> float |
     runs = []
     for _ in range(max(3, repeat // 3)):
         started = time.perf_counter()
-        for _row in store.oxigraph.query(bound.sparql):  # type: ignore[union-attr]
+        solutions = store.oxigraph.query(bound.sparql)
+        assert isinstance(solutions, ox.QuerySolutions)  # the prepared queries are SELECT
+        for _row in solutions:
             pass
         runs.append(time.perf_counter() - started)
     return percentile(runs, 50)
@@ -217,7 +214,9 @@ def run(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.query_latency", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--sizes", default="10k,100k")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--rdflib-repeat", type=int, default=3)

@@ -2,24 +2,25 @@
 
 Usage::
 
-    python bench/report.py                          # 10k and 100k triples (make bench)
-    python bench/report.py --sizes 10k,100k,1M      # + 1M on demand (10M too)
-    python bench/report.py --quick --sizes tiny     # the smoke run of tests/test_bench_report.py
-    python bench/report.py --stages shacl,queries   # some stages only
+    python -m bench report                          # 10k and 100k triples (make bench)
+    python -m bench report --sizes 10k,100k,1M      # + 1M on demand (10M too)
+    python -m bench report --quick --sizes tiny     # the smoke run of tests/test_bench_report.py
+    python -m bench report --stages shacl,queries   # some stages only
 
 Stages, each its own module (runnable alone, with its own JSON):
 
-========== ===================== =============================================
-ingest     ``bench/ingest.py``   text → records → triples → store (run as a
-                                 script; its JSON is included)
-load       ``bench/load.py``     bulk load of the same N-Quads: Oxigraph vs rdflib
-shacl      ``bench/shacl.py``    pyshacl (rdflib, Oxigraph), Jena; full and
-                                 one changed source; violations cross-checked
-queries    ``bench/query_latency.py``  every prepared query, p50/p95
-endpoint   ``bench/endpoint.py`` ``councilkg serve`` vs ``oxigraph serve-read-only``,
-                                 1/4/16 clients, at the largest size
-export     ``bench/export.py``   N-Triples, Turtle, JSON-LD, N-Quads
-========== ===================== =============================================
+========== ======================= =============================================
+ingest     :mod:`bench.ingest`     text → records → triples → store (run as a
+                                   child process; its JSON is included)
+load       :mod:`bench.load`       bulk load of the same N-Quads: Oxigraph vs rdflib
+shacl      :mod:`bench.shacl`      pyshacl (rdflib, Oxigraph), Jena; full and
+                                   one changed source; violations cross-checked
+queries    :mod:`bench.query_latency` every prepared query, p50/p95
+endpoint   :mod:`bench.endpoint`   ``councilkg serve`` vs ``oxigraph serve-read-only``,
+                                   1/4/16 clients, at the largest size (a child
+                                   process)
+export     :mod:`bench.export`     N-Triples, Turtle, JSON-LD, N-Quads
+========== ======================= =============================================
 
 Inputs come from :func:`bench.graphs.graph_at` (generated once, cached in
 ``bench/results/cache/``).  Every figure is a median of several runs and
@@ -27,42 +28,41 @@ is shown as a ratio to a baseline measured in the same run (rdflib, Jena,
 the bare oxigraph server, Oxigraph's raw dump).  Writes
 ``bench/results/report.md`` and ``report.json`` (git ignores
 ``bench/results/``); ``--out-dir`` elsewhere.  The closing table compares
-the figures with the targets of the benchmark issue; where one is missed,
+the figures with the performance targets; where one is missed,
 the row says what bounds it, from the measurements and a cProfile of
 pyshacl at the smallest size.
 """
 
 from __future__ import annotations
 
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import shlex
+import subprocess
 import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import _paths  # must come before any project import: see bench/_paths.py
-
-ROOT = _paths.ROOT
-
-import argparse  # noqa: E402
-import cProfile  # noqa: E402
-import io  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import pstats  # noqa: E402
-import shlex  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
-from typing import Any  # noqa: E402
-
-from bench import export, graphs, jena, load, query_latency, shacl  # noqa: E402
-from bench.common import (  # noqa: E402
+from bench import export, graphs, jena, load, query_latency, shacl
+from bench.common import (
     RESULTS,
+    ROOT,
+    child_env,
     environment,
     fmt_ms,
     fmt_s,
     fmt_x,
     log,
     median,
+    module_command,
+    profile_table,
     ratio,
     write_json,
 )
@@ -72,23 +72,25 @@ STAGES = ("ingest", "load", "shacl", "queries", "endpoint", "export")
 
 
 # ---------------------------------------------------------------------------
-# Stages run as scripts
+# Stages run as child processes
 # ---------------------------------------------------------------------------
 
 
 def run_ingest(out_dir: Path, quick: bool, extra: str | None = None) -> dict[str, Any]:
-    """``bench/ingest.py`` with N = 1, 10, 30 files, 2 runs (its own default
+    """``python -m bench ingest`` with N = 1, 10, 30 files, 2 runs (its own default
     adds N = 100: five more minutes here), or N = 1 once when quick;
     ``extra`` replaces those arguments (``--corpus --sizes 1,10``)."""
     out = out_dir / "ingest.json"
-    cmd = [sys.executable, str(ROOT / "bench" / "ingest.py"), "--out", str(out)]
+    cmd = module_command("bench.ingest", "--out", str(out))
     if extra is not None:
         cmd += shlex.split(extra)
     elif quick:
         cmd += ["--sizes", "1", "--repeat", "1"]
     else:
         cmd += ["--sizes", "1,10,30", "--repeat", "2"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, cwd=ROOT, env=child_env(), check=False
+    )
     if proc.returncode != 0 or not out.exists():
         return {"status": "error", "stderr": proc.stderr[-2000:]}
     data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
@@ -97,11 +99,11 @@ def run_ingest(out_dir: Path, quick: bool, extra: str | None = None) -> dict[str
 
 
 def run_endpoint(scale: str, out_dir: Path, quick: bool) -> dict[str, Any]:
-    """``bench/endpoint.py`` on the cached store of ``scale``: ``councilkg
+    """``python -m bench endpoint`` on the cached store of ``scale``: ``councilkg
     serve`` against ``oxigraph serve-read-only``, same store, same run."""
     graph = graphs.graph_at(scale, flavour="spread")
     out = out_dir / f"endpoint-{scale}.json"
-    cmd = [sys.executable, str(ROOT / "bench" / "endpoint.py"), "--store", str(graph.store)]
+    cmd = module_command("bench.endpoint", "--store", str(graph.store))
     cmd += ["--candidates", "councilkg", "--no-timeout-check", "--out", str(out)]
     if quick:
         cmd += ["--repeat", "1", "--seconds", "0.5", "--concurrency", "1,4"]
@@ -109,7 +111,9 @@ def run_endpoint(scale: str, out_dir: Path, quick: bool) -> dict[str, Any]:
     else:
         cmd += ["--repeat", "2", "--seconds", "2", "--concurrency", "1,4,16", "--timeout", "30"]
     log(f"endpoint {scale}: {graph.meta['triples']:,} triples")
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, cwd=ROOT, env=child_env(), check=False
+    )
     if proc.returncode != 0 or not out.exists():
         return {"status": "error", "scale": scale, "stderr": proc.stderr[-2000:]}
     data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
@@ -172,7 +176,7 @@ def profile_pyshacl(scale: str, top: int = 12) -> dict[str, Any]:
     shares = {}
     for label, needle in groups.items():
         cum = max(
-            (v[3] for k, v in stats.stats.items() if needle in k[0]),  # type: ignore[attr-defined]
+            (v[3] for k, v in profile_table(stats).items() if needle in k[0]),
             default=0.0,
         )
         shares[label] = round(cum, 3)
@@ -215,7 +219,7 @@ def _largest(results: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def targets(stages: dict[str, Any]) -> list[dict[str, Any]]:
-    """The issue's targets, where we stand, and what bounds a miss."""
+    """The performance targets, where we stand, and what bounds a miss."""
     rows: list[dict[str, Any]] = []
     ld = _largest(stages.get("load", {}).get("results", []))
     if ld:
@@ -369,12 +373,12 @@ def markdown(report: dict[str, Any]) -> str:
             status += f" at {t['at'].split(' ')[0]} (1M not measured)"
         out.append(f"| {t['target']} | {t['at']} | {t['measured']} | {status} | {t['bound']} |")
     if "ingest" in st and st["ingest"].get("status") == "ok":
-        out += ["", "## Ingest (`bench/ingest.py`)", "", st["ingest"].get("markdown", "")]
+        out += ["", "## Ingest (`python -m bench ingest`)", "", st["ingest"].get("markdown", "")]
     for key, title in (
-        ("load", "Store bulk load (`bench/load.py`; ratio: quads/s ÷ rdflib's)"),
-        ("shacl", "SHACL (`bench/shacl.py`; ratio: total time ÷ Jena's)"),
-        ("queries", "Prepared queries (`bench/query_latency.py`; p50 / p95 ms)"),
-        ("export", "Export (`bench/export.py`; ratio: time ÷ Oxigraph's raw dump)"),
+        ("load", "Store bulk load (`python -m bench load`; ratio: quads/s ÷ rdflib's)"),
+        ("shacl", "SHACL (`python -m bench shacl`; ratio: total time ÷ Jena's)"),
+        ("queries", "Prepared queries (`python -m bench query-latency`; p50 / p95 ms)"),
+        ("export", "Export (`python -m bench export`; ratio: time ÷ Oxigraph's raw dump)"),
     ):
         if key in st and "markdown" in st[key]:
             out += ["", f"## {title}", "", st[key]["markdown"]]
@@ -384,7 +388,7 @@ def markdown(report: dict[str, Any]) -> str:
     if ep.get("status") == "ok":
         out += [
             "",
-            f"## Endpoint (`bench/endpoint.py`, {ep['scale']}: {ep['triples']:,} triples; "
+            f"## Endpoint (`python -m bench endpoint`, {ep['scale']}: {ep['triples']:,} triples; "
             "ratio: req/s ÷ oxigraph serve-read-only's)",
             "",
             ep["markdown"],
@@ -437,7 +441,7 @@ def closing_note(report: dict[str, Any]) -> list[str]:
     if "1M" not in report["sizes"] and "10M" not in report["sizes"]:
         lines.append(
             f"Measured up to {largest}; the 1M targets are read at the largest size "
-            "measured here (`python bench/report.py --sizes 10k,100k,1M` measures them)."
+            "measured here (`python -m bench report --sizes 10k,100k,1M` measures them)."
         )
     lines.append(f"{len(report['targets']) - len(missed)} of {len(report['targets'])} targets met.")
     sh = _largest(report["stages"].get("shacl", {}).get("results", []))
@@ -566,7 +570,9 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.report", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--sizes", default="10k,100k", help="triples: tiny, 10k, 100k, 1M, 10M")
     parser.add_argument("--stages", default=",".join(STAGES))
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (medians)")
@@ -577,7 +583,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--endpoint-size", default=None, help="default: the largest ≤ 1M")
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument("--out-dir", type=Path, default=RESULTS)
-    parser.add_argument("--ingest-args", default=None, help="arguments for bench/ingest.py")
+    parser.add_argument("--ingest-args", default=None, help="arguments for python -m bench ingest")
     parser.add_argument(
         "--source",
         choices=("replica", "corpus"),

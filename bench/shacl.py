@@ -3,9 +3,9 @@ several engines on the same data and shapes, cross-checked.
 
 Usage::
 
-    python bench/shacl.py [--sizes 10k,100k] [--repeat 3] [--budget 60]
+    python -m bench shacl [--sizes 10k,100k] [--repeat 3] [--budget 60]
                           [--oxigraph-max 10k] [--out bench/results/shacl.json]
-    python bench/shacl.py --costs --sizes 10k,100k   # each SHACL-SPARQL constraint's cost per node
+    python -m bench shacl --costs --sizes 10k,100k   # each SHACL-SPARQL constraint's cost per node
 
 Engines (each run in a fresh child process, for its peak memory):
 
@@ -57,25 +57,20 @@ Why shapes are adapted per engine (the meaning is unchanged):
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any, cast
 
-import _paths  # must come before any project import: see bench/_paths.py
+import pyoxigraph as ox
 
-ROOT = _paths.ROOT
-
-import argparse  # noqa: E402
-import hashlib  # noqa: E402
-import time  # noqa: E402
-from collections import Counter  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
-from functools import partial  # noqa: E402
-from typing import Any, cast  # noqa: E402
-
-import pyoxigraph as ox  # noqa: E402
-
-from bench import graphs, jena  # noqa: E402
-from bench.common import (  # noqa: E402
+from bench import graphs, jena
+from bench.common import (
     RESULTS,
     environment,
     fmt_n,
@@ -408,7 +403,11 @@ def sparql_costs(data: str, sample: int = 12) -> list[dict[str, Any]]:
             list(graph.query(prepared, initBindings={Variable("this"): node}))
             rd_times.append(time.perf_counter() - started)
             started = time.perf_counter()
-            list(ox_store.query(ox_text, substitutions={ox.Variable("this"): ox.NamedNode(node)}))  # type: ignore[arg-type]
+            solutions = ox_store.query(
+                ox_text, substitutions={ox.Variable("this"): ox.NamedNode(node)}
+            )
+            assert isinstance(solutions, ox.QuerySolutions)  # a constraint is a SELECT
+            list(solutions)
             ox_times.append(time.perf_counter() - started)
         rd = sum(rd_times) / len(rd_times) if rd_times else None
         oxm = sum(ox_times) / len(ox_times) if ox_times else None
@@ -710,7 +709,9 @@ def _print_costs(sizes: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.shacl", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--sizes", default="10k,100k")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--budget", type=float, default=60, help="seconds per engine and size")

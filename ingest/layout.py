@@ -31,7 +31,7 @@ from enum import Enum, StrEnum
 
 from councilkg.ingest.gazetteer import default_gazetteer
 from councilkg.ingest.lexicon import Lexicon
-from councilkg.ingest.markers import marker_pattern
+from councilkg.ingest.marker_grammar import marker_pattern
 from councilkg.ingest.source import Line, Source
 from councilkg.ingest.text import Passage, join_pieces
 

@@ -5,40 +5,22 @@ numbers (``第 2231(2015)号``), thousands (``1 500 多项``), symbols
 (``S/2020/824``), years (``2020 年``).  Footnote numbering runs across a whole
 Part, so the only number that can be the next marker is the one after the
 last marker found; taking that number, and only as a free-standing token,
-makes the search both cheap and safe.
+makes the search both cheap and safe.  The token itself is
+:mod:`councilkg.ingest.marker_grammar`'s.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # layout uses marker_pattern; Block is only a type here
-    from councilkg.ingest.layout import Block
-
-# What may not stand right before or after a marker: parts of larger numbers,
-# symbols, dates, counters and paragraph references.
-_BEFORE = r"(?<![\d/.\-A-Za-z(])(?<!\d\s)"
-_AFTER = r"(?![\d(/.\-%A-Za-z]|\s*{counters})"
-
+from councilkg.ingest.layout import Block
+from councilkg.ingest.marker_grammar import marker_pattern
 
 # How many footnote numbers ahead a marker is looked for when the expected one
 # is not found: a few markers may be lost; a later number found far ahead is
 # more likely a count than a marker.
 _LOOKAHEAD = 3
-
-
-@cache
-def marker_pattern(number: int, counter_suffix: str) -> re.Pattern[str]:
-    """The pattern of footnote marker ``number`` as a free-standing token.
-
-    ``counter_suffix`` (from the lexicon) matches what makes a number a
-    count, date or reference instead (``年``, ``段``; ``per cent``).
-    """
-    return re.compile(_BEFORE + str(number) + _AFTER.replace("{counters}", counter_suffix))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ selector, in the block (``ckg:SourcePassage``) and page it lies on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from rdflib import RDF, RDFS, XSD, Literal
 from rdflib.namespace import DCTERMS, PROV, SKOS
@@ -155,31 +155,60 @@ class Mapper:
     # -- records ---------------------------------------------------------
     def run(self) -> set[Triple]:
         """Map every record; returns the triples."""
-        handlers: dict[type[Record], Callable[[Record], None]] = {
-            SourceFile: self.source_file,  # type: ignore[dict-item]
-            ItemGroup: self.item_group,  # type: ignore[dict-item]
-            Item: self.item,  # type: ignore[dict-item]
-            Meeting: self.meeting,  # type: ignore[dict-item]
-            Videoconference: self.videoconference,  # type: ignore[dict-item]
-            Decision: self.decision,  # type: ignore[dict-item]
-            Vote: self.vote,  # type: ignore[dict-item]
-            Representation: self.representation,  # type: ignore[dict-item]
-            Speaker: self.speaker,  # type: ignore[dict-item]
-            Briefer: self.briefer,  # type: ignore[dict-item]
-            Sponsor: self.sponsor,  # type: ignore[dict-item]
-            Document: self.document,  # type: ignore[dict-item]
-            Citation: self.citation,  # type: ignore[dict-item]
-            Footnote: self.footnote,  # type: ignore[dict-item]
-            Letter: self.letter,  # type: ignore[dict-item]
-            Mention: self.mention,  # type: ignore[dict-item]
-            Passage: self.passage,  # type: ignore[dict-item]
-            Unparsed: self.unparsed,  # type: ignore[dict-item]
-            Finding: self.finding,  # type: ignore[dict-item]
-        }
         for record in self.records:
-            handlers[type(record)](record)
+            self.record(record)
         self.vote_events()
         return self.out
+
+    def record(self, record: Record) -> None:
+        """Map one record with the handler of its class.
+
+        A ``match`` on the record classes rather than a table of bound
+        methods: mypy narrows ``record`` in each case, so every handler is
+        checked against the class it is given.  A record class without a case
+        is a programming error, raised rather than dropped.
+        """
+        match record:
+            case SourceFile():
+                self.source_file(record)
+            case ItemGroup():
+                self.item_group(record)
+            case Item():
+                self.item(record)
+            case Meeting():
+                self.meeting(record)
+            case Videoconference():
+                self.videoconference(record)
+            case Decision():
+                self.decision(record)
+            case Vote():
+                self.vote(record)
+            case Representation():
+                self.representation(record)
+            case Speaker():
+                self.speaker(record)
+            case Briefer():
+                self.briefer(record)
+            case Sponsor():
+                self.sponsor(record)
+            case Document():
+                self.document(record)
+            case Citation():
+                self.citation(record)
+            case Footnote():
+                self.footnote(record)
+            case Letter():
+                self.letter(record)
+            case Mention():
+                self.mention(record)
+            case Passage():
+                self.passage(record)
+            case Unparsed():
+                self.unparsed(record)
+            case Finding():
+                self.finding(record)
+            case _:
+                raise TypeError(f"no RDF mapping for {type(record).__name__} records")
 
     def source_file(self, r: SourceFile) -> None:
         src = self.m.source(r.sha256)

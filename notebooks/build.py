@@ -50,10 +50,10 @@ DRAFT = "S/2020/797\"""",
 import tempfile
 from pathlib import Path
 
+from councilkg.ingest.iris import Minter
 from councilkg.ingesting import ingest_paths
 from councilkg.resources import sample_path
 from councilkg.store import GraphStore
-from councilkg.ingest.iris import Minter
 
 workdir = Path(tempfile.mkdtemp(prefix="councilkg-notebook-"))
 store_path = workdir / "store"

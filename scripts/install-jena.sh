@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install Apache Jena's SHACL engine from Debian's packages, the independent
-# engine of the SHACL benchmark's cross-check (bench/shacl.py):
+# engine of the SHACL benchmark's cross-check (python -m bench shacl):
 # libapache-jena-java (Jena 4.5 and the libraries it needs) and a Java
 # runtime.  Then check that `shacl.shacl` runs: Debian's package needs an
 # explicit class path and Xerces' message files restored (bench/jena.py
@@ -36,4 +36,4 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
   fi
 fi
-python3 bench/jena.py --check
+python3 -m bench jena --check

@@ -6,7 +6,7 @@ examples, spread over its property tests; without it the runs are
 derandomized, so CI sees the same examples every time (``make fuzz`` sets
 it to 10,000).  The texts are the bundled sample and every hand-written
 section in ``tests/data/sections/``; the re-flow tests add ten files of the
-synthetic corpus (``bench/corpus.py``, seeds 1–10 at 1×), written to a
+synthetic corpus (:mod:`bench.synth`, seeds 1–10 at 1×), written to a
 temporary folder that is removed at exit.
 """
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -41,15 +40,13 @@ TEXTS = [SAMPLE, *sorted(SECTIONS.glob("*.txt"))]
 
 def corpus_texts(count: int = 10) -> list[Path]:
     """``count`` files of the synthetic corpus (one per seed, at 1×)."""
-    if str(ROOT) not in sys.path:  # bench/ is not a package of the wheel
-        sys.path.insert(0, str(ROOT))
-    from bench import corpus
+    from bench import synth
 
     folder = Path(tempfile.mkdtemp(prefix="councilkg-fuzz-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     out = []
     for seed in range(1, count + 1):
-        for f in corpus.generate(corpus.Spec(seed=seed, scale=1)).files:
+        for f in synth.generate(synth.Spec(seed=seed, scale=1)).files:
             path = folder / f"corpus-{seed}-{f.name}"
             path.write_bytes(f.data)
             out.append(path)

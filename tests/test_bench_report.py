@@ -1,4 +1,4 @@
-"""Smoke test of ``make bench`` (``bench/report.py``) at the tiniest size.
+"""Smoke test of ``make bench`` (``python -m bench report``) at the tiniest size.
 
 It runs every stage once (``--quick --sizes tiny``: the seed graph with the
 three injected SHACL faults) and checks the report it writes: the JSON has
@@ -13,36 +13,26 @@ asserted: the benchmark reports, the suite does not judge speed.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "bench" / "report.py"
+from bench import jena
+from bench.common import child_env
+
 STAGES = {"ingest", "load", "shacl", "queries", "endpoint", "export"}
 PROBE = "pyshacl-oxigraph-untyped"
-
-
-def _jena_available() -> bool:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import jena  # type: ignore[import-not-found]
-
-        return bool(jena.available())
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("bench-report")
-    env = dict(os.environ, COUNCILKG_BENCH_CACHE=str(out / "cache"))
+    env = child_env(COUNCILKG_BENCH_CACHE=str(out / "cache"))
+    cmd = ["-m", "bench", "report", "--quick", "--sizes", "tiny", "--out-dir", str(out)]
     proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--sizes", "tiny", "--out-dir", str(out)],
+        [sys.executable, *cmd],
         capture_output=True,
         text=True,
         timeout=600,
@@ -100,7 +90,7 @@ def test_shacl_engines_find_the_same_violations(report: dict[str, Any]) -> None:
     assert {f["kind"] for f in faults} == {"flip-vote", "non-member-voter", "malformed-symbol"}
     engines = result["engines"]
     expected = ["pyshacl-rdflib", "pyshacl-oxigraph-countonce"]
-    if _jena_available():
+    if jena.available():
         expected.append("jena")
     for name in expected:
         engine = engines[name]

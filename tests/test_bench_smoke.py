@@ -1,4 +1,4 @@
-"""Smoke test of ``bench/ingest.py``: it runs and writes the report it promises.
+"""Smoke test of ``python -m bench ingest``: it runs and writes the report it promises.
 
 No timing is asserted (performance is reported as ratios by the benchmark,
 never judged by the suite); only that the script works end to end on tiny
@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "bench" / "ingest.py"
+from bench.common import child_env
+
+INGEST = [sys.executable, "-m", "bench", "ingest"]
 STAGES = ("ingest", "rdf", "store", "full")
 
 
@@ -23,11 +24,12 @@ STAGES = ("ingest", "rdf", "store", "full")
 def test_bench_runs_and_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "x.json"
     proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--sizes", "1,2", "--repeat", "1", "--out", str(out)],
+        [*INGEST, "--sizes", "1,2", "--repeat", "1", "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=300,
         cwd=tmp_path,
+        env=child_env(),
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
@@ -89,21 +91,12 @@ def test_bench_corpus_mode(tmp_path: Path) -> None:
     """``--corpus``: the synthetic corpus as input, rates per MB, accuracy."""
     out = tmp_path / "c.json"
     proc = subprocess.run(
-        [
-            sys.executable,
-            str(SCRIPT),
-            "--corpus",
-            "--sizes",
-            "1",
-            "--repeat",
-            "1",
-            "--out",
-            str(out),
-        ],
+        [*INGEST, "--corpus", "--sizes", "1", "--repeat", "1", "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=300,
         cwd=tmp_path,
+        env=child_env(),
         check=False,
     )
     assert proc.returncode == 0, proc.stderr

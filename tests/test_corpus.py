@@ -1,4 +1,4 @@
-"""The synthetic Repertoire (``bench/corpus.py``): deterministic, sized by
+"""The synthetic Repertoire (:mod:`bench.synth`): deterministic, sized by
 ``--scale``, written in the layouts of the real extraction, including those
 that find faults (lines broken anywhere, rows and notes cut by pages, notes
 past "z", vote notes in any order, counts where markers could stand…),
@@ -20,36 +20,35 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # bench/ is not a package of the wheel
-    sys.path.insert(0, str(ROOT))
-
-from bench import corpus, corpus_check, corpus_model, corpus_render, corpus_vocab  # noqa: E402
-from councilkg.ingest import membership  # noqa: E402
-from councilkg.ingest.extract.names import actor_finder, finder  # noqa: E402
-from councilkg.ingest.gazetteer import default_gazetteer  # noqa: E402
-from councilkg.ingest.layout import BlockKind  # noqa: E402
-from councilkg.ingest.pipeline import IngestResult, ingest_bytes  # noqa: E402
-from councilkg.ingest.records import Briefer, Decision, Meeting, Passage  # noqa: E402
-from councilkg.ingest.symbols import find_symbols  # noqa: E402
+from bench import synth
+from bench.common import child_env
+from bench.synth import model, render, vocab
+from bench.synth.check import check
+from councilkg.ingest import membership
+from councilkg.ingest.extract.names import actor_finder, finder
+from councilkg.ingest.gazetteer import default_gazetteer
+from councilkg.ingest.layout import BlockKind
+from councilkg.ingest.pipeline import IngestResult, ingest_bytes
+from councilkg.ingest.records import Briefer, Decision, Meeting, Passage
+from councilkg.ingest.symbols import find_symbols
 
 
 @pytest.fixture(scope="module")
-def one_x() -> corpus.Corpus:
+def one_x() -> synth.Corpus:
     """The 1x corpus of seed 1 (one file of 2020)."""
-    return corpus.generate(corpus.Spec(seed=1, scale=1))
+    return synth.generate(synth.Spec(seed=1, scale=1))
 
 
 @pytest.fixture(scope="module")
-def one_x_ingest(one_x: corpus.Corpus) -> IngestResult:
+def one_x_ingest(one_x: synth.Corpus) -> IngestResult:
     f = one_x.files[0]
     return ingest_bytes(f.data, f.name)
 
 
 @pytest.fixture(scope="module")
 def one_x_manifest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """The manifest of the 1x corpus of seed 1, as ``bench/corpus.py`` writes it."""
-    return corpus.write(corpus.Spec(seed=1, scale=1), tmp_path_factory.mktemp("one_x"))
+    """The manifest of the 1x corpus of seed 1, as :func:`bench.synth.write` writes it."""
+    return synth.write(synth.Spec(seed=1, scale=1), tmp_path_factory.mktemp("one_x"))
 
 
 # What the 1x corpus must exercise, by the names the manifest records them
@@ -120,19 +119,19 @@ REQUIRED_FEATURES: dict[str, tuple[str, ...]] = {
 
 
 def test_seed_bytes_is_the_seeds_size() -> None:
-    assert corpus.SEED_FILE.stat().st_size == corpus.SEED_BYTES
+    assert synth.SEED_FILE.stat().st_size == synth.SEED_BYTES
 
 
 def test_deterministic(tmp_path: Path) -> None:
-    spec = corpus.Spec(seed=7, scale=2)
-    first = corpus.write(spec, tmp_path / "a")
-    second = corpus.write(spec, tmp_path / "b")
+    spec = synth.Spec(seed=7, scale=2)
+    first = synth.write(spec, tmp_path / "a")
+    second = synth.write(spec, tmp_path / "b")
     assert first == second
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert names == sorted(p.name for p in (tmp_path / "b").iterdir())
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
-    other = corpus.generate(corpus.Spec(seed=8, scale=2))
+    other = synth.generate(synth.Spec(seed=8, scale=2))
     assert [f.data for f in other.files] != [
         (tmp_path / "a" / f["file"]).read_bytes() for f in first["files"]
     ]
@@ -140,23 +139,23 @@ def test_deterministic(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("scale", [1, 3, 10])
 def test_scale_maps_to_seed_bytes(scale: int) -> None:
-    generated = corpus.generate(corpus.Spec(seed=1, scale=scale))
-    ratio = generated.size / corpus.SEED_BYTES / scale
+    generated = synth.generate(synth.Spec(seed=1, scale=scale))
+    ratio = generated.size / synth.SEED_BYTES / scale
     assert 0.8 <= ratio <= 1.25, ratio
     # Files hold whole items and stay near the chosen size, so large corpora are many files.
-    assert all(len(f.data) < 2 * corpus.FILE_BYTES for f in generated.files)
+    assert all(len(f.data) < 2 * synth.FILE_BYTES for f in generated.files)
 
 
-def test_one_x_ingests_to_its_truth(one_x: corpus.Corpus) -> None:
+def test_one_x_ingests_to_its_truth(one_x: synth.Corpus) -> None:
     f = one_x.files[0]
-    result = corpus_check.check(f.data, f.name, f.truth)
+    result = check(f.data, f.name, f.truth)
     assert result.differences == []
     assert result.unexpected == []
     assert result.missing == []
     assert result.unparsed == 0
 
 
-def test_source_and_furniture(one_x: corpus.Corpus, one_x_ingest: IngestResult) -> None:
+def test_source_and_furniture(one_x: synth.Corpus, one_x_ingest: IngestResult) -> None:
     truth = one_x.files[0].truth
     doc = one_x_ingest.document
     footers = [f for f in doc.furniture if f.kind == "footer"]
@@ -165,7 +164,7 @@ def test_source_and_furniture(one_x: corpus.Corpus, one_x_ingest: IngestResult) 
     assert "(C)" in footers[0].line.text  # the first page's footer
     heads = [f for f in doc.furniture if f.kind == "running-header"]
     assert {f.year for f in heads if f.year is not None} == {2020}
-    assert any(corpus_vocab.PART_TITLE in f.line.text for f in heads)  # the Part's title
+    assert any(vocab.PART_TITLE in f.line.text for f in heads)  # the Part's title
     furniture = [x.replace(" ", "") for x in truth["page_furniture"]]
     for record in one_x_ingest.records:
         if isinstance(record, Passage):
@@ -173,7 +172,7 @@ def test_source_and_furniture(one_x: corpus.Corpus, one_x_ingest: IngestResult) 
             assert not any(x in text for x in furniture), record.text
 
 
-def test_layout_features(one_x: corpus.Corpus, one_x_ingest: IngestResult) -> None:
+def test_layout_features(one_x: synth.Corpus, one_x_ingest: IngestResult) -> None:
     """Each feature of the real extraction occurs, as the layout stage sees it."""
     truth = one_x.files[0].truth
     layout = truth["layout"]
@@ -200,7 +199,7 @@ def test_layout_features(one_x: corpus.Corpus, one_x_ingest: IngestResult) -> No
     assert truth["reassembled_sentences"]
 
 
-def test_content_features(one_x: corpus.Corpus, one_x_ingest: IngestResult) -> None:
+def test_content_features(one_x: synth.Corpus, one_x_ingest: IngestResult) -> None:
     """Written procedures, rule 37 and 39 invitations, briefers, letters with
     senders (and on whose behalf), positions, member-by-member votes."""
     truth = one_x.files[0].truth
@@ -226,7 +225,7 @@ def test_content_features(one_x: corpus.Corpus, one_x_ingest: IngestResult) -> N
     assert no_record and all(v["record_note_cites"] for v in no_record)
 
 
-def test_every_feature_in_one_x(one_x: corpus.Corpus, one_x_manifest: dict[str, object]) -> None:
+def test_every_feature_in_one_x(one_x: synth.Corpus, one_x_manifest: dict[str, object]) -> None:
     """The 1x corpus exercises every layout of the list, by its manifest."""
     files = one_x_manifest["files"]
     assert isinstance(files, list)
@@ -245,10 +244,10 @@ def test_every_feature_in_one_x(one_x: corpus.Corpus, one_x_manifest: dict[str, 
     assert [f.features for f in one_x.files] == [entry["features"] for entry in files]
 
 
-def test_features_on_the_text(one_x: corpus.Corpus) -> None:
+def test_features_on_the_text(one_x: synth.Corpus) -> None:
     """Where cheap, the features are checked on the text itself."""
     text = one_x.files[0].text
-    folded = corpus_render.fold(text)
+    folded = render.fold(text)
     truth = one_x.files[0].truth
     # Tables: a note lettered past "z", a member not participating, a vote
     # note whose groups are out of their usual order, a unanimous count
@@ -261,8 +260,8 @@ def test_features_on_the_text(one_x: corpus.Corpus) -> None:
     assert re.search(out_of_order, text)
     assert re.search(r"(?m)^15[-–]0[-–]0 $", folded)
     # The truth lists the votes a unanimous count implies, by English name.
-    members = corpus_vocab.members(2020)
-    names = corpus_vocab.states()
+    members = vocab.members(2020)
+    names = vocab.states()
     unanimous = [v for v in truth["votes"] if len(v["for"]) == len(members)]
     assert unanimous
     for vote in unanimous:
@@ -278,7 +277,7 @@ def test_features_on_the_text(one_x: corpus.Corpus) -> None:
     assert re.search(r"[０-９]", text) and "赞成:" in text
     assert re.search(r"\d年\s?\d+月", folded)
     # Running heads: the supplement's title and the Part's.
-    assert "2020 年安全理事会惯例汇辑" in text and corpus_vocab.PART_TITLE in text
+    assert "2020 年安全理事会惯例汇辑" in text and vocab.PART_TITLE in text
     # Sponsors and letters told in prose (read across the line wraps).
     flat = re.sub(r"\s+", "", text)
     assert re.search(r"由[^，。]+提交的决议草案", flat) and "提交了一份决议草案" in flat
@@ -293,10 +292,10 @@ def _article27(vote: dict[str, object], year: int) -> bool:
 
 
 def test_votes_follow_membership_and_article_27() -> None:
-    density = dataclasses.replace(corpus_model.Density(), contradictions=0.0)
-    spec = corpus.Spec(seed=3, scale=4, years=(2014, 2016, 2020, 2027), density=density)
+    density = dataclasses.replace(model.Density(), contradictions=0.0)
+    spec = synth.Spec(seed=3, scale=4, years=(2014, 2016, 2020, 2027), density=density)
     votes = 0
-    for f in corpus.generate(spec).files:
+    for f in synth.generate(spec).files:
         year = f.year
         if not membership.covered(year):  # 2027: the table lacks members; no votes invented
             assert f.truth["votes"] == []
@@ -311,12 +310,12 @@ def test_votes_follow_membership_and_article_27() -> None:
 
 
 def test_injected_contradictions_are_expected() -> None:
-    density = dataclasses.replace(corpus_model.Density(), contradictions=1.0)
+    density = dataclasses.replace(model.Density(), contradictions=1.0)
     codes: set[str] = set()
     for seed in (1, 2, 3):  # the kinds are drawn at random: a few seeds cover all three
-        spec = corpus.Spec(seed=seed, scale=3, years=(2020,), density=density)
-        for f in corpus.generate(spec).files:
-            result = corpus_check.check(f.data, f.name, f.truth)
+        spec = synth.Spec(seed=seed, scale=3, years=(2020,), density=density)
+        for f in synth.generate(spec).files:
+            result = check(f.data, f.name, f.truth)
             assert result.ok, (result.differences, result.unexpected, result.missing)
             codes |= {e["code"] for e in f.truth["expected_diagnostics"]}
         if {"E001", "E002", "E004"} <= codes:
@@ -326,7 +325,7 @@ def test_injected_contradictions_are_expected() -> None:
 
 def test_vocabulary_annotations() -> None:
     """What fixed strings name by the way is annotated by hand in
-    ``bench/corpus_vocab.py``; the ingest's own finders must agree."""
+    :mod:`bench.synth.vocab`; the ingest's own finders must agree."""
     gz = default_gazetteer()
     actors = actor_finder("zh")
 
@@ -338,32 +337,32 @@ def test_vocabulary_annotations() -> None:
         symbols = {m.symbol.key for m in find_symbols(text)}
         return states, orgs, symbols
 
-    for plan in corpus_vocab.PLANS:
-        expect = corpus_vocab.ITEM_NAMES.get(plan.key, corpus_vocab.Names())
-        assert named(corpus_vocab.items()[plan.key].zh) == (set(expect.states), set(), set())
+    for plan in vocab.PLANS:
+        expect = vocab.ITEM_NAMES.get(plan.key, vocab.Names())
+        assert named(vocab.items()[plan.key].zh) == (set(expect.states), set(), set())
         for key in (*plan.briefers, *([plan.facilitator] if plan.facilitator else [])):
-            expect = corpus_vocab.ROLE_NAMES.get(key, corpus_vocab.Names())
-            got = named(corpus_vocab.roles()[key].zh.replace("第", "第 "))
+            expect = vocab.ROLE_NAMES.get(key, vocab.Names())
+            got = named(vocab.roles()[key].zh.replace("第", "第 "))
             assert got == (set(expect.states), set(expect.organizations), set(expect.cites)), key
         for key in plan.instruments:
-            expect = corpus_vocab.INSTRUMENT_NAMES.get(key, corpus_vocab.Names())
-            got = named(corpus_vocab.instruments()[key].zh)
+            expect = vocab.INSTRUMENT_NAMES.get(key, vocab.Names())
+            got = named(vocab.instruments()[key].zh)
             assert got == (set(expect.states), set(expect.organizations), set()), key
-    for iso3 in corpus_vocab.INVITEE_POOL + corpus_vocab.members(2020):
-        state = gz.lookup(corpus_vocab.states()[iso3].zh, "zh")
+    for iso3 in vocab.INVITEE_POOL + vocab.members(2020):
+        state = gz.lookup(vocab.states()[iso3].zh, "zh")
         assert state is not None and state.iso3 == iso3
 
 
 def test_neutral_words_name_nothing() -> None:
     roles = finder("role", "zh")
     words = (
-        corpus_vocab.FILLER
-        + corpus_vocab.PADDING
-        + corpus_vocab.POSITION_PHRASES
-        + corpus_vocab.POSITION_SUBJECTS
-        + corpus_vocab.DRAFT_ACTIONS
-        + corpus_vocab.RESOLUTION_PHRASES
-        + corpus_vocab.COUNT_PHRASES
+        vocab.FILLER
+        + vocab.PADDING
+        + vocab.POSITION_PHRASES
+        + vocab.POSITION_SUBJECTS
+        + vocab.DRAFT_ACTIONS
+        + vocab.RESOLUTION_PHRASES
+        + vocab.COUNT_PHRASES
     )
     for text in words:
         assert not re.search(r"[\d《》]|代表|举行了|听取了|提交了|提出了", text), text
@@ -375,10 +374,11 @@ def test_neutral_words_name_nothing() -> None:
 def test_command_line_writes_manifest(tmp_path: Path) -> None:
     out = tmp_path / "c"
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "corpus.py"), "--scale", "1", "--out", str(out)],
+        [sys.executable, "-m", "bench.synth", "--scale", "1", "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=120,
+        env=child_env(),
         check=False,
     )
     assert proc.returncode == 0, proc.stderr

@@ -98,10 +98,12 @@ class Ingested:
         return validate(self.graph)
 
     def query(self, name: str, **params: str) -> list[dict[str, Any]]:
-        return cq.run_embedded(self.store, cq.bind(name, params)).values()
+        rows: list[dict[str, Any]] = cq.run_embedded(self.store, cq.bind(name, params)).values()
+        return rows
 
     def vote_facts(self, draft: str) -> dict[str, Any]:
         (entry,) = (v for v in facts(self.store)["votes"] if v["draft"] == draft)
+        assert isinstance(entry, dict), entry
         return entry
 
 
@@ -310,7 +312,7 @@ def test_stated_unanimous_without_counts(unanimous: Ingested) -> None:
     ]
     derived = derive_votes(records, records)
     assert [v.member for v in derived] == by_name(MEMBERS)
-    result = ingested_records(unanimous.result, records + derived)
+    result = ingested_records(unanimous.result, [*records, *derived])
     g, ve = result.graph, result.minter.vote_event(RESOLUTION)
     assert (ve, CKG.unanimous, Literal(True)) in g
     assert g.value(ve, CKG.votesFor) is None and not set(g.objects(ve, CKG["count"]))

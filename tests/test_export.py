@@ -77,7 +77,12 @@ def store_statements(store: GraphStore, fmt: str, graph: str | None = None) -> s
     it: named graphs for quad formats, triples of the merge (or of ``graph``)
     otherwise."""
     if FORMATS[fmt].quads:
-        quads = [q for q in store.quads() if graph is None or q.graph_name.value == graph]
+        quads = [
+            q
+            for q in store.quads()
+            if graph is None
+            or (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == graph)
+        ]
         return {str(q) for q in quads}
     target = ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
     return {
@@ -121,8 +126,9 @@ def expected_rdflib(
         graphs = rdflib_graphs(data, "nquads")
         return {k: v for k, v in graphs.items() if graph is None or k == graph}
     target = ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
-    data = store.oxigraph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=target)
-    assert data is not None
+    dumped = store.oxigraph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=target)
+    assert dumped is not None
+    data = dumped
     return rdflib_graphs(data, "ntriples")
 
 

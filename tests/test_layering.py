@@ -1,10 +1,11 @@
-"""Layering rules of the code base, checked on the syntax tree.
+"""Rules of the ingest layer, checked on the syntax tree.
 
-1. ``ingest`` is the lower layer: it never imports ``councilkg`` (in any form:
-   ``import``, ``from … import``, relative imports that climb out of the
-   package, ``importlib.import_module``/``__import__``/``resources.files``
-   with a literal name), so it can be reused and tested without the store
-   and the CLI.
+1. ``councilkg.ingest`` (the ``ingest/`` folder) is the lowest layer: it
+   never imports the rest of ``councilkg`` (in any form: ``import``,
+   ``from … import``, relative imports that climb out of the package,
+   ``importlib.import_module``/``__import__``/``resources.files`` with a
+   literal name), so it can be reused and tested without the store and the
+   CLI.  The layers above it are ``tests/test_imports.py``'s.
 2. IRIs are minted in one module (``ingest/iris.py``) and terms are named in
    one module (``ingest/vocab.py``, generated from the ontology); the
    reference graph's links to external datasets live in ``ingest/reference.py``.
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.importgraph import imports
 
 ROOT = Path(__file__).resolve().parents[1]
 INGEST = ROOT / "ingest"
@@ -75,65 +78,14 @@ def _rel(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
 
 
-def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
-    if parts[0] == "ingest":  # the ingest/ folder is the package councilkg.ingest
-        parts.insert(0, "councilkg")
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-def _package(path: Path) -> list[str]:
-    """The package a module belongs to (for resolving relative imports)."""
-    name = _module_name(path).split(".")
-    return name if path.name == "__init__.py" else name[:-1]
-
-
 def _tree(path: Path) -> ast.Module:
     return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
 
 def _imported(path: Path, tree: ast.Module) -> Iterator[tuple[int, str]]:
-    """(line, absolute module name) for every import in ``tree``.
-
-    Relative imports are resolved against the module's package; one that
-    climbs out of the top-level package yields ``"<outside>"``.
-    """
-    package = _package(path)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                yield node.lineno, alias.name
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                if node.level > len(package):
-                    yield node.lineno, "<outside>"
-                    continue
-                base = package[: len(package) - node.level + 1]
-                prefix = ".".join(base)
-            else:
-                prefix = ""
-            module = ".".join(p for p in (prefix, node.module or "") if p)
-            yield node.lineno, module
-            for alias in node.names:  # ``from . import councilkg`` style
-                yield node.lineno, f"{module}.{alias.name}" if module else alias.name
-        elif isinstance(node, ast.Call):
-            func = node.func
-            name = (
-                func.attr
-                if isinstance(func, ast.Attribute)
-                else func.id
-                if isinstance(func, ast.Name)
-                else ""
-            )
-            if (
-                name in ("import_module", "__import__", "files", "find_spec")
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)
-            ):
-                yield node.lineno, node.args[0].value
+    """(line, absolute module name) for every import in ``tree``."""
+    for found in imports(path, tree):
+        yield found.line, found.name
 
 
 def _docstrings(tree: ast.Module) -> set[int]:

@@ -56,7 +56,7 @@ def test_streams_are_separated(doc: Document) -> None:
 
 
 def test_footnote_continues_after_page_break(doc: Document) -> None:
-    footnotes = {b.number: b for b in doc.of_kind(BlockKind.FOOTNOTE)}
+    footnotes = {b.number: b for b in doc.of_kind(BlockKind.FOOTNOTE) if b.number is not None}
     assert sorted(footnotes) == [101, 102]
     assert footnotes[102].continued
     assert footnotes[102].text.replace(" ", "") == "102德国、法国、中国和美国。"

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
+from rdflib.term import Node
 
 from councilkg.ingest.language import LANGS
 
@@ -47,7 +48,7 @@ def _terms(g: Graph) -> set[URIRef]:
     }
 
 
-def _local(term: URIRef) -> str:
+def _local(term: Node) -> str:
     return str(term)[len(NS) :]
 
 

@@ -279,3 +279,86 @@ def test_installed_copy_ingests_the_packaged_sample(
     assert installed["ontology_chars"] == len(
         (ROOT / "ontology" / "councilkg.ttl").read_text(encoding="utf-8")
     )
+
+
+@pytest.fixture(scope="module")
+def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new virtual environment with the wheel installed as a user would.
+
+    The dependencies are not downloaded (tests run offline): the project
+    venv's site-packages is put on the new one's path by a ``.pth`` line, which
+    adds the folder without running the ``.pth`` files inside it — so the
+    checkout's editable install stays invisible and only the wheel provides
+    ``councilkg``.
+    """
+    env_dir = tmp_path_factory.mktemp("venv") / "env"
+    _run([sys.executable, "-m", "venv", "--without-pip", str(env_dir)])
+    purelib = Path(
+        _run(
+            [
+                str(env_dir / "bin" / "python"),
+                "-c",
+                "import sysconfig; print(sysconfig.get_path('purelib'))",
+            ]
+        ).stdout.strip()
+    )
+    deps = next(p for p in map(Path, sys.path) if p.name == "site-packages" and p.is_dir())
+    (purelib / "dependencies.pth").write_text(f"{deps}\n", encoding="utf-8")
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(env_dir / "bin" / "python"),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--disable-pip-version-check",
+            str(wheel),
+        ]
+    )
+    return env_dir
+
+
+def _clean_env() -> dict[str, str]:
+    drop = ("PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH", "VIRTUAL_ENV", "COUNCILKG_STORE")
+    return {k: v for k, v in os.environ.items() if k not in drop}
+
+
+def test_installed_command_ingests_the_bundled_sample(venv: Path, tmp_path: Path) -> None:
+    """``councilkg ingest --sample`` from the installed script, outside the checkout:
+    the sample, the lexicon, the ontology and the store all come from the wheel."""
+    script = venv / "bin" / "councilkg"
+    env = _clean_env()
+    where = _run(
+        [str(venv / "bin" / "python"), "-c", "import councilkg.ingest as m; print(m.__file__)"],
+        env=env,
+        cwd=tmp_path,
+    ).stdout.strip()
+    assert Path(where).resolve().is_relative_to(venv.resolve()), where
+    store = tmp_path / "store"
+    proc = _run([str(script), "ingest", "--sample", "--store", str(store)], env=env, cwd=tmp_path)
+    assert "fact yield 100.0 %" in proc.stdout + proc.stderr
+    proc = _run([str(script), "validate", "--store", str(store)], env=env, cwd=tmp_path)
+    assert proc.stdout.startswith("conforms"), proc.stdout
+    proc = _run(
+        [
+            str(script),
+            "query",
+            "votes-on-draft",
+            "--store",
+            str(store),
+            "--param",
+            "symbol=S/2020/797",
+        ],
+        env=env,
+        cwd=tmp_path,
+    )
+    assert "S/2020/797" in proc.stdout or "against" in proc.stdout, proc.stdout
+    proc = _run(
+        [str(script), "export", "--store", str(store), "--out", str(tmp_path / "g.nq")],
+        env=env,
+        cwd=tmp_path,
+    )
+    assert (tmp_path / "g.nq").stat().st_size > 0

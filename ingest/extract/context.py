@@ -19,7 +19,8 @@ from councilkg.ingest.errors import Code, Diagnostic
 from councilkg.ingest.gazetteer import Gazetteer, default_gazetteer
 from councilkg.ingest.layout import SEPARATOR, Block, BlockKind, Document
 from councilkg.ingest.lexicon import Lexicon, Named, named_table
-from councilkg.ingest.markers import Marker, find_markers, marker_pattern
+from councilkg.ingest.marker_grammar import marker_pattern
+from councilkg.ingest.markers import Marker, find_markers
 from councilkg.ingest.records import Provenance
 from councilkg.ingest.text import fold
 

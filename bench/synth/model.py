@@ -5,7 +5,7 @@ the facts each piece states.
 Why content and layout are separate: the facts (who spoke at which event,
 which members voted how, which footnote cites what) are decided here and
 written into Chinese sentences whose shape the Repertoire uses; the layout
-(``bench/corpus_render.py``) then only decides where lines break, where
+(:mod:`bench.synth.render`) then only decides where lines break, where
 pages end and where footnote blocks fall, which must never change a fact.
 
 Text is written with a small markup that the renderer resolves, so it knows
@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from bench import corpus_vocab as vocab
+from bench.synth import vocab
 
 # --------------------------------------------------------------------------
 # markup
@@ -310,7 +310,7 @@ class Slot:
 @dataclass(slots=True)
 class Density:
     """How much of each feature the narrative and tables carry (0..1 rates
-    and per-event counts); ``bench/corpus.py`` maps ``--scale`` and the
+    and per-event counts); ``bench.synth.corpus`` maps ``--scale`` and the
     command-line options onto it."""
 
     meetings: tuple[int, int] = (1, 3)
@@ -581,8 +581,25 @@ class SectionWriter:
         self.s.documents[key] = kind if kind is not None else old
         return key
 
-    def footnote(self, text: str, **kw: object) -> Footnote:
-        fn = Footnote(self.y.next_footnote(), text, self.s.item, **kw)  # type: ignore[arg-type]
+    def footnote(
+        self,
+        text: str,
+        *,
+        cites: list[str] | None = None,
+        states: list[str] | None = None,
+        event: dt.date | None = None,
+        letters: list[Letter] | None = None,
+    ) -> Footnote:
+        """The section's next footnote, numbered in the year's sequence."""
+        fn = Footnote(
+            self.y.next_footnote(),
+            text,
+            self.s.item,
+            cites=[] if cites is None else cites,
+            states=states,
+            event=event,
+            letters=[] if letters is None else letters,
+        )
         self.s.footnotes.append(fn)
         return fn
 

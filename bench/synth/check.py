@@ -4,8 +4,8 @@ ontology graphs, read the facts back with ``councilkg facts``, compare.
 
 Why per file: the facts are keyed the way the gold files are (footnotes by
 number, speakers by date), which holds within one supplement's file; the
-corpus as a whole is many supplements.  Shared by ``bench/ingest.py
---corpus`` (accuracy at scale) and ``tests/test_corpus.py``.
+corpus as a whole is many supplements.  Shared by ``python -m bench
+ingest --corpus`` (accuracy at scale) and ``tests/test_corpus.py``.
 """
 
 from __future__ import annotations

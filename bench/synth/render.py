@@ -38,9 +38,9 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
-from bench import corpus_model as model
-from bench import corpus_vocab as vocab
+from bench.synth import model, vocab
 
 # --------------------------------------------------------------------------
 # characters
@@ -99,13 +99,32 @@ class Atom:
     spans: tuple[tuple[int, str], ...] = ()
 
 
-def atom(text: str, **kw: object) -> Atom:
+class AtomRole(TypedDict, total=False):
+    """What an atom is, as markup tells it (the fields of :class:`Atom` that
+    the text alone does not give)."""
+
+    glue: bool
+    hold: bool
+    symbol: str | None
+    marker: int | None
+    letter: str | None
+    block_end: bool
+
+
+class AtomFields(AtomRole, total=False):
+    """Every optional field of :class:`Atom`: its role and where it stands."""
+
+    space: bool
+    spans: tuple[tuple[int, str], ...]
+
+
+def atom(text: str, **kw: Unpack[AtomFields]) -> Atom:
     """An atom, its width measured."""
-    return Atom(text, _width(text), **kw)  # type: ignore[arg-type]
+    return Atom(text, _width(text), **kw)
 
 
 class _Atoms:
-    """Turns markup (``bench/corpus_model.py``) into atoms, varying the width
+    """Turns markup (:mod:`bench.synth.model`) into atoms, varying the width
     of numbers and brackets as it goes."""
 
     def __init__(
@@ -131,13 +150,13 @@ class _Atoms:
             wanted = f"fullwidth-brackets:{kind}" not in features
             self.wide_parens = rng.random() < (0.3 if wanted else 0.04)
 
-    def add(self, text: str, **kw: object) -> Atom:
+    def add(self, text: str, **kw: Unpack[AtomRole]) -> Atom:
         a = atom(text, space=self.space, spans=tuple(self.stack), **kw)
         self.out.append(a)
         self.space = False
         return a
 
-    def token(self, text: str, **kw: object) -> Atom:
+    def token(self, text: str, **kw: Unpack[AtomRole]) -> Atom:
         """A Latin token, sometimes printed in full-width forms."""
         if self.rng is not None and (text[:1].isdigit() or kw.get("symbol")):
             wanted = f"fullwidth-digits:{self.kind}" not in self.features

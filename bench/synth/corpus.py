@@ -1,9 +1,6 @@
-"""A synthetic Repertoire corpus with known truth, for benchmarks at scale.
-
-Usage::
-
-    python bench/corpus.py --scale 10 --seed 1 --out DIR
-    python bench/corpus.py --years 2019-2021 --items-per-year 6 --out DIR
+"""The synthetic Repertoire corpus: the plan of a corpus (:class:`Spec`), its
+files generated year by year, and the folder written with every file's truth
+and ``manifest.json``.
 
 It writes Chinese Repertoire text in the layout of the real edition as the
 PDF extractor gives it (``data/samples/``: two columns, footnote blocks that
@@ -16,40 +13,35 @@ layout and content features each file exercises, by name and count: what a
 parser must read right for the file to ingest to its truth).  Items,
 roles, organizations, instruments and States come from the ingest's curated
 tables, the voters of each year from the real Council membership, and every
-outcome follows Article 27 unless ``--contradictions`` injects a
+outcome follows Article 27 unless ``Density.contradictions`` injects a
 contradiction, which the truth lists as an expected diagnostic.
 
-Seeded and deterministic: the same arguments give the same bytes.  The
-content and the layout are in ``bench/corpus_model.py`` and
-``bench/corpus_render.py``, the truth in ``bench/corpus_truth.py``.
+Why this module: it is where the budget is spent.  The scale sets a byte
+budget, the years and items share it, and files are cut at about
+``file_bytes``; the content comes from :mod:`bench.synth.model`, the
+layout from :mod:`bench.synth.render`, the truth from
+:mod:`bench.synth.truth`.  Seeded and deterministic: the same spec gives
+the same bytes.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-if __package__ in (None, ""):  # run as a script: put the checkout on sys.path
-    import _paths  # type: ignore[import-not-found]  # noqa: F401
-
-import argparse
 import dataclasses
 import hashlib
 import json
 import random
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bench import corpus_model as model
-from bench import corpus_render as layout
-from bench import corpus_truth as truths
-from bench import corpus_vocab as vocab
+from bench.synth import model, render, vocab
+from bench.synth import truth as truths
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED_FILE = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
 SEED_BYTES = 23_818  # the seed's size; checked against SEED_FILE by the tests
 GENERATOR = "councilkg-corpus/2"  # 2: layouts that find faults, features in the manifest
@@ -184,10 +176,10 @@ def _render_year(
     page = 1 + rng.randrange(40)
     done = 0
     part = 0
-    composer: layout.Composer | None = None
+    composer: render.Composer | None = None
     in_file: list[model.Section] = []
 
-    def close(composer: layout.Composer) -> GeneratedFile:
+    def close(composer: render.Composer) -> GeneratedFile:
         nonlocal done, part, page, in_file
         composer.finish()
         part += 1
@@ -215,7 +207,7 @@ def _render_year(
         if done + current + estimate / 2 >= budget and (done or current):
             break
         if composer is None:
-            composer = layout.Composer(rng, year, job, page, footnotes)
+            composer = render.Composer(rng, year, job, page, footnotes)
             composer.want_cut = True  # every file has a footnote continued after a break
         for section in unit:
             _render_section(composer, section)
@@ -232,7 +224,7 @@ def _estimate(section: model.Section) -> float:
     return BYTES_PER_SECTION + BYTES_PER_EVENT * events
 
 
-def _render_section(composer: layout.Composer, section: model.Section) -> None:
+def _render_section(composer: render.Composer, section: model.Section) -> None:
     for heading in section.headings:
         composer.add_text(heading, kind="heading")
     for paragraph in section.paragraphs:
@@ -312,101 +304,3 @@ def manifest_of(spec: Spec, files: list[dict[str, Any]]) -> dict[str, Any]:
         "expected": totals,
         "features": dict(sorted(features.items())),
     }
-
-
-# --------------------------------------------------------------------------
-# command line
-
-
-def _years(text: str) -> tuple[int, ...]:
-    try:
-        if "-" in text:
-            a, b = text.split("-", 1)
-            return tuple(range(int(a), int(b) + 1))
-        return tuple(int(x) for x in text.split(",") if x.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--years: expected 2019-2021 or 2019,2020: {text!r}"
-        ) from None
-
-
-def _range(text: str) -> tuple[int, int]:
-    try:
-        a, _, b = text.partition("-")
-        lo, hi = int(a), int(b or a)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected N or N-M: {text!r}") from None
-    if lo < 0 or hi < lo:
-        raise argparse.ArgumentTypeError(f"expected 0 <= N <= M: {text!r}")
-    return lo, hi
-
-
-def _rate(text: str) -> float:
-    value = float(text)
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1: {text!r}")
-    return value
-
-
-def spec_from_args(args: argparse.Namespace) -> Spec:
-    """The spec the command line describes."""
-    d = model.Density()
-    changes: dict[str, Any] = {}
-    for name in ("meetings", "videoconferences", "speakers"):
-        if getattr(args, name) is not None:
-            changes[name] = getattr(args, name)
-    for name in (
-        "decisions",
-        "failed",
-        "positions",
-        "letters",
-        "contradictions",
-        "other_documents",
-    ):
-        if getattr(args, name) is not None:
-            changes[name] = getattr(args, name)
-    return Spec(
-        seed=args.seed,
-        scale=args.scale,
-        years=args.years or (),
-        items_per_year=args.items_per_year,
-        file_bytes=args.file_bytes,
-        density=dataclasses.replace(d, **changes),
-    )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--out", type=Path, required=True, help="folder to write into")
-    parser.add_argument("--scale", type=float, default=1.0, help="size as a multiple of the seed")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--years", type=_years, default=None, help="2019-2021 or 2019,2021")
-    parser.add_argument("--items-per-year", type=int, default=None)
-    parser.add_argument(
-        "--file-bytes", type=int, default=FILE_BYTES, help="about this many per file"
-    )
-    parser.add_argument("--meetings", type=_range, default=None, help="per item, N or N-M")
-    parser.add_argument(
-        "--videoconferences", type=_range, default=None, help="per item (2020-2021)"
-    )
-    parser.add_argument("--speakers", type=_range, default=None, help="speaker sentences per event")
-    parser.add_argument("--decisions", type=_rate, default=None, help="share of events deciding")
-    parser.add_argument("--failed", type=_rate, default=None, help="share of drafts failing")
-    parser.add_argument("--positions", type=_rate, default=None, help="share of events with one")
-    parser.add_argument("--letters", type=_rate, default=None, help="share of events with letters")
-    parser.add_argument("--contradictions", type=_rate, default=None, help="share of votes")
-    parser.add_argument("--other-documents", type=_rate, default=None, help="share of meetings")
-    args = parser.parse_args(argv)
-    if args.scale <= 0:
-        parser.error("--scale must be positive")
-    manifest = write(spec_from_args(args), args.out)
-    print(
-        f"{len(manifest['files'])} file(s), {manifest['bytes']:,} bytes "
-        f"({manifest['ratio_to_seed']}x the seed) in {args.out}",
-        file=sys.stderr,
-    )
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -2,8 +2,8 @@
 (``tests/data/000_e9c79a4311407cd1.gold.yaml``), language-neutral.
 
 Why its own module: the truth is what the generator *meant*, written from
-the content model (``bench/corpus_model.py``) and what the layout did with
-it (``bench/corpus_render.py``: continued footnotes, page numbers, the lines
+the content model (:mod:`bench.synth.model`) and what the layout did with
+it (:mod:`bench.synth.render`: continued footnotes, page numbers, the lines
 where diagnostics are due), never from the ingest's output.  Lists whose
 order the source gives are in that order; the few whose order the source
 does not fix are in the order ``councilkg facts`` reports them, which the
@@ -17,9 +17,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from bench import corpus_model as model
-from bench import corpus_render as layout
-from bench import corpus_vocab as vocab
+from bench.synth import model, render, vocab
 
 PUBLICATION = "Repertoire of the Practice of the Security Council"
 _MARKUP = re.compile(r"\{([SRMN<>]):([^}]*)\}")
@@ -242,7 +240,7 @@ def truth(
     year: int,
     job: str,
     sections: list[model.Section],
-    rec: layout.Record,
+    rec: render.Record,
     generator: dict[str, Any],
 ) -> dict[str, Any]:
     """The truth of one file, keyed like the gold files."""
