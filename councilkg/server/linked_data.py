@@ -24,9 +24,11 @@ store's reference graph, so when the base points at the server every IRI
 in the graph resolves there, and when it is a persistent-identifier
 service (w3id.org) that service redirects ``{base}id/...`` here.
 
-Every query runs in the endpoint's worker pool (:meth:`CouncilApp.run_query`),
-under the same timeout and limits as ``/sparql``; pages are rendered in the
-front process from the SPARQL JSON results.
+Every query runs in the endpoint's worker pool (:meth:`Backend.run_query
+<councilkg.server.pool.Backend.run_query>`), under the same timeout and
+limits as ``/sparql``; pages are rendered in the front process from the
+SPARQL JSON results.  The paths and methods these handlers serve are rows
+of the application's route table (:mod:`councilkg.server.app`).
 """
 
 from __future__ import annotations
@@ -50,10 +52,11 @@ from councilkg import queries as prepared
 from councilkg.ingest.iris import DEFAULT_BASE, encode_path
 from councilkg.ingest.language import LANGS
 from councilkg.resources import read_text
+from councilkg.server.http import Request, Response
 from councilkg.server.negotiation import GRAPH_FORMATS, negotiate
+from councilkg.server.pool import Backend, PoolError
 
 if TYPE_CHECKING:
-    from councilkg.server import CouncilApp, Request, Response
     from councilkg.web.sparql import Rows
 
 HTML = "html"
@@ -100,9 +103,9 @@ def choose_lang(request: Request) -> tuple[str, bool]:
 
 
 class LinkedDataRoutes:
-    """The handlers; :meth:`install` puts them on the application."""
+    """The handlers of the linked-data routes, over one application's pool."""
 
-    def __init__(self, app: CouncilApp, base: str | None = None) -> None:
+    def __init__(self, app: Backend, base: str | None = None) -> None:
         self.app = app
         self._base = base
         self._void_lines: list[str] | None = None
@@ -111,30 +114,10 @@ class LinkedDataRoutes:
         self._cache: Path | None = None
         self._static = resources.files("councilkg.web").joinpath("static")
 
-    def install(self) -> None:
-        """Route ``/``, ``/id/``, ``/page/``, ``/data/``, ``/query``,
-        ``/.well-known/void``, ``/context.jsonld`` and ``/static/``."""
-        app = self.app
-        app.route("/", self.index)
-        app.route("/id/", self.resolve, prefix=True)
-        app.route("/page/", self.page, prefix=True)
-        app.route("/data/", self.data, prefix=True)
-        app.route("/query", self.query_page)
-        app.route("/query/prepared", self.prepared_query)
-        app.route("/query/labels", self.labels)
-        app.route("/.well-known/void", self.void)
-        app.route("/context.jsonld", self.context)
-        app.route("/static/", self.static, prefix=True)
-        app.route("/dumps/", self.dumps, prefix=True)
-        app.route("/graph/", self.graph, prefix=True)
-        app.route("/dataset", self.dataset, prefix=True)
-
     # -- talking to the store ------------------------------------------------
 
     async def select(self, text: str) -> Rows:
         """Bindings of a SELECT (or ASK: ``[{"boolean": ...}]``) through the pool."""
-        from councilkg.server import PoolError
-
         header, body = await self.app.run_query(
             {
                 "op": "query",
@@ -154,8 +137,6 @@ class LinkedDataRoutes:
 
     async def construct(self, text: str, fmt: str) -> bytes:
         """A CONSTRUCT's triples in ``fmt`` (a :data:`GRAPH_FORMATS` name)."""
-        from councilkg.server import PoolError
-
         header, body = await self.app.run_query(
             {
                 "op": "query",
@@ -215,8 +196,6 @@ class LinkedDataRoutes:
 
     async def resolve(self, request: Request) -> Response:
         """``/id/{rest}``: 303 to the page or the data, by ``Accept``."""
-        from councilkg.server import Response
-
         iri, rest, _ = await self.iri_of(request, "/id/")
         fmt = negotiate(request.headers.get("accept"), PAGE_FORMATS)
         if fmt is None:
@@ -233,7 +212,6 @@ class LinkedDataRoutes:
 
     async def page(self, request: Request) -> Response:
         """``/page/{rest}``: the HTML page of ``{base}id/{rest}``."""
-        from councilkg.server import Response
         from councilkg.web.pages import render_resource
 
         iri, rest, _ = await self.iri_of(request, "/page/")
@@ -245,8 +223,6 @@ class LinkedDataRoutes:
 
     async def data(self, request: Request) -> Response:
         """``/data/{rest}[.ext]``: the description of ``{base}id/{rest}``."""
-        from councilkg.server import Response
-
         iri, rest, ext = await self.iri_of(request, "/data/")
         if ext is not None:
             fmt: str | None = EXTENSIONS[ext]
@@ -277,8 +253,6 @@ class LinkedDataRoutes:
         return Response(200, body, GRAPH_FORMATS[fmt][0], headers)
 
     def _not_acceptable(self, kinds: str = "") -> Response:
-        from councilkg.server import Response
-
         kinds = kinds or ", ".join(media.split(";")[0] for media, _ in PAGE_FORMATS.values())
         return Response.text(
             406, f"no acceptable format: this resource is available as {kinds}", [VARY]
@@ -286,7 +260,6 @@ class LinkedDataRoutes:
 
     async def not_found(self, request: Request, iri: str, rest: str, *, html: bool) -> Response:
         """404, with near IRIs (an HTML page when the client reads HTML)."""
-        from councilkg.server import Response
         from councilkg.web.pages import Suggestion, render_not_found, suggest
         from councilkg.web.sparql import is_iri
 
@@ -321,7 +294,6 @@ class LinkedDataRoutes:
         """``/``: counts and entry points.  Its aggregates read the whole
         store (0.4 s at ~900k triples), so the page is kept per language
         while the store is served read-only."""
-        from councilkg.server import Response
         from councilkg.web.pages import render_index
 
         site = await self.site(request)
@@ -334,7 +306,6 @@ class LinkedDataRoutes:
 
     async def query_page(self, request: Request) -> Response:
         """``/query``: the SPARQL editor with the prepared queries."""
-        from councilkg.server import Response
         from councilkg.web.query_page import render_query_page
 
         site = await self.site(request)
@@ -345,8 +316,6 @@ class LinkedDataRoutes:
         """``/query/prepared?name=…&{param}=…``: the prepared query's SPARQL
         with the values validated and bound (JSON ``{"query": …}``), or 400
         with the message the command line would give (``{"error": …}``)."""
-        from councilkg.server import Response
-
         params = {k: v[0] for k, v in request.params().items() if v}
         name = params.pop("name", "")
         params.pop("lang", None)
@@ -365,7 +334,7 @@ class LinkedDataRoutes:
             iris = json.loads(request.body or b"[]")
         except ValueError:
             return _json(400, {"error": "the body must be a JSON list of IRIs"})
-        if request.method != "POST" or not isinstance(iris, list):
+        if not isinstance(iris, list):
             return _json(400, {"error": "POST a JSON list of IRIs"})
         wanted = sorted({i for i in iris if isinstance(i, str)})[:2000]
         found: dict[str, dict[str, tuple[int, str]]] = {}
@@ -386,7 +355,6 @@ class LinkedDataRoutes:
         store) in a worker, then kept: the store does not change while it
         is served read-only."""
         from councilkg.export.writers import export_lines
-        from councilkg.server import Response
 
         params = request.params()
         ext = (params.get("format") or [""])[0]
@@ -413,7 +381,6 @@ class LinkedDataRoutes:
         dataset (:func:`councilkg.export.writers.export_store`), written once by a
         worker into the server's cache folder and streamed from there."""
         from councilkg.export.writers import dump_name, format_of
-        from councilkg.server import Response
 
         name = request.path[len("/dumps/") :]
         try:
@@ -439,7 +406,6 @@ class LinkedDataRoutes:
         file's graph, the reference or the ontology graph) as a file, by
         ``Accept`` (Turtle for browsers and ``*/*``), written once by a worker."""
         from councilkg.export.writers import FORMATS
-        from councilkg.server import Response
 
         iri = (await self.base()) + "graph/" + encode_path(request.path[len("/graph/") :])
         if iri not in await self.graph_names():
@@ -469,8 +435,6 @@ class LinkedDataRoutes:
     async def dataset(self, request: Request) -> Response:
         """``/dataset`` (the dataset's IRI, ``{base}dataset``, and the
         partitions below it): 303 to the description that defines them."""
-        from councilkg.server import Response
-
         location = "/.well-known/void"
         return Response(303, f"See {location}\n".encode(), headers=[("Location", location)])
 
@@ -483,8 +447,6 @@ class LinkedDataRoutes:
     async def _long_call(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         """A whole-store job in a worker, allowed ten minutes (not the query
         timeout: it reads every triple)."""
-        from councilkg.server import PoolError
-
         assert self.app.pool is not None
         header, body = await self.app.pool.call(request, max(600.0, self.app.config.timeout_s))
         if int(header["status"]) != 200:
@@ -493,8 +455,6 @@ class LinkedDataRoutes:
 
     async def context(self, request: Request) -> Response:
         """``/context.jsonld``: the published JSON-LD context."""
-        from councilkg.server import Response
-
         body = read_text("ontology", "context.jsonld").encode("utf-8")
         return Response(
             200, body, "application/ld+json", [("Cache-Control", "public, max-age=3600")]
@@ -502,8 +462,6 @@ class LinkedDataRoutes:
 
     async def static(self, request: Request) -> Response:
         """``/static/{path}``: the package's static files (CSS, the editor)."""
-        from councilkg.server import Response
-
         parts = request.path[len("/static/") :].split("/")
         if any(p in ("", ".", "..") or "\\" in p for p in parts):
             return Response.text(404, f"not found: {request.path}")
@@ -518,8 +476,6 @@ class LinkedDataRoutes:
 
 
 def _json(status: int, data: object) -> Response:
-    from councilkg.server import Response
-
     body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return Response(status, body, "application/json")
 

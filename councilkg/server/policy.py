@@ -18,6 +18,9 @@ SPARQL codepoint escapes (``\\u0053ERVICE``) outside strings and IRIs (it
 reports a syntax error), and inside strings it treats them as escapes, as
 this lexer does.
 
+:func:`refusal` applies the endpoint's switches (:class:`ServerConfig`) to
+what the lexer found, and words the refusal.
+
 >>> inspect_request("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }").service
 True
 >>> inspect_request('SELECT * { ?s ?p "SERVICE <http://x/> {}" } # SERVICE').service
@@ -30,6 +33,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from councilkg.server.config import ServerConfig
 
 # Keywords that start a SPARQL 1.1 Update operation.
 UPDATE_KEYWORDS = frozenset(
@@ -192,3 +197,32 @@ def inspect_request(text: str) -> RequestShape:
         pending_prefix = None
         expect_prefix = False
     return shape
+
+
+def refusal(shape: RequestShape, *, update: bool, config: ServerConfig) -> str | None:
+    """Why the policy refuses this request (None: it does not)."""
+    if update or shape.is_update:
+        if not config.allow_update:
+            what = ""
+            if shape.load:
+                what = "LOAD is disabled (the endpoint does not fetch remote data), and "
+            return (
+                f"{what}SPARQL Update is disabled: this endpoint is read-only "
+                "(start `councilkg serve` with --allow-update to accept updates)"
+            )
+        if not update:
+            return (
+                "SPARQL Update must be sent as an update (POST with update= or "
+                "Content-Type application/sparql-update), not as a query"
+            )
+        if shape.load and not config.allow_load:
+            return (
+                "LOAD is disabled: the endpoint does not fetch remote data "
+                "(start `councilkg serve` with --allow-load to accept it)"
+            )
+    if shape.service and not config.allow_service:
+        return (
+            "SERVICE (federated query) is disabled: the endpoint does not query other "
+            "endpoints (start `councilkg serve` with --allow-service to accept it)"
+        )
+    return None

@@ -1,0 +1,43 @@
+"""The settings of one endpoint, in one frozen value.
+
+Every other part of the server reads its limits and switches from a
+:class:`ServerConfig` (the CLI's ``councilkg serve`` options, or
+:func:`councilkg.server.start_server`'s keywords), so what the endpoint
+allows is decided in one place and cannot change while it runs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Settings of one endpoint (see :mod:`councilkg.server.sparql` for their effect)."""
+
+    store_path: Path
+    timeout_s: float = 10.0
+    max_results: int = 100_000
+    max_request_bytes: int = 1_000_000
+    allow_update: bool = False
+    allow_service: bool = False
+    allow_load: bool = False
+    cors_origin: str | None = "*"
+    workers: int | None = None
+    """Query worker processes; default: the number of CPUs (2 to 8).
+    Forced to 1 when ``allow_update`` (one read-write handle)."""
+    base: str | None = None
+    """The base IRI the data was minted with (``{base}id/...`` resolves at
+    ``/id/...``); default: read from the store's reference graph."""
+    linked_data: bool = True
+    """Serve the linked-data routes (:mod:`councilkg.server.linked_data`) beside /sparql."""
+
+    def worker_count(self) -> int:
+        """The number of worker processes to run."""
+        if self.allow_update:
+            return 1
+        if self.workers is not None:
+            return max(1, self.workers)
+        return min(8, max(2, os.cpu_count() or 2))
