@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -22,7 +23,7 @@ from councilkg.ingest.fact_yield import FactYield, fact_yield
 from councilkg.ingest.iris import Minter
 from councilkg.ingest.ntriples import nquads_lines, ntriples_lines
 from councilkg.ingest.pipeline import Coverage, IngestResult, ingest_file
-from councilkg.ingest.rdf import to_triples
+from councilkg.ingest.rdf import Triple, to_triples
 from councilkg.ingest.records import to_json
 from councilkg.ingest.reference import reference_triples
 from councilkg.resources import ontology_lines
@@ -109,19 +110,18 @@ def load(
     Raises:
         councilkg.ingest.errors.IngestError: on the first file that is not Repertoire text.
     """
-    minter = minter or Minter()
+    minter = minter if minter is not None else Minter()
     items = [i if isinstance(i, IngestResult) else Path(i) for i in inputs]
     size = sum(_size(i) for i in items)
     show = progress if progress is not None else (len(items) > 1 or size > LARGE_INPUT)
     run = IngestRun()
-    all_triples: set[tuple[object, object, object]] = set()
+    all_triples: set[Triple] = set()
     quads: list[str] = []
-    ref = reference_triples(minter)
-    ref_lines = ntriples_lines(ref)
+    ref, ref_lines, onto_lines = _fixed_graphs(minter)
     run.reference_triples = len(ref_lines)
     if store is not None:
-        store.replace_graph_if_changed(str(minter.reference_graph()), ref_lines)
-        store.replace_graph_if_changed(str(minter.ontology_graph()), ontology_lines())
+        store.replace_graph_if_changed(str(minter.reference_graph()), list(ref_lines))
+        store.replace_graph_if_changed(str(minter.ontology_graph()), list(onto_lines))
     want_quads = nquads_out is not None or keep_quads
     if want_quads:
         quads.extend(nquads_lines(ref, minter.reference_graph()))
@@ -163,7 +163,7 @@ def load(
         )
     if ntriples_out is not None:
         all_triples.update(ref)
-        ntriples_out.writelines(ntriples_lines(all_triples))  # type: ignore[arg-type]
+        ntriples_out.writelines(ntriples_lines(all_triples))
     if want_quads:
         run.quads = sorted(set(quads))
     if nquads_out is not None:
@@ -171,6 +171,16 @@ def load(
     if store is not None:
         store.flush()
     return run
+
+
+@cache
+def _fixed_graphs(
+    minter: Minter,
+) -> tuple[frozenset[Triple], tuple[str, ...], tuple[str, ...]]:
+    """The graphs every load carries, computed once per base IRI: the
+    reference triples and their N-Triples lines, and the ontology's lines."""
+    ref = frozenset(reference_triples(minter))
+    return ref, tuple(ntriples_lines(ref)), tuple(ontology_lines())
 
 
 def _size(item: Path | IngestResult) -> int:
