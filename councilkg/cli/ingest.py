@@ -17,7 +17,8 @@ import click
 
 from councilkg.cli.exits import EXIT_STRICT
 from councilkg.cli.options import format_option, store_option
-from councilkg.ingest.iris import DEFAULT_BASE
+from councilkg.ingest.iris import DEFAULT_BASE, Minter
+from councilkg.resources import sample_path
 from councilkg.store import GraphStore
 
 if TYPE_CHECKING:
@@ -94,10 +95,8 @@ def ingest(
     # top: they pull in the whole ingest, which `councilkg --help` and the
     # other commands do not need.
     from councilkg.export.files import write_graph_file
-    from councilkg.ingest.iris import Minter
     from councilkg.ingest.pipeline import STAGES
     from councilkg.ingesting import load
-    from councilkg.resources import sample_path
 
     if stages:
         for name, needs, adds in STAGES:
