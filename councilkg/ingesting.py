@@ -188,7 +188,3 @@ def _size(item: Path | IngestResult) -> int:
     if isinstance(item, IngestResult):
         return item.source.size
     return item.stat().st_size if item.exists() else 0
-
-
-ingest_paths = load
-"""The loader under the name the benchmarks and some tests call it by."""
