@@ -38,7 +38,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import struct
 import sys
 import time
 from pathlib import Path
@@ -46,13 +45,12 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from councilkg.server.frames import REPLY_HEAD, REQUEST_HEAD
 from councilkg.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS
 
 if TYPE_CHECKING:
     from councilkg.store import GraphStore
 
-REQUEST_HEAD = struct.Struct("!I")
-REPLY_HEAD = struct.Struct("!II")
 
 RESULTS_OX = {
     "json": ox.QueryResultsFormat.JSON,
