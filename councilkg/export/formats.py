@@ -3,12 +3,12 @@
 Every part of the project that names, writes, reads, serves or sends a graph
 in some syntax looks the syntax up here: ``councilkg export`` (its
 ``--format`` choices and the format an ``--out`` extension names), the graph
-files of ``councilkg ingest --out`` and of ``councilkg facts FILE``, the
-server's dumps and named graphs, the content negotiation of ``CONSTRUCT`` and
-``DESCRIBE`` answers and of the linked-data documents, the data links of
-the HTML pages, the VoID description of the dumps and the body of
-``councilkg push``.  A format added, or a media type corrected, here is
-added or corrected everywhere at once.
+files of ``councilkg ingest --out``, ``councilkg facts FILE`` and
+``councilkg validate FILE``, the server's dumps and named graphs, the content
+negotiation of ``CONSTRUCT`` and ``DESCRIBE`` answers and of the linked-data
+documents, the data links of the HTML pages, the VoID description of the
+dumps and the body of ``councilkg push``.  A format added, or a media type
+corrected, here is added or corrected everywhere at once.
 
 For each format: its name (the value of ``--format`` and of the server's
 requests), its file extensions (the first is the one written), the media

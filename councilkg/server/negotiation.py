@@ -7,11 +7,11 @@ names its format with the ``format`` (or ``output``) parameter, or with the
 which one applies is known only once the query is parsed.
 
 The graph family is the registry's served formats
-(:data:`councilkg.export.formats.SERVED_FORMATS`), Turtle first;
-the results family is registered here (:data:`RESULTS`), since no other
-part of the project writes SPARQL results.  Everything else (the media types
-sent, those accepted, the values of the ``format`` parameter, pyoxigraph's
-formats for the worker) is read from these two.
+(:data:`councilkg.export.formats.SERVED_FORMATS`), Turtle first; the
+results family, tables rather than graphs, is registered here
+(:data:`RESULTS`).  Everything else (the media types sent, those accepted,
+the values of the ``format`` parameter, pyoxigraph's formats for the
+worker) is read from these two.
 
 >>> negotiate_results("text/csv;q=0.9, application/sparql-results+xml")
 'xml'
@@ -83,16 +83,20 @@ RESULTS = MappingProxyType(
 """The formats of SELECT and ASK results, the default first."""
 
 DEFAULT_GRAPH_FORMAT = "turtle"
+"""The graph format for ``*/*`` or no ``Accept`` header."""
 
 RESULT_FORMATS: Family = MappingProxyType(
     {f.name: (f.content_type, f.accepts) for f in RESULTS.values()}
 )
+"""The results family, to negotiate among."""
+
 GRAPH_FORMATS: Family = MappingProxyType(
     {
         name: (FORMATS[name].content_type, FORMATS[name].accepts)
         for name in sorted(SERVED_FORMATS, key=lambda n: n != DEFAULT_GRAPH_FORMAT)
     }
 )
+"""The graph family, to negotiate among: the served formats, the default first."""
 
 
 def _param_values() -> dict[str, tuple[str | None, str | None]]:
