@@ -590,12 +590,11 @@ def environment() -> dict[str, Any]:
 
 def build_store(target: Path) -> Path:
     from councilkg.ingest.iris import Minter
-    from councilkg.ingesting import ingest_paths
+    from councilkg.ingesting import load
     from councilkg.store import GraphStore
 
     store = GraphStore(target)
-    ingest_paths([SEED], store=store, minter=Minter(), progress=False)
-    store.flush()
+    load([SEED], store, minter=Minter(), progress=False)
     del store
     return target
 

@@ -463,7 +463,7 @@ def _corpus_graph(triples: int, cache_dir: Path) -> BenchGraph:
     no injected faults: its truth files list the contradictions it has."""
     from bench import synth
     from councilkg.export.writers import export_store
-    from councilkg.ingesting import ingest_paths
+    from councilkg.ingesting import load
 
     copies = copies_for(triples)
     entry = cache_dir / f"corpus-{copies}"
@@ -474,7 +474,7 @@ def _corpus_graph(triples: int, cache_dir: Path) -> BenchGraph:
         synth.write(synth.Spec(seed=1, scale=float(copies)), texts)
         started = time.perf_counter()
         store = GraphStore(entry / "store")
-        ingest_paths(sorted(texts.glob("*.txt")), store=store, minter=Minter(), progress=False)
+        load(sorted(texts.glob("*.txt")), store=store, minter=Minter(), progress=False)
         store.flush()
         export_store(store, "nquads", entry / "graph.nq")
         minter = Minter()

@@ -21,7 +21,7 @@ runs:
 ``rdf``     ``councilkg.ingest.rdf.to_triples`` + ``councilkg.ingest.ntriples.ntriples_lines``;
 ``store``   loading those lines (and the reference graph) into a fresh
             on-disk ``GraphStore``;
-``full``    ``councilkg.ingesting.ingest_paths`` into a fresh on-disk
+``full``    ``councilkg.ingesting.load`` into a fresh on-disk
             ``GraphStore`` (the ``councilkg ingest`` path, all of the above).
 
 It reports MB/s of text, records/s, triples/s, seconds per file and per MB,
@@ -63,7 +63,7 @@ from councilkg.ingest.ntriples import ntriples_lines
 from councilkg.ingest.pipeline import ingest_file
 from councilkg.ingest.rdf import to_triples
 from councilkg.ingest.reference import reference_triples
-from councilkg.ingesting import ingest_paths
+from councilkg.ingesting import load
 from councilkg.resources import ontology_lines
 from councilkg.store import GraphStore
 
@@ -196,7 +196,7 @@ def run_once(paths: list[Path], minter: Minter, ref_lines: list[str], work: Path
 
     full_dir = work / "store-full"
     store = GraphStore(full_dir)
-    t_full, run = _timed(ingest_paths, paths, store=store, minter=minter, progress=False)
+    t_full, run = _timed(load, paths, store=store, minter=minter, progress=False)
     full_quads = store.count()
     del store
     _drop(full_dir)
@@ -254,7 +254,7 @@ def memory_probe(seed: Path, n: int, files_dir: Path | None = None) -> dict[str,
         else:
             paths = make_copies(seed.read_bytes(), n, Path(tmp) / "files")
         store = GraphStore(Path(tmp) / "store")
-        ingest_paths(paths, store=store, minter=minter, progress=False)
+        load(paths, store=store, minter=minter, progress=False)
         peak = _proc_status_mib("VmHWM")
         del store
         gc.collect()
@@ -350,7 +350,7 @@ def profile(paths: list[Path], minter: Minter, top: int = 15) -> dict[str, Any]:
         store = GraphStore(Path(tmp) / "store")
         prof = cProfile.Profile()
         prof.enable()
-        ingest_paths(paths, store=store, minter=minter, progress=False)
+        load(paths, store=store, minter=minter, progress=False)
         prof.disable()
         del store
         gc.collect()

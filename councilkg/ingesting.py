@@ -1,14 +1,18 @@
-"""Ingest files into the store: the function behind ``councilkg ingest``.
+"""The one loader: Repertoire text into a store, the way ``councilkg ingest`` does it.
 
-Each file becomes one named graph (replaced as a whole on re-ingest), the
-reference tables one more; records and triples can also be written out as
-JSON lines and sorted N-Triples/N-Quads for review and diffing.
+Every path that puts ingested files into a store goes through :func:`load`:
+the command line, the tests' store fixtures and the benchmarks, so a store
+built anywhere holds the same graphs.  Each file becomes one named graph
+(replaced as a whole on re-ingest), the reference tables and the ontology
+one more each; records and triples can also be written out as JSON lines and
+sorted N-Triples/N-Quads for review and diffing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -18,8 +22,8 @@ from councilkg.ingest.errors import Diagnostic
 from councilkg.ingest.fact_yield import FactYield, fact_yield
 from councilkg.ingest.iris import Minter
 from councilkg.ingest.ntriples import nquads_lines, ntriples_lines
-from councilkg.ingest.pipeline import Coverage, ingest_file
-from councilkg.ingest.rdf import to_triples
+from councilkg.ingest.pipeline import Coverage, IngestResult, ingest_file
+from councilkg.ingest.rdf import Triple, to_triples
 from councilkg.ingest.records import to_json
 from councilkg.ingest.reference import reference_triples
 from councilkg.resources import ontology_lines
@@ -81,11 +85,11 @@ class IngestRun:
     quads: list[str] = field(default_factory=list)  # sorted N-Quads, when asked for
 
 
-def ingest_paths(
-    paths: Iterable[str | Path],
-    *,
+def load(
+    inputs: Iterable[str | Path | IngestResult],
     store: GraphStore | None,
-    minter: Minter,
+    *,
+    minter: Minter | None = None,
     language: str = "zh",
     records_out: TextIO | None = None,
     ntriples_out: TextIO | None = None,
@@ -93,30 +97,41 @@ def ingest_paths(
     progress: bool | None = None,
     keep_quads: bool = False,
 ) -> IngestRun:
-    """Ingest each path; load its graph into ``store`` (when given).
+    """Ingest each input and load its graph into ``store`` (when given), with
+    the reference and ontology graphs; flush the store.
+
+    An input is a text file's path, or a file already ingested (an
+    :class:`~councilkg.ingest.pipeline.IngestResult`, e.g. from
+    :func:`~councilkg.ingest.pipeline.ingest_bytes`), which is loaded as is.
+    ``minter`` mints the IRIs (default: the default base).  ``progress``
+    shows a bar; None: for several files or large ones.  ``keep_quads``
+    keeps the sorted N-Quads in the result (:attr:`IngestRun.quads`).
 
     Raises:
         councilkg.ingest.errors.IngestError: on the first file that is not Repertoire text.
     """
-    files = [Path(p) for p in paths]
-    size = sum(p.stat().st_size for p in files if p.exists())
-    show = progress if progress is not None else (len(files) > 1 or size > LARGE_INPUT)
+    minter = minter if minter is not None else Minter()
+    items = [i if isinstance(i, IngestResult) else Path(i) for i in inputs]
+    size = sum(_size(i) for i in items)
+    show = progress if progress is not None else (len(items) > 1 or size > LARGE_INPUT)
     run = IngestRun()
-    all_triples: set[tuple[object, object, object]] = set()
+    all_triples: set[Triple] = set()
     quads: list[str] = []
-    ref = reference_triples(minter)
-    ref_lines = ntriples_lines(ref)
+    ref, ref_lines, onto_lines = _fixed_graphs(minter)
     run.reference_triples = len(ref_lines)
     if store is not None:
-        store.replace_graph_if_changed(str(minter.reference_graph()), ref_lines)
-        store.replace_graph_if_changed(str(minter.ontology_graph()), ontology_lines())
+        store.replace_graph_if_changed(str(minter.reference_graph()), list(ref_lines))
+        store.replace_graph_if_changed(str(minter.ontology_graph()), list(onto_lines))
     want_quads = nquads_out is not None or keep_quads
     if want_quads:
         quads.extend(nquads_lines(ref, minter.reference_graph()))
-    bar = tqdm(files, unit="file", disable=not show, leave=False)
-    for path in bar:
-        bar.set_postfix_str(path.name)
-        result = ingest_file(path, language=language)
+    bar = tqdm(items, unit="file", disable=not show, leave=False)
+    for item in bar:
+        if isinstance(item, IngestResult):
+            result, shown = item, item.source.path
+        else:
+            bar.set_postfix_str(item.name)
+            result, shown = ingest_file(item, language=language), str(item)
         triples = to_triples(result.records, minter)
         lines = ntriples_lines(triples)
         graph = minter.graph(result.source.sha256)
@@ -136,7 +151,7 @@ def ingest_paths(
         )
         run.files.append(
             FileReport(
-                str(path),
+                shown,
                 result.source.sha256,
                 str(graph),
                 len(result.records),
@@ -148,7 +163,7 @@ def ingest_paths(
         )
     if ntriples_out is not None:
         all_triples.update(ref)
-        ntriples_out.writelines(ntriples_lines(all_triples))  # type: ignore[arg-type]
+        ntriples_out.writelines(ntriples_lines(all_triples))
     if want_quads:
         run.quads = sorted(set(quads))
     if nquads_out is not None:
@@ -156,3 +171,20 @@ def ingest_paths(
     if store is not None:
         store.flush()
     return run
+
+
+@cache
+def _fixed_graphs(
+    minter: Minter,
+) -> tuple[frozenset[Triple], tuple[str, ...], tuple[str, ...]]:
+    """The graphs every load carries, computed once per base IRI: the
+    reference triples and their N-Triples lines, and the ontology's lines."""
+    ref = frozenset(reference_triples(minter))
+    return ref, tuple(ntriples_lines(ref)), tuple(ontology_lines())
+
+
+def _size(item: Path | IngestResult) -> int:
+    """Bytes of an input (0 for a missing file: ingesting it reports the error)."""
+    if isinstance(item, IngestResult):
+        return item.source.size
+    return item.stat().st_size if item.exists() else 0

@@ -20,8 +20,9 @@ Why PUT then POST: the first batch of a graph is sent with ``PUT``, which
 replaces whatever the server held in that graph, and the following batches
 with ``POST``, which adds to it; pushing the same store twice therefore
 leaves the server as it was after the first push (idempotent), and no batch
-is larger than ``batch_triples``.  The body is N-Triples
-(``application/n-triples``).  Only the standard library is used (urllib).
+is larger than ``batch_triples``.  The body is N-Triples, sent with the
+media type of the registry of formats (:mod:`councilkg.export.formats`).
+Only the standard library is used (urllib).
 """
 
 from __future__ import annotations
@@ -36,11 +37,13 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from councilkg.export.formats import FORMATS
 from councilkg.store import GraphStore
 
 __all__ = ["GraphPush", "PushError", "PushReport", "graph_url", "push"]
 
-CONTENT_TYPE = "application/n-triples"
+BODY_FORMAT = FORMATS["ntriples"]
+"""The syntax of the request bodies."""
 USER_AGENT = "councilkg-push"
 
 
@@ -144,7 +147,7 @@ def _send_graph(
     url = graph_url(endpoint, graph)
     count = batches = 0
     for chunk in _chunks(triples, batch):
-        body = (ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) if chunk else None) or b""
+        body = (ox.serialize(chunk, format=BODY_FORMAT.ox) if chunk else None) or b""
         _request("PUT" if batches == 0 else "POST", url, body, timeout)
         count += len(chunk)
         batches += 1
@@ -171,7 +174,7 @@ def _request(method: str, url: str, body: bytes, timeout: float) -> None:
         url,
         data=body,
         method=method,
-        headers={"Content-Type": CONTENT_TYPE, "User-Agent": USER_AGENT},
+        headers={"Content-Type": BODY_FORMAT.media_type, "User-Agent": USER_AGENT},
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:

@@ -53,6 +53,7 @@ from rdflib.query import Processor
 from rdflib.query import Result as QueryResult
 from rdflib.term import Identifier, Node
 
+from councilkg.export.formats import EXPORT_FORMATS, FORMATS, format_of
 from councilkg.resources import ontology_text, resource_files
 from councilkg.store import GraphStore
 
@@ -91,16 +92,6 @@ PREFIXES = {
     "org": "http://www.w3.org/ns/org#",
     "time": "http://www.w3.org/2006/time#",
     "cito": str(CITO),
-}
-
-# File suffix → rdflib parser.  Every file is parsed into a Dataset and the
-# union of its graphs taken, so triple and quad formats are handled alike.
-FORMATS = {
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".ttl": "turtle",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
 }
 
 _NSM = Graph().namespace_manager
@@ -179,22 +170,26 @@ def graph_from_store(store: GraphStore) -> Graph:
 def graph_from_file(path: str | Path) -> Graph:
     """An RDF file as one graph (the union of its graphs for quad formats).
 
-    The format follows the extension: ``.nt``, ``.nq``, ``.ttl``, ``.trig``,
-    ``.jsonld``.
+    The format follows the extension, as for every graph file
+    (:func:`councilkg.export.formats.format_of`): ``.nt``, ``.nq``,
+    ``.ttl``, ``.trig``, ``.jsonld``.
 
     Raises:
         ValueError: the extension is not one of those.
     """
     path = Path(path)
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
+    try:
+        spec, _ = format_of(path, gzip=False)
+    except ValueError:
+        expected = ", ".join(FORMATS[name].extension for name in EXPORT_FORMATS)
         raise ValueError(
-            f"cannot tell the RDF format of {path.name!r}; expected one of {', '.join(FORMATS)}"
-        )
-    if fmt in ("nt", "turtle"):  # triple formats: no named graphs to merge
-        return Graph().parse(path, format=fmt)
+            f"cannot tell the RDF format of {path.name!r}; expected one of {expected}"
+        ) from None
+    # rdflib names its parsers by media type too.
+    if not spec.quads:  # triple formats: no named graphs to merge
+        return Graph().parse(path, format=spec.media_type)
     dataset = Dataset()
-    dataset.parse(path, format=fmt)
+    dataset.parse(path, format=spec.media_type)
     return union_graph(dataset)
 
 

@@ -51,14 +51,14 @@ import tempfile
 from pathlib import Path
 
 from councilkg.ingest.iris import Minter
-from councilkg.ingesting import ingest_paths
+from councilkg.ingesting import load
 from councilkg.resources import sample_path
 from councilkg.store import GraphStore
 
 workdir = Path(tempfile.mkdtemp(prefix="councilkg-notebook-"))
 store_path = workdir / "store"
 writer = GraphStore(store_path)
-report = ingest_paths([sample_path()], store=writer, minter=Minter(), progress=False)
+report = load([sample_path()], store=writer, minter=Minter(), progress=False)
 for f in report.files:
     print(f"{Path(f.path).name}: {f.records} records, {f.triples} triples")
 print(f"reference graph: {report.reference_triples} triples")

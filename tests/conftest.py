@@ -17,11 +17,8 @@ import yaml
 
 from councilkg.facts import fact_query
 from councilkg.ingest.iris import Minter
-from councilkg.ingest.ntriples import ntriples_lines
 from councilkg.ingest.pipeline import IngestResult, ingest_file
-from councilkg.ingest.rdf import to_triples
-from councilkg.ingest.reference import reference_triples
-from councilkg.resources import ontology_lines
+from councilkg.ingesting import load
 from councilkg.store import GraphStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,13 +59,11 @@ def minter() -> Minter:
 
 
 def load_store(result: IngestResult, minter: Minter) -> GraphStore:
-    """A fresh in-memory store with the reference graph and ``result``'s graph."""
+    """A fresh in-memory store loaded with ``result`` by the one loader (the
+    reference and ontology graphs and ``result``'s graph, as ``councilkg
+    ingest`` loads them)."""
     store = GraphStore.in_memory()
-    store.replace_graph(str(minter.reference_graph()), ntriples_lines(reference_triples(minter)))
-    store.replace_graph(str(minter.ontology_graph()), ontology_lines())
-    store.replace_graph(
-        str(minter.graph(result.source.sha256)), ntriples_lines(to_triples(result.records, minter))
-    )
+    load([result], store, minter=minter, progress=False)
     return store
 
 

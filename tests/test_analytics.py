@@ -32,7 +32,7 @@ from councilkg.analytics import io as aio
 from councilkg.analytics import plot as aplot
 from councilkg.analytics.summary import summary_line, summary_table
 from councilkg.ingest.iris import Minter
-from councilkg.ingesting import ingest_paths
+from councilkg.ingesting import load
 from councilkg.server import RunningServer, start_server
 from councilkg.store import GraphStore
 
@@ -317,7 +317,7 @@ def test_item_timeline_counts_events_by_month(seed_store: GraphStore, gold: dict
 def endpoint(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Iterator[str]:
     path = tmp_path_factory.mktemp("analytics") / "store"
     store = GraphStore(path)
-    ingest_paths([seed_path], store=store, minter=Minter(), progress=False)
+    load([seed_path], store=store, minter=Minter(), progress=False)
     store.flush()
     del store
     server: RunningServer = start_server(path, workers=1)
@@ -561,22 +561,12 @@ def test_views_dates_and_years_come_from_the_data(
 def two_years(seed_store: GraphStore, seed_result: Any, minter: Minter) -> GraphStore:
     """The seed plus the constructed 2021 section of ``test_generalisation``
     (rule 37 invitees, an organization invited, a vetoed draft)."""
-    from councilkg.ingest.ntriples import ntriples_lines
     from councilkg.ingest.pipeline import ingest_bytes
-    from councilkg.ingest.rdf import to_triples
-    from councilkg.ingest.reference import reference_triples
-    from councilkg.resources import ontology_lines
     from tests.test_generalisation import TEXT
 
     section = ingest_bytes(TEXT.encode("utf-8"), "section-33.txt")
     store = GraphStore.in_memory()
-    store.replace_graph(str(minter.reference_graph()), ntriples_lines(reference_triples(minter)))
-    store.replace_graph(str(minter.ontology_graph()), ontology_lines())
-    for result in (seed_result, section):
-        store.replace_graph(
-            str(minter.graph(result.source.sha256)),
-            ntriples_lines(to_triples(result.records, minter)),
-        )
+    load([seed_result, section], store, minter=minter, progress=False)
     return store
 
 

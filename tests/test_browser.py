@@ -28,7 +28,7 @@ import pytest
 from playwright import sync_api as playwright_api
 
 from councilkg.ingest.iris import Minter
-from councilkg.ingesting import ingest_paths
+from councilkg.ingesting import load
 from councilkg.server import RunningServer, start_server
 from councilkg.store import GraphStore
 
@@ -59,7 +59,7 @@ pytestmark = pytest.mark.slow
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     path = tmp_path_factory.mktemp("browser") / "store"
     store = GraphStore(path)
-    ingest_paths([SEED], store=store, minter=M, progress=False)
+    load([SEED], store=store, minter=M, progress=False)
     store.flush()
     del store
     with start_server(path, timeout_s=10.0, workers=2) as running:

@@ -28,7 +28,7 @@ from councilkg.ingest.ntriples import ntriples_lines
 from councilkg.ingest.pipeline import STAGES, IngestResult
 from councilkg.ingest.rdf import to_triples
 from councilkg.ingest.reference import reference_triples
-from councilkg.resources import ontology_lines
+from councilkg.resources import ontology_lines, sample_path
 from councilkg.store import DEFAULT_STORE, STORE_ENV, GraphStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -321,3 +321,45 @@ def test_stages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for line, (_name, needs, adds) in zip(lines, STAGES, strict=True):
         assert f"needs {needs}" in line and line.endswith(f"adds {adds}")
     assert not (tmp_path / DEFAULT_STORE).exists()  # nothing ingested, no store
+
+
+# -- --sample, and the one loader -----------------------------------------------------
+
+
+def test_sample_is_the_bundled_seed(tmp_path: Path, seed_path: Path) -> None:
+    """``--sample`` ingests the sample the package ships (no checkout, no
+    path to know): the same graphs, byte for byte, as the file named."""
+    by_flag, by_name = tmp_path / "flag.nq", tmp_path / "name.nq"
+    store_dir = tmp_path / "store"
+    flagged = run("ingest", "--sample", "--store", store_dir, "-q", "--nquads", by_flag)
+    assert flagged.exit_code == 0, flagged.output
+    assert summary(flagged.stdout)["path"] == str(sample_path())
+    named = run("ingest", seed_path, "--no-store", "-q", "--nquads", by_name)
+    assert named.exit_code == 0, named.output
+    assert by_flag.read_bytes() == by_name.read_bytes()
+    assert len(_count(store_dir)[1]) == 3  # reference, ontology, the sample
+
+
+def test_sample_and_files_exclude_each_other(seed_path: Path) -> None:
+    assert_one_error_line(
+        run("ingest", "--sample", seed_path, "--no-store"), containing="FILES or --sample"
+    )
+
+
+def test_no_files_points_to_the_sample() -> None:
+    assert_one_error_line(run("ingest", "--no-store"), containing="--sample")
+
+
+def test_fixture_store_is_the_command_store(tmp_path: Path, seed_store: GraphStore) -> None:
+    """The tests' store fixture and ``councilkg ingest`` load through the same
+    loader: the same quads, byte for byte."""
+    store_dir = tmp_path / "store"
+    result = run("ingest", "--sample", "--store", store_dir, "-q")
+    assert result.exit_code == 0, result.output
+    store = GraphStore(store_dir, read_only=True)
+    try:
+        ingested = sorted(store.dump_nquads().splitlines())
+    finally:
+        del store
+        gc.collect()
+    assert sorted(seed_store.dump_nquads().splitlines()) == ingested

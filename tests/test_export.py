@@ -29,18 +29,14 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from councilkg.cli import main
 from councilkg.cli.export import export
+from councilkg.export.formats import EXPORT_FORMATS, FORMATS, ExportError, dump_name, format_of
 from councilkg.export.writers import (
-    FORMATS,
-    ExportError,
-    context,
-    dump_name,
     export_bytes,
     export_lines,
     export_store,
-    format_of,
     jsonld_from_ntriples,
-    prefixes,
 )
+from councilkg.prefixes import context, prefixes
 from councilkg.resources import context_path, context_text
 from councilkg.store import GraphStore
 
@@ -64,7 +60,7 @@ RDFLIB_FORMATS = {
     "trig": "trig",
     "turtle": "turtle",
 }
-ALL = sorted(FORMATS)
+ALL = sorted(EXPORT_FORMATS)
 
 
 # ---------------------------------------------------------------------------
@@ -270,7 +266,8 @@ def test_unknown_format_is_a_clear_error(seed_store: GraphStore) -> None:
     ],
 )
 def test_format_of(name: str, expected: tuple[str, bool]) -> None:
-    assert format_of(name) == expected
+    fmt, zipped = format_of(name)
+    assert (fmt.name, zipped) == expected
 
 
 @pytest.mark.parametrize("name", ["g.rdf", "g.gz", "g", "g.txt.gz"])

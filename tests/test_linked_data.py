@@ -23,7 +23,7 @@ import pytest
 import rdflib
 
 from councilkg.ingest.iris import Minter
-from councilkg.ingesting import ingest_paths
+from councilkg.ingesting import load
 from councilkg.server import RunningServer, start_server
 from councilkg.store import GraphStore
 
@@ -50,7 +50,7 @@ FORMATS = {
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("ld") / "store"
     store = GraphStore(path)
-    ingest_paths([SEED], store=store, minter=M, progress=False)
+    load([SEED], store=store, minter=M, progress=False)
     store.flush()
     del store
     return path
@@ -419,7 +419,7 @@ def test_iris_resolve_when_the_base_points_at_the_server(tmp_path: Path) -> None
     minter = Minter(f"http://127.0.0.1:{port}/")
     path = tmp_path / "store"
     local_store = GraphStore(path)
-    ingest_paths([SEED], store=local_store, minter=minter, progress=False)
+    load([SEED], store=local_store, minter=minter, progress=False)
     local_store.flush()
     iris = sorted(
         {

@@ -20,7 +20,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from councilkg.ingest.iris import Minter
-from councilkg.ingesting import ingest_paths
+from councilkg.ingesting import load
 from councilkg.server import start_server
 from councilkg.store import GraphStore
 
@@ -87,7 +87,7 @@ def images(nb: Any) -> int:
 def endpoint(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Iterator[str]:
     path = tmp_path_factory.mktemp("notebook") / "store"
     store = GraphStore(path)
-    ingest_paths([seed_path], store=store, minter=Minter(), progress=False)
+    load([seed_path], store=store, minter=Minter(), progress=False)
     store.flush()
     del store
     server = start_server(path, workers=1)

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from councilkg.ingest.iris import Minter
-from councilkg.ingesting import ingest_paths
+from councilkg.ingesting import load
 from councilkg.server import CouncilApp, RunningServer, ServerConfig, start_server
 from councilkg.store import GraphStore
 
@@ -112,7 +112,7 @@ def test_paths_find_their_route() -> None:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     path = tmp_path_factory.mktemp("routes") / "store"
     store = GraphStore(path)
-    ingest_paths([SEED], store=store, minter=M, progress=False)
+    load([SEED], store=store, minter=M, progress=False)
     store.flush()
     del store
     with start_server(path, timeout_s=10.0, workers=2) as running:
@@ -220,6 +220,7 @@ def test_server_modules_import_each_other_without_a_cycle() -> None:
 # The order of the package's docstring: each module imports only those before it.
 LAYERS = [
     "config",
+    "frames",
     "negotiation",
     "policy",
     "http",

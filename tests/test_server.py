@@ -1,6 +1,6 @@
 """The SPARQL endpoint (``councilkg.server``), over real HTTP on 127.0.0.1.
 
-A store is built from the seed in a temporary folder (``ingest_paths`` into an
+A store is built from the seed in a temporary folder (``load`` into an
 on-disk ``GraphStore``), and the real server (uvicorn and its worker
 processes) is started on a free port of 127.0.0.1 by ``start_server`` with a
 1 s timeout, a 1,000-result cap and a 20 kB request cap.  Clients are
@@ -29,7 +29,7 @@ import pytest
 from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
 
 from councilkg.ingest.iris import Minter
-from councilkg.ingesting import ingest_paths
+from councilkg.ingesting import load
 from councilkg.server import RunningServer, start_server
 from councilkg.server.negotiation import formats_from_param, negotiate_graph, negotiate_results
 from councilkg.server.policy import inspect_request
@@ -66,7 +66,7 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 def build_store(path: Path) -> Path:
     store = GraphStore(path)
-    ingest_paths([SEED], store=store, minter=Minter(), progress=False)
+    load([SEED], store=store, minter=Minter(), progress=False)
     store.flush()
     del store
     return path

@@ -19,8 +19,9 @@ import pytest
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, VOID
 
+from councilkg.export.formats import EXPORT_FORMATS, FORMATS
 from councilkg.export.void import dataset_iri, describe_dataset, store_base
-from councilkg.export.writers import FORMATS, export_lines
+from councilkg.export.writers import export_lines
 from councilkg.ingest.iris import DEFAULT_BASE
 from councilkg.queries import catalogue
 from councilkg.resources import resource_dir
@@ -167,8 +168,8 @@ def test_distributions_for_every_format(void: Graph) -> None:
             continue
         assert str(url) in dumps and str(url).startswith(DOWNLOADS)
         media.add(str(void.value(dist, DCAT.mediaType)).rsplit("/", 1)[1])
-    assert len(dumps) == len(FORMATS)
-    assert {f.media_type.split("/")[1] for f in FORMATS.values()} == media
+    assert len(dumps) == len(EXPORT_FORMATS)
+    assert {FORMATS[f].media_type.split("/")[1] for f in EXPORT_FORMATS} == media
 
 
 def test_example_resources_follow_the_rule(void: Graph, merged: set[Any]) -> None:
@@ -263,7 +264,7 @@ def test_deterministic_and_sorted(seed_store: GraphStore, lines: list[str]) -> N
     assert describe_dataset(seed_store, endpoint=ENDPOINT, downloads=DOWNLOADS) == lines
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", sorted(EXPORT_FORMATS))
 def test_description_exports_in_every_format(lines: list[str], fmt: str) -> None:
     buffer = io.BytesIO()
     export_lines(lines, fmt, buffer)

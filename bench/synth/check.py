@@ -11,16 +11,12 @@ ingest --corpus`` (accuracy at scale) and ``tests/test_corpus.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from councilkg.facts import GOLD_KEYS, compare, facts
 from councilkg.ingest.iris import Minter
-from councilkg.ingest.ntriples import ntriples_lines
 from councilkg.ingest.pipeline import IngestResult, ingest_bytes
-from councilkg.ingest.rdf import to_triples
-from councilkg.ingest.reference import reference_triples
-from councilkg.resources import ontology_lines
+from councilkg.ingesting import load
 from councilkg.store import GraphStore
 
 # Every key ``councilkg facts`` reads, not only those the seed's gold checks.
@@ -48,22 +44,11 @@ class FileCheck:
         return not (self.differences or self.unexpected or self.missing or self.unparsed)
 
 
-@cache
-def _static_lines() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    minter = Minter()
-    return tuple(ntriples_lines(reference_triples(minter))), tuple(ontology_lines())
-
-
 def store_of(result: IngestResult) -> GraphStore:
-    """A fresh in-memory store: reference, ontology and the file's graph."""
-    minter = Minter()
-    reference, ontology = _static_lines()
+    """A fresh in-memory store: reference, ontology and the file's graph,
+    loaded as ``councilkg ingest`` loads them."""
     store = GraphStore.in_memory()
-    store.replace_graph(str(minter.reference_graph()), list(reference))
-    store.replace_graph(str(minter.ontology_graph()), list(ontology))
-    store.replace_graph(
-        str(minter.graph(result.source.sha256)), ntriples_lines(to_triples(result.records, minter))
-    )
+    load([result], store, minter=Minter(), progress=False)
     return store
 
 

@@ -16,14 +16,13 @@ from typing import IO, Any
 
 import click
 
-from councilkg.cli.options import endpoint_option, store_option, timeout_option
-from councilkg.ingest.language import LANGS
+from councilkg.cli.exits import EXIT_ERROR
+from councilkg.cli.options import endpoint_option, lang_option, store_option, timeout_option
 from councilkg.store import GraphStore
 
 __all__ = ["AnalyzeError", "analyze"]
 
 VIEW_NAMES = ("covoting", "citations", "coalitions", "participation")
-EXIT_ERROR = 2
 
 
 class AnalyzeError(click.ClickException):
@@ -51,13 +50,7 @@ class AnalyzeError(click.ClickException):
     type=click.Path(dir_okay=False, path_type=Path),
     help="Draw the graph: .png or .svg (a heatmap for covoting, a network otherwise).",
 )
-@click.option(
-    "--lang",
-    default="en",
-    type=click.Choice(LANGS),
-    show_default=True,
-    help="Language of the labels (plot, summary, the 'label' attribute of --out).",
-)
+@lang_option(help="Language of the labels (plot, summary, the 'label' attribute of --out).")
 @store_option
 @endpoint_option
 @timeout_option
@@ -98,6 +91,7 @@ def _analyze(
     timeout: float,
     top: int,
 ) -> None:
+    # Imported here: networkx and matplotlib are loaded only to analyze.
     from councilkg.analytics import VIEWS
     from councilkg.analytics.io import format_of, write_graph
     from councilkg.analytics.plot import (

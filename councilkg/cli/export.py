@@ -1,10 +1,12 @@
 """``councilkg export``: the store's graphs, or the dataset's VoID/DCAT
 description, in one of the export formats, to a file or stdout.
 
-A thin layer over :mod:`councilkg.export.writers` and :mod:`councilkg.export.void`,
-registered on the ``councilkg`` group (``main.add_command(export)``); the
-group turns expected errors (an unknown graph, an unknown extension, a
-missing store) into one line and exit code 2.
+A thin layer over :mod:`councilkg.export.writers` and
+:mod:`councilkg.export.void`; the formats, their names and extensions are
+those of the registry (:mod:`councilkg.export.formats`).  Registered on the
+``councilkg`` group (``main.add_command(export)``); the group turns expected
+errors (an unknown graph, an unknown extension, a missing store) into one
+line and exit code 2.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import BinaryIO
 import click
 
 from councilkg.cli.options import store_option
-from councilkg.export.writers import FORMATS, ExportStats, export_lines, export_store, format_of
+from councilkg.export.formats import EXPORT_FORMATS, FORMATS, format_of
+from councilkg.export.writers import ExportStats, export_lines, export_store
 from councilkg.store import GraphStore
 
 __all__ = ["export"]
@@ -28,7 +31,7 @@ DEFAULT_FORMAT = "nquads"
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(sorted(FORMATS)),
+    type=click.Choice(sorted(EXPORT_FORMATS)),
     help=f"Output format (default: from --out's extension, else {DEFAULT_FORMAT}).",
 )
 @click.option(
@@ -43,7 +46,9 @@ DEFAULT_FORMAT = "nquads"
     metavar="FILE",
     default="-",
     show_default=True,
-    help="Output file ('-' = stdout); .nt .nq .ttl .trig .jsonld, optionally .gz.",
+    help="Output file ('-' = stdout); "
+    + " ".join(FORMATS[name].extension for name in EXPORT_FORMATS)
+    + ", optionally .gz.",
 )
 @click.option("--gzip", "gzip", is_flag=True, help="Gzip the output (implied by a .gz --out).")
 @store_option
@@ -89,7 +94,7 @@ def export(
     """
     to_stdout = out == "-"
     if fmt is None:
-        fmt = DEFAULT_FORMAT if to_stdout else format_of(out)[0]
+        fmt = DEFAULT_FORMAT if to_stdout else format_of(out)[0].name
     zipped = gzip or (not to_stdout and Path(out).suffix.lower() == ".gz")
     if void and graph is not None:
         raise click.UsageError("--graph selects data to export; --void describes the whole dataset")

@@ -1,13 +1,25 @@
 """Options shared by several commands, declared once so every command
-spells, defaults and documents them alike (``--store``, ``--endpoint``)."""
+spells, defaults and documents them alike.
+
+``--store``, ``--endpoint`` and ``--timeout`` are the same option wherever
+they appear; ``--lang`` (the language of labels) and ``--format`` (the output
+format) share their spelling, parameter name and default rule while each
+command names its own choices and help.  An option only one command has is
+declared with that command.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
+from councilkg.ingest.language import LANGS
 from councilkg.store import DEFAULT_STORE, STORE_ENV
+
+F = TypeVar("F", bound=Callable[..., object])
 
 store_option = click.option(
     "--store",
@@ -26,3 +38,22 @@ timeout_option = click.option(
     "--timeout", default=30.0, show_default=True, help="Seconds, for --endpoint."
 )
 """``--timeout S`` for remote endpoints (parameter ``timeout``)."""
+
+
+def lang_option(help: str | None = None) -> Callable[[F], F]:
+    """``--lang en|zh`` (parameter ``lang``, default ``en``): the language of labels."""
+    return click.option(
+        "--lang", default="en", type=click.Choice(LANGS), show_default=True, help=help
+    )
+
+
+def format_option(*choices: str, help: str | None = None) -> Callable[[F], F]:
+    """``--format`` (parameter ``fmt``): one of ``choices``, the first the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )

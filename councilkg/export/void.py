@@ -41,7 +41,8 @@ from rdflib import RDF, RDFS, XSD, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import DCAT, DCTERMS, VOID
 
-from councilkg.export.writers import FORMATS, compact_iri, dump_name
+from councilkg.export.formats import EXPORT_FORMATS, FORMATS, dump_name
+from councilkg.export.serializers import compact_iri
 from councilkg.ingest.iris import DEFAULT_BASE
 from councilkg.ingest.vocab import CKG
 from councilkg.queries import bind_text
@@ -96,7 +97,7 @@ def describe_dataset(
         endpoint: the SPARQL endpoint's URL (``void:sparqlEndpoint``, a
             ``dcat:DataService``); none when not given.
         downloads: URL prefix of the dumps: the distribution of format F is
-            ``{downloads}`` + :func:`councilkg.export.writers.dump_name` (F), e.g.
+            ``{downloads}`` + :func:`councilkg.export.formats.dump_name` (F), e.g.
             ``https://host/data/councilkg.nq``; no dumps when not given.
         dataset: the dataset's IRI (default :func:`dataset_iri`).
         license: a licence IRI instead of the ontology's ``dcterms:license``.
@@ -256,7 +257,7 @@ def _service(out: _Triples, ds: ox.NamedNode, endpoint: str) -> None:
 
 
 def _distributions(out: _Triples, ds: ox.NamedNode, downloads: str) -> None:
-    for spec in FORMATS.values():
+    for spec in (FORMATS[name] for name in EXPORT_FORMATS):
         url = downloads + dump_name(spec.name)
         dist = ox.NamedNode(f"{ds.value}/distribution/{spec.name}")
         out.iri(ds, DCAT.distribution, dist.value)

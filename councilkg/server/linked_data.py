@@ -43,32 +43,34 @@ import tempfile
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from rdflib import Literal, URIRef
 
 from councilkg import queries as prepared
+from councilkg.export.formats import EXPORT_FORMATS, FORMATS, by_extension, dump_name, format_of
+from councilkg.export.writers import export_lines, jsonld_from_ntriples
 from councilkg.ingest.iris import DEFAULT_BASE, encode_path
 from councilkg.ingest.language import LANGS
+from councilkg.prefixes import prefixes
 from councilkg.resources import read_text
 from councilkg.server.http import Request, Response
 from councilkg.server.negotiation import GRAPH_FORMATS, negotiate
 from councilkg.server.pool import Backend, PoolError
-
-if TYPE_CHECKING:
-    from councilkg.web.sparql import Rows
+from councilkg.web.pages import Suggestion, render_index, render_not_found, render_resource, suggest
+from councilkg.web.query_page import render_query_page
+from councilkg.web.site import Site
+from councilkg.web.sparql import Rows, is_iri
 
 HTML = "html"
 PAGE_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     HTML: ("text/html; charset=utf-8", ("text/html", "application/xhtml+xml")),
     **GRAPH_FORMATS,
 }
-EXTENSIONS = {"ttl": "turtle", "nt": "ntriples", "jsonld": "jsonld", "rdf": "rdfxml"}
-# The whole dataset's dumps (and the description's formats): name -> export format.
-DUMP_FORMATS = ("nquads", "ntriples", "turtle", "trig", "jsonld")
-DESCRIPTION_TYPES = "text/turtle, application/n-triples, application/ld+json"
-FORMAT_EXTENSION = {fmt: ext for ext, fmt in EXTENSIONS.items()}
+# The media types of the dataset's description and of a named graph: the
+# negotiated formats that are also export formats.
+DESCRIPTION_TYPES = ", ".join(FORMATS[f].media_type for f in GRAPH_FORMATS if f in EXPORT_FORMATS)
 VARY = ("Vary", "Accept, Accept-Language")
 _STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
@@ -144,7 +146,7 @@ class LinkedDataRoutes:
                 "results": None,
                 "graph": fmt,
                 "max_results": self.app.config.max_results,
-                "prefixes": _prefixes(),
+                "prefixes": dict(prefixes()),
             }
         )
         if int(header["status"]) != 200:
@@ -165,7 +167,6 @@ class LinkedDataRoutes:
     async def exists(self, iri: str) -> bool:
         """Whether the graph has a triple with ``iri`` as subject or object
         (False for text that is not an IRI at all, such as ``%zz``)."""
-        from councilkg.web.sparql import is_iri
 
         if not is_iri(iri):
             return False
@@ -175,11 +176,9 @@ class LinkedDataRoutes:
 
     async def site(self, request: Request) -> Any:
         """The page helpers for this request (base IRI and language)."""
-        from councilkg.export.writers import dump_name
-        from councilkg.web.site import Site
 
         lang, _ = choose_lang(request)
-        dumps = tuple((dump_name(f), f"/dumps/{dump_name(f)}") for f in DUMP_FORMATS)
+        dumps = tuple((dump_name(f), f"/dumps/{dump_name(f)}") for f in EXPORT_FORMATS)
         return Site(base=await self.base(), lang=lang, path=request.path, dumps=dumps)
 
     # -- /id, /page, /data ------------------------------------------------------
@@ -190,7 +189,7 @@ class LinkedDataRoutes:
         ext = None
         if prefix == "/data/":
             stem, dot, tail = rest.rpartition(".")
-            if dot and tail in EXTENSIONS and "/" not in tail:
+            if dot and "/" not in tail and _served(tail) is not None:
                 rest, ext = stem, tail
         return (await self.base()) + "id/" + encode_path(rest), rest, ext
 
@@ -207,12 +206,11 @@ class LinkedDataRoutes:
         if fmt == HTML:
             location = f"/page/{encode_path(rest)}{query}"
         else:
-            location = f"/data/{encode_path(rest)}.{FORMAT_EXTENSION[fmt]}{query}"
+            location = f"/data/{encode_path(rest)}{FORMATS[fmt].extension}{query}"
         return Response(303, f"See {location}\n".encode(), headers=[("Location", location), VARY])
 
     async def page(self, request: Request) -> Response:
         """``/page/{rest}``: the HTML page of ``{base}id/{rest}``."""
-        from councilkg.web.pages import render_resource
 
         iri, rest, _ = await self.iri_of(request, "/page/")
         site = await self.site(request)
@@ -225,7 +223,7 @@ class LinkedDataRoutes:
         """``/data/{rest}[.ext]``: the description of ``{base}id/{rest}``."""
         iri, rest, ext = await self.iri_of(request, "/data/")
         if ext is not None:
-            fmt: str | None = EXTENSIONS[ext]
+            fmt: str | None = _served(ext)
         else:
             fmt = negotiate(request.headers.get("accept"), GRAPH_FORMATS)
             if fmt is None:
@@ -260,8 +258,6 @@ class LinkedDataRoutes:
 
     async def not_found(self, request: Request, iri: str, rest: str, *, html: bool) -> Response:
         """404, with near IRIs (an HTML page when the client reads HTML)."""
-        from councilkg.web.pages import Suggestion, render_not_found, suggest
-        from councilkg.web.sparql import is_iri
 
         site = await self.site(request)
         found: list[Suggestion] = []
@@ -294,7 +290,6 @@ class LinkedDataRoutes:
         """``/``: counts and entry points.  Its aggregates read the whole
         store (0.4 s at ~900k triples), so the page is kept per language
         while the store is served read-only."""
-        from councilkg.web.pages import render_index
 
         site = await self.site(request)
         html = self._index.get(site.lang)
@@ -306,7 +301,6 @@ class LinkedDataRoutes:
 
     async def query_page(self, request: Request) -> Response:
         """``/query``: the SPARQL editor with the prepared queries."""
-        from councilkg.web.query_page import render_query_page
 
         site = await self.site(request)
         html = render_query_page(site, prepared.catalogue())
@@ -354,12 +348,11 @@ class LinkedDataRoutes:
         ``?format=ttl|nt|jsonld``.  Computed once (it counts the whole
         store) in a worker, then kept: the store does not change while it
         is served read-only."""
-        from councilkg.export.writers import export_lines
 
         params = request.params()
         ext = (params.get("format") or [""])[0]
-        fmt = EXTENSIONS.get(ext) or negotiate(request.headers.get("accept"), GRAPH_FORMATS)
-        if fmt is None or fmt not in DUMP_FORMATS:
+        fmt = _served(ext) or negotiate(request.headers.get("accept"), GRAPH_FORMATS)
+        if fmt is None or fmt not in EXPORT_FORMATS:
             return self._not_acceptable(DESCRIPTION_TYPES)
         if self._void_lines is None or self.app.config.allow_update:
             root = request.base_url()
@@ -380,21 +373,19 @@ class LinkedDataRoutes:
         """``/dumps/councilkg.{nq,nt,ttl,trig,jsonld}[.gz]``: the whole
         dataset (:func:`councilkg.export.writers.export_store`), written once by a
         worker into the server's cache folder and streamed from there."""
-        from councilkg.export.writers import dump_name, format_of
 
         name = request.path[len("/dumps/") :]
         try:
-            fmt, gz = format_of(name)
+            spec, gz = format_of(name)
+            fmt = spec.name
         except ValueError:
             fmt, gz = "", False
         if not fmt or name != dump_name(fmt, gzip=gz):
-            names = ", ".join(dump_name(f, gzip=g) for f in DUMP_FORMATS for g in (False, True))
+            names = ", ".join(dump_name(f, gzip=g) for f in EXPORT_FORMATS for g in (False, True))
             return Response.text(404, f"no dump {name!r}; the dumps: {names}")
         path = self._cache_dir() / name
         if not path.exists():
             await self._long_call({"op": "export", "format": fmt, "gzip": gz, "path": str(path)})
-        from councilkg.export.writers import FORMATS
-
         media = FORMATS[fmt].media_type
         headers = [("Content-Disposition", f'attachment; filename="{name}"')]
         if gz:
@@ -405,7 +396,6 @@ class LinkedDataRoutes:
         """``/graph/{rest}``: the named graph ``{base}graph/{rest}`` (a source
         file's graph, the reference or the ontology graph) as a file, by
         ``Accept`` (Turtle for browsers and ``*/*``), written once by a worker."""
-        from councilkg.export.writers import FORMATS
 
         iri = (await self.base()) + "graph/" + encode_path(request.path[len("/graph/") :])
         if iri not in await self.graph_names():
@@ -414,9 +404,9 @@ class LinkedDataRoutes:
         fmt = negotiate(accept, GRAPH_FORMATS)
         if fmt is None and negotiate(accept, PAGE_FORMATS) == HTML:
             fmt = "turtle"
-        if fmt is None or fmt not in DUMP_FORMATS:
+        if fmt is None or fmt not in EXPORT_FORMATS:
             return self._not_acceptable(DESCRIPTION_TYPES)
-        name = f"graph-{hashlib.sha256(iri.encode()).hexdigest()[:16]}.{FORMATS[fmt].extension}"
+        name = f"graph-{hashlib.sha256(iri.encode()).hexdigest()[:16]}{FORMATS[fmt].extension}"
         path = self._cache_dir() / name
         if not path.exists():
             await self._long_call(
@@ -480,16 +470,14 @@ def _json(status: int, data: object) -> Response:
     return Response(status, body, "application/json")
 
 
-def _prefixes() -> dict[str, str]:
-    """Prefixes for Turtle output (those of the published JSON-LD context)."""
-    context = json.loads(read_text("ontology", "context.jsonld"))["@context"]
-    return {
-        k: v for k, v in sorted(context.items()) if isinstance(v, str) and v.endswith(("/", "#"))
-    }
+def _served(extension: str) -> str | None:
+    """The served format whose file extension is ``extension`` (``ttl``, no
+    dot), or None."""
+    spec = by_extension("." + extension)
+    return spec.name if spec is not None and spec.served else None
 
 
 def _compact(ntriples: bytes) -> bytes:
     """JSON-LD compacted with the published context (the export's writer)."""
-    from councilkg.export.writers import jsonld_from_ntriples
 
     return jsonld_from_ntriples(ntriples)

@@ -6,6 +6,13 @@ names its format with the ``format`` (or ``output``) parameter, or with the
 ``Accept`` header; the endpoint negotiates one format in each family, since
 which one applies is known only once the query is parsed.
 
+The graph family is the registry's served formats
+(:data:`councilkg.export.formats.SERVED_FORMATS`), Turtle first; the
+results family, tables rather than graphs, is registered here
+(:data:`RESULTS`).  Everything else (the media types sent, those accepted,
+the values of the ``format`` parameter, pyoxigraph's formats for the
+worker) is read from these two.
+
 >>> negotiate_results("text/csv;q=0.9, application/sparql-results+xml")
 'xml'
 >>> negotiate_graph("text/csv;q=0.9, application/sparql-results+xml") is None
@@ -18,50 +25,95 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 
-# name -> (media type sent, media types accepted for it); the first name of
-# each family is the default for ``*/*`` or no Accept header.
-RESULT_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "json": (
-        "application/sparql-results+json",
-        ("application/sparql-results+json", "application/json"),
-    ),
-    "xml": (
-        "application/sparql-results+xml",
-        ("application/sparql-results+xml", "application/xml", "text/xml"),
-    ),
-    "csv": ("text/csv; charset=utf-8", ("text/csv",)),
-    "tsv": ("text/tab-separated-values; charset=utf-8", ("text/tab-separated-values",)),
-}
-GRAPH_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "turtle": (
-        "text/turtle; charset=utf-8",
-        ("text/turtle", "application/turtle", "application/x-turtle"),
-    ),
-    "ntriples": ("application/n-triples", ("application/n-triples", "text/plain")),
-    "jsonld": ("application/ld+json", ("application/ld+json", "application/json")),
-    "rdfxml": ("application/rdf+xml", ("application/rdf+xml", "application/xml", "text/xml")),
-}
+import pyoxigraph as ox
 
-# Values of the ``format`` / ``output`` parameter: name -> (results, graph).
-_PARAM: dict[str, tuple[str | None, str | None]] = {
-    "json": ("json", "jsonld"),
-    "xml": ("xml", "rdfxml"),
-    "csv": ("csv", None),
-    "tsv": ("tsv", None),
-    "turtle": (None, "turtle"),
-    "ttl": (None, "turtle"),
-    "n3": (None, "turtle"),
-    "ntriples": (None, "ntriples"),
-    "n-triples": (None, "ntriples"),
-    "nt": (None, "ntriples"),
-    "jsonld": (None, "jsonld"),
-    "json-ld": (None, "jsonld"),
-    "rdfxml": (None, "rdfxml"),
-    "rdf/xml": (None, "rdfxml"),
-    "rdf": (None, "rdfxml"),
-}
+from councilkg.export.formats import FORMATS, SERVED_FORMATS
+
+Family = Mapping[str, tuple[str, tuple[str, ...]]]
+"""Formats to negotiate among: name → (``Content-Type`` sent, media types
+accepted for it); the first name is the default for ``*/*`` or no
+``Accept`` header, and wins ties."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResultFormat:
+    """One format of SPARQL results: its name (the value of the ``format``
+    parameter), the ``Content-Type`` it is sent with, the media types that
+    ask for it, and pyoxigraph's format."""
+
+    name: str
+    content_type: str
+    accepts: tuple[str, ...]
+    ox: ox.QueryResultsFormat
+
+
+RESULTS = MappingProxyType(
+    {
+        f.name: f
+        for f in (
+            ResultFormat(
+                "json",
+                "application/sparql-results+json",
+                ("application/sparql-results+json", "application/json"),
+                ox.QueryResultsFormat.JSON,
+            ),
+            ResultFormat(
+                "xml",
+                "application/sparql-results+xml",
+                ("application/sparql-results+xml", "application/xml", "text/xml"),
+                ox.QueryResultsFormat.XML,
+            ),
+            ResultFormat(
+                "csv", "text/csv; charset=utf-8", ("text/csv",), ox.QueryResultsFormat.CSV
+            ),
+            ResultFormat(
+                "tsv",
+                "text/tab-separated-values; charset=utf-8",
+                ("text/tab-separated-values",),
+                ox.QueryResultsFormat.TSV,
+            ),
+        )
+    }
+)
+"""The formats of SELECT and ASK results, the default first."""
+
+DEFAULT_GRAPH_FORMAT = "turtle"
+"""The graph format for ``*/*`` or no ``Accept`` header."""
+
+RESULT_FORMATS: Family = MappingProxyType(
+    {f.name: (f.content_type, f.accepts) for f in RESULTS.values()}
+)
+"""The results family, to negotiate among."""
+
+GRAPH_FORMATS: Family = MappingProxyType(
+    {
+        name: (FORMATS[name].content_type, FORMATS[name].accepts)
+        for name in sorted(SERVED_FORMATS, key=lambda n: n != DEFAULT_GRAPH_FORMAT)
+    }
+)
+"""The graph family, to negotiate among: the served formats, the default first."""
+
+
+def _param_values() -> dict[str, tuple[str | None, str | None]]:
+    """Values of the ``format`` / ``output`` parameter: name → (results
+    format, graph format).  A results format by its name; a graph format by
+    its name, its extensions and its aliases; a value naming one of each
+    (``json``, ``xml``) names both."""
+    results = {name: name for name in RESULTS}
+    graphs: dict[str, str] = {}
+    for name in GRAPH_FORMATS:
+        spec = FORMATS[name]
+        for value in (name, *(e.removeprefix(".") for e in spec.extensions), *spec.aliases):
+            graphs.setdefault(value, name)
+    return {v: (results.get(v), graphs.get(v)) for v in sorted({*results, *graphs})}
+
+
+_PARAM = _param_values()
 PARAM_VALUES = tuple(sorted(_PARAM))
 
 
@@ -112,7 +164,7 @@ def _match(
     return best
 
 
-def negotiate(header: str | None, family: dict[str, tuple[str, tuple[str, ...]]]) -> str | None:
+def negotiate(header: str | None, family: Family) -> str | None:
     """The name in ``family`` (name → (media type sent, media types
     accepted)) that an Accept header prefers; the family's first name for no
     header or ``*/*``; None when the header accepts none of them.

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from councilkg.server.config import ServerConfig
-from councilkg.server.worker import REPLY_HEAD, REQUEST_HEAD
+from councilkg.server.frames import REPLY_HEAD, REQUEST_HEAD
 
 log = logging.getLogger("councilkg.server")
 

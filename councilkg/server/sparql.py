@@ -65,6 +65,7 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 
+from councilkg.export.formats import FORMATS
 from councilkg.server.http import MAX_RESULTS_HEADER, TRUNCATED_HEADER, Request, Response
 from councilkg.server.negotiation import (
     GRAPH_FORMATS,
@@ -75,7 +76,6 @@ from councilkg.server.negotiation import (
 )
 from councilkg.server.policy import inspect_request, quick_inspect, refusal
 from councilkg.server.pool import Backend, PoolError
-from councilkg.server.worker import GRAPH_OX
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -288,5 +288,5 @@ class SparqlProtocol:
         body = turtle.encode("utf-8")
         if graph != "turtle":
             triples = ox.parse(body, format=ox.RdfFormat.TURTLE)
-            body = ox.serialize(triples, format=GRAPH_OX[graph]) or b""
+            body = ox.serialize(triples, format=FORMATS[graph].ox) or b""
         return Response(200, body, GRAPH_FORMATS[graph][0], [("Vary", "Accept")])

@@ -38,7 +38,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import struct
 import sys
 import time
 from pathlib import Path
@@ -46,28 +45,19 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from councilkg.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS
+from councilkg.export.formats import FORMATS
+from councilkg.server.frames import REPLY_HEAD, REQUEST_HEAD
+from councilkg.server.negotiation import GRAPH_FORMATS, RESULTS
 
 if TYPE_CHECKING:
     from councilkg.store import GraphStore
 
-REQUEST_HEAD = struct.Struct("!I")
-REPLY_HEAD = struct.Struct("!II")
 
-RESULTS_OX = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_OX = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-RESULTS_TYPE = {name: media for name, (media, _) in RESULT_FORMATS.items()}
-GRAPH_TYPE = {name: media for name, (media, _) in GRAPH_FORMATS.items()}
+# By format name: pyoxigraph's format and the Content-Type sent.
+RESULTS_OX = {name: spec.ox for name, spec in RESULTS.items()}
+RESULTS_TYPE = {name: spec.content_type for name, spec in RESULTS.items()}
+GRAPH_OX = {name: FORMATS[name].ox for name in GRAPH_FORMATS}
+GRAPH_TYPE = {name: FORMATS[name].content_type for name in GRAPH_FORMATS}
 
 Reply = tuple[dict[str, Any], bytes]
 

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote, urlencode
 
+from councilkg.export.formats import FORMATS
 from councilkg.ingest.iris import DEFAULT_BASE
 from councilkg.ingest.language import DEFAULT_LANG, LANGS
 from councilkg.ingest.symbols import SymbolError, parse_symbol
@@ -31,12 +32,12 @@ from councilkg.web.strings import kind_name
 
 __all__ = ["DATA_FORMATS", "Labels", "Site", "choose_label"]
 
-DATA_FORMATS = (
-    ("ttl", "Turtle", "text/turtle"),
-    ("jsonld", "JSON-LD", "application/ld+json"),
-    ("nt", "N-Triples", "application/n-triples"),
+DATA_FORMATS = tuple(
+    (FORMATS[name].extension.removeprefix("."), FORMATS[name].label, FORMATS[name].media_type)
+    for name in ("turtle", "jsonld", "ntriples")
 )
-"""Data formats linked from every page: (extension, name, media type)."""
+"""Data formats linked from every page, in the order shown: (extension,
+name, media type), from the registry of formats."""
 
 Labels = Mapping[str, Mapping[str, str]]
 """Labels by IRI, then by language tag (``""`` for an untagged label)."""

@@ -1,0 +1,94 @@
+"""``councilkg serve``: the store over HTTP (SPARQL protocol, entity pages,
+the query page, the dataset description).
+
+A thin layer over :func:`councilkg.server.serve`: the options, their
+defaults and their help.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from councilkg.cli.options import store_option
+
+__all__ = ["serve"]
+
+
+@click.command("serve")
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--timeout",
+    "timeout_s",
+    default=10.0,
+    show_default=True,
+    type=float,
+    help="Per-query timeout in seconds; the query is stopped.",
+)
+@click.option(
+    "--max-results",
+    default=100_000,
+    show_default=True,
+    type=int,
+    help="Rows (or triples) returned at most; more are cut, with a warning header.",
+)
+@click.option("--max-request-bytes", default=1_000_000, show_default=True, type=int)
+@click.option("--workers", default=None, type=int, help="Query worker processes (default: CPUs).")
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (off: read-only).")
+@click.option("--allow-load", is_flag=True, help="Accept LOAD (needs --allow-update).")
+@click.option("--allow-service", is_flag=True, help="Accept SERVICE (federated queries).")
+@click.option("--cors-origin", default="*", show_default=True)
+@click.option(
+    "--base",
+    default=None,
+    help="Base IRI the data was minted with ({base}id/… resolves at /id/…); "
+    "default: read from the store.",
+)
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+    help="Access and error log detail (uvicorn's levels).",
+)
+def serve(
+    store_dir: Path | None,
+    host: str,
+    port: int,
+    timeout_s: float,
+    max_results: int,
+    max_request_bytes: int,
+    workers: int | None,
+    allow_update: bool,
+    allow_load: bool,
+    allow_service: bool,
+    cors_origin: str,
+    base: str | None,
+    log_level: str,
+) -> None:
+    """Serve the store: the SPARQL 1.1 Protocol at /sparql (read-only by default),
+    entity pages and data at /id/…, /page/…, /data/…, the query page at /query
+    and the dataset description at /.well-known/void."""
+    # Imported here: the server (the ASGI application, uvicorn, the pages)
+    # is loaded only to serve.
+    from councilkg.server import serve as run_server
+    from councilkg.store import default_store_path
+
+    run_server(
+        store_dir or default_store_path(),
+        host=host,
+        port=port,
+        timeout_s=timeout_s,
+        max_results=max_results,
+        max_request_bytes=max_request_bytes,
+        workers=workers,
+        allow_update=allow_update,
+        allow_load=allow_load,
+        allow_service=allow_service,
+        cors_origin=cors_origin,
+        base=base,
+        log_level=log_level,
+    )

@@ -1,0 +1,50 @@
+"""``councilkg validate``: the graph (the store, or RDF files) checked
+against the SHACL shapes, each result pointing back into the source.
+
+A thin layer over :mod:`councilkg.validation`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from councilkg.cli.exits import EXIT_OK, EXIT_STRICT
+from councilkg.cli.options import format_option, store_option
+from councilkg.store import GraphStore
+
+__all__ = ["validate"]
+
+
+@click.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@store_option
+@format_option("text", "json", "turtle")
+def validate(store_dir: Path | None, files: tuple[Path, ...], fmt: str) -> None:
+    """Validate the graph (the store, or RDF FILES) with the SHACL shapes.
+
+    Prints each result with its focus node, path, message and the place in
+    the source that states the fact (file, line, page, quoted text).  Exit 1
+    when there is a violation (warnings alone still conform).
+    """
+    # Imported here: pySHACL and rdflib are slow to load and only this
+    # command needs them.
+    from councilkg.validation import graph_from_file, graph_from_store
+    from councilkg.validation import validate as run_validation
+
+    if files:
+        graph = graph_from_file(files[0])
+        for extra in files[1:]:
+            graph += graph_from_file(extra)
+    else:
+        graph = graph_from_store(GraphStore(store_dir, read_only=True))
+    report = run_validation(graph)
+    if fmt == "json":
+        click.echo(report.render_json())
+    elif fmt == "turtle":
+        click.echo(report.render_turtle())
+    else:
+        click.echo(report.render_text())
+    sys.exit(EXIT_OK if report.conforms else EXIT_STRICT)
