@@ -8,8 +8,8 @@ the same node of the graph, so this module maps all of them to one
 :class:`State`, keyed by ISO 3166-1 alpha-3 code.
 
 The data is ``ingest/data/states.csv`` (the 193 Member States and the two
-non-member observer States), shipped as package data so the project works
-without any shared checkout.
+non-member observer States), shipped as package data so an installed copy
+resolves names without the repository.
 
 Two operations matter:
 
