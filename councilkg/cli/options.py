@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import click
 
-from councilkg.ingest.language import LANGS
+from councilkg.ingest.language import DEFAULT_LANG, LANGS
 from councilkg.store import DEFAULT_STORE, STORE_ENV
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -43,7 +43,7 @@ timeout_option = click.option(
 def lang_option(help: str | None = None) -> Callable[[F], F]:
     """``--lang en|zh`` (parameter ``lang``, default ``en``): the language of labels."""
     return click.option(
-        "--lang", default="en", type=click.Choice(LANGS), show_default=True, help=help
+        "--lang", default=DEFAULT_LANG, type=click.Choice(LANGS), show_default=True, help=help
     )
 
 
