@@ -264,7 +264,7 @@ def _serve_alternative(kind: str, args: argparse.Namespace) -> None:
         CouncilApp,
         PoolError,
         ServerConfig,
-        _uvicorn_options,
+        uvicorn_options,
     )
     from councilkg.server.worker import _select, _triples, handle
 
@@ -380,7 +380,7 @@ def _serve_alternative(kind: str, args: argparse.Namespace) -> None:
         access_log=False,
         server_header=False,
         proxy_headers=False,
-        **_uvicorn_options(),
+        **uvicorn_options(),
     )
 
 

@@ -57,8 +57,7 @@ from councilkg.server.app import CouncilApp, Route, create_app
 from councilkg.server.config import ServerConfig
 from councilkg.server.http import Request, Response
 from councilkg.server.pool import PoolError, WorkerPool
-from councilkg.server.run import RunningServer, serve, start_server
-from councilkg.server.run import _uvicorn_options as _uvicorn_options  # the benchmark's apps
+from councilkg.server.run import RunningServer, serve, start_server, uvicorn_options
 
 __all__ = [
     "CouncilApp",
@@ -72,4 +71,5 @@ __all__ = [
     "create_app",
     "serve",
     "start_server",
+    "uvicorn_options",
 ]

@@ -21,8 +21,10 @@ from councilkg.server.app import CouncilApp, create_app
 from councilkg.server.config import ServerConfig
 
 
-def _uvicorn_options() -> dict[str, Any]:
-    """uvicorn's fastest available HTTP parser and event loop."""
+def uvicorn_options() -> dict[str, Any]:
+    """uvicorn's fastest available HTTP parser and event loop: what
+    :func:`serve` runs with, and what an app compared with it in a benchmark
+    should run with, so the comparison is of the apps alone."""
     opts: dict[str, Any] = {"http": "h11", "loop": "asyncio"}
     try:
         import httptools  # noqa: F401
@@ -93,7 +95,7 @@ def serve(
             access_log=access_log,
             server_header=False,
             proxy_headers=False,
-            **_uvicorn_options(),
+            **uvicorn_options(),
         )
     )
     server.run()
@@ -156,7 +158,7 @@ def start_server(store_path: Path, *, port: int = 0, **options: Any) -> RunningS
             log_level="warning",
             access_log=False,
             proxy_headers=False,
-            **_uvicorn_options(),
+            **uvicorn_options(),
         )
     )
     thread = threading.Thread(
