@@ -58,28 +58,32 @@ _PN_LOCAL = (
 
 # Order matters: the first alternative that matches at a position wins, and
 # each is the longest form of its terminal (as in the SPARQL grammar).
-_TOKEN = re.compile(
-    "|".join(
-        (
-            r"(?P<ws>[ \t\r\n]+)",
-            r"(?P<comment>#[^\r\n]*)",
-            r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)'
-            r"|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)"
-            r'|"(?:[^"\\\r\n]|\\.)*(?:"|\Z)'
-            r"|'(?:[^'\\\r\n]|\\.)*(?:'|\Z))",
-            r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',
-            f"(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)",
-            f"(?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)",
-            f"(?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)",
-            r"(?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
-            r"(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)",
-            f"(?P<word>[{_PN_CHARS_BASE}_][{_PN_CHARS}]*)",
-            r"(?P<open>[{(\[])",
-            r"(?P<close>[})\]])",
-        )
-    ),
-    re.DOTALL,
+_TERMINALS = (
+    r"(?P<ws>[ \t\r\n]+)",
+    r"(?P<comment>#[^\r\n]*)",
+    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)"
+    r'|"(?:[^"\\\r\n]|\\.)*(?:"|\Z)'
+    r"|'(?:[^'\\\r\n]|\\.)*(?:'|\Z))",
+    r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',
+    f"(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)",
+    f"(?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)",
+    f"(?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)",
+    r"(?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
+    r"(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)",
+    f"(?P<word>[{_PN_CHARS_BASE}_][{_PN_CHARS}]*)",
+    r"(?P<open>[{(\[])",
+    r"(?P<close>[})\]])",
 )
+_TOKEN = re.compile("|".join(_TERMINALS), re.DOTALL)
+# The same without prefixed names: used inside a run of name characters that
+# no colon ends, where no prefixed name can start.
+_TOKEN_NO_PNAME = re.compile(
+    "|".join(t for t in _TERMINALS if not t.startswith("(?P<pname>")), re.DOTALL
+)
+# A run of the characters a prefix may hold (dots included): a prefixed name
+# starting inside it needs the colon right after it.
+_PREFIX_RUN = re.compile(f"[{_PN_CHARS}.]+")
 
 
 @dataclass
@@ -136,9 +140,21 @@ def keywords(text: str) -> list[tuple[str, str]]:
     """
     out: list[tuple[str, str]] = []
     pos, end = 0, len(text)
-    match = _TOKEN.match
+    run_end, colon = -1, False
     while pos < end:
-        m = match(text, pos)
+        # Linear time: a prefixed name is tried only where a colon ends the
+        # run of name characters the position is in; otherwise every start
+        # inside a long run (``a.a.a.…``) would scan the rest of it again.
+        # A prefix cannot end in a dot, so a run ending in one has no
+        # prefixed name in it either.
+        if pos >= run_end:
+            run = _PREFIX_RUN.match(text, pos)
+            if run is None:  # not a name character: ``:local`` may start here
+                run_end, colon = pos + 1, True
+            else:
+                run_end = run.end()
+                colon = run_end < end and text[run_end] == ":" and text[run_end - 1] != "."
+        m = (_TOKEN if colon else _TOKEN_NO_PNAME).match(text, pos)
         if m is None or m.end() == pos:
             out.append(("other", text[pos]))
             pos += 1
