@@ -69,7 +69,7 @@ def _reference_tokens(text: str) -> list[tuple[str, str]]:
 
 
 PIECES = st.sampled_from(
-    list("a.:_-1 <>{}'\"#\n?$@SE\\%·é") + ["SERVICE", "LOAD", "ex:", "PREFIX ", "a.b", '"""']
+    [*"a.:_-1 <>{}'\"#\n?$@SE\\%·é", "SERVICE", "LOAD", "ex:", "PREFIX ", "a.b", '"""']
 )
 
 
