@@ -30,6 +30,11 @@ DEFAULT_STORE = ".councilkg"
 STORE_ENV = "COUNCILKG_STORE"
 
 
+class StoreError(OSError):
+    """The store cannot be opened or its files are damaged; the message says
+    which store or file, and what to do."""
+
+
 def default_store_path() -> Path:
     """``$COUNCILKG_STORE`` if set, else ``.councilkg/`` in the working directory."""
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
@@ -46,10 +51,27 @@ class GraphStore:
         if read_only:
             if not db.exists():
                 raise FileNotFoundError(f"no store at {self.path} (run `councilkg ingest` first)")
-            self._store = ox.Store.read_only(str(db))
+            try:
+                self._store = ox.Store.read_only(str(db))
+            except (OSError, RuntimeError) as exc:  # RocksDB's words, e.g. "Corruption: …"
+                raise StoreError(
+                    f"cannot read the store at {self.path} ({_first_line(exc)}); if an ingest "
+                    "is writing it, try again when it has finished"
+                ) from None
         else:
             db.mkdir(parents=True, exist_ok=True)
-            self._store = ox.Store(str(db))
+            try:
+                self._store = ox.Store(str(db))
+            except OSError as exc:
+                if "lock" not in str(exc).lower():
+                    raise StoreError(
+                        f"cannot open the store at {self.path}: {_first_line(exc)}"
+                    ) from None
+                raise StoreError(
+                    f"the store at {self.path} is being written by another councilkg process"
+                    f"{_writer_pid(self.path)}; wait for it to finish"
+                ) from None
+            _write_atomically(self.path / WRITER_FILE, f"{os.getpid()}\n")
 
     @classmethod
     def in_memory(cls) -> GraphStore:
@@ -99,14 +121,27 @@ class GraphStore:
         self.replace_graph(graph, ntriples)
         digests[graph] = digest
         if self._digest_file is not None:
-            self._digest_file.write_text(json.dumps(digests, indent=1, sort_keys=True))
+            _write_atomically(self._digest_file, json.dumps(digests, indent=1, sort_keys=True))
         self._memory_digests = digests
         return True
 
     def _digests(self) -> dict[str, str]:
         if self._digest_file is None or not self._digest_file.exists():
             return dict(self._memory_digests)
-        data: dict[str, str] = json.loads(self._digest_file.read_text())
+        try:
+            data = json.loads(self._digest_file.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise StoreError(
+                f"{self._digest_file}: not the store's digest table ({exc}); delete the file "
+                "and ingest again (the reference graphs are then rewritten once)"
+            ) from None
+        if not isinstance(data, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+        ):
+            raise StoreError(
+                f"{self._digest_file}: expected an object of graph IRIs to digests; delete "
+                "the file and ingest again"
+            )
         return data
 
     def graphs(self) -> list[str]:
@@ -142,3 +177,36 @@ class GraphStore:
     def flush(self) -> None:
         """Flush writes to disk."""
         self._store.flush()
+
+
+WRITER_FILE = "writer.pid"
+"""Beside the database: the process id of the last process that opened it for
+writing, so that a second writer is told whom it waits for."""
+
+
+def _writer_pid(path: Path) -> str:
+    """`` (pid N)`` from the store's writer file, or nothing when unknown."""
+    try:
+        pid = (path / WRITER_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+    return f" (pid {pid})" if pid.isdigit() else ""
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path`` and rename it over
+    ``path``: a reader, or a process killed mid-write, sees the old file or
+    the new one, never a cut one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -28,6 +28,7 @@ outside the unreserved set are percent-encoded.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -53,6 +54,10 @@ def encode_path(value: str) -> str:
     return quote(value, safe=_SAFE)
 
 
+# Characters RFC 3987 keeps out of an IRI (they would break every serialisation).
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
+
+
 @dataclass(frozen=True, slots=True)
 class Minter:
     """Mints the IRIs of one graph below ``base`` (which must end with ``/``)."""
@@ -64,6 +69,12 @@ class Minter:
             raise ValueError(f"base IRI must end with '/' or '#': {self.base!r}")
         if not self.base.startswith(("http://", "https://", "urn:")):
             raise ValueError(f"base IRI must be absolute (http, https or urn): {self.base!r}")
+        bad = _NOT_IN_IRI.search(self.base)
+        if bad is not None:
+            raise ValueError(
+                f"base IRI {self.base!r} holds {bad.group()!r}, which an IRI cannot "
+                "(spaces, control characters and <>\"{}|^`\\ must be percent-encoded)"
+            )
 
     def _iri(self, *parts: str) -> URIRef:
         return URIRef(self.base + "/".join(parts))

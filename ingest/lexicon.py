@@ -132,17 +132,25 @@ def _compile(language: str, section: str, name: str) -> re.Pattern[str]:
 
 
 @cache
+def lexicon_languages() -> tuple[str, ...]:
+    """The languages there is a lexicon for (``lexicons/<language>.toml``), sorted."""
+    return tuple(
+        sorted(
+            p.name.removesuffix(".toml")
+            for p in resources.files("councilkg.ingest").joinpath("lexicons").iterdir()
+            if p.name.endswith(".toml")
+        )
+    )
+
+
+@cache
 def load_lexicon(language: str) -> Lexicon:
     """Load ``lexicons/<language>.toml``.
 
     Raises:
         KeyError: no lexicon for that language (the message lists those there are).
     """
-    available = sorted(
-        p.name.removesuffix(".toml")
-        for p in resources.files("councilkg.ingest").joinpath("lexicons").iterdir()
-        if p.name.endswith(".toml")
-    )
+    available = lexicon_languages()
     if language not in available:
         raise KeyError(f"no lexicon for language {language!r}; available: {', '.join(available)}")
     raw = _read_toml("lexicons", f"{language}.toml")

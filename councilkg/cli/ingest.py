@@ -18,6 +18,7 @@ import click
 from councilkg.cli.exits import EXIT_STRICT
 from councilkg.cli.options import format_option, store_option
 from councilkg.ingest.iris import DEFAULT_BASE, Minter
+from councilkg.ingest.lexicon import lexicon_languages
 from councilkg.resources import sample_path
 from councilkg.store import GraphStore
 
@@ -42,6 +43,7 @@ __all__ = ["ingest"]
     "language",
     default="zh",
     show_default=True,
+    type=click.Choice(lexicon_languages()),
     help="Language of the edition (selects the lexicon).",
 )
 @click.option(

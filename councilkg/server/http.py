@@ -203,8 +203,13 @@ async def send_response(
     send: Send, response: Response, extra: list[tuple[str, str]], *, head: bool = False
 ) -> None:
     """Send ``response`` with the ``extra`` headers (no body for ``HEAD``,
-    but the length of the one a ``GET`` would get)."""
-    raw: list[tuple[bytes, bytes]] = []
+    but the length of the one a ``GET`` would get).
+
+    Every answer says ``X-Content-Type-Options: nosniff``: error bodies echo
+    request text, and a browser must read them as the declared text or JSON,
+    never guess HTML or script from what a client sent.
+    """
+    raw: list[tuple[bytes, bytes]] = [(b"x-content-type-options", b"nosniff")]
     if response.content_type is not None:
         raw.append((b"content-type", response.content_type.encode("latin-1")))
     for k, v in (*response.headers, *extra):
