@@ -1,5 +1,6 @@
-"""Hostile requests that must not stall the server: each check on a request
-runs in time linear in its size.
+"""Hostile requests that must not stall or crash the server: each check on a
+request runs in time linear in its size, and what would crash a worker is
+refused before a worker sees it.
 
 The policy's lexer runs in the front process, before any worker and outside
 the query timeout, so a request that made it slow would stall every client
@@ -11,13 +12,18 @@ eight times the text must take well under the 64 times a quadratic scan needs.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from councilkg.server import policy
+from councilkg.ingesting import load
+from councilkg.resources import sample_path
+from councilkg.server import RunningServer, policy, start_server
+from councilkg.store import GraphStore
 
 # Texts that defeat a lexer which rescans a run of name characters from each
 # position in it, each as a function of a repeat count.
@@ -77,3 +83,53 @@ PIECES = st.sampled_from(
 @given(st.lists(PIECES, max_size=40).map("".join))
 def test_linear_lexer_agrees_with_the_grammar(text: str) -> None:
     assert policy.keywords(text) == _reference_tokens(text)
+
+
+# -- against a running server ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    path = tmp_path_factory.mktemp("hostile") / "store"
+    load([sample_path()], GraphStore(path), progress=False)
+    with start_server(path, timeout_s=10.0, workers=1) as running:
+        yield running
+
+
+def _post(server: RunningServer, body: str, content_type: str) -> tuple[int, str]:
+    request = urllib.request.Request(
+        server.endpoint,
+        data=body.encode("utf-8"),
+        headers={"Content-Type": content_type, "Accept": "application/sparql-results+json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+@pytest.mark.parametrize("content_type", ["application/sparql-query", "application/sparql-update"])
+def test_deeply_nested_requests_are_refused_before_parsing(
+    server: RunningServer, content_type: str
+) -> None:
+    """3,000 nested groups overflow the parser's stack and kill the worker
+    that parses them; they are refused first, and the worker lives on."""
+    workers = server.worker_pids()
+    deep = "SELECT * WHERE " + "{" * 3000 + "}" * 3000
+    if content_type.endswith("update"):
+        deep = "INSERT { <urn:a> <urn:b> <urn:c> } WHERE " + "{" * 3000 + "}" * 3000
+    status, body = _post(server, deep, content_type)
+    assert status == 400, body
+    assert "3000 levels deep" in body
+    assert server.worker_pids() == workers
+    status, body = _post(server, "ASK { ?s ?p ?o }", "application/sparql-query")
+    assert status == 200 and "true" in body
+
+
+def test_nesting_within_the_limit_is_answered(server: RunningServer) -> None:
+    depth = policy.MAX_NESTING
+    status, body = _post(
+        server, "SELECT * WHERE " + "{" * depth + "}" * depth, "application/sparql-query"
+    )
+    assert status == 200, body

@@ -215,6 +215,42 @@ def inspect_request(text: str) -> RequestShape:
     return shape
 
 
+MAX_NESTING = 256
+"""Groups, brackets and parentheses nested deeper than this are refused (400)
+before any parser sees the text: the query engine parses by recursion, and a
+few thousand levels (12 KB of ``{``) overflow a worker's stack and kill it.
+Queries people write stay within a few dozen levels."""
+
+
+def too_deep(text: str, limit: int = MAX_NESTING) -> str | None:
+    """Why ``text`` is refused for its nesting (None: it is not).
+
+    Linear: the brackets are counted first, and only a text with more than
+    ``limit`` opening brackets is lexed (so a brace in a string or an IRI is
+    not counted).
+
+    >>> too_deep("SELECT * {" * 300 + "}" * 300) is not None
+    True
+    >>> too_deep("ASK { ?s ?p '" + "{" * 300 + "' }") is None
+    True
+    """
+    if text.count("{") + text.count("(") + text.count("[") <= limit:
+        return None
+    depth = deepest = 0
+    for kind, _ in keywords(text):
+        if kind == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "close":
+            depth -= 1
+    if deepest <= limit:
+        return None
+    return (
+        f"the request nests groups, brackets or parentheses {deepest} levels deep; "
+        f"at most {limit} are accepted"
+    )
+
+
 def refusal(shape: RequestShape, *, update: bool, config: ServerConfig) -> str | None:
     """Why the policy refuses this request (None: it does not)."""
     if update or shape.is_update:

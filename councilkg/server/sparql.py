@@ -74,7 +74,7 @@ from councilkg.server.negotiation import (
     negotiate_graph,
     negotiate_results,
 )
-from councilkg.server.policy import inspect_request, quick_inspect, refusal
+from councilkg.server.policy import inspect_request, quick_inspect, refusal, too_deep
 from councilkg.server.pool import Backend, PoolError
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -142,6 +142,9 @@ class SparqlProtocol:
         return await self._query(queries[0], request, params)
 
     async def _query(self, text: str, request: Request, params: dict[str, list[str]]) -> Response:
+        deep = too_deep(text)
+        if deep is not None:
+            return Response.text(400, deep)
         shape = quick_inspect(text)
         refused = refusal(shape, update=False, config=self.app.config)
         if refused is not None:
@@ -193,6 +196,9 @@ class SparqlProtocol:
         return Response(status, body, str(header["type"]), extra)
 
     async def _update(self, text: str, request: Request) -> Response:
+        deep = too_deep(text)
+        if deep is not None:
+            return Response.text(400, deep)
         shape = inspect_request(text)
         refused = refusal(shape, update=True, config=self.app.config)
         if refused is not None:
