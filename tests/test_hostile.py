@@ -11,10 +11,12 @@ eight times the text must take well under the 64 times a quadratic scan needs.
 
 from __future__ import annotations
 
+import http.client
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -133,3 +135,42 @@ def test_nesting_within_the_limit_is_answered(server: RunningServer) -> None:
         server, "SELECT * WHERE " + "{" * depth + "}" * depth, "application/sparql-query"
     )
     assert status == 200, body
+
+
+def _get(
+    server: RunningServer, path: str, host: str, accept: str = "application/n-triples"
+) -> tuple[int, str]:
+    """GET with a chosen ``Host`` header (urllib would send the real one)."""
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=60)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        connection.putheader("Host", host)
+        connection.putheader("Accept", accept)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8")
+    finally:
+        connection.close()
+
+
+def test_the_dataset_description_is_not_poisoned_through_host(server: RunningServer) -> None:
+    """One client's ``Host`` never reaches another client's links."""
+    status, evil = _get(server, "/.well-known/void", "evil.example")
+    assert status == 200
+    assert "<http://evil.example/sparql>" in evil
+    status, mine = _get(server, "/.well-known/void", f"127.0.0.1:{server.port}")
+    assert status == 200
+    assert "evil.example" not in mine and "councilkg.invalid" not in mine
+    assert f"<http://127.0.0.1:{server.port}/sparql>" in mine
+    assert f"<http://127.0.0.1:{server.port}/dumps/" in mine
+
+
+def test_allowed_hosts(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    load([sample_path()], GraphStore(path), progress=False)
+    with start_server(path, workers=1, allowed_hosts=("councilkg.example",)) as running:
+        ask = "/sparql?query=ASK%7B%7D"
+        json = "application/sparql-results+json"
+        assert _get(running, ask, "evil.example", json)[0] == 400
+        assert _get(running, ask, "councilkg.example:8000", json)[0] == 200
+        assert _get(running, ask, "COUNCILKG.example", json)[0] == 200

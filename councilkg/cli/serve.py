@@ -48,6 +48,13 @@ __all__ = ["serve"]
     "default: read from the store.",
 )
 @click.option(
+    "--allowed-hosts",
+    default="",
+    metavar="NAMES",
+    help="Comma-separated host names to answer for (the Host header, port aside); "
+    "others get 400.  Default: any.",
+)
+@click.option(
     "--log-level",
     default="info",
     show_default=True,
@@ -67,6 +74,7 @@ def serve(
     allow_service: bool,
     cors_origin: str,
     base: str | None,
+    allowed_hosts: str,
     log_level: str,
 ) -> None:
     """Serve the store: the SPARQL 1.1 Protocol at /sparql (read-only by default),
@@ -90,5 +98,6 @@ def serve(
         allow_service=allow_service,
         cors_origin=cors_origin,
         base=base,
+        allowed_hosts=tuple(h.strip() for h in allowed_hosts.split(",") if h.strip()),
         log_level=log_level,
     )

@@ -196,6 +196,8 @@ class CouncilApp:
         self, scope: Scope, method: str, headers: dict[str, str], receive: Receive
     ) -> Response:
         path: str = scope["path"]
+        if not self.config.host_allowed(headers.get("host")):
+            return Response.text(400, "this server does not answer for that Host")
         route = self.route_for(path)
         if route is None:
             return Response.text(

@@ -33,6 +33,17 @@ class ServerConfig:
     ``/id/...``); default: read from the store's reference graph."""
     linked_data: bool = True
     """Serve the linked-data routes (:mod:`councilkg.server.linked_data`) beside /sparql."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Host names the server answers for (the ``Host`` header without its
+    port, case-insensitive); a request for another gets 400.  Empty: any."""
+
+    def host_allowed(self, host_header: str | None) -> bool:
+        """Whether a request with this ``Host`` header is served."""
+        if not self.allowed_hosts:
+            return True
+        host = (host_header or "").strip().lower()
+        name = host.rsplit("]", 1)[0] + "]" if host.startswith("[") else host.split(":", 1)[0]
+        return name in {h.lower() for h in self.allowed_hosts}
 
     def worker_count(self) -> int:
         """The number of worker processes to run."""

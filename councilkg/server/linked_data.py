@@ -72,6 +72,10 @@ PAGE_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
 # negotiated formats that are also export formats.
 DESCRIPTION_TYPES = ", ".join(FORMATS[f].media_type for f in GRAPH_FORMATS if f in EXPORT_FORMATS)
 VARY = ("Vary", "Accept, Accept-Language")
+# Where the server's own links go in the cached dataset description, until a
+# request says which host and scheme it was addressed as (RFC 6761: .invalid
+# never resolves).
+_ROOT = "http://councilkg.invalid"
 _STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
 
@@ -347,7 +351,8 @@ class LinkedDataRoutes:
         """``/.well-known/void``: the VoID/DCAT description, by ``Accept`` or
         ``?format=ttl|nt|jsonld``.  Computed once (it counts the whole
         store) in a worker, then kept: the store does not change while it
-        is served read-only."""
+        is served read-only.  Its endpoint and download links are written
+        for each request, from the address that request used."""
 
         params = request.params()
         ext = (params.get("format") or [""])[0]
@@ -355,18 +360,21 @@ class LinkedDataRoutes:
         if fmt is None or fmt not in EXPORT_FORMATS:
             return self._not_acceptable(DESCRIPTION_TYPES)
         if self._void_lines is None or self.app.config.allow_update:
-            root = request.base_url()
             _header, body = await self._long_call(
                 {
                     "op": "void",
                     "base": await self.base(),
-                    "endpoint": root + "/sparql",
-                    "downloads": root + "/dumps/",
+                    "endpoint": _ROOT + "/sparql",
+                    "downloads": _ROOT + "/dumps/",
                 }
             )
             self._void_lines = body.decode("utf-8").splitlines(keepends=True)
+        # The counts are computed once; the links are this request's, so one
+        # client's Host header never reaches another client's description.
+        here = f"<{request.base_url()}/"
+        lines = [line.replace(f"<{_ROOT}/", here) for line in self._void_lines]
         buffer = io.BytesIO()
-        export_lines(self._void_lines, fmt, buffer)
+        export_lines(lines, fmt, buffer)
         return Response(200, buffer.getvalue(), GRAPH_FORMATS[fmt][0], [("Vary", "Accept")])
 
     async def dumps(self, request: Request) -> Response:

@@ -60,6 +60,7 @@ def serve(
     cors_origin: str | None = "*",
     workers: int | None = None,
     base: str | None = None,
+    allowed_hosts: tuple[str, ...] = (),
     log_level: str = "info",
     access_log: bool = False,
 ) -> None:
@@ -83,6 +84,7 @@ def serve(
         cors_origin=cors_origin,
         workers=workers,
         base=base,
+        allowed_hosts=allowed_hosts,
     )
     app = create_app(config)
     server = uvicorn.Server(
