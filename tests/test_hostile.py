@@ -11,11 +11,13 @@ eight times the text must take well under the 64 times a quadratic scan needs.
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -174,3 +176,30 @@ def test_allowed_hosts(tmp_path: Path) -> None:
         assert _get(running, ask, "evil.example", json)[0] == 400
         assert _get(running, ask, "councilkg.example:8000", json)[0] == 200
         assert _get(running, ask, "COUNCILKG.example", json)[0] == 200
+
+
+@pytest.mark.parametrize("name", ["councilkg.ttl", "councilkg.nq.gz"])
+def test_concurrent_first_downloads_of_a_dump_get_the_whole_file(tmp_path: Path, name: str) -> None:
+    """Four clients ask for a dump no one has asked for yet: one writes it,
+    all four get the complete file (it once sent empty bodies and a 500
+    naming a server path)."""
+    path = tmp_path / "store"
+    load([sample_path()], GraphStore(path), progress=False)
+    with start_server(path, workers=2) as running:
+
+        def fetch(_: int) -> tuple[int, bytes]:
+            with urllib.request.urlopen(f"{running.url}/dumps/{name}", timeout=120) as r:
+                return r.status, r.read()
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            answers = list(pool.map(fetch, range(4)))
+        again = fetch(0)
+    statuses = {status for status, _ in [*answers, again]}
+    bodies = {body for _, body in [*answers, again]}
+    assert statuses == {200}
+    assert len(bodies) == 1
+    (body,) = bodies
+    assert len(body) > 1000
+    if name.endswith(".gz"):
+        body = gzip.decompress(body)
+    assert body.count(b"\n") > 1000

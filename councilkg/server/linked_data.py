@@ -33,6 +33,7 @@ of the application's route table (:mod:`councilkg.server.app`).
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import hashlib
 import io
@@ -118,6 +119,7 @@ class LinkedDataRoutes:
         self._index: dict[str, str] = {}
         self._graphs: set[str] | None = None
         self._cache: Path | None = None
+        self._writing: dict[str, asyncio.Lock] = {}
         self._static = resources.files("councilkg.web").joinpath("static")
 
     # -- talking to the store ------------------------------------------------
@@ -391,9 +393,7 @@ class LinkedDataRoutes:
         if not fmt or name != dump_name(fmt, gzip=gz):
             names = ", ".join(dump_name(f, gzip=g) for f in EXPORT_FORMATS for g in (False, True))
             return Response.text(404, f"no dump {name!r}; the dumps: {names}")
-        path = self._cache_dir() / name
-        if not path.exists():
-            await self._long_call({"op": "export", "format": fmt, "gzip": gz, "path": str(path)})
+        path = await self._cached(name, {"op": "export", "format": fmt, "gzip": gz})
         media = FORMATS[fmt].media_type
         headers = [("Content-Disposition", f'attachment; filename="{name}"')]
         if gz:
@@ -415,11 +415,9 @@ class LinkedDataRoutes:
         if fmt is None or fmt not in EXPORT_FORMATS:
             return self._not_acceptable(DESCRIPTION_TYPES)
         name = f"graph-{hashlib.sha256(iri.encode()).hexdigest()[:16]}{FORMATS[fmt].extension}"
-        path = self._cache_dir() / name
-        if not path.exists():
-            await self._long_call(
-                {"op": "export", "format": fmt, "gzip": False, "path": str(path), "graph": iri}
-            )
+        path = await self._cached(
+            name, {"op": "export", "format": fmt, "gzip": False, "graph": iri}
+        )
         return Response(200, b"", GRAPH_FORMATS[fmt][0], [("Vary", "Accept")], file=path)
 
     async def graph_names(self) -> set[str]:
@@ -435,6 +433,32 @@ class LinkedDataRoutes:
         partitions below it): 303 to the description that defines them."""
         location = "/.well-known/void"
         return Response(303, f"See {location}\n".encode(), headers=[("Location", location)])
+
+    async def _cached(self, name: str, job: dict[str, Any]) -> Path:
+        """The cache file ``name``, written by a worker running ``job`` the
+        first time it is asked for.
+
+        Written once and served whole: concurrent first requests wait for the
+        one writer (a lock per file), the worker writes a partial file that is
+        renamed into place only when complete, so no client is sent a file
+        being written; a failure names the file, never a path of the server.
+        """
+        path = self._cache_dir() / name
+        if path.exists():
+            return path
+        async with self._writing.setdefault(name, asyncio.Lock()):
+            if path.exists():
+                return path
+            partial = path.with_name(f".{name}.partial")
+            try:
+                await self._long_call({**job, "path": str(partial)})
+                partial.replace(path)
+            except PoolError as exc:
+                partial.unlink(missing_ok=True)
+                raise PoolError(
+                    exc.status, f"{name} could not be written; try again", exc.headers
+                ) from None
+        return path
 
     def _cache_dir(self) -> Path:
         if self._cache is None:
