@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from councilkg.ingesting import load
 from councilkg.resources import sample_path
 from councilkg.server import RunningServer, policy, start_server
+from councilkg.server.protocol import MAX_URL_BYTES
 from councilkg.store import GraphStore
 
 # Texts that defeat a lexer which rescans a run of name characters from each
@@ -203,3 +204,19 @@ def test_concurrent_first_downloads_of_a_dump_get_the_whole_file(tmp_path: Path,
     if name.endswith(".gz"):
         body = gzip.decompress(body)
     assert body.count(b"\n") > 1000
+
+
+@pytest.mark.parametrize("extra", [40_000, 200_000])
+def test_a_url_too_long_is_answered_414(server: RunningServer, extra: int) -> None:
+    """Past the URL limit the answer is 414 with what to do (the HTTP parser
+    alone answered a bare 400 from about 64 KB on)."""
+    path = "/sparql?query=ASK%7B%7D&pad=" + "a" * extra
+    status, body = _get(server, path, f"127.0.0.1:{server.port}", "application/sparql-results+json")
+    assert status == 414, body
+    assert "POST the query" in body
+
+
+def test_a_long_url_within_the_limit_is_answered(server: RunningServer) -> None:
+    path = "/sparql?query=ASK%7B%7D&pad=" + "a" * (MAX_URL_BYTES - 100)
+    status, body = _get(server, path, f"127.0.0.1:{server.port}", "application/sparql-results+json")
+    assert status == 200, body

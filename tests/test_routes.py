@@ -219,6 +219,7 @@ def test_server_modules_import_each_other_without_a_cycle() -> None:
 
 # The order of the package's docstring: each module imports only those before it.
 LAYERS = [
+    "protocol",
     "config",
     "frames",
     "negotiation",

@@ -19,19 +19,15 @@ from typing import Any
 
 from councilkg.server.app import CouncilApp, create_app
 from councilkg.server.config import ServerConfig
+from councilkg.server.protocol import HttpProtocol
 
 
 def uvicorn_options() -> dict[str, Any]:
-    """uvicorn's fastest available HTTP parser and event loop: what
+    """uvicorn with httptools (a dependency; :mod:`councilkg.server.protocol`
+    adds the 414) and the fastest available event loop: what
     :func:`serve` runs with, and what an app compared with it in a benchmark
     should run with, so the comparison is of the apps alone."""
-    opts: dict[str, Any] = {"http": "h11", "loop": "asyncio"}
-    try:
-        import httptools  # noqa: F401
-
-        opts["http"] = "httptools"
-    except ImportError:
-        pass
+    opts: dict[str, Any] = {"http": HttpProtocol, "loop": "asyncio"}
     try:
         import uvloop  # noqa: F401
 
