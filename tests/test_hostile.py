@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -27,7 +28,7 @@ from hypothesis import strategies as st
 from councilkg.ingesting import load
 from councilkg.resources import sample_path
 from councilkg.server import RunningServer, policy, start_server
-from councilkg.server.protocol import MAX_URL_BYTES
+from councilkg.server.protocol import MAX_URL_BYTES, Limits
 from councilkg.store import GraphStore
 
 # Texts that defeat a lexer which rescans a run of name characters from each
@@ -220,3 +221,84 @@ def test_a_long_url_within_the_limit_is_answered(server: RunningServer) -> None:
     path = "/sparql?query=ASK%7B%7D&pad=" + "a" * (MAX_URL_BYTES - 100)
     status, body = _get(server, path, f"127.0.0.1:{server.port}", "application/sparql-results+json")
     assert status == 200, body
+
+
+# -- connections that never finish their request ---------------------------------
+
+
+def _connect(running: RunningServer) -> socket.socket:
+    return socket.create_connection((running.host, running.port), timeout=30)
+
+
+def _answer(sock: socket.socket) -> bytes:
+    """What the server sends before it closes the connection."""
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A server with tight connection limits, to see each enforced quickly."""
+    path = tmp_path_factory.mktemp("strict") / "store"
+    load([sample_path()], GraphStore(path), progress=False)
+    limits = Limits(header_timeout_s=0.5, max_per_client=4, max_header_bytes=8 * 1024)
+    with start_server(path, workers=1, limits=limits) as running:
+        yield running
+
+
+def test_an_idle_connection_is_closed(strict: RunningServer) -> None:
+    with _connect(strict) as sock:
+        start = time.monotonic()
+        answer = _answer(sock)
+    assert answer.startswith(b"HTTP/1.1 408 "), answer
+    assert time.monotonic() - start < 20
+
+
+def test_trickled_headers_are_cut_off(strict: RunningServer) -> None:
+    with _connect(strict) as sock:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")
+        try:
+            for _ in range(100):  # a header byte every 50 ms, never done
+                sock.sendall(b"X")
+                time.sleep(0.05)
+        except OSError:
+            pass  # closed on us: what the test wants
+        answer = _answer(sock)
+    assert answer.startswith(b"HTTP/1.1 408 "), answer
+
+
+def test_oversized_headers_are_refused(strict: RunningServer) -> None:
+    with _connect(strict) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (16 * 1024) + b"\r\n\r\n")
+        answer = _answer(sock)
+    assert answer.startswith(b"HTTP/1.1 431 "), answer
+
+
+def test_connections_per_client_are_capped(strict: RunningServer) -> None:
+    idle = [_connect(strict) for _ in range(4)]
+    try:
+        time.sleep(0.1)
+        with _connect(strict) as extra:
+            assert _answer(extra).startswith(b"HTTP/1.1 503 ")
+    finally:
+        for sock in idle:
+            sock.close()
+    time.sleep(0.2)  # the server sees them closed
+    url = f"{strict.url}/sparql?query=ASK%7B%7D"
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+
+
+def test_the_serve_command_states_the_default_limits() -> None:
+    from click.testing import CliRunner
+
+    from councilkg.cli import main
+
+    text = " ".join(CliRunner().invoke(main, ["serve", "--help"]).output.split())
+    limits = Limits()
+    assert f"(default {limits.max_connections})" in text
+    assert f"(default {limits.max_per_client})" in text
+    assert f"(default {limits.header_timeout_s:g})" in text

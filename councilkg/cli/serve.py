@@ -48,6 +48,25 @@ __all__ = ["serve"]
     "default: read from the store.",
 )
 @click.option(
+    "--max-connections",
+    default=None,
+    type=click.IntRange(1),
+    help="Open connections at most, in all; more are answered 503 (default 512).",
+)
+@click.option(
+    "--max-connections-per-client",
+    default=None,
+    type=click.IntRange(1),
+    help="Open connections at most from one address (default 64).",
+)
+@click.option(
+    "--header-timeout",
+    default=None,
+    type=click.FloatRange(0.1),
+    help="Seconds a client has to send a request's headers; idle or slow: 408 and "
+    "closed (default 10).",
+)
+@click.option(
     "--allowed-hosts",
     default="",
     metavar="NAMES",
@@ -74,6 +93,9 @@ def serve(
     allow_service: bool,
     cors_origin: str,
     base: str | None,
+    max_connections: int | None,
+    max_connections_per_client: int | None,
+    header_timeout: float | None,
     allowed_hosts: str,
     log_level: str,
 ) -> None:
@@ -83,6 +105,7 @@ def serve(
     # Imported here: the server (the ASGI application, uvicorn, the pages)
     # is loaded only to serve.
     from councilkg.server import serve as run_server
+    from councilkg.server.protocol import Limits
     from councilkg.store import default_store_path
 
     run_server(
@@ -99,5 +122,10 @@ def serve(
         cors_origin=cors_origin,
         base=base,
         allowed_hosts=tuple(h.strip() for h in allowed_hosts.split(",") if h.strip()),
+        limits=Limits(
+            header_timeout_s=header_timeout or Limits.header_timeout_s,
+            max_connections=max_connections or Limits.max_connections,
+            max_per_client=max_connections_per_client or Limits.max_per_client,
+        ),
         log_level=log_level,
     )

@@ -9,8 +9,10 @@ allows is decided in one place and cannot change while it runs.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from councilkg.server.protocol import Limits
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,9 @@ class ServerConfig:
     ``/id/...``); default: read from the store's reference graph."""
     linked_data: bool = True
     """Serve the linked-data routes (:mod:`councilkg.server.linked_data`) beside /sparql."""
+    limits: Limits = field(default_factory=Limits)
+    """What connections may take before their request reaches the app
+    (URL and header sizes, header time, open connections)."""
     allowed_hosts: tuple[str, ...] = ()
     """Host names the server answers for (the ``Host`` header without its
     port, case-insensitive); a request for another gets 400.  Empty: any."""

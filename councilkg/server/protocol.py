@@ -1,51 +1,167 @@
-"""The HTTP/1.1 connection: uvicorn's httptools protocol, with a URL limit
-answered as HTTP says.
+"""The HTTP/1.1 connection: uvicorn's httptools protocol with the limits a
+public endpoint needs, each answered with its HTTP status.
 
-Why: the parser refuses a request line past about 64 KB with a bare ``400
-Invalid HTTP request received``, before the application sees it, so a client
-sending a long query in the URL never learnt what HTTP has a status for.
-Here the URL is measured as the parser delivers it, and past
-:data:`MAX_URL_BYTES` (well below the parser's own limit) the answer is
-**414** with the advice to POST the query.
+Why here, below the application: what a client does before its request is
+complete — opening connections and sending nothing, trickling headers,
+sending a URL or headers of megabytes — never reaches an ASGI application,
+yet can exhaust the server (1,100 idle connections under a 1,024-file limit
+stopped every other client).  So the connection itself:
+
+* answers **414** past :attr:`Limits.max_url_bytes` (the parser alone
+  answers a bare 400 from about 64 KB on) and **431** past
+  :attr:`Limits.max_header_bytes` of headers;
+* closes with **408** a connection whose request headers are not complete
+  within :attr:`Limits.header_timeout_s` of its first byte or of the
+  connection (idle and trickling clients alike); between requests uvicorn's
+  keep-alive timeout closes idle connections;
+* refuses with **503** a connection past :attr:`Limits.max_connections` in
+  all or :attr:`Limits.max_per_client` from one address.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-MAX_URL_BYTES = 32 * 1024
-"""The longest URL (path and query string) accepted."""
 
-_MESSAGE = (
-    f"URL too long: more than {MAX_URL_BYTES} bytes; "
-    "POST the query (Content-Type: application/sparql-query)"
-).encode("ascii")
+@dataclass(frozen=True)
+class Limits:
+    """What one connection and all of them may take."""
+
+    max_url_bytes: int = 32 * 1024
+    max_header_bytes: int = 64 * 1024
+    header_timeout_s: float = 10.0
+    max_connections: int = 512
+    max_per_client: int = 64
 
 
-class _UrlTooLongError(Exception):
-    """Raised from the parser's URL callback to stop it; answered with 414."""
+MAX_URL_BYTES = Limits.max_url_bytes
+"""The longest URL (path and query string) accepted by default."""
+
+
+class _RefusedError(Exception):
+    """Raised from a parser callback to stop the parser; the refusal is sent."""
+
+
+def _answer(status: str, message: str) -> bytes:
+    body = message.encode("utf-8")
+    return (
+        f"HTTP/1.1 {status}\r\n"
+        "content-type: text/plain; charset=utf-8\r\n"
+        "x-content-type-options: nosniff\r\n"
+        f"content-length: {len(body)}\r\n"
+        "connection: close\r\n\r\n"
+    ).encode("ascii") + body
 
 
 class HttpProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, answering 414 for an overlong URL."""
+    """uvicorn's httptools protocol with :class:`Limits` (see the module)."""
 
-    _url_too_long = False
+    limits: ClassVar[Limits] = Limits()
+    _open: ClassVar[Counter[str]] = Counter()
+
+    _refusal: bytes | None = None
+    _header_bytes = 0
+    _timer: asyncio.TimerHandle | None = None
+    _counted: str | None = None
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        who = self.client[0] if self.client else "?"
+        open_now = self._open
+        if open_now.total() >= self.limits.max_connections or open_now[who] >= (
+            self.limits.max_per_client
+        ):
+            self.transport.write(
+                _answer("503 Service Unavailable", "too many open connections; try again later")
+            )
+            self.transport.close()
+            return
+        open_now[who] += 1
+        self._counted = who
+        self._start_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_timer()
+        if self._counted is not None:
+            self._open[self._counted] -= 1
+            if self._open[self._counted] <= 0:
+                del self._open[self._counted]
+            self._counted = None
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._counted is None:  # refused at connection time
+            return
+        super().data_received(data)
+
+    # -- the request head: size and time ----------------------------------
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._header_bytes = 0
+        self._start_timer()
 
     def on_url(self, url: bytes) -> None:
         super().on_url(url)
-        if len(self.url) > MAX_URL_BYTES:
-            self._url_too_long = True
-            raise _UrlTooLongError
+        if len(self.url) > self.limits.max_url_bytes:
+            self._refuse(
+                "414 URI Too Long",
+                f"URL too long: more than {self.limits.max_url_bytes} bytes; POST the query "
+                "(Content-Type: application/sparql-query)",
+            )
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._header_bytes += len(name) + len(value) + 4
+        if self._header_bytes > self.limits.max_header_bytes:
+            self._refuse(
+                "431 Request Header Fields Too Large",
+                f"request headers too large: more than {self.limits.max_header_bytes} bytes",
+            )
+        super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        self._stop_timer()
+        super().on_headers_complete()
 
     def send_400_response(self, msg: str) -> None:
-        if not self._url_too_long:
+        if self._refusal is None:
             super().send_400_response(msg)
             return
-        self.transport.write(
-            b"HTTP/1.1 414 URI Too Long\r\n"
-            b"content-type: text/plain; charset=utf-8\r\n"
-            b"x-content-type-options: nosniff\r\n"
-            b"content-length: " + str(len(_MESSAGE)).encode("ascii") + b"\r\n"
-            b"connection: close\r\n\r\n" + _MESSAGE
-        )
+        self.transport.write(self._refusal)
         self.transport.close()
+
+    def _refuse(self, status: str, message: str) -> None:
+        self._refusal = _answer(status, message)
+        raise _RefusedError
+
+    def _start_timer(self) -> None:
+        self._stop_timer()
+        self._timer = asyncio.get_running_loop().call_later(
+            self.limits.header_timeout_s, self._too_slow
+        )
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _too_slow(self) -> None:
+        self._timer = None
+        if not self.transport.is_closing():
+            self.transport.write(
+                _answer(
+                    "408 Request Timeout",
+                    f"the request headers did not arrive within {self.limits.header_timeout_s} s",
+                )
+            )
+            self.transport.close()
+
+
+def http_protocol(limits: Limits) -> type[HttpProtocol]:
+    """The protocol class for one server, with its limits (uvicorn takes a
+    class, and each server may have its own)."""
+    return type("HttpProtocol", (HttpProtocol,), {"limits": limits, "_open": Counter()})

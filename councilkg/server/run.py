@@ -19,15 +19,15 @@ from typing import Any
 
 from councilkg.server.app import CouncilApp, create_app
 from councilkg.server.config import ServerConfig
-from councilkg.server.protocol import HttpProtocol
+from councilkg.server.protocol import Limits, http_protocol
 
 
-def uvicorn_options() -> dict[str, Any]:
+def uvicorn_options(limits: Limits | None = None) -> dict[str, Any]:
     """uvicorn with httptools (a dependency; :mod:`councilkg.server.protocol`
     adds the 414) and the fastest available event loop: what
     :func:`serve` runs with, and what an app compared with it in a benchmark
     should run with, so the comparison is of the apps alone."""
-    opts: dict[str, Any] = {"http": HttpProtocol, "loop": "asyncio"}
+    opts: dict[str, Any] = {"http": http_protocol(limits or Limits()), "loop": "asyncio"}
     try:
         import uvloop  # noqa: F401
 
@@ -57,6 +57,7 @@ def serve(
     workers: int | None = None,
     base: str | None = None,
     allowed_hosts: tuple[str, ...] = (),
+    limits: Limits | None = None,
     log_level: str = "info",
     access_log: bool = False,
 ) -> None:
@@ -81,6 +82,7 @@ def serve(
         workers=workers,
         base=base,
         allowed_hosts=allowed_hosts,
+        limits=limits or Limits(),
     )
     app = create_app(config)
     server = uvicorn.Server(
@@ -93,7 +95,7 @@ def serve(
             access_log=access_log,
             server_header=False,
             proxy_headers=False,
-            **uvicorn_options(),
+            **uvicorn_options(config.limits),
         )
     )
     server.run()
@@ -156,7 +158,7 @@ def start_server(store_path: Path, *, port: int = 0, **options: Any) -> RunningS
             log_level="warning",
             access_log=False,
             proxy_headers=False,
-            **uvicorn_options(),
+            **uvicorn_options(config.limits),
         )
     )
     thread = threading.Thread(
