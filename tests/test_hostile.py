@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import os
 import socket
 import time
 import urllib.error
@@ -27,7 +28,7 @@ from hypothesis import strategies as st
 
 from councilkg.ingesting import load
 from councilkg.resources import sample_path
-from councilkg.server import RunningServer, policy, start_server
+from councilkg.server import RunningServer, ServerConfig, policy, start_server
 from councilkg.server.protocol import MAX_URL_BYTES, Limits
 from councilkg.store import GraphStore
 
@@ -302,3 +303,31 @@ def test_the_serve_command_states_the_default_limits() -> None:
     assert f"(default {limits.max_connections})" in text
     assert f"(default {limits.max_per_client})" in text
     assert f"(default {limits.header_timeout_s:g})" in text
+
+
+def test_a_query_past_the_memory_cap_is_stopped(tmp_path: Path) -> None:
+    """A cross product sorted grows a worker without bound; under the cap it
+    is stopped with 503, its worker replaced, and the next query answered."""
+    path = tmp_path / "store"
+    load([sample_path()], GraphStore(path), progress=False)
+    with start_server(path, workers=1, max_memory=400 * 2**20, timeout_s=60) as running:
+        before = running.worker_pids()
+        status, body = _post(
+            running,
+            "SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d ?c ?f",
+            "application/sparql-query",
+        )
+        assert status == 503, body
+        assert "more memory" in body
+        status, body = _post(running, "ASK { ?s ?p ?o }", "application/sparql-query")
+        assert status == 200 and "true" in body
+        assert running.worker_pids() != before
+
+
+def test_the_default_memory_cap_shares_the_machine() -> None:
+    config = ServerConfig(store_path=Path("unused"), workers=4)
+    cap = config.worker_memory()
+    assert cap is not None
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    assert cap * 4 <= total
+    assert ServerConfig(store_path=Path("unused"), max_memory=0).worker_memory() is None

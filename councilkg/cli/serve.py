@@ -48,6 +48,15 @@ __all__ = ["serve"]
     "default: read from the store.",
 )
 @click.option(
+    "--max-memory",
+    default=None,
+    type=click.IntRange(0),
+    metavar="MB",
+    help="Megabytes of data one query worker may hold; a query needing more gets 503 "
+    "and its worker is replaced (default: 3/4 of the machine's memory shared by the "
+    "workers; 0: no cap).",
+)
+@click.option(
     "--max-connections",
     default=None,
     type=click.IntRange(1),
@@ -93,6 +102,7 @@ def serve(
     allow_service: bool,
     cors_origin: str,
     base: str | None,
+    max_memory: int | None,
     max_connections: int | None,
     max_connections_per_client: int | None,
     header_timeout: float | None,
@@ -122,6 +132,7 @@ def serve(
         cors_origin=cors_origin,
         base=base,
         allowed_hosts=tuple(h.strip() for h in allowed_hosts.split(",") if h.strip()),
+        max_memory=None if max_memory is None else max_memory * 2**20,
         limits=Limits(
             header_timeout_s=header_timeout or Limits.header_timeout_s,
             max_connections=max_connections or Limits.max_connections,

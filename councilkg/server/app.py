@@ -142,6 +142,7 @@ class CouncilApp:
             self.config.store_path,
             self.config.worker_count(),
             read_write=self.config.allow_update,
+            max_memory=self.config.worker_memory(),
         )
         await pool.start()
         self.pool = pool

@@ -35,6 +35,10 @@ class ServerConfig:
     ``/id/...``); default: read from the store's reference graph."""
     linked_data: bool = True
     """Serve the linked-data routes (:mod:`councilkg.server.linked_data`) beside /sparql."""
+    max_memory: int | None = None
+    """Bytes of data a query worker may hold; a query needing more is stopped
+    (503) and its worker replaced.  Default: three quarters of the machine's
+    memory shared by the workers; 0: no cap."""
     limits: Limits = field(default_factory=Limits)
     """What connections may take before their request reaches the app
     (URL and header sizes, header time, open connections)."""
@@ -49,6 +53,16 @@ class ServerConfig:
         host = (host_header or "").strip().lower()
         name = host.rsplit("]", 1)[0] + "]" if host.startswith("[") else host.split(":", 1)[0]
         return name in {h.lower() for h in self.allowed_hosts}
+
+    def worker_memory(self) -> int | None:
+        """The memory cap of each worker in bytes (None: no cap)."""
+        if self.max_memory is not None:
+            return self.max_memory or None
+        try:
+            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (ValueError, OSError, AttributeError):  # not a POSIX system
+            return None
+        return max(256 * 2**20, total * 3 // 4 // self.worker_count())
 
     def worker_count(self) -> int:
         """The number of worker processes to run."""

@@ -160,14 +160,32 @@ class _Worker:
         return code
 
 
+async def _exit_code(proc: subprocess.Popen[bytes], within_s: float = 2.0) -> int | None:
+    """The exit code of a worker whose pipe just closed (it may take a moment
+    to be reaped), or None if it is still running after ``within_s``."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within_s
+    while (code := proc.poll()) is None and loop.time() < deadline:
+        await asyncio.sleep(0.02)
+    return code
+
+
 class WorkerPool:
     """Worker processes over one store; :meth:`call` runs a request on an idle
     one within a deadline, killing and replacing the worker past it."""
 
-    def __init__(self, store_path: Path, size: int, *, read_write: bool = False) -> None:
+    def __init__(
+        self,
+        store_path: Path,
+        size: int,
+        *,
+        read_write: bool = False,
+        max_memory: int | None = None,
+    ) -> None:
         self.store_path = Path(store_path)
         self.size = size
         self.read_write = read_write
+        self.max_memory = max_memory
         self._idle: list[_Worker] = []
         self._waiters: collections.deque[asyncio.Future[_Worker]] = collections.deque()
         self._all: set[_Worker] = set()
@@ -184,6 +202,8 @@ class WorkerPool:
         args = [sys.executable, "-m", "councilkg.server.worker", str(self.store_path)]
         if self.read_write:
             args.append("--read-write")
+        if self.max_memory is not None:
+            args += ["--max-memory", str(self.max_memory)]
         args += ["--parent", str(os.getpid())]
         proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         worker = _Worker(proc, loop)
@@ -300,7 +320,17 @@ class WorkerPool:
                 "per-query limit); make it more selective, or page it with LIMIT/OFFSET",
             ) from None
         except (_WorkerDiedError, OSError) as exc:
+            code = await _exit_code(worker.proc)
             self._retire(worker)
+            if self.max_memory is not None and code is not None and code < 0:
+                # Killed by a signal: a failed allocation under the memory cap
+                # aborts the worker (Rust's allocator does not return null).
+                raise PoolError(
+                    503,
+                    f"the query needed more memory than a query worker may use "
+                    f"({self.max_memory // 2**20} MB) and was stopped; make it more "
+                    "selective, or page it with LIMIT/OFFSET",
+                ) from None
             raise PoolError(
                 500, f"the query worker died while running the request ({type(exc).__name__})"
             ) from None

@@ -57,6 +57,7 @@ def serve(
     workers: int | None = None,
     base: str | None = None,
     allowed_hosts: tuple[str, ...] = (),
+    max_memory: int | None = None,
     limits: Limits | None = None,
     log_level: str = "info",
     access_log: bool = False,
@@ -82,6 +83,7 @@ def serve(
         workers=workers,
         base=base,
         allowed_hosts=allowed_hosts,
+        max_memory=max_memory,
         limits=limits or Limits(),
     )
     app = create_app(config)
