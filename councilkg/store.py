@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ class GraphStore:
         self.path = Path(path) if path is not None else default_store_path()
         self._digest_file: Path | None = self.path / "graphs.json"
         self._memory_digests: dict[str, str] = {}
+        self._dirty = False
         db = self.path / "oxigraph"
         if read_only:
             if not db.exists():
@@ -78,6 +80,7 @@ class GraphStore:
         """A store that lives in memory (tests, one-off analyses)."""
         self = cls.__new__(cls)
         self.path = Path(":memory:")
+        self._dirty = False
         self._digest_file = None
         self._memory_digests = {}
         self._store = ox.Store()
@@ -100,6 +103,7 @@ class GraphStore:
         """
         body = "".join(ntriples)
         g = f"<{graph}>"
+        self._dirty = True
         self._store.update(
             f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
             f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }} }} ;\n"
@@ -175,8 +179,30 @@ class GraphStore:
         return out
 
     def flush(self) -> None:
-        """Flush writes to disk."""
+        """Flush writes to disk and, if the graph changed, mark a new
+        generation of the store (:func:`store_generation`): a running server
+        then moves all its readers to the new graph together."""
         self._store.flush()
+        if self._dirty and self._digest_file is not None:
+            _write_atomically(self.path / GENERATION_FILE, f"{time.time_ns()}-{os.getpid()}\n")
+        self._dirty = False
+
+
+GENERATION_FILE = "generation"
+"""Beside the database: a token that changes whenever a writer commits a
+change (:meth:`GraphStore.flush`)."""
+
+
+def store_generation(path: str | Path) -> str:
+    """The store's current generation token ("" before any is written).
+
+    Readers open the database as it is at that moment and see nothing
+    written after; comparing tokens tells a long-running reader (the
+    server's worker pool) that it should reopen."""
+    try:
+        return (Path(path) / GENERATION_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
 
 
 WRITER_FILE = "writer.pid"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import json
 import os
 import socket
 import time
@@ -29,6 +30,7 @@ from hypothesis import strategies as st
 from councilkg.ingesting import load
 from councilkg.resources import sample_path
 from councilkg.server import RunningServer, ServerConfig, policy, start_server
+from councilkg.server.pool import FOLLOW_INTERVAL_S
 from councilkg.server.protocol import MAX_URL_BYTES, Limits
 from councilkg.store import GraphStore
 
@@ -331,3 +333,34 @@ def test_the_default_memory_cap_shares_the_machine() -> None:
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     assert cap * 4 <= total
     assert ServerConfig(store_path=Path("unused"), max_memory=0).worker_memory() is None
+
+
+# -- ingest while serving ---------------------------------------------------------
+
+
+def _count(running: RunningServer) -> int:
+    status, body = _post(
+        running, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "application/sparql-query"
+    )
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_a_commit_is_served_by_every_worker_together(tmp_path: Path) -> None:
+    """Readers see one generation of the store: after an ingest commits, every
+    answer comes from the new graph (workers once kept the graph they opened,
+    and a restarted one answered from the new graph beside them)."""
+    path = tmp_path / "store"
+    load([sample_path()], GraphStore(path), progress=False)
+    with start_server(path, workers=3, timeout_s=30) as running:
+        before = _count(running)
+        writer = GraphStore(path)  # readers hold read-only handles: a writer may open
+        writer.replace_graph(
+            "urn:test:extra", [f"<urn:test:s{i}> <urn:test:p> <urn:test:o> .\n" for i in range(5)]
+        )
+        writer.flush()
+        del writer
+        time.sleep(FOLLOW_INTERVAL_S * 2)
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            counts = list(pool.map(lambda _: _count(running), range(30)))
+    assert set(counts) == {before + 5}, counts

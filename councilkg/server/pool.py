@@ -28,8 +28,13 @@ from typing import Any, Protocol
 
 from councilkg.server.config import ServerConfig
 from councilkg.server.frames import REPLY_HEAD, REQUEST_HEAD
+from councilkg.store import store_generation
 
 log = logging.getLogger("councilkg.server")
+
+
+FOLLOW_INTERVAL_S = 0.25
+"""How often the pool looks for a new store generation (a file's contents)."""
 
 
 class PoolError(Exception):
@@ -55,6 +60,7 @@ class _Worker:
         self.proc = proc
         self.pid = proc.pid
         self.loop = loop
+        self.generation = ""  # the store generation it opened (see WorkerPool)
         self._in = proc.stdin.fileno()
         self._out = proc.stdout.fileno()
         os.set_blocking(self._in, False)
@@ -186,6 +192,9 @@ class WorkerPool:
         self.size = size
         self.read_write = read_write
         self.max_memory = max_memory
+        self.generation = ""
+        self._checked = float("-inf")
+        self._reload_lock = asyncio.Lock()
         self._idle: list[_Worker] = []
         self._waiters: collections.deque[asyncio.Future[_Worker]] = collections.deque()
         self._all: set[_Worker] = set()
@@ -197,7 +206,7 @@ class WorkerPool:
         """Process ids of the live workers."""
         return sorted(w.pid for w in self._all)
 
-    async def _spawn(self) -> _Worker:
+    async def _spawn(self, generation: str | None = None) -> _Worker:
         loop = asyncio.get_running_loop()
         args = [sys.executable, "-m", "councilkg.server.worker", str(self.store_path)]
         if self.read_write:
@@ -207,6 +216,7 @@ class WorkerPool:
         args += ["--parent", str(os.getpid())]
         proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         worker = _Worker(proc, loop)
+        worker.generation = self.generation if generation is None else generation
         self._all.add(worker)
         fut: asyncio.Future[tuple[dict[str, Any], bytes]] = loop.create_future()
         worker._pending = fut  # the worker announces itself with a frame
@@ -226,6 +236,8 @@ class WorkerPool:
 
     async def start(self) -> None:
         """Start the workers (raises if one cannot open the store)."""
+        self.generation = store_generation(self.store_path)
+        self._checked = asyncio.get_running_loop().time()
         workers = await asyncio.gather(
             *(self._spawn() for _ in range(self.size)), return_exceptions=True
         )
@@ -238,7 +250,11 @@ class WorkerPool:
             raise errors[0]
 
     def _release(self, worker: _Worker) -> None:
-        """Hand ``worker`` to the first waiting request, or make it idle."""
+        """Hand ``worker`` to the first waiting request, or make it idle; a
+        worker of an older store generation is dismissed instead."""
+        if worker.generation != self.generation:
+            self._dismiss(worker)
+            return
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
@@ -254,9 +270,81 @@ class WorkerPool:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def _dismiss(self, worker: _Worker) -> None:
+        """Let ``worker`` go without a replacement (its input closed: it exits
+        when idle; killed if it lingers)."""
+        self._all.discard(worker)
+        worker.close_input()
+
+        async def reap() -> None:
+            try:
+                async with asyncio.timeout(2.0):
+                    await asyncio.shield(worker.wait())
+            except TimeoutError:
+                worker.kill()
+                await worker.wait()
+
+        task = asyncio.get_running_loop().create_task(reap())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def follow_store(self) -> None:
+        """Move to a new store generation, all workers together.
+
+        Consistency model: every worker opens the store read-only, and a
+        read-only handle sees the store as it was when opened.  The pool
+        therefore serves one generation at a time: when an ingest commits
+        (:meth:`councilkg.store.GraphStore.flush` writes a new token), a
+        full set of workers is started on the new graph and swapped in at
+        once; requests then running finish on the old graph, and no two
+        answers after the swap come from different generations (a worker
+        replaced after a timeout joins the current one).  Checked at most
+        every :data:`FOLLOW_INTERVAL_S`, so a commit is served within that.
+        Requests that arrive while the new set starts wait for it, so a client
+        never sees the new graph and then the old.  A read-write pool
+        (``--allow-update``) is the store's only writer and has nothing to
+        follow.
+        """
+        if self.read_write or self._closed:
+            return
+        if self._reload_lock.locked():  # a move under way: wait, then use the new set
+            async with self._reload_lock:
+                return
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._checked < FOLLOW_INTERVAL_S:
+            return
+        self._checked = loop.time()
+        current = store_generation(self.store_path)
+        if current == self.generation:
+            return
+        async with self._reload_lock:
+            if current == self.generation or self._closed:
+                return
+            started = await asyncio.gather(
+                *(self._spawn(current) for _ in range(self.size)), return_exceptions=True
+            )
+            fresh = [w for w in started if isinstance(w, _Worker)]
+            if len(fresh) < self.size:  # keep serving the old generation whole
+                for w in fresh:
+                    self._dismiss(w)
+                log.error("cannot start workers on the new store generation: %s", started)
+                return
+            self.generation = current
+            old, self._idle = self._idle, []
+            for w in old:
+                self._dismiss(w)
+            for w in fresh:
+                self._release(w)
+
     async def _replace(self, old: _Worker) -> None:
         with contextlib.suppress(Exception):
             await old.wait()
+        if not self.read_write and store_generation(self.store_path) != self.generation:
+            # The store moved on: a lone new worker would see another graph
+            # than the rest.  The whole pool moves instead.
+            self._checked = float("-inf")
+            await self.follow_store()
+            return
         delay = 0.1
         while not self._closed:
             try:
@@ -284,6 +372,7 @@ class WorkerPool:
         """
         if self._closed:
             raise PoolError(503, "the server is shutting down")
+        await self.follow_store()
         payload = json.dumps(request).encode("utf-8")
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
