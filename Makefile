@@ -50,13 +50,14 @@ test: $(STAMP) browser
 	$(BIN)/mypy
 	$(BIN)/pytest -n auto
 
-# The re-flow and damage property tests at 10000 examples a module instead of
-# CI's 200: pytest's report with hypothesis's statistics, then one line with the
+# The property tests — text re-flowed and damaged, and generated HTTP requests
+# against a running server — at 10000 examples a module instead of CI's 200: pytest's report with hypothesis's statistics, then one line with the
 # cases run, the failing cases, the failed tests and the time taken.
 fuzz: $(STAMP)
 	@log=$$(mktemp); start=$$(date +%s); \
 	COUNCILKG_FUZZ_EXAMPLES=10000 $(BIN)/pytest -n auto -p no:cacheprovider \
-		--hypothesis-show-statistics tests/test_reflow.py tests/test_damage.py >$$log 2>&1; \
+		--hypothesis-show-statistics tests/test_reflow.py tests/test_damage.py \
+		tests/test_http_fuzz.py >$$log 2>&1; \
 	rc=$$?; cat $$log; \
 	awk -v secs=$$(( $$(date +%s) - start )) \
 		'/ passing, [0-9]+ failing, and / { run += $$2 + $$4; bad += $$4 } \
