@@ -8,7 +8,7 @@ STORE  ?= .councilkg
 SAMPLE := data/samples/000_e9c79a4311407cd1.txt
 OUT    := out
 
-.PHONY: demo test lint typecheck bench docs clean venv browser fuzz
+.PHONY: demo test lint typecheck bench docs clean venv browser fuzz soak
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,12 @@ fuzz: $(STAMP)
 		/^FAILED / { failed++ } \
 		END { printf "fuzz: %d cases run, %d failing cases, %d failed tests, %ds\n", run, bad, failed, secs }' $$log; \
 	rm -f $$log; exit $$rc
+
+# The soak test at length: 16 clients x 200 requests (valid and hostile) on
+# `councilkg serve`, and 50 ingests killed with SIGKILL; prints the figures.
+soak: $(STAMP)
+	COUNCILKG_SOAK_REQUESTS=200 COUNCILKG_SOAK_KILLS=50 $(BIN)/pytest -s -p no:cacheprovider \
+		tests/test_soak.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
