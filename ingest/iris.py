@@ -73,7 +73,7 @@ class Minter:
         if bad is not None:
             raise ValueError(
                 f"base IRI {self.base!r} holds {bad.group()!r}, which an IRI cannot "
-                "(spaces, control characters and <>\"{}|^`\\ must be percent-encoded)"
+                '(spaces, control characters and <>"{}|^`\\ must be percent-encoded)'
             )
 
     def _iri(self, *parts: str) -> URIRef:

@@ -7,8 +7,8 @@ connection; a plain query sent throughout is answered 200 or 503 (its median
 under load is reported against its median before the load, measured in the
 same run — a ratio, not a wall-clock bound); the front process's memory
 after the run is about what it was before.  Then ingests into a store are
-killed with SIGKILL at random moments: every time the store opens and holds the old graph or the new one,
-never a part.
+killed with SIGKILL at random moments: every time the store opens and holds
+the old graph or the new one, never a part.
 
 CI runs a short variant; ``make soak`` sets ``COUNCILKG_SOAK_REQUESTS``
 (requests per client) and ``COUNCILKG_SOAK_KILLS`` and prints the figures.
