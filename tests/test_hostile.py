@@ -246,7 +246,9 @@ def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """A server with tight connection limits, to see each enforced quickly."""
     path = tmp_path_factory.mktemp("strict") / "store"
     load([sample_path()], GraphStore(path), progress=False)
-    limits = Limits(header_timeout_s=0.5, max_per_client=4, max_header_bytes=8 * 1024)
+    limits = Limits(
+        header_timeout_s=0.5, body_timeout_s=0.5, max_per_client=4, max_header_bytes=8 * 1024
+    )
     with start_server(path, workers=1, limits=limits) as running:
         yield running
 
@@ -270,6 +272,17 @@ def test_trickled_headers_are_cut_off(strict: RunningServer) -> None:
             pass  # closed on us: what the test wants
         answer = _answer(sock)
     assert answer.startswith(b"HTTP/1.1 408 "), answer
+
+
+def test_a_trickled_body_is_cut_off(strict: RunningServer) -> None:
+    with _connect(strict) as sock:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 100000\r\n\r\nASK"
+        )
+        answer = _answer(sock)
+    assert answer.startswith(b"HTTP/1.1 408 "), answer
+    assert b"body" in answer
 
 
 def test_oversized_headers_are_refused(strict: RunningServer) -> None:

@@ -206,7 +206,13 @@ class CouncilApp:
             )
         if method == "OPTIONS" and method in route.methods:
             return preflight(route.allow, self.config.cors_origin, headers)
-        request = await read_request(scope, headers, receive, self.config.max_request_bytes)
+        request = await read_request(
+            scope,
+            headers,
+            receive,
+            self.config.max_request_bytes,
+            body_timeout_s=self.config.limits.body_timeout_s,
+        )
         if isinstance(request, Response):
             return request
         if method not in route.methods:

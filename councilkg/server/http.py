@@ -112,11 +112,17 @@ def request_headers(scope: Scope) -> dict[str, str]:
 
 
 async def read_request(
-    scope: Scope, headers: dict[str, str], receive: Receive, limit: int
+    scope: Scope,
+    headers: dict[str, str],
+    receive: Receive,
+    limit: int,
+    body_timeout_s: float = 30.0,
 ) -> Request | Response:
     """The whole request, or the answer refusing it: **414** for a query
     string over ``limit`` bytes, **413** for a body over it (declared or
-    received), 499 (nothing sent) if the client went away."""
+    received), **408** for a body that does not arrive within
+    ``body_timeout_s`` (a client trickling it would hold the request open
+    for ever), 499 (nothing sent) if the client went away."""
     method: str = scope["method"]
     qs: bytes = scope.get("query_string", b"")
     if len(qs) > limit:
@@ -133,8 +139,15 @@ async def read_request(
         chunks: list[bytes] = []
         size = 0
         more = True
+        deadline = asyncio.get_running_loop().time() + body_timeout_s
         while more:
-            message = await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                return Response.text(
+                    408, f"the request body did not arrive within {body_timeout_s:g} s"
+                )
             if message["type"] == "http.disconnect":
                 return Response(499, content_type=None)
             chunk = message.get("body", b"")

@@ -14,6 +14,8 @@ stopped every other client).  So the connection itself:
   within :attr:`Limits.header_timeout_s` of its first byte or of the
   connection (idle and trickling clients alike); between requests uvicorn's
   keep-alive timeout closes idle connections;
+* leaves to the application a **408** for a body not received within
+  :attr:`Limits.body_timeout_s`;
 * refuses with **503** a connection past :attr:`Limits.max_connections` in
   all or :attr:`Limits.max_per_client` from one address.
 """
@@ -35,6 +37,7 @@ class Limits:
     max_url_bytes: int = 32 * 1024
     max_header_bytes: int = 64 * 1024
     header_timeout_s: float = 10.0
+    body_timeout_s: float = 30.0
     max_connections: int = 512
     max_per_client: int = 64
 
