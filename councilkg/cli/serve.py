@@ -60,13 +60,14 @@ __all__ = ["serve"]
     "--max-connections",
     default=None,
     type=click.IntRange(1),
-    help="Open connections at most, in all; more are answered 503 (default 512).",
+    help="Open connections at most, in all; more are answered 503 (default: the "
+    "open-file limit less a reserve, at most 4096).",
 )
 @click.option(
     "--max-connections-per-client",
     default=None,
     type=click.IntRange(1),
-    help="Open connections at most from one address (default 64).",
+    help="Open connections at most from one address (default: half of --max-connections).",
 )
 @click.option(
     "--header-timeout",
@@ -136,7 +137,8 @@ def serve(
         limits=Limits(
             header_timeout_s=header_timeout or Limits.header_timeout_s,
             max_connections=max_connections or Limits.max_connections,
-            max_per_client=max_connections_per_client or Limits.max_per_client,
+            max_per_client=max_connections_per_client
+            or (max_connections // 2 if max_connections else Limits.max_per_client),
         ),
         log_level=log_level,
     )
