@@ -19,6 +19,7 @@ from councilkg.facts import fact_query
 from councilkg.ingest.iris import Minter
 from councilkg.ingest.pipeline import IngestResult, ingest_file
 from councilkg.ingesting import load
+from councilkg.resources import sample_path
 from councilkg.store import GraphStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +66,16 @@ def load_store(result: IngestResult, minter: Minter) -> GraphStore:
     store = GraphStore.in_memory()
     load([result], store, minter=minter, progress=False)
     return store
+
+
+@pytest.fixture(scope="session")
+def sample_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample loaded into an on-disk store as ``councilkg ingest`` loads it,
+    for the tests that serve or read it and never write it (each server keeps
+    its own caches outside the store)."""
+    path = tmp_path_factory.mktemp("sample-store") / "store"
+    load([sample_path()], GraphStore(path), progress=False)  # the writer is released here
+    return path
 
 
 @pytest.fixture(scope="session")

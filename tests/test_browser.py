@@ -28,12 +28,9 @@ import pytest
 from playwright import sync_api as playwright_api
 
 from councilkg.ingest.iris import Minter
-from councilkg.ingesting import load
 from councilkg.server import RunningServer, start_server
-from councilkg.store import GraphStore
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 CHROMIUM = os.environ.get("COUNCILKG_CHROMIUM", "/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps dialling Google's
@@ -56,13 +53,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    path = tmp_path_factory.mktemp("browser") / "store"
-    store = GraphStore(path)
-    load([SEED], store=store, minter=M, progress=False)
-    store.flush()
-    del store
-    with start_server(path, timeout_s=10.0, workers=2) as running:
+def server(sample_store_path: Path) -> Iterator[RunningServer]:
+    with start_server(sample_store_path, timeout_s=10.0, workers=2) as running:
         yield running
 
 

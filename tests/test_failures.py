@@ -16,8 +16,6 @@ from pathlib import Path
 import pytest
 
 from councilkg.ingest.iris import DEFAULT_BASE, Minter
-from councilkg.ingesting import load
-from councilkg.resources import sample_path
 from councilkg.server import RunningServer, start_server
 from councilkg.store import WRITER_FILE, GraphStore, StoreError
 from tests.test_cli import assert_one_error_line, run
@@ -103,10 +101,8 @@ def test_a_damaged_store_is_refused_in_one_line_by_readers(tmp_path: Path) -> No
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    path = tmp_path_factory.mktemp("nosniff") / "store"
-    load([sample_path()], GraphStore(path), progress=False)
-    with start_server(path, timeout_s=5.0) as running:
+def server(sample_store_path: Path) -> Iterator[RunningServer]:
+    with start_server(sample_store_path, timeout_s=5.0) as running:
         yield running
 
 

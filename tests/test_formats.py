@@ -49,7 +49,6 @@ from councilkg.export.formats import (
     format_of,
 )
 from councilkg.ingest.iris import Minter
-from councilkg.ingesting import load
 from councilkg.push import push
 from councilkg.server import RunningServer, start_server, worker
 from councilkg.server.negotiation import (
@@ -65,7 +64,6 @@ from councilkg.store import GraphStore
 from councilkg.web.site import DATA_FORMATS
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
 M = Minter()
 STATE = str(M.state("CHN"))
 REST = STATE[len(M.base + "id/") :]
@@ -137,13 +135,8 @@ def test_lookups_by_extension_and_file_name() -> None:
 
 
 @pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("formats") / "store"
-    store = GraphStore(path)
-    load([SEED], store=store, minter=M, progress=False)
-    store.flush()
-    del store
-    return path
+def store_path(sample_store_path: Path) -> Path:
+    return sample_store_path
 
 
 def test_export_choices_are_the_export_formats() -> None:

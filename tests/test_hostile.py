@@ -98,10 +98,8 @@ def test_linear_lexer_agrees_with_the_grammar(text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    path = tmp_path_factory.mktemp("hostile") / "store"
-    load([sample_path()], GraphStore(path), progress=False)
-    with start_server(path, timeout_s=10.0, workers=1) as running:
+def server(sample_store_path: Path) -> Iterator[RunningServer]:
+    with start_server(sample_store_path, timeout_s=10.0, workers=1) as running:
         yield running
 
 
@@ -172,10 +170,10 @@ def test_the_dataset_description_is_not_poisoned_through_host(server: RunningSer
     assert f"<http://127.0.0.1:{server.port}/dumps/" in mine
 
 
-def test_allowed_hosts(tmp_path: Path) -> None:
-    path = tmp_path / "store"
-    load([sample_path()], GraphStore(path), progress=False)
-    with start_server(path, workers=1, allowed_hosts=("councilkg.example",)) as running:
+def test_allowed_hosts(sample_store_path: Path) -> None:
+    with start_server(
+        sample_store_path, workers=1, allowed_hosts=("councilkg.example",)
+    ) as running:
         ask = "/sparql?query=ASK%7B%7D"
         json = "application/sparql-results+json"
         assert _get(running, ask, "evil.example", json)[0] == 400
@@ -184,13 +182,13 @@ def test_allowed_hosts(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["councilkg.ttl", "councilkg.nq.gz"])
-def test_concurrent_first_downloads_of_a_dump_get_the_whole_file(tmp_path: Path, name: str) -> None:
+def test_concurrent_first_downloads_of_a_dump_get_the_whole_file(
+    sample_store_path: Path, name: str
+) -> None:
     """Four clients ask for a dump no one has asked for yet: one writes it,
     all four get the complete file (it once sent empty bodies and a 500
-    naming a server path)."""
-    path = tmp_path / "store"
-    load([sample_path()], GraphStore(path), progress=False)
-    with start_server(path, workers=2) as running:
+    naming a server path).  A new server: its dump cache starts empty."""
+    with start_server(sample_store_path, workers=2) as running:
 
         def fetch(_: int) -> tuple[int, bytes]:
             with urllib.request.urlopen(f"{running.url}/dumps/{name}", timeout=120) as r:
@@ -242,14 +240,12 @@ def _answer(sock: socket.socket) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+def strict(sample_store_path: Path) -> Iterator[RunningServer]:
     """A server with tight connection limits, to see each enforced quickly."""
-    path = tmp_path_factory.mktemp("strict") / "store"
-    load([sample_path()], GraphStore(path), progress=False)
     limits = Limits(
         header_timeout_s=0.5, body_timeout_s=0.5, max_per_client=4, max_header_bytes=8 * 1024
     )
-    with start_server(path, workers=1, limits=limits) as running:
+    with start_server(sample_store_path, workers=1, limits=limits) as running:
         yield running
 
 
@@ -321,12 +317,12 @@ def test_the_serve_command_states_the_default_limits() -> None:
     assert limits.max_per_client == limits.max_connections // 2
 
 
-def test_a_query_past_the_memory_cap_is_stopped(tmp_path: Path) -> None:
+def test_a_query_past_the_memory_cap_is_stopped(sample_store_path: Path) -> None:
     """A cross product sorted grows a worker without bound; under the cap it
     is stopped with 503, its worker replaced, and the next query answered."""
-    path = tmp_path / "store"
-    load([sample_path()], GraphStore(path), progress=False)
-    with start_server(path, workers=1, max_memory=400 * 2**20, timeout_s=60) as running:
+    with start_server(
+        sample_store_path, workers=1, max_memory=400 * 2**20, timeout_s=60
+    ) as running:
         before = running.worker_pids()
         status, body = _post(
             running,

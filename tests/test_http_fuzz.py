@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -158,10 +159,8 @@ BODIES = st.lists(BODY_PIECES, max_size=60).map(" ".join)
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    path = tmp_path_factory.mktemp("http-fuzz") / "store"
-    load([sample_path()], GraphStore(path), progress=False)
-    with start_server(path, workers=2, timeout_s=5.0) as running:
+def server(sample_store_path: Path) -> Iterator[RunningServer]:
+    with start_server(sample_store_path, workers=2, timeout_s=5.0) as running:
         yield running
 
 

@@ -47,13 +47,8 @@ FORMATS = {
 
 
 @pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ld") / "store"
-    store = GraphStore(path)
-    load([SEED], store=store, minter=M, progress=False)
-    store.flush()
-    del store
-    return path
+def store_path(sample_store_path: Path) -> Path:
+    return sample_store_path
 
 
 @pytest.fixture(scope="module")

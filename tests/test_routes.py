@@ -24,12 +24,9 @@ from pathlib import Path
 import pytest
 
 from councilkg.ingest.iris import Minter
-from councilkg.ingesting import load
 from councilkg.server import CouncilApp, RunningServer, ServerConfig, start_server
-from councilkg.store import GraphStore
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
 SERVER = ROOT / "councilkg" / "server"
 M = Minter()
 
@@ -109,13 +106,8 @@ def test_paths_find_their_route() -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    path = tmp_path_factory.mktemp("routes") / "store"
-    store = GraphStore(path)
-    load([SEED], store=store, minter=M, progress=False)
-    store.flush()
-    del store
-    with start_server(path, timeout_s=10.0, workers=2) as running:
+def server(sample_store_path: Path) -> Iterator[RunningServer]:
+    with start_server(sample_store_path, timeout_s=10.0, workers=2) as running:
         yield running
 
 
