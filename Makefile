@@ -68,7 +68,8 @@ fuzz: $(STAMP)
 # The soak test at length: 16 clients x 200 requests (valid and hostile) on
 # `councilkg serve`, and 50 ingests killed with SIGKILL; prints the figures.
 soak: $(STAMP)
-	COUNCILKG_SOAK_REQUESTS=200 COUNCILKG_SOAK_KILLS=50 $(BIN)/pytest -s -p no:cacheprovider \
+	COUNCILKG_SOAK_REQUESTS=200 COUNCILKG_SOAK_KILLS=50 COUNCILKG_SOAK_STRICT=1 \
+		$(BIN)/pytest -s -p no:cacheprovider \
 		tests/test_soak.py
 
 lint: $(STAMP)

@@ -143,8 +143,12 @@ def test_the_corpus_generator_stands_alone() -> None:
 
 
 def test_the_query_worker_is_a_process_not_a_library() -> None:
-    """``councilkg.server.worker`` runs as ``python -m``; a project module that
-    imported it would load it twice in every worker (once as a module, once as
-    ``__main__``).  What both sides share lives in ``councilkg.server.frames``."""
+    """``councilkg.server.worker`` runs in a process of its own: forked by the
+    fork server (``councilkg.server.zygote``, its one importer), or as
+    ``python -m``, where a front module that imported it would load it twice
+    (once as a module, once as ``__main__``).  What the front and the workers
+    share lives in ``councilkg.server.frames``."""
     users = sorted(m for m, targets in edges().items() if "councilkg.server.worker" in targets)
-    assert not [m for m in users if not m.startswith(("tests.", "bench."))], users
+    assert [m for m in users if not m.startswith(("tests.", "bench."))] == [
+        "councilkg.server.zygote"
+    ], users

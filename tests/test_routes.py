@@ -18,6 +18,8 @@ import ast
 import graphlib
 import http.client
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -218,6 +220,9 @@ LAYERS = [
     "policy",
     "http",
     "worker",
+    "zygote",
+    "priority",
+    "spawner",
     "pool",
     "sparql",
     "linked_data",
@@ -234,12 +239,48 @@ def test_server_modules_import_downwards() -> None:
         assert graph[f"councilkg.server.{module}"] <= below, module
 
 
+def _typing_only(tree: ast.Module) -> set[int]:
+    """Ids of the statements under ``if TYPE_CHECKING:`` (never run)."""
+    return {
+        id(inner)
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+        for inner in node.body
+    }
+
+
 def test_server_modules_import_at_the_top() -> None:
     for path in MODULES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        top = {id(node) for node in tree.body}
+        top = {id(node) for node in tree.body} | _typing_only(tree)
         for node, module in _server_imports(tree):
             assert id(node) in top, f"{path.name}:{node.lineno} imports {module} below the top"
+
+
+def test_the_package_facade_names_what_it_loads() -> None:
+    """The package re-exports lazily (a worker must not load the HTTP
+    front): every name it lists resolves, from the module it says."""
+    import councilkg.server as package
+
+    assert sorted(package.__all__) == sorted(package._EXPORTS)
+    for name, module in package._EXPORTS.items():
+        assert getattr(package, name).__module__ == f"councilkg.server.{module}", name
+    with pytest.raises(AttributeError):
+        package.no_such_name  # noqa: B018
+
+
+def test_a_worker_loads_neither_the_http_front_nor_rdflib() -> None:
+    """What a worker process imports (forked or started afresh): starting
+    one is on the path of every request the pool grows for."""
+    code = (
+        "import sys, councilkg.server.worker, councilkg.server.zygote; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('uvicorn', 'rdflib', 'httptools', 'jinja2') or m == 'councilkg.server.app'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert out.strip() == "[]"
 
 
 def test_the_cycle_check_sees_a_cycle() -> None:

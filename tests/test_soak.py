@@ -1,30 +1,32 @@
 """Soak: many clients at once, valid and hostile, against ``councilkg serve``
 in its own process; and ingests killed at random points.
 
-What must hold: no request is answered 5xx (503 aside: busy or timed out is
-the server protecting itself, and is counted), none is cut or refused at the
-connection; a plain query sent throughout is answered 200 or 503 (its median
-under load is reported against its median before the load, measured in the
-same run — a ratio, not a wall-clock bound); the front process's memory
-after the run is about what it was before.  Then ingests into a store are
-killed with SIGKILL at random moments: every time the store opens and holds
-the old graph or the new one, never a part.
+What must hold: no valid request is answered 5xx (503 included) or cut at
+the connection, and no hostile one 5xx other than 503 (timed out, too long,
+too big: the server protecting itself); a plain query sent every 50 ms
+throughout is answered 200 within 100 ms (see :data:`STRICT`); the front
+process's memory after the run is about what it was before; one client's
+``Host`` reaches no other's dataset description.  Then ingests into a store
+are killed with SIGKILL at random moments: every time the store opens and
+holds the old graph or the new one, never a part.
 
 CI runs a short variant; ``make soak`` sets ``COUNCILKG_SOAK_REQUESTS``
-(requests per client) and ``COUNCILKG_SOAK_KILLS`` and prints the figures.
+(requests per client), ``COUNCILKG_SOAK_KILLS`` and
+``COUNCILKG_SOAK_STRICT`` and prints the figures.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -41,29 +43,15 @@ from councilkg.store import GraphStore
 
 pytestmark = pytest.mark.slow
 
-CLIENTS = 16
 REQUESTS = int(os.environ.get("COUNCILKG_SOAK_REQUESTS", "15"))  # per client
 KILLS = int(os.environ.get("COUNCILKG_SOAK_KILLS", "4"))
+STRICT = os.environ.get("COUNCILKG_SOAK_STRICT") == "1"
+"""``make soak`` runs alone on the machine: the plain query's 100 ms bound is
+then asserted on the time the client saw.  The CI variant shares the
+machine with the rest of the suite, so it asserts the bound on the time the
+server reports (waiting for a worker plus running on it) and prints the rest."""
+PROBE_BOUND_MS = 100.0
 ASK = "/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
-
-VALID = [
-    ASK,
-    "/sparql?query=" + urllib.parse.quote("SELECT ?s WHERE { ?s a ?c } LIMIT 50"),
-    "/",
-    "/query",
-    "/.well-known/void",
-    "/dumps/councilkg.nt",
-    "/page/state/CHN",
-    "/id/state/CHN",
-]
-HOSTILE = [
-    "/sparql?query=" + urllib.parse.quote("# LOAD\n" + "a." * 4000),
-    "/sparql?query=" + urllib.parse.quote("SELECT * " + "{" * 2000 + "}" * 2000),
-    "/sparql?query=" + urllib.parse.quote("SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"),
-    "/sparql?update=" + urllib.parse.quote("DROP ALL"),
-    "/static/../../etc/passwd",
-    "/sparql?query=" + "a" * 40_000,
-]
 
 
 def _free_port() -> int:
@@ -97,8 +85,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
             str(port),
             "--timeout",
             "2",
-            "--workers",
-            "2",
             "--log-level",
             "critical",
         ],
@@ -127,77 +113,69 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
             proc.wait(timeout=30)
 
 
-def _get(url: str) -> tuple[int, float]:
+def _probe(url: str) -> tuple[int, float, float, str]:
+    """The plain query: (status, milliseconds seen by the client, milliseconds
+    the server reports in Server-Timing: waiting for a worker and running)."""
     start = time.perf_counter()
     try:
-        with urllib.request.urlopen(url, timeout=60) as response:
+        with urllib.request.urlopen(url + ASK, timeout=60) as response:
             response.read()
-            status = response.status
+            status, timing = response.status, response.headers.get("Server-Timing", "")
     except urllib.error.HTTPError as exc:
-        status = exc.code
+        status, timing = exc.code, ""
     except OSError:
-        status = 0  # refused or cut: counted against the server
-    return status, time.perf_counter() - start
+        status, timing = 0, ""
+    took = 1000 * (time.perf_counter() - start)
+    server = sum(float(d) for d in re.findall(r"dur=([0-9.]+)", timing)) if timing else took
+    return status, took, server, timing
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
 def test_many_clients_valid_and_hostile(served: tuple[str, int]) -> None:
+    """16 clients, 30 % of their requests hostile (each failure the hardening
+    fixed), and a plain query every 50 ms throughout."""
     url, pid = served
-    baseline = [_get(url + ASK)[1] for _ in range(20)]
+    before = [_probe(url)[1] for _ in range(20)]
     rss_before = _rss_kb(pid)
-    valid: Counter[int] = Counter()
-    hostile: Counter[int] = Counter()
-    latencies: list[float] = []
-    probe: list[float] = []
-    lock = threading.Lock()
-    done = threading.Event()
-
-    def client(seed: int) -> None:
-        rng = random.Random(seed)
-        for _ in range(REQUESTS):
-            bad = rng.random() < 0.3
-            path = rng.choice(HOSTILE if bad else VALID)
-            status, took = _get(url + path)
-            with lock:
-                (hostile if bad else valid)[status] += 1
-                if not bad:
-                    latencies.append(took)
-
-    probe_status: Counter[int] = Counter()
-
-    def prober() -> None:
-        while not done.is_set():
-            status, took = _get(url + ASK)
-            with lock:
-                probe_status[status] += 1
-                if status == 200:
-                    probe.append(took)
-            time.sleep(0.05)
-
-    watcher = threading.Thread(target=prober)
-    watcher.start()
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=900)
-    done.set()
-    watcher.join(timeout=60)
-    rss_after = _rss_kb(pid)
-
-    p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) > 1 else 0.0
-    ratio = statistics.median(probe or [0.0]) / max(statistics.median(baseline), 1e-4)
-    print(
-        f"\nsoak: {sum(valid.values())} valid ({dict(valid)}), {sum(hostile.values())} hostile "
-        f"({dict(hostile)}); valid p95 {p95 * 1000:.0f} ms; plain query median under load "
-        f"{statistics.median(probe or [0.0]) * 1000:.1f} ms = {ratio:.1f}× its median before "
-        f"({statistics.median(baseline) * 1000:.1f} ms), its answers {dict(probe_status)}; "
-        f"front RSS {rss_before} → {rss_after} kB"
+    load = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("soakload.py")), url, str(REQUESTS)],
+        stdout=subprocess.PIPE,
+        preexec_fn=lambda: os.nice(10),  # see soakload: measure the server, not the load
     )
-    server_errors = {s: n for s, n in valid.items() if (s >= 500 and s != 503) or s == 0}
-    assert not server_errors, valid
-    assert not {s: n for s, n in hostile.items() if (s >= 500 and s != 503) or s == 0}, hostile
-    assert set(probe_status) <= {200, 503} and probe, probe_status
+    probes: list[tuple[int, float, float, str]] = []
+    while load.poll() is None:
+        probes.append(_probe(url))
+        time.sleep(0.05)
+    out, _ = load.communicate(timeout=60)
+    assert load.returncode == 0
+    result = json.loads(out)
+    rss_after = _rss_kb(pid)
+    valid = {int(k): v for k, v in result["valid"].items()}
+    hostile = {int(k): v for k, v in result["hostile"].items()}
+    seen = [p[1] for p in probes if p[0] == 200]
+    served_ms = [p[2] for p in probes if p[0] == 200]
+    print(
+        f"\nsoak: {sum(valid.values())} valid {valid}, {sum(hostile.values())} hostile "
+        f"{hostile}; valid p95 {1000 * _quantile(result['latencies'], 0.95):.0f} ms; "
+        f"plain query x{len(probes)} {Counter(p[0] for p in probes)}: as the client saw it "
+        f"median {statistics.median(seen or [0]):.1f} ms, p99 {_quantile(seen, 0.99):.1f}, "
+        f"max {max(seen or [0]):.1f} (before the load: median "
+        f"{statistics.median(before):.1f} ms); as the server reports it max "
+        f"{max(served_ms or [0]):.1f} ms; front RSS {rss_before} -> {rss_after} kB"
+    )
+    assert set(valid) <= {200, 303}, valid  # no 5xx at all, 503 included
+    assert {s for s in hostile if (s >= 500 and s != 503) or s == 0} == set(), hostile
+    assert probes and {p[0] for p in probes} == {200}, Counter(p[0] for p in probes)
+    slowest = sorted(((p[1], i, p[3]) for i, p in enumerate(probes)))[-5:]
+    assert max(seen if STRICT else served_ms) < PROBE_BOUND_MS, slowest
     assert rss_after < rss_before * 1.5 + 20_000, (rss_before, rss_after)
+    # the Host sent by one client is in nobody else's dataset description
+    with urllib.request.urlopen(url + "/.well-known/void", timeout=60) as response:
+        assert b"evil.example" not in response.read()
 
 
 def _graph_state(store: Path) -> tuple[int, ...]:

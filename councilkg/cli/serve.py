@@ -36,7 +36,20 @@ __all__ = ["serve"]
     help="Rows (or triples) returned at most; more are cut, with a warning header.",
 )
 @click.option("--max-request-bytes", default=1_000_000, show_default=True, type=int)
-@click.option("--workers", default=None, type=int, help="Query worker processes (default: CPUs).")
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(1),
+    help="Query worker processes kept ready, one per request at a time (default: 8, or "
+    "the CPUs if more).",
+)
+@click.option(
+    "--max-workers",
+    default=None,
+    type=click.IntRange(1),
+    help="Query worker processes at most; the pool grows to this under load, one per "
+    "request (default: 32, fewer if 3/4 of memory holds fewer at 256 MB each).",
+)
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (off: read-only).")
 @click.option("--allow-load", is_flag=True, help="Accept LOAD (needs --allow-update).")
 @click.option("--allow-service", is_flag=True, help="Accept SERVICE (federated queries).")
@@ -53,8 +66,8 @@ __all__ = ["serve"]
     type=click.IntRange(0),
     metavar="MB",
     help="Megabytes of data one query worker may hold; a query needing more gets 503 "
-    "and its worker is replaced (default: 3/4 of the machine's memory shared by the "
-    "workers; 0: no cap).",
+    "and its worker is replaced (default: 3/4 of the machine's memory shared by "
+    "--max-workers; 0: no cap).",
 )
 @click.option(
     "--max-connections",
@@ -98,6 +111,7 @@ def serve(
     max_results: int,
     max_request_bytes: int,
     workers: int | None,
+    max_workers: int | None,
     allow_update: bool,
     allow_load: bool,
     allow_service: bool,
@@ -127,6 +141,7 @@ def serve(
         max_results=max_results,
         max_request_bytes=max_request_bytes,
         workers=workers,
+        max_workers=max_workers,
         allow_update=allow_update,
         allow_load=allow_load,
         allow_service=allow_service,

@@ -18,6 +18,7 @@ the imports go one way: this module imports them, never the reverse.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,8 +37,9 @@ from councilkg.server.http import (
     send_response,
 )
 from councilkg.server.linked_data import LinkedDataRoutes
-from councilkg.server.pool import PoolError, WorkerPool
+from councilkg.server.pool import CLIENT, PoolError, WorkerPool
 from councilkg.server.sparql import SparqlProtocol
+from councilkg.web.templating import compile_all
 
 QUERY = ("GET", "HEAD", "POST", "OPTIONS")
 """A SPARQL endpoint's methods: a query by URL or in a body."""
@@ -141,11 +143,19 @@ class CouncilApp:
         pool = WorkerPool(
             self.config.store_path,
             self.config.worker_count(),
+            max_size=self.config.worker_limit(),
             read_write=self.config.allow_update,
             max_memory=self.config.worker_memory(),
         )
         await pool.start()
         self.pool = pool
+        if self.config.linked_data:
+            compile_all()
+        # Everything loaded so far lives as long as the server: move it out
+        # of the collector's way, so that a full collection scans only what
+        # requests allocate (tens of milliseconds less on the event loop).
+        gc.collect()
+        gc.freeze()
 
     async def shutdown(self) -> None:
         """Stop the worker pool and run the shutdown callbacks."""
@@ -197,6 +207,8 @@ class CouncilApp:
         self, scope: Scope, method: str, headers: dict[str, str], receive: Receive
     ) -> Response:
         path: str = scope["path"]
+        peer = scope.get("client")
+        CLIENT.set(str(peer[0]) if peer else "")
         if not self.config.host_allowed(headers.get("host")):
             return Response.text(400, "this server does not answer for that Host")
         route = self.route_for(path)

@@ -14,6 +14,9 @@ from pathlib import Path
 
 from councilkg.server.protocol import Limits
 
+MIN_WORKER_MEMORY = 256 * 2**20
+"""The least memory cap a worker gets by default (bytes)."""
+
 
 @dataclass(frozen=True)
 class ServerConfig:
@@ -28,8 +31,17 @@ class ServerConfig:
     allow_load: bool = False
     cors_origin: str | None = "*"
     workers: int | None = None
-    """Query worker processes; default: the number of CPUs (2 to 8).
-    Forced to 1 when ``allow_update`` (one read-write handle)."""
+    """Query worker processes kept ready (each request runs in one of its
+    own; a ready one costs about 8 MB, forked from a shared image); default:
+    8, or the number of CPUs if more (at most 32).  Forced to 1 when
+    ``allow_update`` (one read-write handle)."""
+    max_workers: int | None = None
+    """Query worker processes at most: under load the pool grows to this, so
+    that each request has a process of its own (see
+    :class:`councilkg.server.pool.WorkerPool`).  Default: 32, or as many as
+    three quarters of the machine's memory holds at 256 MB each if fewer.
+    Idle they take about 20 MB each, and those beyond ``workers`` exist
+    only under load."""
     base: str | None = None
     """The base IRI the data was minted with (``{base}id/...`` resolves at
     ``/id/...``); default: read from the store's reference graph."""
@@ -38,7 +50,7 @@ class ServerConfig:
     max_memory: int | None = None
     """Bytes of data a query worker may hold; a query needing more is stopped
     (503) and its worker replaced.  Default: three quarters of the machine's
-    memory shared by the workers; 0: no cap."""
+    memory shared by the most workers the pool may run; 0: no cap."""
     limits: Limits = field(default_factory=Limits)
     """What connections may take before their request reaches the app
     (URL and header sizes, header time, open connections)."""
@@ -62,7 +74,7 @@ class ServerConfig:
             total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
         except (ValueError, OSError, AttributeError):  # not a POSIX system
             return None
-        return max(256 * 2**20, total * 3 // 4 // self.worker_count())
+        return max(MIN_WORKER_MEMORY, total * 3 // 4 // self.worker_limit())
 
     def worker_count(self) -> int:
         """The number of worker processes to run."""
@@ -70,4 +82,18 @@ class ServerConfig:
             return 1
         if self.workers is not None:
             return max(1, self.workers)
-        return min(8, max(2, os.cpu_count() or 2))
+        return max(8, min(32, os.cpu_count() or 1))
+
+    def worker_limit(self) -> int:
+        """The most worker processes the pool may run at once."""
+        if self.allow_update:
+            return 1
+        if self.max_workers is not None:
+            return max(self.worker_count(), self.max_workers)
+        limit = 32
+        try:
+            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+            limit = min(limit, max(1, total * 3 // 4 // MIN_WORKER_MEMORY))
+        except (ValueError, OSError, AttributeError):  # not a POSIX system
+            pass
+        return max(self.worker_count(), limit)

@@ -212,6 +212,10 @@ def preflight(allow: str, origin: str | None, headers: dict[str, str]) -> Respon
 # Sending a response
 
 
+SEND_CHUNK = 256 * 1024
+"""Bytes of an answer handed to the connection at a time."""
+
+
 async def send_response(
     send: Send, response: Response, extra: list[tuple[str, str]], *, head: bool = False
 ) -> None:
@@ -233,7 +237,17 @@ async def send_response(
     body = response.body
     raw.append((b"content-length", str(len(body)).encode("latin-1")))
     await send({"type": "http.response.start", "status": response.status, "headers": raw})
-    await send({"type": "http.response.body", "body": b"" if head else body})
+    if head or len(body) <= SEND_CHUNK:
+        await send({"type": "http.response.body", "body": b"" if head else body})
+        return
+    # A large answer goes in slices (views, not copies): the server waits
+    # for each to drain before the next, so the event loop never copies a
+    # whole answer into a socket buffer while other clients wait.
+    view = memoryview(body)
+    for start in range(0, len(body), SEND_CHUNK):
+        piece = view[start : start + SEND_CHUNK]
+        await send({"type": "http.response.body", "body": piece, "more_body": True})
+    await send({"type": "http.response.body", "body": b""})
 
 
 async def _send_file(

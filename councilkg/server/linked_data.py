@@ -36,7 +36,6 @@ from __future__ import annotations
 import asyncio
 import difflib
 import hashlib
-import io
 import json
 import mimetypes
 import shutil
@@ -51,7 +50,6 @@ from rdflib import Literal, URIRef
 
 from councilkg import queries as prepared
 from councilkg.export.formats import EXPORT_FORMATS, FORMATS, by_extension, dump_name, format_of
-from councilkg.export.writers import export_lines, jsonld_from_ntriples
 from councilkg.ingest.iris import DEFAULT_BASE, encode_path
 from councilkg.ingest.language import LANGS
 from councilkg.prefixes import prefixes
@@ -159,6 +157,15 @@ class LinkedDataRoutes:
             raise PoolError(int(header["status"]), str(header.get("message") or body.decode()))
         return body
 
+    async def _render(self, lines: list[str], fmt: str) -> bytes:
+        """N-Triples ``lines`` written in ``fmt`` by the export's writers (JSON-LD
+        compacted with the published context), in a worker: serializing is
+        CPU work the front process must not do while other clients wait."""
+        header, body = await self.app.run_query({"op": "render", "lines": lines, "format": fmt})
+        if int(header["status"]) != 200:
+            raise PoolError(int(header["status"]), str(header.get("message") or ""))
+        return body
+
     async def base(self) -> str:
         """The base IRI of the data, from the reference graph's name."""
         if self._base is None:
@@ -246,7 +253,8 @@ class LinkedDataRoutes:
             values.append(("lang", Literal(asked[0])))
         text = prepared.bind_text(read_text("queries", "ld/describe.rq"), values)
         if fmt == "jsonld":
-            body = _compact(await self.construct(text, "ntriples"))
+            ntriples = (await self.construct(text, "ntriples")).decode("utf-8")
+            body = await self._render([ntriples], "jsonld")
         else:
             body = await self.construct(text, fmt)
         headers = [VARY, ("Link", f'<{iri}>; rel="describes"')]
@@ -375,9 +383,8 @@ class LinkedDataRoutes:
         # client's Host header never reaches another client's description.
         here = f"<{request.base_url()}/"
         lines = [line.replace(f"<{_ROOT}/", here) for line in self._void_lines]
-        buffer = io.BytesIO()
-        export_lines(lines, fmt, buffer)
-        return Response(200, buffer.getvalue(), GRAPH_FORMATS[fmt][0], [("Vary", "Accept")])
+        body = await self._render(lines, fmt)
+        return Response(200, body, GRAPH_FORMATS[fmt][0], [("Vary", "Accept")])
 
     async def dumps(self, request: Request) -> Response:
         """``/dumps/councilkg.{nq,nt,ttl,trig,jsonld}[.gz]``: the whole
@@ -470,7 +477,9 @@ class LinkedDataRoutes:
         """A whole-store job in a worker, allowed ten minutes (not the query
         timeout: it reads every triple)."""
         assert self.app.pool is not None
-        header, body = await self.app.pool.call(request, max(600.0, self.app.config.timeout_s))
+        header, body = await self.app.pool.call(
+            request, max(600.0, self.app.config.timeout_s), may_run_long=True
+        )
         if int(header["status"]) != 200:
             raise PoolError(int(header["status"]), str(header.get("message") or ""))
         return header, body
@@ -507,9 +516,3 @@ def _served(extension: str) -> str | None:
     dot), or None."""
     spec = by_extension("." + extension)
     return spec.name if spec is not None and spec.served else None
-
-
-def _compact(ntriples: bytes) -> bytes:
-    """JSON-LD compacted with the published context (the export's writer)."""
-
-    return jsonld_from_ntriples(ntriples)

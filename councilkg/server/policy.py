@@ -18,8 +18,12 @@ SPARQL codepoint escapes (``\\u0053ERVICE``) outside strings and IRIs (it
 reports a syntax error), and inside strings it treats them as escapes, as
 this lexer does.
 
-:func:`refusal` applies the endpoint's switches (:class:`ServerConfig`) to
-what the lexer found, and words the refusal.
+:func:`refusal` applies the endpoint's switches (:class:`Switches`, such
+as a :class:`~councilkg.server.config.ServerConfig`) to what the lexer
+found, and words the refusal.  The query workers apply it
+(:func:`councilkg.server.worker.checked`), not the front process: lexing a
+request of a megabyte takes a while, and the front must not spend it while
+other clients wait.
 
 >>> inspect_request("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }").service
 True
@@ -33,8 +37,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
-from councilkg.server.config import ServerConfig
+from typing import Protocol
 
 # Keywords that start a SPARQL 1.1 Update operation.
 UPDATE_KEYWORDS = frozenset(
@@ -84,6 +87,27 @@ _TOKEN_NO_PNAME = re.compile(
 # A run of the characters a prefix may hold (dots included): a prefixed name
 # starting inside it needs the colon right after it.
 _PREFIX_RUN = re.compile(f"[{_PN_CHARS}.]+")
+
+
+class Switches(Protocol):
+    """What the endpoint allows (a :class:`~councilkg.server.config.ServerConfig`,
+    or :class:`Allowed` in a worker)."""
+
+    @property
+    def allow_update(self) -> bool: ...
+    @property
+    def allow_load(self) -> bool: ...
+    @property
+    def allow_service(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """The switches as sent to a worker with each request."""
+
+    allow_update: bool = False
+    allow_load: bool = False
+    allow_service: bool = False
 
 
 @dataclass
@@ -251,7 +275,7 @@ def too_deep(text: str, limit: int = MAX_NESTING) -> str | None:
     )
 
 
-def refusal(shape: RequestShape, *, update: bool, config: ServerConfig) -> str | None:
+def refusal(shape: RequestShape, *, update: bool, config: Switches) -> str | None:
     """Why the policy refuses this request (None: it does not)."""
     if update or shape.is_update:
         if not config.allow_update:

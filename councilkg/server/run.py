@@ -21,6 +21,10 @@ from councilkg.server.app import CouncilApp, create_app
 from councilkg.server.config import ServerConfig
 from councilkg.server.protocol import Limits, http_protocol
 
+GRACEFUL_S = 5
+"""Seconds requests in flight may take to finish when the server stops;
+those still running then are cancelled (their workers killed)."""
+
 
 def uvicorn_options(limits: Limits | None = None) -> dict[str, Any]:
     """uvicorn with httptools (a dependency; :mod:`councilkg.server.protocol`
@@ -55,6 +59,7 @@ def serve(
     allow_load: bool = False,
     cors_origin: str | None = "*",
     workers: int | None = None,
+    max_workers: int | None = None,
     base: str | None = None,
     allowed_hosts: tuple[str, ...] = (),
     max_memory: int | None = None,
@@ -81,6 +86,7 @@ def serve(
         allow_load=allow_load,
         cors_origin=cors_origin,
         workers=workers,
+        max_workers=max_workers,
         base=base,
         allowed_hosts=allowed_hosts,
         max_memory=max_memory,
@@ -97,6 +103,7 @@ def serve(
             access_log=access_log,
             server_header=False,
             proxy_headers=False,
+            timeout_graceful_shutdown=GRACEFUL_S,
             **uvicorn_options(config.limits),
         )
     )
@@ -160,6 +167,7 @@ def start_server(store_path: Path, *, port: int = 0, **options: Any) -> RunningS
             log_level="warning",
             access_log=False,
             proxy_headers=False,
+            timeout_graceful_shutdown=GRACEFUL_S,
             **uvicorn_options(config.limits),
         )
     )

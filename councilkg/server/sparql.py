@@ -74,7 +74,7 @@ from councilkg.server.negotiation import (
     negotiate_graph,
     negotiate_results,
 )
-from councilkg.server.policy import inspect_request, quick_inspect, refusal, too_deep
+from councilkg.server.policy import RequestShape, refusal
 from councilkg.server.pool import Backend, PoolError
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -88,6 +88,14 @@ class SparqlProtocol:
     def __init__(self, app: Backend) -> None:
         self.app = app
         self._stats: dict[str, Any] | None = None
+        config = app.config
+        # The endpoint's switches, sent with each request: the worker applies
+        # the policy (see councilkg.server.policy for why there).
+        self._allowed = {
+            "allow_update": config.allow_update,
+            "allow_load": config.allow_load,
+            "allow_service": config.allow_service,
+        }
 
     async def handle(self, request: Request) -> Response:
         """``/sparql``: a query, an update, or (neither) the service
@@ -142,13 +150,6 @@ class SparqlProtocol:
         return await self._query(queries[0], request, params)
 
     async def _query(self, text: str, request: Request, params: dict[str, list[str]]) -> Response:
-        deep = too_deep(text)
-        if deep is not None:
-            return Response.text(400, deep)
-        shape = quick_inspect(text)
-        refused = refusal(shape, update=False, config=self.app.config)
-        if refused is not None:
-            return Response.text(403, refused)
         fmt_values = params.get("format") or params.get("output")
         if fmt_values:
             try:
@@ -174,18 +175,16 @@ class SparqlProtocol:
                 "default_graph": params.get("default-graph-uri", []),
                 "named_graph": params.get("named-graph-uri", []),
                 "max_results": self.app.config.max_results,
-                "prefixes": shape.prefixes,
+                "policy": self._allowed,
             }
         )
         status = int(header["status"])
-        if status == 400 and shape.form is None:
-            # Update text sent as a query fails to parse: say why, clearly.
-            refused = refusal(inspect_request(text), update=False, config=self.app.config)
-            if refused is not None:
-                return Response.text(403, refused)
         extra = [("Vary", "Accept")]
         if "ms" in header:
-            extra.append(("Server-Timing", f"query;dur={header['ms']}"))
+            timing = f"query;dur={header['ms']}"
+            if "queue_ms" in header:
+                timing += f", queue;dur={header['queue_ms']}"
+            extra.append(("Server-Timing", timing))
         if header.get("truncated"):
             cap = self.app.config.max_results
             extra += [
@@ -196,14 +195,15 @@ class SparqlProtocol:
         return Response(status, body, str(header["type"]), extra)
 
     async def _update(self, text: str, request: Request) -> Response:
-        deep = too_deep(text)
-        if deep is not None:
-            return Response.text(400, deep)
-        shape = inspect_request(text)
-        refused = refusal(shape, update=True, config=self.app.config)
-        if refused is not None:
-            return Response.text(403, refused)
-        header, body = await self.app.run_query({"op": "update", "text": text})
+        if not self.app.config.allow_update:
+            # Refused whatever it says, so not read at all (a substring test
+            # only names LOAD in the answer).
+            shape = RequestShape(load="LOAD" in text.upper())
+            refused = refusal(shape, update=True, config=self.app.config)
+            return Response.text(403, refused or "SPARQL Update is disabled")
+        header, body = await self.app.run_query(
+            {"op": "update", "text": text, "policy": self._allowed}
+        )
         if int(header["status"]) < 300:
             self._stats = None
         return Response(int(header["status"]), body, str(header["type"]))

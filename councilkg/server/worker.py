@@ -13,7 +13,9 @@ Frames::
     request  = u32 length, JSON object
     reply    = u32 header length, u32 body length, JSON header, body bytes
 
-Request fields: ``op`` (``query``, ``update``, ``stats``, ``void``, ``export``), ``text``,
+Request fields: ``op`` (``query``, ``update``, ``stats``, ``void``, ``export``,
+``render``), ``text``, ``policy`` (the endpoint's switches, for a client's
+request: see :func:`checked`), ``lines`` / ``format`` (for ``render``),
 ``results`` / ``graph`` (the negotiated format of each family, or null if
 none is acceptable), ``default_graph`` / ``named_graph`` (IRIs from the
 protocol's ``default-graph-uri`` / ``named-graph-uri``), ``max_results``,
@@ -35,6 +37,7 @@ format was asked for, parsed and written in it.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -48,6 +51,7 @@ import pyoxigraph as ox
 from councilkg.export.formats import FORMATS
 from councilkg.server.frames import REPLY_HEAD, REQUEST_HEAD
 from councilkg.server.negotiation import GRAPH_FORMATS, RESULTS
+from councilkg.server.policy import Allowed, inspect_request, quick_inspect, refusal, too_deep
 
 if TYPE_CHECKING:
     from councilkg.store import GraphStore
@@ -222,8 +226,47 @@ def _triples(result: Any, req: dict[str, Any], rerun: Any = None) -> Reply:
     return {"status": 200, "type": GRAPH_TYPE[fmt], "truncated": writer.capped}, body
 
 
+def checked(req: dict[str, Any]) -> Reply | None:
+    """The endpoint's policy (:mod:`councilkg.server.policy`) on a client's
+    request, if it carries one (``policy``: the switches): a refusal, or
+    None with ``req["prefixes"]`` set from the text.  Applied here, not in
+    the front process, because lexing a large request takes time; here it
+    runs under the request's timeout.  Before parsing: nesting deep enough
+    to overflow the parser's stack would crash this process."""
+    allowed = req.get("policy")
+    if allowed is None:  # the server's own queries (pages, dumps)
+        return None
+    text = req["text"]
+    deep = too_deep(text)
+    if deep is not None:
+        return _error(400, deep)
+    update = req.get("op") == "update"
+    shape = inspect_request(text) if update else quick_inspect(text)
+    refused = refusal(shape, update=update, config=Allowed(**allowed))
+    if refused is not None:
+        return _error(403, refused)
+    req["prefixes"] = shape.prefixes
+    return None
+
+
+def _misrouted_update(req: dict[str, Any]) -> Reply | None:
+    """For a query that failed to parse: the refusal if it is an update
+    (sent as a query), which says why more clearly than the parser."""
+    allowed = req.get("policy")
+    if allowed is None:
+        return None
+    shape = inspect_request(req["text"])
+    if shape.form is None or not shape.is_update:
+        return None
+    refused = refusal(shape, update=False, config=Allowed(**allowed))
+    return None if refused is None else _error(403, refused)
+
+
 def run_query(store: ox.Store, req: dict[str, Any]) -> Reply:
     """Run a query request and serialize its result."""
+    refused = checked(req)
+    if refused is not None:
+        return refused
     kwargs: dict[str, Any] = {}
     try:
         if req.get("default_graph"):
@@ -235,7 +278,7 @@ def run_query(store: ox.Store, req: dict[str, Any]) -> Reply:
     try:
         result = store.query(req["text"], **kwargs)
     except SyntaxError as exc:
-        return _error(400, f"malformed query: {exc}")
+        return _misrouted_update(req) or _error(400, f"malformed query: {exc}")
 
     def rerun() -> Any:
         return store.query(req["text"], **kwargs)
@@ -256,6 +299,9 @@ def run_query(store: ox.Store, req: dict[str, Any]) -> Reply:
 
 def run_update(store: ox.Store, req: dict[str, Any]) -> Reply:
     """Run an update request."""
+    refused = checked(req)
+    if refused is not None:
+        return refused
     try:
         store.update(req["text"])
         store.flush()
@@ -313,6 +359,18 @@ def run_export(store: GraphStore, req: dict[str, Any]) -> Reply:
     return {"status": 200, "type": "application/json"}, body
 
 
+def run_render(req: dict[str, Any]) -> Reply:
+    """Write N-Triples lines (``req["lines"]``) in ``req["format"]``: the
+    serialization of a page's data or the dataset description, done here so
+    that the front process never spends the time (see
+    :func:`councilkg.export.writers.export_lines`)."""
+    from councilkg.export.writers import export_lines
+
+    buffer = io.BytesIO()
+    export_lines(req["lines"], req["format"], buffer, context_url=req.get("context_url"))
+    return {"status": 200, "type": GRAPH_TYPE[req["format"]]}, buffer.getvalue()
+
+
 def handle(store: ox.Store, req: dict[str, Any], graphs: GraphStore | None = None) -> Reply:
     """One request to one reply; never raises.  ``graphs`` is the store's
     :class:`GraphStore` (for the whole-store operations ``void`` and ``export``)."""
@@ -324,6 +382,8 @@ def handle(store: ox.Store, req: dict[str, Any], graphs: GraphStore | None = Non
             return run_update(store, req)
         if op == "stats":
             return run_stats(store)
+        if op == "render":
+            return run_render(req)
         if op in ("void", "export") and graphs is not None:
             return run_void(graphs, req) if op == "void" else run_export(graphs, req)
         return _error(500, f"unknown worker operation {op!r}")
@@ -339,7 +399,7 @@ def write_reply(out: IO[bytes], header: dict[str, Any], body: bytes) -> None:
     out.flush()
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """On Linux, ask for SIGKILL when the parent dies (best effort)."""
     if not sys.platform.startswith("linux"):
         return
@@ -363,26 +423,43 @@ def _limit_memory(limit: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m councilkg.server.worker STORE [--read-write] [--parent PID]``."""
+    """``python -m councilkg.server.worker STORE [--read-write] [--max-memory BYTES]
+    [--parent PID]``: a worker on standard input and output."""
     args = list(sys.argv[1:] if argv is None else argv)
     read_write = "--read-write" in args
     parent = None
     if "--parent" in args:
         parent = int(args[args.index("--parent") + 1])
+    max_memory = None
     if "--max-memory" in args:
-        _limit_memory(int(args[args.index("--max-memory") + 1]))
+        max_memory = int(args[args.index("--max-memory") + 1])
     paths = [a for a in args if not a.startswith("--") and not a.isdigit()]
-    _die_with_parent()
-    if parent is not None and os.getppid() != parent:
-        return 0
     inp = sys.stdin.buffer
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write to the frame channel
+    if parent is not None and os.getppid() != parent:
+        return 0
+    return serve(inp, out, Path(paths[0]), read_write=read_write, max_memory=max_memory)
+
+
+def serve(
+    inp: IO[bytes],
+    out: IO[bytes],
+    store_path: Path,
+    *,
+    read_write: bool = False,
+    max_memory: int | None = None,
+) -> int:
+    """Open the store and answer request frames from ``inp`` on ``out``
+    until ``inp`` closes; the exit status."""
+    if max_memory is not None:
+        _limit_memory(max_memory)
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     from councilkg.store import GraphStore
 
     try:
-        graphs = GraphStore(Path(paths[0]), read_only=not read_write)
+        graphs = GraphStore(store_path, read_only=not read_write)
         store = graphs.oxigraph
     except Exception as exc:
         write_reply(out, {"status": -1, "message": f"cannot open the store: {exc}"}, b"")
