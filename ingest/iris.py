@@ -28,6 +28,7 @@ outside the unreserved set are percent-encoded.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -163,8 +164,9 @@ class Minter:
         return self._iri("id", "source", sha256)
 
     def page(self, sha256: str, index: int) -> URIRef:
-        """A page of a source file."""
-        return URIRef(f"{self.source(sha256)}/page/{index}")
+        """A page of a source file, by its 0-based ``index``; the IRI counts
+        from 1 (``…/page/1`` is the first), as pages are shown and cited."""
+        return URIRef(f"{self.source(sha256)}/page/{index + 1}")
 
     def passage(self, sha256: str, block_id: str) -> URIRef:
         """A block of a source file."""
@@ -174,9 +176,12 @@ class Minter:
         """Characters ``[start, end)`` of a source file."""
         return URIRef(f"{self.source(sha256)}/span/{start}-{end}")
 
-    def finding(self, sha256: str, code: str, start: int) -> URIRef:
-        """A finding about a source file."""
-        return URIRef(f"{self.source(sha256)}/finding/{code}/{start}")
+    def finding(self, sha256: str, code: str, start: int, end: int, message: str) -> URIRef:
+        """A finding about a source file: by its code, its span and (a digest
+        of) its message, so two findings of one code on one line, or at one
+        offset, are two nodes, each with its one message."""
+        digest = hashlib.sha256(message.encode("utf-8")).hexdigest()[:12]
+        return URIRef(f"{self.source(sha256)}/finding/{code}/{start}-{end}/{digest}")
 
     def node(self, parent: URIRef, *parts: str) -> URIRef:
         """A node that exists only within ``parent`` (an invitation of a meeting)."""

@@ -24,6 +24,7 @@ It never relies on line counts, page lengths or any string of one excerpt.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -176,23 +177,68 @@ class Document:
     furniture: list[Furniture] = field(default_factory=list)
     page_count: int = 0
     issues: list[LayoutIssue] = field(default_factory=list)
-    _printed: tuple[int, dict[int, int]] | None = field(default=None, repr=False, compare=False)
+    _printed: tuple[tuple[int, int], dict[int, int]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def printed_pages(self) -> dict[int, int]:
-        """Page index → printed page number, where a footer states it.
+        """Page index → printed page number, stated or derived (see
+        :func:`printed_page_numbers`; :meth:`stated_pages` tells which).
 
         Kept once per state of the furniture: the provenance of every fact
         asks for it, and rebuilding it each time made a file's cost grow
         with the square of its pages.  Callers must not modify it.
         """
-        if self._printed is None or self._printed[0] != len(self.furniture):
-            pages = {f.page: f.printed_page for f in self.furniture if f.printed_page is not None}
-            self._printed = (len(self.furniture), pages)
+        state = (len(self.furniture), self.page_count)
+        if self._printed is None or self._printed[0] != state:
+            pages = printed_page_numbers(self.stated_pages(), self.page_count)
+            self._printed = (state, pages)
         return self._printed[1]
+
+    def stated_pages(self) -> dict[int, int]:
+        """Page index → printed page number, where the page's footer states it."""
+        return {f.page: f.printed_page for f in self.furniture if f.printed_page is not None}
 
     def of_kind(self, *kinds: BlockKind) -> list[Block]:
         """Blocks of the given kinds, in document order."""
         return [b for b in self.blocks if b.kind in kinds]
+
+
+def printed_page_numbers(stated: dict[int, int], page_count: int) -> dict[int, int]:
+    """Every page's printed number, from those its footers state.
+
+    The Repertoire's pages are numbered consecutively, so a page whose
+    footer did not survive the extraction has the number of the stated
+    page before it plus the distance between them, provided the stated
+    pages around it agree (``printed - index`` the same before and after;
+    where they disagree, the excerpt skips pages or a footer was misread,
+    and nothing is derived between them).  Before the first stated page and
+    after the last, the numbering runs on (never below 1).
+
+    >>> printed_page_numbers({1: 130, 3: 132}, 5)
+    {0: 129, 1: 130, 2: 131, 3: 132, 4: 133}
+    >>> printed_page_numbers({0: 10, 2: 40}, 3)
+    {0: 10, 2: 40}
+    >>> printed_page_numbers({}, 3)
+    {}
+    """
+    if not stated:
+        return {}
+    known = sorted(stated.items())
+    out = dict(stated)
+    first_index, first_printed = known[0]
+    for index in range(first_index):
+        number = first_printed - (first_index - index)
+        if number >= 1:
+            out[index] = number
+    for (a, pa), (b, pb) in itertools.pairwise(known):
+        if pa - a == pb - b:
+            for index in range(a + 1, b):
+                out[index] = pa + (index - a)
+    last_index, last_printed = known[-1]
+    for index in range(last_index + 1, page_count):
+        out[index] = last_printed + (index - last_index)
+    return dict(sorted(out.items()))
 
 
 @dataclass(slots=True)
@@ -471,9 +517,13 @@ def _could_be_footnote_number(number: int, expected: int) -> bool:
 
 def _ends_sentence(lines: list[Line], terminal: str) -> bool:
     """Whether a footnote's text ends a sentence: a footnote ends with its
-    full stop, so a line cut after ``见`` or inside a date leaves it open."""
+    full stop (or a full stop and a closing quote or bracket), so a line
+    cut after ``见`` or inside a date, even just after a full stop
+    (``…第 34 章。另``), leaves it open."""
     text = "".join("".join(ln.folded.split()) for ln in lines[-2:])
-    return bool(text) and (text[-1] in terminal or (len(text) > 1 and text[-2] in terminal))
+    if not text:
+        return False
+    return text[-1] in terminal or (len(text) > 1 and text[-2] in terminal and text[-1] in _CLOSERS)
 
 
 def _page_ends_after(
@@ -512,6 +562,8 @@ def _marker_before(number: int, body: list[tuple[Line, int]], counters: str) -> 
 # Punctuation that closes or continues a clause: a line opening with it
 # continues the block before, whatever the line before it ended with.
 _CLOSING = "。，、；：）)」』”’》〉!?！？,;:"
+# What may follow a sentence's full stop and still end it.
+_CLOSERS = "）)」』”’》〉]】"
 
 
 def _opens_with_closing(text: str) -> bool:
@@ -1064,9 +1116,24 @@ class _TableParser:
         self._rows(starts, notes_from)
         self._notes(notes_from)
 
+    def _header_indices(self, items: list[tuple[Line, int]]) -> set[int]:
+        """Which of ``items`` are header-row lines: a line of header fragments
+        only, and a line wrapped inside a fragment (``视`` / ``频会议日期 …``)
+        together with the line that completes it."""
+        found: set[int] = set()
+        for k, (line, _) in enumerate(items):
+            if self.p._header_line(line.folded):
+                found.add(k)
+            elif k + 1 < len(items) and not self.p._header_line(items[k + 1][0].folded):
+                joined = line.folded.strip() + items[k + 1][0].folded.strip()
+                if self.p._header_line(joined):
+                    found.update((k, k + 1))
+        return found
+
     def _header(self, items: list[tuple[Line, int]]) -> None:
-        header = [it for it in items if self.p._header_line(it[0].folded)]
-        other = [it for it in items if not self.p._header_line(it[0].folded)]
+        marked = self._header_indices(items)
+        header = [it for k, it in enumerate(items) if k in marked]
+        other = [it for k, it in enumerate(items) if k not in marked]
         if header:
             self._block(BlockKind.TABLE_HEADER, header)
         if other:
@@ -1078,8 +1145,10 @@ class _TableParser:
             e = bounds[k + 1] if k + 1 < len(bounds) else end
             row_items: list[tuple[Line, int]] = []
             headers: list[tuple[Line, int]] = []
-            for item in self.lines[s:e]:
-                if self.p._header_line(item[0].folded):
+            region = self.lines[s:e]
+            marked = self._header_indices(region)
+            for k, item in enumerate(region):
+                if k in marked:
                     headers.append(item)  # the header repeated after a page break
                 else:
                     row_items.append(item)

@@ -204,6 +204,7 @@ def _source_record(source: Source, doc: Document, year: int | None, language: st
         job_number=jobs[0] if jobs else None,
         pages=doc.page_count,
         printed_pages=tuple(sorted(doc.printed_pages().items())),
+        stated_pages=tuple(sorted(doc.stated_pages())),
     )
 
 

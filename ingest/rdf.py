@@ -127,8 +127,12 @@ class Mapper:
         self.add(pos, RDF.type, OA.TextPositionSelector)
         self.add(pos, OA.start, Literal(prov.start))
         self.add(pos, OA.end, Literal(prov.end))
+        exact = prov.text if prov.exact is None else prov.exact
         self.add(quote, RDF.type, OA.TextQuoteSelector)
-        self.add(quote, OA.exact, Literal(prov.text))
+        self.add(quote, OA.exact, Literal(exact))
+        if prov.text and prov.text != exact:
+            # The quote as read (lines joined, page furniture out), for pages.
+            self.add(span, CKG.readingText, Literal(prov.text))
         self.add(span, CKG.lineNumber, Literal(prov.line))
         self.add(span, CKG.onPage, self.m.page(prov.sha256, prov.page))
         if prov.block_kind not in ("source", "finding"):
@@ -232,6 +236,8 @@ class Mapper:
             self.add(page, CKG.pageIndex, Literal(index))
             if index in printed:
                 self.add(page, CKG.printedPage, Literal(printed[index]))
+                if index not in r.stated_pages:
+                    self.add(page, CKG.printedPageInferred, Literal(True))
 
     def item_group(self, r: ItemGroup) -> None:
         node = self.m.item_group(r.key)
@@ -581,7 +587,7 @@ class Mapper:
         self.prov(node, r.prov)
 
     def finding(self, r: Finding) -> None:
-        node = self.m.finding(r.prov.sha256, r.code, r.prov.start)
+        node = self.m.finding(r.prov.sha256, r.code, r.prov.start, r.prov.end, r.message)
         self.add(node, RDF.type, CKG.Finding)
         self.add(node, CKG.findingCode, Literal(r.code))
         self.add(node, CKG.message, Literal(r.message))

@@ -19,7 +19,14 @@ from typing import Any, ClassVar
 
 @dataclass(frozen=True, slots=True)
 class Provenance:
-    """Where a fact is stated: file, page, block, character span and text."""
+    """Where a fact is stated: file, page, block, character span and text.
+
+    ``text`` is the span as read: the block's text, its lines joined and
+    page furniture left out.  ``exact`` is the source's own characters at
+    ``[start, end)`` (line breaks, running heads and all), which is what a
+    text-quote selector must hold to be checked against the file; None
+    where the reading is the source (a finding quotes it directly).
+    """
 
     file: str
     sha256: str
@@ -31,6 +38,15 @@ class Provenance:
     start: int
     end: int
     text: str
+    exact: str | None = None
+
+    def __post_init__(self) -> None:
+        # A narrowed copy (dataclasses.replace with new offsets) must bring
+        # its own exact characters: a quote of other offsets misleads.
+        if self.exact is not None and len(self.exact) != self.end - self.start:
+            raise ValueError(
+                f"provenance {self.start}-{self.end} quotes {len(self.exact)} characters"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +70,9 @@ class SourceFile(Record):
     job_number: str | None
     pages: int
     printed_pages: tuple[tuple[int, int], ...]
+    stated_pages: tuple[int, ...] = ()
+    """The pages whose printed number a footer states (the others in
+    ``printed_pages`` are derived from them)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,6 +159,8 @@ class CKG(DefinedNamespace):
     permanentMemberAgainst: URIRef
     position: URIRef
     printedPage: URIRef
+    printedPageInferred: URIRef
+    readingText: URIRef
     reason: URIRef
     record: URIRef
     recordNote: URIRef

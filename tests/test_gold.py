@@ -62,7 +62,12 @@ def test_source_metadata(seed_store: GraphStore, gold: dict[str, Any]) -> None:
     assert {r["language"] for r in rows} == {src["language"]}
     assert {r["period"] for r in rows} == {str(src["period"])}
     assert {r["job"] for r in rows} == {src["job_number"]}
-    assert sorted({int(r["printed"]) for r in rows if "printed" in r}) == src["printed_pages_seen"]
+    stated = {int(r["printed"]) for r in rows if "printed" in r and "inferred" not in r}
+    assert sorted(stated) == src["printed_pages_seen"]
+    # The other pages' numbers are derived from it: consecutive, one per page.
+    numbers = {int(r["index"]): int(r["printed"]) for r in rows if "printed" in r}
+    assert len({printed - index for index, printed in numbers.items()}) == 1
+    assert sorted(numbers) == list(range(len(numbers)))
 
 
 def test_page_furniture_never_in_text(seed_store: GraphStore, gold: dict[str, Any]) -> None:
@@ -411,8 +416,10 @@ def _subsequence(needle: str, haystack: str) -> bool:
 
 
 def test_every_fact_has_exact_provenance(seed_store: GraphStore, seed_result: IngestResult) -> None:
-    """Each span's quoted text is, character by character, in the source at its
-    offsets (folded, whitespace aside), and its line and page are those of its start."""
+    """Each span's quoted text (``oa:exact``) is the source's characters at its
+    offsets, exactly; its text as read, where given, is those characters
+    folded with whitespace and page furniture aside; its line and page are
+    those of its start."""
     source = seed_result.source
     rows = select(seed_store, "all-spans")
     from councilkg.ingest.records import Footnote, Vote
@@ -425,8 +432,9 @@ def test_every_fact_has_exact_provenance(seed_store: GraphStore, seed_result: In
     for r in rows:
         start, end = int(r["start"]), int(r["end"])
         assert 0 <= start <= end <= len(source.text)
-        exact = strip_spaces(r["exact"])
-        assert _subsequence(exact, strip_spaces(fold(source.text[start:end]))), r
+        assert r["exact"] == source.text[start:end], r
+        reading = strip_spaces(r.get("reading") or r["exact"])
+        assert _subsequence(reading, strip_spaces(fold(source.text[start:end]))), r
         assert int(r["line"]) == source.line_at(start)
         if int(r["line"]) in page_of_line:
             assert int(r["pageIndex"]) == page_of_line[int(r["line"])]

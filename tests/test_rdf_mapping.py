@@ -8,8 +8,10 @@ import inspect
 import textwrap
 
 import pytest
+from rdflib.namespace import RDF
 
 from councilkg.ingest import rdf, records
+from councilkg.ingest.vocab import CKG
 
 
 def _record_classes() -> set[str]:
@@ -44,3 +46,25 @@ def test_an_unknown_record_is_an_error() -> None:
     mapper = rdf.Mapper.__new__(rdf.Mapper)
     with pytest.raises(TypeError, match="Stray"):
         mapper.record(Stray.__new__(Stray))
+
+
+def _prov(start: int, end: int, text: str, kind: str = "finding") -> records.Provenance:
+    return records.Provenance("f.txt", "0" * 64, 0, None, kind, "b", 1, start, end, text)
+
+
+def test_findings_on_one_span_are_distinct_nodes() -> None:
+    """Two contradictions of one code at one offset were one node with two
+    messages (a false "exactly one message" and a wrong page)."""
+    source = records.SourceFile(
+        _prov(0, 20, "", "source"), "f.txt", "0" * 64, 20, "zh", "2020", None, 1, ()
+    )
+    found = [
+        records.Finding(_prov(5, 9, "abcd"), code="E001", message="one thing"),
+        records.Finding(_prov(5, 9, "abcd"), code="E001", message="another thing"),
+        records.Finding(_prov(5, 12, "abcdefg"), code="E001", message="one thing"),
+    ]
+    triples = rdf.to_triples([source, *found])
+    nodes = {s for s, p, o in triples if p == RDF.type and o == CKG.Finding}
+    assert len(nodes) == 3
+    for node in nodes:
+        assert len({o for s, p, o in triples if s == node and p == CKG.message}) == 1

@@ -211,9 +211,10 @@ def test_workers_come_from_the_fork_server_and_report_how_they_ended(
     """Workers are children of the fork server, not of the front; a worker
     killed by a signal is reported with that signal (how the pool tells a
     memory-cap death from a failure)."""
-    from councilkg.server.spawner import start_worker
+    from councilkg.server.spawner import ForkServer
 
-    proc = start_worker(sample_store_path)
+    server = ForkServer()  # its own, not the process's shared one
+    proc = server.spawn(sample_store_path, read_write=False, max_memory=None)
     try:
         parent = int(Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
         assert parent != os.getpid()
@@ -225,6 +226,7 @@ def test_workers_come_from_the_fork_server_and_report_how_they_ended(
     finally:
         os.close(proc.requests)
         os.close(proc.replies)
+        server.close()
 
 
 def test_reading_a_large_query_does_not_hold_up_the_front(small: RunningServer) -> None:

@@ -1054,7 +1054,7 @@ def test_nodes_without_a_span_are_located_through_their_owner(base_graph: Graph)
     own = locate(base_graph, URIRef(f"{ID}vote-event/S/2020/797"))
     assert own is not None
     assert locate(base_graph, count) == own
-    page = locate(base_graph, URIRef(f"{SRC}page/8"))
+    page = locate(base_graph, URIRef(f"{SRC}page/9"))
     assert page is not None and page.printed_page == 130 and page.file == SEED.name
     passage = locate(base_graph, URIRef(f"{SRC}block/b00010"))
     assert passage is not None and passage.line is not None and passage.quote

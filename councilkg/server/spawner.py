@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import queue
 import signal
@@ -35,6 +36,8 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+
+log = logging.getLogger("councilkg.server")
 
 SPAWN_TIMEOUT_S = 30.0
 """How long the fork server may take to answer a spawn request."""
@@ -52,7 +55,7 @@ class WorkerProcess:
         replies: int,
         *,
         popen: subprocess.Popen[bytes] | None = None,
-        server: _ForkServer | None = None,
+        server: ForkServer | None = None,
     ) -> None:
         self.pid = pid
         self.requests = requests
@@ -92,7 +95,7 @@ class WorkerProcess:
         return self._status
 
 
-class _ForkServer:
+class ForkServer:
     """The front's half of :mod:`councilkg.server.zygote`: one conversation
     at a time, and a thread reading its answers and exit reports."""
 
@@ -137,7 +140,8 @@ class _ForkServer:
         with self._exited:
             self._exited.notify_all()
 
-    def spawn(self, store_path: Path, read_write: bool, max_memory: int | None) -> WorkerProcess:
+    def spawn(self, store_path: Path, *, read_write: bool, max_memory: int | None) -> WorkerProcess:
+        """Fork one worker on ``store_path`` (see :func:`start_worker`)."""
         request = json.dumps(
             {"store": str(store_path), "read_write": read_write, "max_memory": max_memory}
         ).encode("utf-8")
@@ -165,6 +169,16 @@ class _ForkServer:
         pid = int(str(answer["spawned"]))
         return WorkerProcess(pid, requests_w, replies_r, server=self)
 
+    def close(self) -> None:
+        """Stop the fork server (its workers die with it) and reap it."""
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
     def exit_status(self, pid: int) -> int | None:
         """``pid``'s exit status once reported (taken from the table: the
         :class:`WorkerProcess` keeps it), else None."""
@@ -183,10 +197,10 @@ class _ForkServer:
 
 
 _lock = threading.Lock()
-_server: _ForkServer | None = None
+_server: ForkServer | None = None
 
 
-def _fork_server() -> _ForkServer | None:
+def _fork_server() -> ForkServer | None:
     """The fork server of this process, started on first use (None where it
     cannot run)."""
     global _server
@@ -195,7 +209,7 @@ def _fork_server() -> _ForkServer | None:
     with _lock:
         if _server is None or not _server.alive:
             try:
-                _server = _ForkServer()
+                _server = ForkServer()
             except OSError:
                 return None
         return _server
@@ -210,11 +224,13 @@ def start_worker(
     server = _fork_server()
     if server is not None:
         try:
-            return server.spawn(store_path, read_write, max_memory)
+            return server.spawn(store_path, read_write=read_write, max_memory=max_memory)
         except (OSError, queue.Empty, RuntimeError):
             if server.alive:
                 raise
-            # The fork server died under us: this worker is started the slow way.
+            # The fork server died under us: this worker is started the slow
+            # way (the next call starts another fork server).
+            log.warning("the fork server exited; starting a worker as a new interpreter")
     return _start_interpreter(store_path, read_write=read_write, max_memory=max_memory)
 
 

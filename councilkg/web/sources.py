@@ -123,7 +123,9 @@ async def fetch_sources(select: Select, facts: Iterable[str], passages: Iterable
             start = _int(row["start"])
             if start is not None and (draft.start is None or start < draft.start):
                 draft.start = start
-        quote = row["quote"] or ""
+        # Shown as read (lines joined, page furniture out) where the graph
+        # gives that apart from the source's exact characters.
+        quote = row.get("reading") or row["quote"] or ""
         if quote and quote not in draft.quotes:
             draft.quotes.append(quote)
         if draft.passage is None:

@@ -378,6 +378,7 @@ class Citing:
     item: str | None
     passage: str | None
     page_index: int | None
+    printed_page: int | None = None
 
 
 def _is_decision(d: Decision) -> bool:
@@ -420,6 +421,7 @@ async def load_document(g: Gather, iri: str, types: Sequence[str]) -> dict[str, 
                 item=_first(mine, "item"),
                 passage=_first(mine, "passage"),
                 page_index=_int(_first(mine, "pageIndex")),
+                printed_page=_int(_first(mine, "printedPage")),
             )
         )
     citing_views.sort(key=lambda c: (c.footnote is None, c.footnote or 0, c.iri))

@@ -113,6 +113,7 @@ class Context:
             start=s,
             end=e,
             text=text,
+            exact=src.text[s:e],
         )
 
     def diag(

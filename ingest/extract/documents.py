@@ -80,6 +80,7 @@ def extract_documents(
             continue
         symbols.setdefault(symbol.key, symbol)
         line = link.line
+        start, end = line.start + line.indent, line.start + len(line.folded.rstrip())
         prov = Provenance(
             file=ctx.doc.source.name,
             sha256=ctx.doc.source.sha256,
@@ -88,9 +89,10 @@ def extract_documents(
             block_kind=BlockKind.LINK_LIST.value,
             block_id=f"l{line.number:06d}",
             line=line.number,
-            start=line.start + line.indent,
-            end=line.start + len(line.folded.rstrip()),
+            start=start,
+            end=end,
             text=link.url,
+            exact=ctx.doc.source.text[start:end],
         )
         first_prov.setdefault(symbol.key, prov)
         out.append(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -34,7 +35,7 @@ from councilkg.ingest.extract.columns import (
 from councilkg.ingest.extract.context import Context, ItemScope, compact
 from councilkg.ingest.extract.derived import seats as council_seats
 from councilkg.ingest.extract.names import actor_finder, finder
-from councilkg.ingest.layout import Block, BlockKind, TableKind
+from councilkg.ingest.layout import Block, BlockKind, TableKind, note_letters
 from councilkg.ingest.lexicon import named_table
 from councilkg.ingest.records import (
     Decision,
@@ -99,14 +100,51 @@ def _table(ctx: Context, blocks: list[Block], result: TableResult) -> None:
     if scope is None:  # cannot happen: a table title always scopes an item
         return
     used_notes: set[str] = set()
+    used_by: dict[str, Block] = {}  # a note letter → the first row that carries it
     for row in rows:
+        before = set(used_notes)
         if row.table_kind is TableKind.MEETINGS:
             _meeting_row(ctx, row, scope, notes, used_notes, result)
         else:
             _videoconference_row(ctx, row, scope, notes, used_notes, result)
+        for name in used_notes - before:
+            used_by.setdefault(name, row)
     for letter, note in notes.items():
-        if letter not in used_notes:
-            ctx.diag(Code.NOTE_UNUSED, f"table note {letter} is not referenced by any cell", note)
+        if letter is not None and letter not in used_notes:
+            _unused_note(ctx, letter, note, rows, used_by)
+
+
+def note_letters_upto(count: int) -> list[str]:
+    """The first ``count`` note letters, in order (a … z, aa …)."""
+    return list(itertools.islice(note_letters(), count))
+
+
+def _unused_note(
+    ctx: Context, letter: str, note: Block, rows: list[Block], used_by: dict[str, Block]
+) -> None:
+    """Report a table note no cell refers to, where its marker should have
+    been: notes are lettered in the order their markers appear (a, b, c …),
+    so the row that carried it lies between the rows carrying the letters
+    before and after it.  A row lost from the text (or its marker) shows
+    there, not only at the note."""
+    order = {name: i for i, name in enumerate(note_letters_upto(max(len(used_by), 1) + 60))}
+    rank = order.get(letter, -1)
+    earlier = [r for name, r in used_by.items() if order.get(name, -1) < rank]
+    later = [r for name, r in used_by.items() if order.get(name, -1) > rank]
+    start = max((r.end for r in earlier), default=rows[0].start)
+    end = min((r.start for r in later), default=rows[-1].end)
+    if end <= start:
+        start, end = note.start, note.end
+    ctx.diagnostics.append(
+        Diagnostic(
+            Code.NOTE_UNUSED,
+            f"table note {letter} (line {note.line}) is not referenced by any cell: the row "
+            "that carried its marker, here, is missing or its marker was lost",
+            ctx.doc.source.line_at(start),
+            start,
+            end,
+        )
+    )
 
 
 # -- decisions ------------------------------------------------------------
@@ -307,6 +345,7 @@ def _sub_prov(ctx: Context, block: Block, passage: Passage, start: int, end: int
         start=s,
         end=e,
         text=passage.text[start:end],
+        exact=ctx.doc.source.text[s:e],
         line=ctx.doc.source.line_at(s),
         page=page,
         printed_page=ctx.doc.printed_pages().get(page),
