@@ -88,6 +88,9 @@ class Site:
     path: str = "/"
     licence: str = "https://creativecommons.org/licenses/by/4.0/"
     dumps: tuple[tuple[str, str], ...] = ()
+    keep: tuple[tuple[str, str], ...] = ()
+    """Parameters of the page's own URL its language switch keeps (the
+    search page's ``q``)."""
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:
@@ -193,8 +196,10 @@ class Site:
 
         >>> Site(path="/page/state/CHN").lang_href("zh")
         '/page/state/CHN?lang=zh'
+        >>> Site(path="/search", keep=(("q", "中国"),)).lang_href("en")
+        '/search?q=%E4%B8%AD%E5%9B%BD&lang=en'
         """
-        return f"{self.root}{self.path}?{urlencode({'lang': lang})}"
+        return f"{self.root}{self.path}?{urlencode([*self.keep, ('lang', lang)])}"
 
     def undocs(self, symbol: str) -> str | None:
         """The undocs.org link of a UN document symbol in the page's
