@@ -206,7 +206,13 @@ class LinkedDataRoutes:
 
         lang, _ = choose_lang(request)
         dumps = tuple((dump_name(f), f"/dumps/{dump_name(f)}") for f in EXPORT_FORMATS)
-        return Site(base=await self.base(), lang=lang, path=request.path, dumps=dumps)
+        return Site(
+            base=await self.base(),
+            lang=lang,
+            path=request.path,
+            dumps=dumps,
+            licence=self.app.config.data_licence,
+        )
 
     # -- /id, /page, /data ------------------------------------------------------
 
@@ -328,10 +334,16 @@ class LinkedDataRoutes:
         return Response(200, html.encode("utf-8"), PAGE_FORMATS[HTML][0], [VARY])
 
     async def query_page(self, request: Request) -> Response:
-        """``/query``: the SPARQL editor with the prepared queries."""
+        """``/query``: the SPARQL editor with the prepared queries;
+        ``?name=…&{param}=…`` (a deep link) selects one, and the page's
+        script fills its values in and runs it."""
 
-        site = await self.site(request)
-        html = render_query_page(site, prepared.catalogue())
+        params = request.params()
+        # A deep link's switch to the other language keeps the query and its values.
+        keep = tuple((k, v[0]) for k, v in params.items() if v and k != "lang")
+        site = replace(await self.site(request), keep=keep)
+        asked = (params.get("name") or [""])[0] or None
+        html = render_query_page(site, prepared.catalogue(), asked)
         return Response(200, html.encode("utf-8"), PAGE_FORMATS[HTML][0], [VARY])
 
     async def search(self, request: Request) -> Response:
@@ -425,6 +437,7 @@ class LinkedDataRoutes:
                     "base": await self.base(),
                     "endpoint": _ROOT + "/sparql",
                     "downloads": _ROOT + "/dumps/",
+                    "license": self.app.config.data_licence,
                 }
             )
             self._void_lines = body.decode("utf-8").splitlines(keepends=True)

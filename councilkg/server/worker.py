@@ -338,7 +338,11 @@ def run_void(store: GraphStore, req: dict[str, Any]) -> Reply:
     from councilkg.export.void import describe_dataset
 
     lines = describe_dataset(
-        store, base=req["base"], endpoint=req.get("endpoint"), downloads=req.get("downloads")
+        store,
+        base=req["base"],
+        endpoint=req.get("endpoint"),
+        downloads=req.get("downloads"),
+        license=req.get("license"),
     )
     return {"status": 200, "type": GRAPH_TYPE["ntriples"]}, "".join(lines).encode("utf-8")
 
