@@ -33,7 +33,6 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 
-from councilkg.ingest.iris import DEFAULT_BASE
 from councilkg.resources import read_text
 from councilkg.search.text import normalize
 from councilkg.store import GraphStore, store_generation
@@ -170,6 +169,10 @@ def build_index(store: GraphStore, *, generation: str | None = None) -> IndexSta
 
 def _base(store: GraphStore) -> str:
     """The base IRI of the store's data (from its reference graph's name)."""
+    # Here, not at the top: the ingest package loads rdflib, which a server's
+    # workers (importing this module before they fork) must not carry.
+    from councilkg.ingest.iris import DEFAULT_BASE
+
     found = sorted(
         g.removesuffix("graph/reference") for g in store.graphs() if g.endswith("graph/reference")
     )
