@@ -208,7 +208,9 @@ def test_no_data_licence_is_asserted_and_the_terms_are_stated_apart(void: Graph)
     assert void.value(ontology, DCTERMS.license) == URIRef(
         "https://creativecommons.org/licenses/by/4.0/"
     )
-    rights = {r.language: str(r) for r in void.objects(DATASET, DCTERMS.rights)}
+    rights = {
+        r.language: str(r) for r in void.objects(DATASET, DCTERMS.rights) if isinstance(r, Literal)
+    }
     assert set(rights) == {"en", "zh"}
     assert "United Nations" in rights["en"] and "asserts no licence" in rights["en"]
     assert "MIT" in rights["en"] and "联合国" in rights["zh"]

@@ -1,5 +1,5 @@
 """The linked-data side of ``councilkg serve``: dereferenceable IRIs, entity
-pages, the dataset description, the query page and static files.
+pages, search, the dataset description, the query page and static files.
 
 One scheme, the Cool URIs "303" pattern (W3C, *Cool URIs for the Semantic
 Web*, section 4.3), chosen because it keeps the thing apart from the
