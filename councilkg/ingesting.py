@@ -27,6 +27,7 @@ from councilkg.ingest.rdf import Triple, to_triples
 from councilkg.ingest.records import to_json
 from councilkg.ingest.reference import reference_triples
 from councilkg.resources import ontology_lines
+from councilkg.search import refresh_index
 from councilkg.store import GraphStore
 
 LARGE_INPUT = 1_000_000  # bytes: show a progress bar from here on
@@ -98,7 +99,8 @@ def load(
     keep_quads: bool = False,
 ) -> IngestRun:
     """Ingest each input and load its graph into ``store`` (when given), with
-    the reference and ontology graphs; flush the store.
+    the reference and ontology graphs; flush the store and, when its graph
+    changed, write its search index anew (:mod:`councilkg.search`).
 
     An input is a text file's path, or a file already ingested (an
     :class:`~councilkg.ingest.pipeline.IngestResult`, e.g. from
@@ -170,6 +172,9 @@ def load(
         nquads_out.writelines(run.quads)
     if store is not None:
         store.flush()
+        # After the flush, whose new generation the index records: a reader
+        # that sees the new graph and an index of the old one rebuilds it.
+        refresh_index(store)
     return run
 
 

@@ -218,3 +218,42 @@ def test_pages_fit_a_phone(browser: Any, server: RunningServer) -> None:
     tab.goto(page_url(server, str(M.document("S/2020/797"))))
     tab.screenshot(path=str(SCREENSHOTS / "phone-draft-S-2020-797.png"), full_page=True)
     context.close()
+
+
+def test_search_box_finds_a_state_and_opens_its_page(page: Any, server: RunningServer) -> None:
+    page.goto(f"{server.url}/?lang=en")
+    box = page.locator("#site-search-q")
+    box.fill("中国")
+    box.press("Enter")
+    page.wait_for_selector("#search-results li")
+    assert "q=%E4%B8%AD%E5%9B%BD" in page.url
+    first = page.locator("#search-results li a").first
+    assert first.inner_text() == "China"
+    first.click()
+    page.wait_for_load_state()
+    assert page.url.startswith(f"{server.url}/page/state/CHN")
+    # A symbol, typed in the box of the page reached.
+    page.locator("#site-search-q").fill("S/2020/797")
+    page.locator("#site-search-q").press("Enter")
+    page.wait_for_selector("#search-results li")
+    assert page.locator("#search-results li a").first.inner_text() == "S/2020/797"
+    shoot(page, "search-S-2020-797")
+
+
+def test_a_deep_link_loads_and_runs_its_query(page: Any, server: RunningServer) -> None:
+    page.goto(f"{server.url}/query?name=failed-drafts&year=2020&lang=en")
+    page.wait_for_selector("#status[data-rows]:not([data-rows=''])")
+    assert page.locator("#prepared").input_value() == "failed-drafts"
+    assert page.locator("#param-year").input_value() == "2020"
+    sparql = page.evaluate("window.councilkgEditor.getValue()")
+    assert "2020" in sparql and "vetoedBy" in sparql
+    rows = int(page.locator("#status").get_attribute("data-rows"))
+    assert rows >= 1 and page.locator("#results tbody tr").count() == rows
+    assert "S/2020/797" in page.inner_text("#results")
+
+
+def test_the_endpoint_link_opens_the_query_page(page: Any, server: RunningServer) -> None:
+    page.goto(f"{server.url}/?lang=en")
+    page.locator("header nav a", has_text="SPARQL endpoint").click()
+    page.wait_for_selector("#query-app")
+    assert page.url.startswith(f"{server.url}/query")

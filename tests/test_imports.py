@@ -28,25 +28,27 @@ LAYERS: dict[str, int] = {
     # the one prefix table; the on-disk store
     "councilkg.prefixes": 2,
     "councilkg.store": 2,
+    # the search index beside the store, which loading the graph rebuilds
+    "councilkg.search": 3,
     # prepared queries; loading the graph and reading its facts back
-    "councilkg.queries": 3,
-    "councilkg.ingesting": 3,
-    "councilkg.facts": 3,
+    "councilkg.queries": 4,
+    "councilkg.ingesting": 4,
+    "councilkg.facts": 4,
     # the one registry of RDF formats, files and dumps, the dataset description
-    "councilkg.export": 4,
+    "councilkg.export": 5,
     # views of the graph: SHACL reports, networks, HTML pages
-    "councilkg.validation": 5,
-    "councilkg.analytics": 5,
-    "councilkg.web": 5,
+    "councilkg.validation": 6,
+    "councilkg.analytics": 6,
+    "councilkg.web": 6,
     # what serves or sends the graph
-    "councilkg.server": 6,
-    "councilkg.push": 6,
+    "councilkg.server": 7,
+    "councilkg.push": 7,
     # the one entry point
-    "councilkg.cli": 7,
-    "councilkg.__main__": 8,
+    "councilkg.cli": 8,
+    "councilkg.__main__": 9,
     # measurement and tests stand on everything
-    "bench": 9,
-    "tests": 10,
+    "bench": 10,
+    "tests": 11,
 }
 
 

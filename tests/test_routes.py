@@ -47,6 +47,7 @@ EXPECTED = [
     ("/dataset*", READ),
     ("/.well-known/void", READ),
     ("/dumps/*", READ),
+    ("/search", READ),
     ("/query", READ),
     ("/query/prepared", READ),
     ("/query/labels", SUBMIT),
@@ -66,6 +67,7 @@ EXAMPLES: dict[str, tuple[str, bytes | None, dict[str, str]]] = {
     "/dataset*": ("/dataset", None, {}),
     "/.well-known/void": ("/.well-known/void", None, {"Accept": "text/turtle"}),
     "/dumps/*": ("/dumps/councilkg.nt", None, {}),
+    "/search": ("/search?q=%E4%B8%AD%E5%9B%BD", None, {}),
     "/query": ("/query", None, {}),
     "/query/prepared": ("/query/prepared?name=votes-on-draft&symbol=S/2020/797", None, {}),
     "/query/labels": (

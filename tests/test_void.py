@@ -198,10 +198,40 @@ def test_vocabularies_are_the_namespaces_used(void: Graph, merged: set[Any]) -> 
     assert all(any(term.startswith(v) for v in vocabularies) for term in used)
 
 
-def test_licence_titles_and_period(void: Graph, merged: set[Any]) -> None:
-    assert void.value(DATASET, DCTERMS.license) == URIRef(
+def test_no_data_licence_is_asserted_and_the_terms_are_stated_apart(void: Graph) -> None:
+    """The data is extracted from a UN publication: no licence is claimed for
+    it unless the publisher gives one; the ontology's licence (the project's
+    own work) stands on the ontology, and the rights say whose the text is."""
+    assert list(void.objects(DATASET, DCTERMS.license)) == []
+    ontology = void.value(DATASET, DCTERMS.conformsTo)
+    assert ontology == URIRef("https://w3id.org/councilkg/ontology")
+    assert void.value(ontology, DCTERMS.license) == URIRef(
         "https://creativecommons.org/licenses/by/4.0/"
     )
+    rights = {
+        r.language: str(r) for r in void.objects(DATASET, DCTERMS.rights) if isinstance(r, Literal)
+    }
+    assert set(rights) == {"en", "zh"}
+    assert "United Nations" in rights["en"] and "asserts no licence" in rights["en"]
+    assert "MIT" in rights["en"] and "联合国" in rights["zh"]
+    source = void.value(DATASET, DCTERMS.source)
+    assert source == URIRef("https://www.un.org/securitycouncil/content/repertoire")
+    assert list(void.objects(source, DCTERMS.license)) == []
+    licensed = {s for s, _, _ in void.triples((None, DCTERMS.license, None))}
+    assert licensed == {ontology}
+
+
+def test_the_publisher_sets_the_data_licence(seed_store: GraphStore) -> None:
+    given = "https://creativecommons.org/publicdomain/zero/1.0/"
+    g = Graph().parse(data="".join(describe_dataset(seed_store, license=given)), format="nt")
+    assert list(g.objects(DATASET, DCTERMS.license)) == [URIRef(given)]
+    ontology = g.value(DATASET, DCTERMS.conformsTo)
+    assert g.value(ontology, DCTERMS.license) == URIRef(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
+
+
+def test_licence_titles_and_period(void: Graph, merged: set[Any]) -> None:
     titles = {t.language for t in void.objects(DATASET, DCTERMS.title) if isinstance(t, Literal)}
     assert titles == {"en", "zh"}
     descriptions = void.objects(DATASET, DCTERMS.description)
@@ -286,3 +316,26 @@ def test_void_queries_stay_out_of_the_prepared_catalogue() -> None:
     names = {f.name.removesuffix(".rq") for f in resource_dir("queries").joinpath("void").iterdir()}
     assert {"totals", "classes", "properties", "graphs", "sources", "examples"} <= names
     assert not names & {q.name for q in catalogue()}
+
+
+def test_export_data_licence_option(sample_store_path: Any, tmp_path: Any) -> None:
+    """``councilkg export --void --data-licence IRI`` states the publisher's
+    licence; without it none; the option describes the dataset only."""
+    from click.testing import CliRunner
+
+    from councilkg.cli import main
+
+    given = "https://creativecommons.org/publicdomain/zero/1.0/"
+    graphs = {}
+    for name, extra in (("none", []), ("given", ["--data-licence", given])):
+        out = tmp_path / f"{name}.nt"
+        args = ["export", "--void", "--store", str(sample_store_path), "--out", str(out), *extra]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        graphs[name] = Graph().parse(out, format="nt")
+    assert list(graphs["none"].objects(DATASET, DCTERMS.license)) == []
+    assert list(graphs["given"].objects(DATASET, DCTERMS.license)) == [URIRef(given)]
+    refused = CliRunner().invoke(
+        main, ["export", "--store", str(sample_store_path), "--data-licence", given]
+    )
+    assert refused.exit_code == 2 and "--void only" in refused.output

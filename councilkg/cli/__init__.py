@@ -3,7 +3,7 @@
 This module holds the group, ``main``, and the error handling every command
 shares; each command (or pair of commands) lives in a module of its own
 (``councilkg.cli.ingest``, ``.facts``, ``.validate``, ``.query``,
-``.export``, ``.serve``, ``.analyze``, ``.push``), the options several of
+``.export``, ``.serve``, ``.analyze``, ``.push``, ``.search``), the options several of
 them take in :mod:`councilkg.cli.options`.
 
 Exit codes (:mod:`councilkg.cli.exits`, as pySHACL documents its own): 0
@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from councilkg import __version__
-from councilkg.cli import analyze, export, facts, ingest, push, query, serve, validate
+from councilkg.cli import analyze, export, facts, ingest, push, query, search, serve, validate
 from councilkg.cli.exits import EXIT_ERROR, EXIT_OK, EXIT_STRICT
 from councilkg.ingest.errors import IngestError
 
@@ -77,6 +77,7 @@ for _command in (
     push.push,
     analyze.analyze,
     export.export,
+    search.search,
 ):
     main.add_command(_command)
 del _command

@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 import click
 
-from councilkg.cli.options import store_option
+from councilkg.cli.options import check_licence, data_licence_option, store_option
 from councilkg.export.formats import EXPORT_FORMATS, FORMATS, format_of
 from councilkg.export.writers import ExportStats, export_lines, export_store
 from councilkg.store import GraphStore
@@ -67,6 +67,7 @@ DEFAULT_FORMAT = "nquads"
     help="With --void: base IRI of the data (URI space {base}id/, dataset {base}dataset); "
     "default: read from the store.",
 )
+@data_licence_option
 @click.option(
     "--context",
     "context_url",
@@ -83,6 +84,7 @@ def export(
     endpoint: str | None,
     downloads: str | None,
     base: str | None,
+    data_licence: str | None,
     context_url: str | None,
 ) -> None:
     """Export the store's graphs (or with --void the dataset's description)
@@ -98,14 +100,17 @@ def export(
     zipped = gzip or (not to_stdout and Path(out).suffix.lower() == ".gz")
     if void and graph is not None:
         raise click.UsageError("--graph selects data to export; --void describes the whole dataset")
-    if not void and (endpoint is not None or downloads is not None):
-        raise click.UsageError("--endpoint and --downloads apply to --void only")
+    if not void and (endpoint is not None or downloads is not None or data_licence is not None):
+        raise click.UsageError("--endpoint, --downloads and --data-licence apply to --void only")
+    check_licence(data_licence)
     store = GraphStore(store_dir, read_only=True)
     target: BinaryIO | Path = sys.stdout.buffer if to_stdout else Path(out)
     if void:
         from councilkg.export.void import describe_dataset
 
-        lines = describe_dataset(store, base=base, endpoint=endpoint, downloads=downloads)
+        lines = describe_dataset(
+            store, base=base, endpoint=endpoint, downloads=downloads, license=data_licence
+        )
         stats = export_lines(lines, fmt, target, gzip=zipped, context_url=context_url)
     else:
         stats = export_store(store, fmt, target, graph=graph, gzip=zipped, context_url=context_url)

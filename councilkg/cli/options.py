@@ -57,3 +57,25 @@ def format_option(*choices: str, help: str | None = None) -> Callable[[F], F]:
         show_default=True,
         help=help,
     )
+
+
+data_licence_option = click.option(
+    "--data-licence",
+    "data_licence",
+    metavar="IRI",
+    help="The data's licence as its publisher gives it, an IRI (dcterms:license in the "
+    "dataset description; serve: also the pages' footer); default: none asserted (the "
+    "source text is the UN's).",
+)
+"""``--data-licence IRI`` (parameter ``data_licence``) of the commands that
+describe the dataset: ``serve`` and ``export --void``."""
+
+
+def check_licence(value: str | None) -> None:
+    """Refuse a ``--data-licence`` that is not an absolute IRI (a licence
+    is named by its IRI, e.g. ``https://creativecommons.org/licenses/by/4.0/``)."""
+    if value is None:
+        return
+    scheme, colon, rest = value.partition(":")
+    if not (colon and rest and scheme[:1].isalpha()) or any(c in value for c in ' <>"{}|\\^`'):
+        raise click.BadParameter(f"not an IRI: {value!r}", param_hint="--data-licence")

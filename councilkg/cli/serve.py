@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from councilkg.cli.options import store_option
+from councilkg.cli.options import check_licence, data_licence_option, store_option
 
 __all__ = ["serve"]
 
@@ -103,6 +103,12 @@ __all__ = ["serve"]
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
     help="Access and error log detail (uvicorn's levels).",
 )
+@click.option(
+    "--access-log",
+    is_flag=True,
+    help="Log every request (method, path, status), as uvicorn's access log.",
+)
+@data_licence_option
 def serve(
     store_dir: Path | None,
     host: str,
@@ -123,10 +129,14 @@ def serve(
     header_timeout: float | None,
     allowed_hosts: str,
     log_level: str,
+    access_log: bool,
+    data_licence: str | None,
 ) -> None:
     """Serve the store: the SPARQL 1.1 Protocol at /sparql (read-only by default),
-    entity pages and data at /id/…, /page/…, /data/…, the query page at /query
-    and the dataset description at /.well-known/void."""
+    entity pages and data at /id/…, /page/…, /data/…, search at /search, the
+    query page at /query and the dataset description at /.well-known/void.
+    Prints the store and these addresses once it listens."""
+    check_licence(data_licence)
     # Imported here: the server (the ASGI application, uvicorn, the pages)
     # is loaded only to serve.
     from councilkg.server import serve as run_server
@@ -156,4 +166,6 @@ def serve(
             or (max_connections // 2 if max_connections else Limits.max_per_client),
         ),
         log_level=log_level,
+        access_log=access_log,
+        data_licence=data_licence,
     )

@@ -1,5 +1,13 @@
 """The dataset's own description, in VoID and DCAT: what it holds, how big
-it is, where it comes from, under which licence, and where to get it.
+it is, where it comes from, under which terms, and where to get it.
+
+Why no licence by default: the data is extracted from a UN publication, and
+the terms of its text are the UN's, not the project's to grant.  The
+description says so (``dcterms:rights``, ``dcterms:source``), states the
+licence of the project's own work where it applies (the ontology's
+``dcterms:license``, on the ontology), and leaves the dataset's
+``dcterms:license`` to the publisher (``license``, the commands'
+``--data-licence``).
 
 Why from the store and not from a file: every figure (triples, entities,
 distinct subjects and objects, one partition per class and per property,
@@ -7,8 +15,9 @@ one subset per named graph, the period covered) is counted by the SPARQL
 files in ``queries/void/`` on the store itself, so the description is true
 of the data it is served with and is deterministic (no clock: dates come
 from the data; ``modified`` only when the caller gives it).  The fixed text
-(titles, descriptions, keywords) is the template ``queries/void/dataset.rq``,
-with the licence, creator and version read from the ontology graph.
+(titles, descriptions, keywords, rights) is the template
+``queries/void/dataset.rq``, with the ontology's creator, version and
+licence read from the ontology graph.
 
 IRIs of the description (below ``dataset``, by default ``{base}dataset``):
 
@@ -100,7 +109,11 @@ def describe_dataset(
             ``{downloads}`` + :func:`councilkg.export.formats.dump_name` (F), e.g.
             ``https://host/data/councilkg.nq``; no dumps when not given.
         dataset: the dataset's IRI (default :func:`dataset_iri`).
-        license: a licence IRI instead of the ontology's ``dcterms:license``.
+        license: the data's licence, as its publisher gives it (an IRI,
+            ``dcterms:license`` of the dataset); none when not given.  The
+            ontology's own licence is stated on the ontology, and the
+            source text's terms (the UN's) in ``dcterms:rights``: the
+            project licenses its own work, not the UN's text.
         publisher: the publisher's IRI (``dcterms:publisher``).
         modified: the date of the last change (``dcterms:modified``);
             never taken from the clock.
@@ -109,8 +122,6 @@ def describe_dataset(
     ds = ox.NamedNode(dataset or dataset_iri(base))
     out = _Triples()
     for t in store.query(bind_text(void_query("dataset"), [("dataset", URIRef(ds.value))])):
-        if license is not None and t.predicate.value == str(DCTERMS.license):
-            continue
         out.add(t.subject, t.predicate, t.object)
     if license is not None:
         out.iri(ds, DCTERMS.license, license)

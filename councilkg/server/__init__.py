@@ -50,7 +50,7 @@ The modules, each importing only those listed before it:
 - :mod:`~councilkg.server.sparql`: the SPARQL 1.1 Protocol at ``/sparql``
   (formats, policy and limits are documented there);
 - :mod:`~councilkg.server.linked_data`: ``/id``, ``/page``, ``/data``,
-  ``/graph``, dumps, the query page, the dataset description;
+  ``/graph``, dumps, search, the query page, the dataset description;
 - :mod:`~councilkg.server.app`: :class:`CouncilApp`, the ASGI application,
   and its route table (every path, its methods and handler);
 - :mod:`~councilkg.server.run`: :func:`serve` and :func:`start_server`.

@@ -96,6 +96,7 @@ def route_table(sparql: SparqlProtocol, pages: LinkedDataRoutes | None) -> tuple
         Route("/dataset*", READ, pages.dataset, "the dataset's IRIs: 303 to their description"),
         Route("/.well-known/void", READ, pages.void, "the dataset's VoID/DCAT description"),
         Route("/dumps/*", READ, pages.dumps, "the whole dataset as a file, in each format"),
+        Route("/search", READ, pages.search, "resources by name, symbol or words, ranked"),
         Route("/query", READ, pages.query_page, "the SPARQL editor with the prepared queries"),
         Route("/query/prepared", READ, pages.prepared_query, "a prepared query, values bound"),
         Route("/query/labels", SUBMIT, pages.labels, "the labels of the IRIs posted"),

@@ -54,6 +54,10 @@ class ServerConfig:
     limits: Limits = field(default_factory=Limits)
     """What connections may take before their request reaches the app
     (URL and header sizes, header time, open connections)."""
+    data_licence: str | None = None
+    """The licence the publisher gives the data (an IRI), stated in the
+    dataset description and the pages' footer; None: none is asserted (the
+    source text is the UN's, under the UN's terms)."""
     allowed_hosts: tuple[str, ...] = ()
     """Host names the server answers for (the ``Host`` header without its
     port, case-insensitive); a request for another gets 400.  Empty: any."""

@@ -1,5 +1,5 @@
 """The linked-data side of ``councilkg serve``: dereferenceable IRIs, entity
-pages, the dataset description, the query page and static files.
+pages, search, the dataset description, the query page and static files.
 
 One scheme, the Cool URIs "303" pattern (W3C, *Cool URIs for the Semantic
 Web*, section 4.3), chosen because it keeps the thing apart from the
@@ -40,6 +40,7 @@ import json
 import mimetypes
 import shutil
 import tempfile
+from dataclasses import replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -59,6 +60,7 @@ from councilkg.server.negotiation import GRAPH_FORMATS, negotiate
 from councilkg.server.pool import Backend, PoolError
 from councilkg.web.pages import Suggestion, render_index, render_not_found, render_resource, suggest
 from councilkg.web.query_page import render_query_page
+from councilkg.web.search_page import render_search_page, search_json
 from councilkg.web.site import Site
 from councilkg.web.sparql import Rows, is_iri
 
@@ -75,6 +77,18 @@ VARY = ("Vary", "Accept, Accept-Language")
 # request says which host and scheme it was addressed as (RFC 6761: .invalid
 # never resolves).
 _ROOT = "http://councilkg.invalid"
+SEARCH_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
+    HTML: PAGE_FORMATS[HTML],
+    "json": ("application/json", ("application/json",)),
+}
+"""What ``/search`` answers in: the page, or the hits as JSON."""
+SEARCH_LIMIT = 20
+"""Hits on a search page unless ``limit`` asks for others."""
+MAX_SEARCH_CHARS = 200
+"""The longest query searched (a longer one is answered 400): a name, a
+symbol or a phrase is far shorter, and every term is a lookup."""
+MAX_SEARCH_LIMIT = 200
+"""The most hits one request may ask for (``limit``)."""
 _STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
 
@@ -192,7 +206,13 @@ class LinkedDataRoutes:
 
         lang, _ = choose_lang(request)
         dumps = tuple((dump_name(f), f"/dumps/{dump_name(f)}") for f in EXPORT_FORMATS)
-        return Site(base=await self.base(), lang=lang, path=request.path, dumps=dumps)
+        return Site(
+            base=await self.base(),
+            lang=lang,
+            path=request.path,
+            dumps=dumps,
+            licence=self.app.config.data_licence,
+        )
 
     # -- /id, /page, /data ------------------------------------------------------
 
@@ -314,11 +334,52 @@ class LinkedDataRoutes:
         return Response(200, html.encode("utf-8"), PAGE_FORMATS[HTML][0], [VARY])
 
     async def query_page(self, request: Request) -> Response:
-        """``/query``: the SPARQL editor with the prepared queries."""
+        """``/query``: the SPARQL editor with the prepared queries;
+        ``?name=…&{param}=…`` (a deep link) selects one, and the page's
+        script fills its values in and runs it."""
 
-        site = await self.site(request)
-        html = render_query_page(site, prepared.catalogue())
+        params = request.params()
+        # A deep link's switch to the other language keeps the query and its values.
+        keep = tuple((k, v[0]) for k, v in params.items() if v and k != "lang")
+        site = replace(await self.site(request), keep=keep)
+        asked = (params.get("name") or [""])[0] or None
+        html = render_query_page(site, prepared.catalogue(), asked)
         return Response(200, html.encode("utf-8"), PAGE_FORMATS[HTML][0], [VARY])
+
+    async def search(self, request: Request) -> Response:
+        """``/search?q=…[&limit=N][&format=json|html]``: the resources whose
+        names, symbols, codes or passages hold the words of ``q``, ranked
+        (:mod:`councilkg.search`), as a page or (``format=json`` or
+        ``Accept: application/json``) as JSON.  The lookup runs in a worker,
+        under the query timeout, like every query."""
+        params = request.params()
+        asked = (params.get("format") or [""])[0].strip().lower()
+        if asked and asked not in SEARCH_FORMATS:
+            return Response.text(400, f"format must be {' or '.join(SEARCH_FORMATS)}")
+        fmt = asked or negotiate(request.headers.get("accept"), SEARCH_FORMATS)
+        if fmt is None:
+            return self._not_acceptable("text/html, application/json")
+        limit_text = (params.get("limit") or [str(SEARCH_LIMIT)])[0].strip()
+        if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_SEARCH_LIMIT:
+            return Response.text(400, f"limit must be a number from 1 to {MAX_SEARCH_LIMIT}")
+        query = (params.get("q") or [""])[0].strip()
+        if len(query) > MAX_SEARCH_CHARS:
+            return Response.text(400, f"the query is longer than {MAX_SEARCH_CHARS} characters")
+        keep = (("q", query),) if query else ()
+        site = replace(await self.site(request), path="/search", keep=keep)
+        hits: list[dict[str, Any]] = []
+        if query:
+            header, body = await self.app.run_query(
+                {"op": "search", "text": query, "lang": site.lang, "limit": int(limit_text)}
+            )
+            if int(header["status"]) != 200:
+                raise PoolError(int(header["status"]), str(header.get("message") or ""))
+            hits = json.loads(body)
+        headers = [("Vary", "Accept, Accept-Language")]
+        if fmt == "json":
+            return _json(200, search_json(site, query, hits), headers)
+        html = render_search_page(site, query, hits, limit=int(limit_text))
+        return Response(200, html.encode("utf-8"), PAGE_FORMATS[HTML][0], headers)
 
     async def prepared_query(self, request: Request) -> Response:
         """``/query/prepared?name=…&{param}=…``: the prepared query's SPARQL
@@ -376,6 +437,7 @@ class LinkedDataRoutes:
                     "base": await self.base(),
                     "endpoint": _ROOT + "/sparql",
                     "downloads": _ROOT + "/dumps/",
+                    "license": self.app.config.data_licence,
                 }
             )
             self._void_lines = body.decode("utf-8").splitlines(keepends=True)
@@ -506,9 +568,9 @@ class LinkedDataRoutes:
         return Response(200, node.read_bytes(), ctype, [("Cache-Control", "public, max-age=3600")])
 
 
-def _json(status: int, data: object) -> Response:
+def _json(status: int, data: object, headers: list[tuple[str, str]] | None = None) -> Response:
     body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return Response(status, body, "application/json")
+    return Response(status, body, "application/json", headers or [])
 
 
 def _served(extension: str) -> str | None:

@@ -41,6 +41,30 @@ def uvicorn_options(limits: Limits | None = None) -> dict[str, Any]:
     return opts
 
 
+def startup_lines(config: ServerConfig, url: str) -> list[str]:
+    """What ``councilkg serve`` prints once it listens at ``url``
+    (``http://host:port``): the store, and the addresses a reader opens
+    (pages, search, query page) and a program uses (the endpoint, the
+    dataset description), so nobody has to know the routes to start."""
+    mode = "updates allowed" if config.allow_update else "read-only"
+    lines = [f"councilkg serve: store {config.store_path} ({mode})"]
+    if config.linked_data:
+        lines += [
+            f"  pages           {url}/",
+            f"  search          {url}/search?q=",
+            f"  query page      {url}/query",
+        ]
+    lines.append(f"  SPARQL endpoint {url}/sparql")
+    if config.linked_data:
+        lines.append(f"  dataset (VoID)  {url}/.well-known/void")
+    return lines
+
+
+def _url(host: str, port: int) -> str:
+    """``http://host:port``, an IPv6 address in brackets."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def _check_store(store_path: Path) -> None:
     if not (Path(store_path) / "oxigraph").exists():
         raise FileNotFoundError(f"no store at {store_path} (run `councilkg ingest` first)")
@@ -66,8 +90,14 @@ def serve(
     limits: Limits | None = None,
     log_level: str = "info",
     access_log: bool = False,
+    data_licence: str | None = None,
 ) -> None:
-    """Serve the store at ``http://host:port/sparql`` until interrupted (blocking).
+    """Serve the store at ``http://host:port/sparql`` until interrupted
+    (blocking), after printing the store and the addresses served
+    (:func:`startup_lines`).  ``access_log``: log every request (uvicorn's
+    access log); ``data_licence``: the licence IRI the publisher gives the
+    data (the dataset description and the pages' footer name it; none by
+    default).
 
     Raises:
         FileNotFoundError: no store at ``store_path``.
@@ -91,9 +121,20 @@ def serve(
         allowed_hosts=allowed_hosts,
         max_memory=max_memory,
         limits=limits or Limits(),
+        data_licence=data_licence,
     )
     app = create_app(config)
-    server = uvicorn.Server(
+
+    class Announcing(uvicorn.Server):
+        """uvicorn's server, which says where to go once it listens."""
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                bound = self.servers[0].sockets[0].getsockname()[1] if self.servers else port
+                print("\n".join(startup_lines(config, _url(host, int(bound)))), flush=True)
+
+    server = Announcing(
         uvicorn.Config(
             app,
             host=host,

@@ -10,7 +10,9 @@ Protocol
     ``application/sparql-query`` body or an ``application/x-www-form-urlencoded``
     ``query=...``; ``default-graph-uri`` and ``named-graph-uri`` as in the
     protocol.  ``GET /sparql`` without a query returns the SPARQL 1.1 Service
-    Description (Turtle, or N-Triples / JSON-LD / RDF/XML by Accept).
+    Description (Turtle, or N-Triples / JSON-LD / RDF/XML by Accept); a
+    browser (``Accept`` preferring ``text/html``) is sent to the query page
+    instead (**303** to ``/query``).
     ``OPTIONS`` answers CORS preflight requests, and every response carries
     ``Access-Control-Allow-Origin`` (``cors_origin``; None to send none).
 
@@ -61,7 +63,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import pyoxigraph as ox
 
@@ -71,6 +73,7 @@ from councilkg.server.negotiation import (
     GRAPH_FORMATS,
     FormatError,
     formats_from_param,
+    negotiate,
     negotiate_graph,
     negotiate_results,
 )
@@ -78,6 +81,13 @@ from councilkg.server.policy import RequestShape, refusal
 from councilkg.server.pool import Backend, PoolError
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
+# The service description's formats, then the page: the first is the answer
+# to no Accept header or */*, so HTML wins only when asked for by name.
+_DESCRIPTION_OR_PAGE = {
+    **GRAPH_FORMATS,
+    "html": ("text/html; charset=utf-8", ("text/html", "application/xhtml+xml")),
+}
+VARY_ACCEPT = ("Vary", "Accept")
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 
 
@@ -274,8 +284,22 @@ class SparqlProtocol:
         return "\n".join(lines)
 
     async def service_description(self, request: Request) -> Response:
-        """``GET /sparql`` without a query: the service description."""
+        """``GET /sparql`` without a query: the service description; for a
+        browser (an ``Accept`` that prefers HTML to every RDF format, as a
+        link followed from a page sends), **303** to the query page, which
+        is what a person opening the endpoint wants (the description is
+        RDF/XML or Turtle a browser downloads or shows as text).  SPARQL
+        clients (no ``Accept``, ``*/*``, or an RDF type) get the
+        description as before."""
         fmt_values = request.params().get("format") or request.params().get("output")
+        if not fmt_values and self.app.config.linked_data:
+            accept = request.headers.get("accept")
+            if negotiate(accept, _DESCRIPTION_OR_PAGE) == "html":
+                lang = request.params().get("lang")
+                location = "/query" + (f"?{urlencode({'lang': lang[0]})}" if lang else "")
+                return Response(
+                    303, f"See {location}\n".encode(), headers=[("Location", location), VARY_ACCEPT]
+                )
         if fmt_values:
             try:
                 graph = formats_from_param(fmt_values[0])[1]

@@ -14,8 +14,9 @@ Frames::
     reply    = u32 header length, u32 body length, JSON header, body bytes
 
 Request fields: ``op`` (``query``, ``update``, ``stats``, ``void``, ``export``,
-``render``), ``text``, ``policy`` (the endpoint's switches, for a client's
-request: see :func:`checked`), ``lines`` / ``format`` (for ``render``),
+``render``, ``search``), ``text``, ``lang`` / ``limit`` (for ``search``),
+``policy`` (the endpoint's switches, for a client's request: see
+:func:`checked`), ``lines`` / ``format`` (for ``render``),
 ``results`` / ``graph`` (the negotiated format of each family, or null if
 none is acceptable), ``default_graph`` / ``named_graph`` (IRIs from the
 protocol's ``default-graph-uri`` / ``named-graph-uri``), ``max_results``,
@@ -337,7 +338,11 @@ def run_void(store: GraphStore, req: dict[str, Any]) -> Reply:
     from councilkg.export.void import describe_dataset
 
     lines = describe_dataset(
-        store, base=req["base"], endpoint=req.get("endpoint"), downloads=req.get("downloads")
+        store,
+        base=req["base"],
+        endpoint=req.get("endpoint"),
+        downloads=req.get("downloads"),
+        license=req.get("license"),
     )
     return {"status": 200, "type": GRAPH_TYPE["ntriples"]}, "".join(lines).encode("utf-8")
 
@@ -371,6 +376,20 @@ def run_render(req: dict[str, Any]) -> Reply:
     return {"status": 200, "type": GRAPH_TYPE[req["format"]]}, buffer.getvalue()
 
 
+def run_search(graphs: GraphStore, req: dict[str, Any]) -> Reply:
+    """The hits for ``req["text"]`` in the store's search index (JSON, a
+    list of :class:`councilkg.search.Hit`), the index built first if an
+    ingest has not written it for this generation of the store.  Here, not
+    in the front: a lookup is quick, but a scan for a one-character query
+    or a build is not, and nothing may hold up the front's event loop."""
+    from councilkg.search import refresh_index_at, search
+
+    refresh_index_at(graphs.path)
+    hits = search(graphs.path, str(req["text"]), lang=str(req["lang"]), limit=int(req["limit"]))
+    body = json.dumps([h.to_dict() for h in hits], ensure_ascii=False).encode("utf-8")
+    return {"status": 200, "type": "application/json"}, body
+
+
 def handle(store: ox.Store, req: dict[str, Any], graphs: GraphStore | None = None) -> Reply:
     """One request to one reply; never raises.  ``graphs`` is the store's
     :class:`GraphStore` (for the whole-store operations ``void`` and ``export``)."""
@@ -386,6 +405,8 @@ def handle(store: ox.Store, req: dict[str, Any], graphs: GraphStore | None = Non
             return run_render(req)
         if op in ("void", "export") and graphs is not None:
             return run_void(graphs, req) if op == "void" else run_export(graphs, req)
+        if op == "search" and graphs is not None:
+            return run_search(graphs, req)
         return _error(500, f"unknown worker operation {op!r}")
     except Exception as exc:
         return _error(500, f"internal error: {type(exc).__name__}: {exc}")

@@ -30,8 +30,9 @@ import struct
 import sys
 from pathlib import Path
 
-# Loaded once, before forking: what every worker needs, and the writers
-# its ``render`` requests use.
+# Loaded once, before forking: what every worker needs, the writers its
+# ``render`` requests use, and the search its ``search`` requests use.
+from councilkg import search  # noqa: F401
 from councilkg.export import writers  # noqa: F401
 from councilkg.server import worker
 from councilkg.store import GraphStore  # noqa: F401

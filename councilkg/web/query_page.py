@@ -48,11 +48,16 @@ def _script_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render_query_page(site: Site, queries: Sequence[PreparedQuery]) -> str:
-    """The HTML of the query page for ``site`` (its language)."""
+def render_query_page(
+    site: Site, queries: Sequence[PreparedQuery], asked: str | None = None
+) -> str:
+    """The HTML of the query page for ``site`` (its language), with the
+    prepared query ``asked`` (a deep link's ``name``) selected and its
+    SPARQL in the editor, else the default one."""
     page_strings = {key: names[site.lang] for key, names in strings("query").items()}
     script_strings = {key: names[site.lang] for key, names in strings("query_script").items()}
-    selected = DEFAULT_QUERY if any(q.name == DEFAULT_QUERY for q in queries) else ""
+    names = {q.name for q in queries}
+    selected = asked if asked in names else DEFAULT_QUERY if DEFAULT_QUERY in names else ""
     initial = next((q.body.strip() for q in queries if q.name == selected), "")
     return render(
         "query.html",

@@ -78,7 +78,9 @@ class Site:
         lang: the page's language, ``en`` or ``zh``.
         root: the server's root path (``""``, or ``/prefix`` behind a proxy).
         path: the page's own path below ``root`` (for the language switch).
-        licence: the data licence linked from every page's footer.
+        licence: the data licence the publisher gives (an IRI), linked
+            from every page's footer; None: none is claimed (the source
+            text is the UN's, and the footer says so).
         dumps: downloads of the whole dataset as (name, path below root).
     """
 
@@ -86,8 +88,11 @@ class Site:
     lang: str = DEFAULT_LANG
     root: str = ""
     path: str = "/"
-    licence: str = "https://creativecommons.org/licenses/by/4.0/"
+    licence: str | None = None
     dumps: tuple[tuple[str, str], ...] = ()
+    keep: tuple[tuple[str, str], ...] = ()
+    """Parameters of the page's own URL its language switch keeps (the
+    search page's ``q``)."""
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:
@@ -193,8 +198,10 @@ class Site:
 
         >>> Site(path="/page/state/CHN").lang_href("zh")
         '/page/state/CHN?lang=zh'
+        >>> Site(path="/search", keep=(("q", "中国"),)).lang_href("en")
+        '/search?q=%E4%B8%AD%E5%9B%BD&lang=en'
         """
-        return f"{self.root}{self.path}?{urlencode({'lang': lang})}"
+        return f"{self.root}{self.path}?{urlencode([*self.keep, ('lang', lang)])}"
 
     def undocs(self, symbol: str) -> str | None:
         """The undocs.org link of a UN document symbol in the page's

@@ -199,13 +199,16 @@
   form.addEventListener("submit", runPrepared);
   document.getElementById("run-editor").addEventListener("click", () => run(editor.getValue()));
 
-  // A deep link (?name=…&param=…) selects the query and fills its fields.
+  // A deep link (?name=…&param=…) selects the query, fills its fields, and
+  // runs it: its SPARQL, bound by the server, goes into the editor and its
+  // results into the table, as if the reader had pressed "Run".
   const asked = new URLSearchParams(location.search);
   if (asked.get("name") && byName(asked.get("name"))) {
     select.value = asked.get("name");
     const given = {};
     for (const [k, v] of asked) given[k] = v;
     renderFields(byName(select.value), given);
+    runPrepared(null);
   } else {
     renderFields(byName(select.value), null);
   }

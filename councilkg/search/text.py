@@ -1,0 +1,102 @@
+"""How text is compared in the search index: one normal form for what is
+indexed and what is asked, and the snippet shown for a hit.
+
+Why a normal form of our own before SQLite's: the trigram tokenizer folds
+case, but not width (``Ｓ／２０２０`` from a Chinese keyboard is
+``S/2020``) nor the spaces the Chinese edition puts between Chinese and
+Latin or digits (``2020 年 8 月``, which a reader types ``2020年8月``).  NFKC
+folds the widths, :meth:`str.casefold` the case, and spaces next to a
+Chinese character are dropped; runs of other spaces become one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["SHORT", "is_cjk", "like_pattern", "normalize", "snippet", "terms"]
+
+SHORT = 3
+"""Terms shorter than this many characters are below the trigram
+tokenizer's reach (it indexes every run of three); they are matched with
+``LIKE`` instead."""
+
+# CJK Unified Ideographs (and extension A), compatibility ideographs, kana,
+# hangul, and the CJK punctuation block (、。《》 …).
+_CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_SPACE_NEAR_CJK = re.compile(rf"\s+(?=[{_CJK}])|(?<=[{_CJK}])\s+")
+_SPACES = re.compile(r"\s+")
+
+
+def is_cjk(char: str) -> bool:
+    """Whether ``char`` is a Chinese (or Japanese, Korean) character.
+
+    >>> is_cjk("中"), is_cjk("S")
+    (True, False)
+    """
+    return bool(re.fullmatch(f"[{_CJK}]", char))
+
+
+def normalize(text: str) -> str:
+    """The form text is indexed and looked up in.
+
+    >>> normalize("Ｓ／２０２０／７９７")
+    's/2020/797'
+    >>> normalize("2020 年 8 月  14 日")
+    '2020年8月14日'
+    >>> normalize("  Russian   Federation ")
+    'russian federation'
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _SPACES.sub(" ", _SPACE_NEAR_CJK.sub("", folded)).strip()
+
+
+def terms(query: str) -> list[str]:
+    """The terms of a query: cut at its spaces (a reader's spaces separate
+    words, even between Chinese ones), each in the normal form and once, in
+    order; every term must match.
+
+    >>> terms("Russian  federation russian")
+    ['russian', 'federation']
+    >>> terms("中国 俄罗斯　2020年")
+    ['中国', '俄罗斯', '2020年']
+    """
+    words = unicodedata.normalize("NFKC", query).split()
+    return list(dict.fromkeys(t for t in (normalize(w) for w in words) if t))
+
+
+def like_pattern(term: str) -> str:
+    """A ``LIKE`` pattern (escape character ``\\``) matching ``term``
+    anywhere.
+
+    >>> like_pattern("50%_")
+    '%50\\\\%\\\\_%'
+    """
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def snippet(text: str, query_terms: list[str], width: int = 80) -> str:
+    """A passage of ``text`` (at most about ``width`` characters) around the
+    first place one of ``query_terms`` occurs, with ``…`` where it is cut;
+    the whole text when it is short.  Matched in the normal form's terms,
+    so ``2020年8月`` finds ``2020 年 8 月``.
+
+    >>> snippet("见 S/2020/797 号决议草案。", ["s/2020/797"], width=8)
+    '…S/2020/797…'
+    """
+    plain = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    if len(plain) <= width:
+        return plain
+    start = end = 0
+    for term in query_terms:
+        pattern = r"\s*".join(re.escape(c) for c in term)
+        found = re.search(pattern, plain, re.IGNORECASE)
+        if found:
+            start, end = found.span()
+            break
+    room = max(0, width - (end - start))
+    lo = max(0, start - room // 2)
+    hi = min(len(plain), max(end, lo + width))
+    lo = max(0, min(lo, hi - width))
+    return ("…" if lo > 0 else "") + plain[lo:hi].strip() + ("…" if hi < len(plain) else "")
