@@ -221,16 +221,19 @@ def start_worker(
     """Start one worker on ``store_path`` (blocking for a few milliseconds:
     call it off the event loop).  The worker announces itself with a frame
     once the store is open (see :mod:`councilkg.server.worker`)."""
-    server = _fork_server()
-    if server is not None:
+    for _attempt in range(2):
+        server = _fork_server()
+        if server is None:
+            break
         try:
             return server.spawn(store_path, read_write=read_write, max_memory=max_memory)
-        except (OSError, queue.Empty, RuntimeError):
-            if server.alive:
+        except (OSError, queue.Empty, RuntimeError) as exc:
+            if server.alive and not isinstance(exc, OSError):
                 raise
-            # The fork server died under us: this worker is started the slow
-            # way (the next call starts another fork server).
-            log.warning("the fork server exited; starting a worker as a new interpreter")
+            # The fork server is gone (its socket broken): the next attempt
+            # starts another; failing that, this worker is a new interpreter.
+            server.alive = False
+            log.warning("the fork server is gone (%s); starting another", exc)
     return _start_interpreter(store_path, read_write=read_write, max_memory=max_memory)
 
 

@@ -11,8 +11,8 @@ the zygote forks, the child serves frames on those pipes
 line ``{"spawned": PID}``.  It reaps every child and reports each exit as
 ``{"exit": PID, "status": CODE}`` (negative: killed by that signal), which
 is how the front tells a worker killed by its memory cap from one that
-failed.  It exits when the front's end closes, and on Linux when the front
-dies; its children follow it.
+failed.  It exits when the front's end closes (when the front exits, however it
+exits); its children follow it.
 
 Single-threaded on purpose: forking a process with threads copies locks
 held by threads that do not exist in the child.
@@ -99,7 +99,12 @@ def _child(
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     sock = socket.socket(fileno=int(args[0]))
-    worker.die_with_parent()
+    # No death signal tied to the parent here: Linux sends it when the
+    # *thread* that started this process ends, and the front starts it from
+    # a pool thread that may end long before the front does.  The front's
+    # end of the socket closes when the front exits, however it exits, and
+    # this loop then ends; the workers' own death signal follows this
+    # process (single-threaded: its main thread is the one that forks).
     # The workers it forks inherit this: below the front process, whose
     # work per request is small and whose delays every client sees.
     with contextlib.suppress(OSError, AttributeError):
