@@ -52,7 +52,7 @@ from councilkg.queries.catalogue import (
     get,
     parse_query,
 )
-from councilkg.queries.columns import with_labels
+from councilkg.queries.columns import LABEL_SUFFIXES, with_labels
 from councilkg.queries.errors import QueryError
 from councilkg.queries.execute import run
 from councilkg.queries.inject import bind_text, where_brace
@@ -74,6 +74,7 @@ from councilkg.queries.shape import shape
 
 __all__ = [
     "FORMATS",
+    "LABEL_SUFFIXES",
     "MAX_YEAR",
     "MIN_YEAR",
     "PARAM_TYPES",

@@ -20,15 +20,16 @@ the parameter is the query variable of the same name, and its type (one of
 :data:`PARAM_TYPES`) says how :mod:`councilkg.queries.binding` validates a
 value; a ``years`` parameter binds two variables, ``?<name>From`` and
 ``?<name>To``, and also answers to its singular name (``year=2020`` for
-``years``), which scripts used before ranges.  ``columns@zh`` names the
+``years``), which scripts used before ranges. ``columns@zh`` names the
 columns in Chinese, in the same order, for tables and CSV under ``--lang
-zh`` (every shipped query has one; without it the headers stay English).  An optional ``pivot`` line (``# pivot: iso3 position``) asks for the
-long result to be spread into one column per value of the first column,
-holding the second (:mod:`councilkg.queries.pivot`).  An optional ``lists``
-line names the columns that hold space-separated lists (sorted by the runners, see
-:func:`councilkg.queries.results.normalise_lists`).  This module reads and
-checks the headers, and lists, finds and describes the queries; it binds
-and runs nothing.
+zh`` (every shipped query has one; without it the headers stay English). An
+optional ``pivot`` line (``# pivot: iso3 position``) asks for the long
+result to be spread into one column per value of the first column, holding
+the second (:mod:`councilkg.queries.pivot`). An optional ``lists`` line
+names the columns that hold space-separated lists (sorted by the runners,
+see :func:`councilkg.queries.results.normalise_lists`).  This module reads
+and checks the headers, and lists, finds and describes the queries; it
+binds and runs nothing.
 """
 
 from __future__ import annotations
