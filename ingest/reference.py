@@ -16,6 +16,7 @@ from councilkg.ingest.gazetteer import default_gazetteer
 from councilkg.ingest.iris import Minter
 from councilkg.ingest.lexicon import Named, named_table
 from councilkg.ingest.rdf import Triple
+from councilkg.ingest.short_names import short_name
 from councilkg.ingest.vocab import CKG
 
 WIKIDATA = "http://www.wikidata.org/entity/"
@@ -47,6 +48,8 @@ def reference_triples(minter: Minter | None = None) -> set[Triple]:
         add(node, SKOS.prefLabel, Literal(st.name_zh, lang="zh"))
         add(node, RDFS.label, Literal(st.name_en, lang="en"))
         add(node, RDFS.label, Literal(st.name_zh, lang="zh"))
+        for lang in ("en", "zh"):
+            add(node, CKG.shortName, Literal(short_name(st, lang), lang=lang))
         if st.formal_en and st.formal_en != st.name_en:
             add(node, SKOS.altLabel, Literal(st.formal_en, lang="en"))
         if st.formal_zh and st.formal_zh != st.name_zh:

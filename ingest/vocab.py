@@ -170,6 +170,7 @@ class CKG(DefinedNamespace):
     result: URIRef
     sender: URIRef
     sha256: URIRef
+    shortName: URIRef
     sponsor: URIRef
     sponsorState: URIRef
     statedIn: URIRef

@@ -511,7 +511,7 @@ def test_item_timeline(seed_store: GraphStore, gold: dict[str, Any]) -> None:
         ]
         assert [r["symbol"] for r in rows if "symbol" in r] == decisions
         for i, r in enumerate(rows):
-            if "decision" in r:  # right after the event (or decisions) it was taken at
+            if "symbol" in r:  # right after the event (or decisions) it was taken at
                 assert rows[i - 1]["event"] == r["event"]
 
 

@@ -45,7 +45,14 @@ def queries_command(lang: str, verbose: bool) -> None:
     help="A parameter of the query (repeatable); see `councilkg queries -v`.",
 )
 @format_option("table", "json", "csv", "tsv")
-@lang_option(help="Language of the labels in the table format.")
+@lang_option(help="Language of labels, and of headers and yes/no (是/否) in table and CSV.")
+@click.option(
+    "--labels/--no-labels",
+    default=None,
+    help="Beside each IRI column, its labels: ISO3 code and short name of a State, label "
+    "of a concept in --lang (default: on for table, csv and json, off for tsv). "
+    "--no-labels: the plain W3C result, IRIs and English variable names.",
+)
 @store_option
 @endpoint_option
 @timeout_option
@@ -54,6 +61,7 @@ def query_command(
     params: tuple[str, ...],
     fmt: str,
     lang: str,
+    labels: bool | None,
     store_dir: Path | None,
     endpoint: str | None,
     timeout: float,
@@ -62,11 +70,16 @@ def query_command(
 
     Values are validated and bound as RDF terms, never pasted into the query:
     a symbol is checked against the UN symbol grammar, a State may be given as
-    ISO3 or as a zh/en name, an item as its key or title.
+    ISO3 or as a zh/en name, an item as its key or title, years as 2020 or
+    2016-2020.  CSV and JSON carry label columns beside the IRI columns
+    (member_iso3, member_name, position_label …); `vote-matrix` is spread
+    into one column per member.
     """
-    from councilkg.queries import bind, get, parse_params, render, run
+    from councilkg.queries import bind, get, parse_params, render, run, shape
 
     bound = bind(get(name), parse_params(params))
+    labelled = fmt != "tsv" if labels is None else labels
     store = None if endpoint else GraphStore(store_dir, read_only=True)
-    result = run(bound, store=store, endpoint=endpoint, labels=fmt == "table", timeout=timeout)
-    click.echo(render(result, fmt, lang).rstrip("\n"))
+    result = run(bound, store=store, endpoint=endpoint, labels=labelled, timeout=timeout)
+    shaped = shape(bound.query, result, fmt, lang, labels=labelled)
+    click.echo(render(shaped, fmt, lang).rstrip("\n"))

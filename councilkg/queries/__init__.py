@@ -15,7 +15,12 @@ ones below it directly (never this package), so there is no import cycle:
   and bound as RDF terms (:func:`bind`, :class:`BoundQuery`);
 - :mod:`~councilkg.queries.results`: engine-neutral :class:`Term` and
   :class:`QueryResult`, rendered as SPARQL JSON, CSV, TSV or a table;
-- :mod:`~councilkg.queries.labels`: labels of the IRIs of a result;
+- :mod:`~councilkg.queries.labels`: labels of the IRIs of a result, and the
+  ISO3 codes and short names of its States;
+- :mod:`~councilkg.queries.columns`: label columns beside the IRI columns;
+- :mod:`~councilkg.queries.pivot`: a long result spread into a matrix;
+- :mod:`~councilkg.queries.localise`: headers and booleans in Chinese;
+- :mod:`~councilkg.queries.shape`: those three, as a format and language ask;
 - :mod:`~councilkg.queries.local` and :mod:`~councilkg.queries.remote`: the
   embedded store and a SPARQL endpoint;
 - :mod:`~councilkg.queries.execute`: :func:`run`, which picks one of them.
@@ -47,16 +52,29 @@ from councilkg.queries.catalogue import (
     get,
     parse_query,
 )
+from councilkg.queries.columns import LABEL_SUFFIXES, with_labels
 from councilkg.queries.errors import QueryError
 from councilkg.queries.execute import run
 from councilkg.queries.inject import bind_text, where_brace
-from councilkg.queries.labels import collect_labels, label_query
+from councilkg.queries.labels import collect_labels, collect_states, label_query, state_query
 from councilkg.queries.local import run_embedded, select_embedded
+from councilkg.queries.localise import localise
+from councilkg.queries.pivot import pivot
 from councilkg.queries.remote import RemoteError, run_remote, select_remote
-from councilkg.queries.results import FORMATS, QueryResult, Row, Term, normalise_lists, render
+from councilkg.queries.results import (
+    FORMATS,
+    QueryResult,
+    Row,
+    StateName,
+    Term,
+    normalise_lists,
+    render,
+)
+from councilkg.queries.shape import shape
 
 __all__ = [
     "FORMATS",
+    "LABEL_SUFFIXES",
     "MAX_YEAR",
     "MIN_YEAR",
     "PARAM_TYPES",
@@ -67,24 +85,31 @@ __all__ = [
     "QueryResult",
     "RemoteError",
     "Row",
+    "StateName",
     "Term",
     "bind",
     "bind_text",
     "catalogue",
     "collect_labels",
+    "collect_states",
     "describe",
     "format_catalogue",
     "get",
     "inject_values",
     "label_query",
+    "localise",
     "normalise_lists",
     "parse_params",
     "parse_query",
+    "pivot",
     "render",
     "run",
     "run_embedded",
     "run_remote",
     "select_embedded",
     "select_remote",
+    "shape",
+    "state_query",
     "where_brace",
+    "with_labels",
 ]

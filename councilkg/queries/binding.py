@@ -16,7 +16,10 @@ The types of :data:`~councilkg.queries.catalogue.PARAM_TYPES`: ``symbol``
 (a UN document symbol, bound as its canonical key, the value of
 ``ckg:symbol``), ``meeting`` (an ``S/PV`` symbol), ``state`` (ISO3 or a
 Chinese/English name, bound as the ISO3 code, the value of ``ckg:iso3``),
-``year``, ``item`` (curated key or title, bound as the ``ckg:key``),
+``year``, ``years`` (a year or a range of years, ``2016-2020``, bound as
+two ``xsd:integer`` literals, ``?<name>From`` and ``?<name>To``: a single
+year is the range of one year), ``item`` (curated key or title, bound as the
+``ckg:key``),
 ``iri``, ``date``, ``string`` and ``integer``.
 """
 
@@ -25,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rdflib import XSD
@@ -98,11 +101,15 @@ def bind(query: PreparedQuery | str, raw: Mapping[str, object]) -> BoundQuery:
             the parameter, the expected form and the query's parameters.
     """
     q = get(query) if isinstance(query, str) else query
+    given_as: dict[str, str] = {}  # parameter name → the name the caller used
     for name in raw:
-        q.param(name)  # unknown parameter → QueryError listing the valid ones
+        p = q.param(name)  # unknown parameter → QueryError listing the valid ones
+        if p.name in given_as:
+            raise QueryError(f"parameter {p.name!r} of query {q.name!r} given twice")
+        given_as[p.name] = name
     values: list[tuple[str, Node]] = []
     for p in q.params:
-        given = raw.get(p.name)
+        given = raw.get(given_as.get(p.name, p.name))
         text = "" if given is None else str(given).strip()
         if not text:
             if p.required:
@@ -112,12 +119,13 @@ def bind(query: PreparedQuery | str, raw: Mapping[str, object]) -> BoundQuery:
                 )
             continue
         try:
-            values.append((p.name, _CONVERT[p.type](text)))
+            terms = _CONVERT[p.type](text)
         except QueryError as exc:
             raise QueryError(
-                f"parameter {p.name!r} of query {q.name!r}: {exc} "
+                f"parameter {given_as.get(p.name, p.name)!r} of query {q.name!r}: {exc} "
                 f"(its parameters: {q.param_usage()})"
             ) from None
+        values.extend(zip(p.variables, terms, strict=True))
     return BoundQuery(q, tuple(values), inject_values(q, values))
 
 
@@ -176,6 +184,24 @@ def _to_year(text: str) -> Node:
     return RdfLiteral(int(text))
 
 
+_YEARS = re.compile(r"(\d{4})(?:\s*[-–]\s*(\d{4}))?")
+
+
+def _to_years(text: str) -> tuple[Node, Node]:
+    """``2016-2020`` (or ``2016–2020``) → the first and last year, as
+    ``xsd:integer``; ``2020`` → 2020 and 2020."""
+    m = _YEARS.fullmatch(text)
+    first = int(m.group(1)) if m else 0
+    last = int(m.group(2) or first) if m else 0
+    if not m or not (MIN_YEAR <= first <= last <= MAX_YEAR):
+        raise QueryError(
+            f"{text!r} is not a year or a range of years: expected four digits, "
+            f"{MIN_YEAR}–{MAX_YEAR}, or two of them joined by '-', the earlier first "
+            f"(2016-2020)"
+        )
+    return RdfLiteral(first), RdfLiteral(last)
+
+
 def _to_item(text: str) -> Node:
     table = named_table("item")
     if any(entry.key == text for entry in table) or _FALLBACK_ITEM_KEY.fullmatch(text):
@@ -221,14 +247,20 @@ def _to_integer(text: str) -> Node:
     return RdfLiteral(int(text))
 
 
-_CONVERT = {
-    "symbol": _to_symbol,
-    "meeting": _to_meeting,
-    "state": _to_state,
-    "year": _to_year,
-    "item": _to_item,
-    "iri": _to_iri,
-    "date": _to_date,
-    "string": _to_string,
-    "integer": _to_integer,
+def _one(convert: Callable[[str], Node]) -> Callable[[str], tuple[Node, ...]]:
+    """A converter to one term, as a converter to the terms of a parameter."""
+    return lambda text: (convert(text),)
+
+
+_CONVERT: dict[str, Callable[[str], tuple[Node, ...]]] = {
+    "symbol": _one(_to_symbol),
+    "meeting": _one(_to_meeting),
+    "state": _one(_to_state),
+    "year": _one(_to_year),
+    "years": _to_years,
+    "item": _one(_to_item),
+    "iri": _one(_to_iri),
+    "date": _one(_to_date),
+    "string": _one(_to_string),
+    "integer": _one(_to_integer),
 }

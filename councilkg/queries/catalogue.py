@@ -13,15 +13,23 @@ each question is one reviewed ``queries/<name>.rq`` file, standard SPARQL
     # description@zh: 各成员 …
     # param: symbol | symbol | required | S/2020/797 | The draft's symbol
     # columns: member iso3 position permanent date
+    # columns@zh: 成员 ISO3 立场 常任 日期
 
 A ``param`` line is ``name | type | required|optional | example | text``;
 the parameter is the query variable of the same name, and its type (one of
 :data:`PARAM_TYPES`) says how :mod:`councilkg.queries.binding` validates a
-value.  An optional ``lists`` line names the columns that hold
-space-separated lists (sorted by the runners, see
-:func:`councilkg.queries.results.normalise_lists`).  This module reads and
-checks the headers, and lists, finds and describes the queries; it binds
-and runs nothing.
+value; a ``years`` parameter binds two variables, ``?<name>From`` and
+``?<name>To``, and also answers to its singular name (``year=2020`` for
+``years``), which scripts used before ranges. ``columns@zh`` names the
+columns in Chinese, in the same order, for tables and CSV under ``--lang
+zh`` (every shipped query has one; without it the headers stay English). An
+optional ``pivot`` line (``# pivot: iso3 position``) asks for the long
+result to be spread into one column per value of the first column, holding
+the second (:mod:`councilkg.queries.pivot`). An optional ``lists`` line
+names the columns that hold space-separated lists (sorted by the runners,
+see :func:`councilkg.queries.results.normalise_lists`).  This module reads
+and checks the headers, and lists, finds and describes the queries; it
+binds and runs nothing.
 """
 
 from __future__ import annotations
@@ -46,7 +54,18 @@ __all__ = [
     "parse_query",
 ]
 
-PARAM_TYPES = ("symbol", "meeting", "state", "year", "item", "iri", "date", "string", "integer")
+PARAM_TYPES = (
+    "symbol",
+    "meeting",
+    "state",
+    "year",
+    "years",
+    "item",
+    "iri",
+    "date",
+    "string",
+    "integer",
+)
 
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _QUERY_NAME_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -67,6 +86,19 @@ class Param:
         need = "required" if self.required else "optional"
         return f"{self.name} ({self.type}, {need}, e.g. {self.example})"
 
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The query variables the parameter binds: its own name, or for a
+        range of years (``years``) ``<name>From`` and ``<name>To``."""
+        if self.type == "years":
+            return (f"{self.name}From", f"{self.name}To")
+        return (self.name,)
+
+    def answers_to(self, name: str) -> bool:
+        """True when ``name`` is this parameter's name, or the singular of
+        a ``years`` parameter's name (``year`` for ``years``)."""
+        return name == self.name or (self.type == "years" and name + "s" == self.name)
+
 
 @dataclass(frozen=True, slots=True)
 class PreparedQuery:
@@ -82,6 +114,8 @@ class PreparedQuery:
     columns: tuple[str, ...]
     text: str
     lists: tuple[str, ...] = ()
+    columns_zh: tuple[str, ...] = ()
+    pivot: tuple[str, str] | None = None
 
     def title_in(self, lang: str) -> str:
         """The title in ``lang`` (``en`` or ``zh``)."""
@@ -91,10 +125,21 @@ class PreparedQuery:
         """The description in ``lang`` (``en`` or ``zh``)."""
         return self.description_zh if lang == "zh" else self.description
 
+    def column_in(self, column: str, lang: str) -> str:
+        """The header of ``column`` in ``lang`` (its ``columns@zh`` name in
+        Chinese; itself otherwise, or when it is not a declared column)."""
+        if lang == "zh" and column in self.columns and self.columns_zh:
+            return self.columns_zh[self.columns.index(column)]
+        return column
+
     def param(self, name: str) -> Param:
-        """The parameter called ``name``; QueryError naming the valid ones."""
+        """The parameter called ``name`` (or whose singular it is, for a
+        range of years); QueryError naming the valid ones."""
         for p in self.params:
             if p.name == name:
+                return p
+        for p in self.params:
+            if p.answers_to(name):
                 return p
         raise QueryError(
             f"query {self.name!r} has no parameter {name!r}; its parameters: {self.param_usage()}"
@@ -144,7 +189,9 @@ def parse_query(name: str, text: str) -> PreparedQuery:
             "description@zh",
             "param",
             "columns",
+            "columns@zh",
             "lists",
+            "pivot",
         }:
             raise ValueError(f"queries/{name}.rq: unknown header line {raw!r}")
         if key == "param":
@@ -173,14 +220,30 @@ def parse_query(name: str, text: str) -> PreparedQuery:
         columns=tuple(fields["columns"].split()),
         text=text,
         lists=tuple(fields.get("lists", "").split()),
+        columns_zh=tuple(fields.get("columns@zh", "").split()),
+        pivot=_pivot(name, fields.get("pivot")),
     )
+    if query.columns_zh and len(query.columns_zh) != len(query.columns):
+        raise ValueError(f"queries/{name}.rq: 'columns@zh' names as many columns as 'columns'")
     if not set(query.lists) <= set(query.columns):
         raise ValueError(f"queries/{name}.rq: 'lists' names a column that is not in 'columns'")
+    if query.pivot and not set(query.pivot) <= set(query.columns):
+        raise ValueError(f"queries/{name}.rq: 'pivot' names a column that is not in 'columns'")
     for p in query.params:
-        if not re.search(rf"[?$]{p.name}\b", query.body):
-            raise ValueError(f"queries/{name}.rq: parameter {p.name!r} is not a query variable")
+        for var in p.variables:
+            if not re.search(rf"[?$]{var}\b", query.body):
+                raise ValueError(f"queries/{name}.rq: parameter {p.name!r} is not a query variable")
     where_brace(query.body)  # fails early on a query without a WHERE group
     return query
+
+
+def _pivot(query: str, spec: str | None) -> tuple[str, str] | None:
+    if spec is None:
+        return None
+    parts = spec.split()
+    if len(parts) != 2:
+        raise ValueError(f"queries/{query}.rq: 'pivot' is 'COLUMN VALUE', got {spec!r}")
+    return parts[0], parts[1]
 
 
 def _param(query: str, spec: str) -> Param:
@@ -241,7 +304,8 @@ def describe(query: PreparedQuery, lang: str = "en") -> str:
     for p in query.params:
         need = "required" if p.required else "optional"
         out.append(f"  --param {p.name}=…  {p.type}, {need}, e.g. {p.example}: {p.description}")
-    out.append(f"  columns: {' '.join(query.columns)}")
+    columns = query.columns_zh if lang == "zh" else query.columns
+    out.append(f"  columns: {' '.join(columns)}")
     return "\n".join(out)
 
 

@@ -7,6 +7,11 @@ name in Chinese or English.  The labels are fetched from the same graph,
 through any engine (the embedded store, an endpoint, the server's SPARQL
 editor), by the query :func:`label_query` writes, in batches, and
 ``skos:prefLabel`` is preferred to ``rdfs:label`` in the same language.
+
+States are named apart (:func:`collect_states`): their ISO3 code and short
+name (``ckg:shortName``: United Kingdom, 英国), for label columns and tables
+that stay narrow; :func:`label_query` itself is unchanged, as the server's
+query page reads it.
 """
 
 from __future__ import annotations
@@ -17,9 +22,9 @@ from rdflib.term import URIRef
 
 from councilkg.ingest.ntriples import term as nt_term
 from councilkg.queries.inject import ABSOLUTE_IRI
-from councilkg.queries.results import QueryResult
+from councilkg.queries.results import QueryResult, StateName
 
-__all__ = ["collect_labels", "label_query"]
+__all__ = ["collect_labels", "collect_states", "label_query", "state_query"]
 
 _LABEL_BATCH = 400
 
@@ -59,3 +64,38 @@ def collect_labels(
             if have is None or (rank, label.value) < have:
                 found[iri][lang] = (rank, label.value)
     return {iri: {lg: v for lg, (_, v) in langs.items()} for iri, langs in found.items()}
+
+
+def state_query(iris: Sequence[str]) -> str:
+    """A query for the ``ckg:iso3`` and ``ckg:shortName`` of those of ``iris``
+    that are States (columns ``s``, ``iso3`` and ``name``)."""
+    values = " ".join(nt_term(URIRef(i)) for i in iris if ABSOLUTE_IRI.fullmatch(i))
+    return (
+        "PREFIX ckg: <https://w3id.org/councilkg/ontology#>\n"
+        "SELECT ?s ?iso3 ?name WHERE {\n"
+        f"  VALUES ?s {{ {values} }}\n"
+        "  ?s ckg:iso3 ?iso3 .\n"
+        "  OPTIONAL { ?s ckg:shortName ?name }\n"
+        "}"
+    )
+
+
+def collect_states(
+    iris: Sequence[str], select: Callable[[str], QueryResult]
+) -> dict[str, StateName]:
+    """The States among ``iris`` (by their ISO3 code), with short names,
+    running :func:`state_query` in batches through ``select``."""
+    codes: dict[str, str] = {}
+    short: dict[str, dict[str, str]] = {}
+    for start in range(0, len(iris), _LABEL_BATCH):
+        batch = iris[start : start + _LABEL_BATCH]
+        if not batch:
+            continue
+        for rec in select(state_query(batch)).records():
+            iri = rec["s"].value
+            codes[iri] = min(codes.get(iri, rec["iso3"].value), rec["iso3"].value)
+            name = rec.get("name")
+            if name is not None:
+                lang, have = name.lang or "", short.setdefault(iri, {})
+                have[lang] = min(have.get(lang, name.value), name.value)
+    return {iri: StateName(code, short.get(iri, {})) for iri, code in codes.items()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from councilkg.queries.labels import collect_labels
+from councilkg.queries.labels import collect_labels, collect_states
 from councilkg.queries.results import QueryResult, Term, normalise_lists
 
 if TYPE_CHECKING:
@@ -46,9 +46,12 @@ def run_embedded(store: GraphStore, bound: BoundQuery, *, labels: bool = False) 
     """Run a bound query on the embedded store.
 
     With ``labels``, the ``skos:prefLabel``/``rdfs:label`` of every IRI in the
-    result are looked up too (for :meth:`QueryResult.to_table`).
+    result are looked up too, and the ISO3 codes and short names of the States among
+    them (for :meth:`QueryResult.to_table` and label columns).
     """
     result = normalise_lists(bound.query, select_embedded(store, bound.sparql))
     if labels:
-        result.labels = collect_labels(result.iris(), lambda q: select_embedded(store, q))
+        iris = result.iris()
+        result.labels = collect_labels(iris, lambda q: select_embedded(store, q))
+        result.states = collect_states(iris, lambda q: select_embedded(store, q))
     return result

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
 
-from councilkg.queries.labels import collect_labels
+from councilkg.queries.labels import collect_labels, collect_states
 from councilkg.queries.results import QueryResult, Term, normalise_lists
 
 if TYPE_CHECKING:
@@ -83,12 +83,15 @@ def run_remote(
     """Run a bound prepared query on the SPARQL endpoint at ``endpoint``.
 
     With ``labels``, the labels of the IRIs in the result are fetched from
-    the endpoint too (for ``to_table``).
+    the endpoint too, with the ISO3 codes and short names of the States
+    (for ``to_table`` and label columns).
 
     Raises:
         RemoteError: see :func:`select_remote`.
     """
     result = normalise_lists(bound.query, select_remote(endpoint, bound.sparql, timeout))
     if labels:
-        result.labels = collect_labels(result.iris(), lambda q: select_remote(endpoint, q, timeout))
+        iris = result.iris()
+        result.labels = collect_labels(iris, lambda q: select_remote(endpoint, q, timeout))
+        result.states = collect_states(iris, lambda q: select_remote(endpoint, q, timeout))
     return result

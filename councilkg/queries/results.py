@@ -36,7 +36,7 @@ from councilkg.queries.errors import QueryError
 if TYPE_CHECKING:
     from councilkg.queries.catalogue import PreparedQuery
 
-__all__ = ["FORMATS", "QueryResult", "Row", "Term", "normalise_lists", "render"]
+__all__ = ["FORMATS", "QueryResult", "Row", "StateName", "Term", "normalise_lists", "render"]
 
 FORMATS = ("table", "json", "csv", "tsv")
 
@@ -129,16 +129,30 @@ def _escape(text: str) -> str:
 Row = tuple[Term | None, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class StateName:
+    """A State of a result: its ISO3 code and short names by language."""
+
+    iso3: str
+    short: Mapping[str, str] = field(default_factory=dict)
+
+    def name(self, lang: str) -> str:
+        """The short name in ``lang`` (else in English, else the ISO3 code)."""
+        return self.short.get(lang) or self.short.get("en") or self.iso3
+
+
 @dataclass(slots=True)
 class QueryResult:
     """The solutions of a SELECT query: variables and rows of terms (None:
-    unbound), plus labels of the IRIs when they were looked up, and the base
-    IRI the data was minted with (its ``{base}id/`` is shown as ``id:``)."""
+    unbound), plus labels of the IRIs and the ISO3 codes and short names of
+    the States among them when they were looked up, and the base IRI the
+    data was minted with (its ``{base}id/`` is shown as ``id:``)."""
 
     variables: tuple[str, ...]
     rows: list[Row]
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     base: str = DEFAULT_BASE
+    states: dict[str, StateName] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -206,7 +220,11 @@ class QueryResult:
         return "\n".join(lines) + "\n"
 
     def label(self, iri: str, lang: str) -> str | None:
-        """The label of ``iri`` in ``lang`` (else with no language, else any)."""
+        """The label of ``iri`` in ``lang`` (else with no language, else any);
+        a State's short name when States were looked up."""
+        state = self.states.get(iri)
+        if state is not None and state.short:
+            return state.name(lang)
         labels = self.labels.get(iri)
         if not labels:
             return None
