@@ -211,16 +211,20 @@ def _markers_without_footnotes(ctx: Context, numbers: list[int]) -> None:
             found = marker_pattern(n, counters).search(block.text, start, end)
             if found:
                 # The span runs on to where the footnote was due: the next
-                # footnote's line, where it may have been lost.
+                # footnote's line, where it may have been lost; for the last
+                # one, the end of the footnotes before it that follow the
+                # marker (it came after them).
                 s, e = block.passage.source_span(found.start(), found.end())
                 due = [b.start for b in footnotes if b.number is not None and b.number > n]
+                ahead = [b.end for b in footnotes if (b.number or n) < n and b.start > s]
+                until = min(due) if due else max(ahead) if ahead else _next_separator(ctx, e)
                 ctx.diagnostics.append(
                     Diagnostic(
                         Code.MARKER_NO_FOOTNOTE,
                         f"marker {n} has no footnote",
                         ctx.doc.source.line_at(s),
                         s,
-                        max(e, min(due) if due else _next_separator(ctx, e)),
+                        max(e, until),
                     )
                 )
                 break
