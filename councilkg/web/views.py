@@ -264,6 +264,8 @@ class Position:
     date: str | None = None
     event: str | None = None
     item: str | None = None
+    statement: str | None = None
+    """What the States expressed: the sentence the footnote's marker closes."""
 
 
 def _positions(rows: Sequence[Row]) -> list[Position]:
@@ -284,6 +286,7 @@ def _positions(rows: Sequence[Row]) -> list[Position]:
                 date=_first(mine, "date"),
                 event=_first(mine, "event"),
                 item=_first(mine, "item"),
+                statement=_first(mine, "statement"),
             )
         )
     return out

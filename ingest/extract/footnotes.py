@@ -10,6 +10,7 @@ lexicon's words, not by their numbers.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 from councilkg.ingest.dates import find_dates
 from councilkg.ingest.extract.context import Context
 from councilkg.ingest.layout import Block, BlockKind
-from councilkg.ingest.records import Footnote, Letter, Record
+from councilkg.ingest.markers import Marker, strip_markers
+from councilkg.ingest.records import Footnote, Letter, Provenance, Record
 from councilkg.ingest.symbols import find_symbols
 
 
@@ -65,6 +67,13 @@ def extract_footnotes(ctx: Context, events: dict[int, EventAt]) -> list[Record]:
         marker = ctx.markers.get(block.number)
         at = events.get(block.number, EventAt(None, None))
         scope = ctx.item_for(block)
+        statement = _statement(ctx, block.number) if states else None
+        stances = _stances(ctx, statement.text) if statement else ()
+        subjects = (
+            tuple(dict.fromkeys(m.symbol.key for m in find_symbols(statement.text)))
+            if statement
+            else ()
+        )
         out.append(
             Footnote(
                 prov=ctx.prov(block),
@@ -78,6 +87,9 @@ def extract_footnotes(ctx: Context, events: dict[int, EventAt]) -> list[Record]:
                 passage=marker.block.id if marker else None,
                 continued=block.continued,
                 ibid=bool(ibid.match(text)),
+                statement=statement,
+                stances=stances,
+                subjects=subjects,
             )
         )
         letters = _letters(ctx, block, text, start)
@@ -85,6 +97,64 @@ def extract_footnotes(ctx: Context, events: dict[int, EventAt]) -> list[Record]:
             letters = _prose_letters(ctx, block, text, cites)
         out.extend(letters)
     return out
+
+
+def _statement(ctx: Context, number: int) -> Provenance | None:
+    """The sentence (or clause) footnote ``number``'s marker closes: from the
+    last sentence or clause end before it, or the marker before it in the
+    same passage, to the marker; other markers left out of its text."""
+    marker = ctx.markers.get(number)
+    if marker is None:
+        return None
+    text = marker.block.text
+    end = len(text[: marker.start].rstrip())
+    stops = ctx.lx.terminal + "；;"
+    inner = end - 1 if end and text[end - 1] in stops else end
+    start = max((text.rfind(c, 0, inner) for c in stops), default=-1) + 1
+    before = [
+        m.end
+        for m in ctx.markers.values()
+        if m.block is marker.block and start <= m.end <= marker.start and m is not marker
+    ]
+    if before:
+        start = max(before)
+    while start < end and text[start] in " 　":
+        start += 1
+    if start >= end:
+        return None
+    inside = [m for m in ctx.markers.values() if m.block is marker.block and start <= m.start < end]
+    prov = ctx.prov(marker.block, start, end)
+    reading = strip_markers(text[start:end], [_shifted(m, start) for m in inside]).strip()
+    return dataclasses.replace(prov, text=reading)
+
+
+@dataclass(frozen=True, slots=True)
+class _At:
+    start: int
+    end: int
+
+
+def _shifted(marker: Marker, by: int) -> _At:
+    return _At(marker.start - by, marker.end - by)
+
+
+def _stances(ctx: Context, sentence: str) -> tuple[str, ...]:
+    """The stances ``sentence`` expresses, in the order its words give them
+    (``…表示遗憾，同时确认他们致力于…`` is regret, then commitment); where
+    two words overlap (``表示欢迎`` holds ``欢迎``), the longer counts."""
+    found: list[tuple[int, int, str]] = []
+    for name, pattern in ctx.lx.value("positions", "stances"):
+        for m in re.finditer(pattern, sentence):
+            found.append((m.start(), -m.end(), str(name)))
+    out: list[str] = []
+    covered = -1
+    for start, neg_end, name in sorted(found):
+        if start < covered:
+            continue  # inside a longer word already counted
+        covered = -neg_end
+        if name not in out:
+            out.append(name)
+    return tuple(out)
 
 
 def _citation_only(ctx: Context, text: str) -> bool:

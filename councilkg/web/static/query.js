@@ -207,6 +207,9 @@
     select.value = asked.get("name");
     const given = {};
     for (const [k, v] of asked) given[k] = v;
+    // A link written when the parameter was one year (year=2020) still
+    // fills the range that replaced it, as the command line accepts it.
+    if (given.year !== undefined && given.years === undefined) given.years = given.year;
     renderFields(byName(select.value), given);
     runPrepared(null);
   } else {
