@@ -30,6 +30,7 @@ import pstats
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -148,21 +149,26 @@ def in_child(target: str, timeout_s: float, **kwargs: Any) -> dict[str, Any]:
     ``wall_s`` (the child's whole life, imports included) and ``status``:
     ``ok``, ``timeout`` (killed after ``timeout_s``) or ``error`` (with the
     end of its stderr).
+
+    The child's temporary folder (``TMPDIR``) is one this process makes and
+    removes: a child killed at its timeout cannot remove the stores it was
+    loading.
     """
     cmd = module_command("bench.common", target, json.dumps(kwargs))
     started = time.perf_counter()
-    try:
-        proc = subprocess.run(
-            cmd,
-            capture_output=True,
-            text=True,
-            timeout=timeout_s,
-            cwd=ROOT,
-            env=child_env(),
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return {"status": "timeout", "timeout_s": timeout_s, "wall_s": timeout_s}
+    with tempfile.TemporaryDirectory(prefix="councilkg-bench-child-") as tmp:
+        try:
+            proc = subprocess.run(
+                cmd,
+                capture_output=True,
+                text=True,
+                timeout=timeout_s,
+                cwd=ROOT,
+                env={**child_env(), "TMPDIR": tmp},
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return {"status": "timeout", "timeout_s": timeout_s, "wall_s": timeout_s}
     wall = time.perf_counter() - started
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith(MARKER):

@@ -449,13 +449,12 @@ def _glyph_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
 
 
 @pytest.mark.parametrize("view", sorted(VIEWS))
+@pytest.mark.usefixtures("cjk_font")
 def test_png_with_chinese_labels_uses_a_cjk_font(
     graphs: dict[str, Any], tmp_path: Path, view: str
 ) -> None:
     from matplotlib.image import imread
 
-    if aplot.find_cjk_font() is None:
-        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         info = an.save_plot(graphs[view], tmp_path / f"{view}.png", lang="zh")
@@ -481,9 +480,8 @@ def cjk_face(name: str) -> Any:
     )
 
 
+@pytest.mark.usefixtures("cjk_font")
 def test_svg_with_chinese_labels_draws_cjk_glyphs(graphs: dict[str, Any], tmp_path: Path) -> None:
-    if aplot.find_cjk_font() is None:
-        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
     g = graphs["covoting"]
     info = an.save_plot(g, tmp_path / "covoting.svg", lang="zh")
     root = ET.parse(info.path).getroot()
@@ -615,20 +613,3 @@ def test_participation_with_rule_37_and_an_organization(two_years: GraphStore) -
         ("maintenance-of-international-peace-and-security", "2021-03"),
         ("maintenance-of-international-peace-and-security", "2021-05"),
     }
-
-
-def test_a_cjk_font_installed_after_matplotlibs_cache_is_found(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """matplotlib caches its font list on first use; a CJK font installed
-    later (as ``make test`` does after ``make demo`` drew a plot) must still
-    be found, from the files on disk."""
-    from matplotlib import font_manager
-
-    on_disk = [p for p in font_manager.findSystemFonts() if "cjk" in p.lower()]
-    if not on_disk:
-        pytest.skip("no CJK font file on this machine")
-    stale = [f for f in font_manager.fontManager.ttflist if "CJK" not in f.name]
-    monkeypatch.setattr(font_manager.fontManager, "ttflist", stale)
-    found = aplot.find_cjk_font()
-    assert found is not None and "CJK" in found[0]

@@ -100,9 +100,11 @@ def test_summary_names_the_most_cited_and_the_strongest_ties(
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_plots(group: click.Group, store_dir: Path, tmp_path: Path, lang: str) -> None:
-    if lang == "zh" and aplot.find_cjk_font() is None:
-        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+def test_plots(
+    group: click.Group, store_dir: Path, tmp_path: Path, lang: str, request: pytest.FixtureRequest
+) -> None:
+    if lang == "zh":
+        request.getfixturevalue("cjk_font")
     png, svg = tmp_path / "covoting.png", tmp_path / "participation.svg"
     a = invoke(group, ["analyze", "covoting", "--store", str(store_dir), "--plot", str(png)])
     assert a.exit_code == 0, a.output

@@ -49,7 +49,7 @@ CHROMIUM_ARGS = [
 ]
 M = Minter()
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser]  # make test-core leaves these out
 
 
 @pytest.fixture(scope="module")

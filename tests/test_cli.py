@@ -22,7 +22,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 
-from councilkg.cli import main
+from councilkg.cli import EXIT_BROKEN_PIPE, main
 from councilkg.ingest.iris import Minter
 from councilkg.ingest.ntriples import ntriples_lines
 from councilkg.ingest.pipeline import STAGES, IngestResult
@@ -363,3 +363,80 @@ def test_fixture_store_is_the_command_store(tmp_path: Path, seed_store: GraphSto
         del store
         gc.collect()
     assert sorted(seed_store.dump_nquads().splitlines()) == ingested
+
+
+# -- councilkg sample ------------------------------------------------------------------
+
+
+def test_sample_prints_the_bundled_path() -> None:
+    """The path printed is the file ``ingest --sample`` reads, and it exists."""
+    result = run("sample")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{sample_path()}\n"
+    assert Path(result.stdout.strip()).is_file()
+
+
+def test_sample_copy_into_a_folder_and_to_a_file(tmp_path: Path) -> None:
+    """``--copy DEST``: into a folder under the sample's name, or to a named
+    file (folders above it made); the copy is the sample, byte for byte, and
+    the path printed is the copy's."""
+    into = run("sample", "--copy", tmp_path)
+    assert into.exit_code == 0, into.output
+    copied = tmp_path / sample_path().name
+    assert into.stdout == f"{copied}\n"
+    assert copied.read_bytes() == sample_path().read_bytes()
+    named = tmp_path / "new" / "repertoire-2020-zh.txt"
+    to_file = run("sample", "--copy", named)
+    assert to_file.exit_code == 0, to_file.output
+    assert to_file.stdout == f"{named}\n"
+    assert named.read_bytes() == sample_path().read_bytes()
+
+
+def test_sample_copy_is_what_ingest_reads(tmp_path: Path) -> None:
+    """The README's two steps for a wheel: copy the sample, ingest the copy."""
+    path = Path(run("sample", "--copy", tmp_path).stdout.strip())
+    result = run("ingest", path, "--no-store", "-q")
+    assert result.exit_code == 0, result.output
+    assert summary(result.stdout)["path"] == str(path)
+
+
+def test_sample_copy_onto_a_folder_it_cannot_make(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    assert_one_error_line(run("sample", "--copy", blocker / "sub" / "x.txt"), containing="file")
+
+
+# -- a closed standard output ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("export", "--store", "{store}"), id="export"),
+        pytest.param(("ingest", "--sample", "--no-store", "--records", "-", "-q"), id="ingest"),
+    ],
+)
+def test_a_reader_that_stops_early_ends_the_command_silently(
+    args: tuple[str, ...], sample_store_path: Path, tmp_path: Path
+) -> None:
+    """``councilkg export | head -1``: the reader closes the pipe after one
+    line while the command still writes (its output is far larger than the
+    pipe's buffer); the command must stop without a word, as Unix tools do
+    (141, the shell's code for SIGPIPE; or 0), not print ``error: [Errno 32]
+    Broken pipe`` or a traceback."""
+    argv = [a.format(store=sample_store_path) for a in args]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "councilkg", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # as `head -1` does once it has its line
+    stderr = proc.stderr.read().decode("utf-8", "replace")
+    code = proc.wait(timeout=120)
+    assert first.strip(), stderr
+    assert stderr == "", stderr
+    assert code in (EXIT_BROKEN_PIPE, 0)

@@ -83,6 +83,16 @@ def images(nb: Any) -> int:
     )
 
 
+@pytest.fixture()
+def kernel_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The kernel's temporary folder (``TMPDIR``), where the notebook makes its
+    working folder: a notebook that fails half-way leaves it to pytest's
+    clean-up, not in the machine's temporary folder."""
+    folder = tmp_path_factory.mktemp("kernel-tmp")
+    monkeypatch.setenv("TMPDIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Iterator[str]:
     path = tmp_path_factory.mktemp("notebook") / "store"
@@ -98,8 +108,13 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Itera
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("cjk_font")  # the notebook draws Chinese labels
 def test_notebook_runs_against_the_test_endpoint(
-    endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gold: dict[str, Any]
+    endpoint: str,
+    tmp_path: Path,
+    kernel_tmp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    gold: dict[str, Any],
 ) -> None:
     assert endpoint.startswith("http://127.0.0.1:")
     monkeypatch.setenv(ENV, endpoint)
@@ -114,17 +129,20 @@ def test_notebook_runs_against_the_test_endpoint(
     assert images(nb) >= 4  # vote chart, two heatmaps, citation network
     assert out.rstrip().endswith("done")
     assert list(tmp_path.iterdir()) == []  # the notebook cleaned up after itself
+    assert list(kernel_tmp.iterdir()) == []  # its working folder too
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("cjk_font")  # the notebook draws Chinese labels
 def test_notebook_starts_its_own_server_without_the_variable(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, kernel_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(ENV, raising=False)
     nb = run_notebook(tmp_path)
     out = texts(nb)
     assert "endpoint: http://127.0.0.1:" in out
     assert "co-voting and citations: the same graphs from the endpoint" in out
+    assert list(kernel_tmp.iterdir()) == []  # its working folder, its server's caches
 
 
 @pytest.mark.slow

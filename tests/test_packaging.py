@@ -370,3 +370,20 @@ def test_installed_command_ingests_the_bundled_sample(
         cwd=tmp_path,
     )
     assert (tmp_path / "g.nq").stat().st_size > 0
+
+
+def test_installed_command_prints_and_copies_the_bundled_sample(venv: Path, tmp_path: Path) -> None:
+    """A wheel user has no ``data/samples/``: ``councilkg sample`` names the
+    file inside the installed package, ``--copy`` puts it where the README's
+    ``ingest FILE`` examples can name it."""
+    script = venv / "bin" / "councilkg"
+    env = _clean_env()
+    shown = Path(_run([str(script), "sample"], env=env, cwd=tmp_path).stdout.strip())
+    assert shown.resolve().is_relative_to(venv.resolve()), shown
+    assert shown.name == SEED and shown.is_file()
+    copied = Path(
+        _run([str(script), "sample", "--copy", "."], env=env, cwd=tmp_path).stdout.strip()
+    )
+    assert (tmp_path / copied).read_bytes() == (ROOT / "data" / "samples" / SEED).read_bytes()
+    proc = _run([str(script), "ingest", str(copied), "--no-store", "-q"], env=env, cwd=tmp_path)
+    assert "fact yield 100.0 %" in proc.stdout

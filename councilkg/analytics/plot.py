@@ -11,7 +11,11 @@ come out as empty boxes, silently.  Labels in Chinese (``lang="zh"``, or any
 label with CJK characters) therefore need a CJK font, found through
 matplotlib's font manager (Noto Sans/Serif CJK from Debian's
 ``fonts-noto-cjk`` first); without one, :class:`FontError` says which
-package to install.  English labels need no CJK font.
+package to install.  English labels need no CJK font.  matplotlib lists the
+fonts it knows in a cache built on its first run, which does not know a
+font installed later (``make demo``, then ``make test`` installing
+``fonts-noto-cjk``); when it lists no CJK font, the CJK font files on disk
+are added to it, so no cache has to be cleared by hand.
 
 Outputs are deterministic: layouts are seeded, SVG ids are salted with a
 constant and the SVG carries no date.  The words of the titles, in en and
@@ -61,9 +65,13 @@ CJK_PREFERRED = (
 )
 LATIN = "DejaVu Sans"
 INSTALL_HINT = (
-    "install a CJK font: on Debian/Ubuntu `apt-get install fonts-noto-cjk` "
-    "(Noto Sans CJK), then clear matplotlib's font cache (~/.cache/matplotlib)"
+    "install a CJK font: on Debian/Ubuntu `apt-get install fonts-noto-cjk` (Noto Sans CJK)"
 )
+# How the files of the CJK_PREFERRED families are named (Noto and Source Han
+# "…CJK…", WenQuanYi "wqy-…", AR PL "uming"/"ukai", Droid "DroidSansFallback…"),
+# lower case: the files worth adding to matplotlib's list when its cache
+# predates them (opening every font on the machine to look for 中 would not be).
+CJK_FILE_HINTS = ("cjk", "sourcehan", "wqy", "uming", "ukai", "droidsansfallback")
 MAX_NODES = 150  # a drawn network stays readable (and small for the layout)
 SEED = 7
 
@@ -127,11 +135,16 @@ def _add_cjk_files_on_disk(font_manager: Any) -> bool:
 
     matplotlib keeps its font list in a cache built the first time it runs;
     a font installed after that (``apt-get install fonts-noto-cjk`` after a
-    first plot) is not in it.  Returns whether any file was added.
+    first plot) is not in it.  Only this process's list changes (the cache
+    file is matplotlib's to write); looking the files up again costs some 50
+    ms a process, and only in processes that draw Chinese.  Returns whether
+    any file was added.
     """
     added = False
+    known = {entry.fname for entry in font_manager.fontManager.ttflist}
     for path in sorted(font_manager.findSystemFonts()):
-        if "cjk" not in path.lower():
+        name = Path(path).name.lower().replace("-", "").replace("_", "")
+        if path in known or not any(hint in name for hint in CJK_FILE_HINTS):
             continue
         try:
             font_manager.fontManager.addfont(path)

@@ -74,7 +74,7 @@ def analyze(
     it (--out) and draw it (--plot); print a summary."""
     try:
         _analyze(view, year, out, plot, lang, store_dir, endpoint, timeout, top)
-    except click.ClickException:
+    except (click.ClickException, BrokenPipeError):  # the group reports these
         raise
     except (ValueError, OSError, RuntimeError, ImportError) as exc:
         raise AnalyzeError(" ".join(str(exc).split())) from exc
