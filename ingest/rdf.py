@@ -537,6 +537,8 @@ class Mapper:
                 self.prov(pos, r.statement)
                 for stance in r.stances:
                     self.add(pos, CKG.stance, CKG[stance])
+                if r.stances:
+                    self.add(pos, CKG.orderedStances, Literal(" ".join(r.stances)))
                 for symbol in r.subjects:
                     self.add(pos, DCTERMS.subject, self.m.document(symbol))
                 for key in self._instruments_in(r.statement):

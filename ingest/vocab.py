@@ -164,6 +164,7 @@ class CKG(DefinedNamespace):
     onPage: URIRef
     open: URIRef
     orderedCites: URIRef
+    orderedStances: URIRef
     orderedStates: URIRef
     organizationOfRole: URIRef
     otherDocument: URIRef

@@ -50,7 +50,7 @@ from councilkg.web.sparql import (
     rows_of,
     store_select,
 )
-from councilkg.web.strings import strings
+from councilkg.web.strings import strings, translator
 from councilkg.web.templating import environment
 
 # ---------------------------------------------------------------------------
@@ -824,7 +824,11 @@ def test_strings_are_complete_in_both_languages() -> None:
     for section in ("ui", "kinds", "capacities", "blocks", "query", "query_script"):
         for key, langs in strings(section).items():
             assert set(langs) == {"en", "zh"}, (section, key)
-            assert all(v.strip() for v in langs.values()), (section, key)
+            for value in langs.values():
+                # a string, or its plural forms: "one" and "other", both given
+                forms = value if isinstance(value, dict) else {"other": value}
+                assert set(forms) in ({"other"}, {"one", "other"}), (section, key)
+                assert all(v.strip() for v in forms.values()), (section, key)
     assert {k.value for k in BlockKind} <= set(strings("blocks"))
     capacities = {c["capacity"] for c in load_lexicon("zh").value("narrative", "capacities")}
     assert capacities <= set(strings("capacities"))
@@ -916,3 +920,13 @@ def test_shown_limits_come_from_the_query_files() -> None:
     assert web_sparql.shown_limit("incoming") == 500
     with pytest.raises(ValueError):
         web_sparql.shown_limit("about")
+
+
+def test_counts_read_as_english_does() -> None:
+    """ "cited 1 times" and "1 rows" read wrong: English strings with a
+    number have a singular form."""
+    en, zh = translator("en"), translator("zh")
+    assert en("n_citations", n=1) == "cited once"
+    assert en("n_citations", n=3) == "cited 3 times"
+    assert en("n_facts", n=1) == "1 fact"
+    assert zh("n_citations", n=1) == "被引用 1 次"

@@ -78,6 +78,7 @@ def test_every_prepared_query_answers_as_embedded(
         ("letters-by-state", {"state": "比利时"}),
         ("state-activity", {"state": "CHN"}),
         ("documents-citing", {"symbol": "A/75/2"}),
+        ("cited-by", {"symbol": "S/RES/2231(2015)"}),
         ("item-timeline", {"item": "rule-of-law"}),
     ],
 )

@@ -51,7 +51,8 @@ def facts(store_dir: Path | None, file: Path | None, fmt: str, gold: Path | None
         differences = compare_facts(found, yaml.safe_load(gold.read_text(encoding="utf-8")))
         for line in differences:
             click.echo(line)
-        click.echo(f"{len(differences)} differences", err=True)
+        n = len(differences)
+        click.echo(f"{n} difference{'' if n == 1 else 's'}", err=True)
         sys.exit(EXIT_STRICT if differences else EXIT_OK)
     if fmt == "json":
         click.echo(json.dumps(_jsonable(found), ensure_ascii=False, indent=1))

@@ -42,10 +42,24 @@ def translator(lang: str) -> Callable[..., str]:
     ui = strings("ui")
 
     def t(key: str, **values: object) -> str:
-        text = ui[key][lang]
-        return text.format(**values) if values else text
+        return _form(ui[key][lang], values)
 
     return t
+
+
+def _form(text: str | dict[str, str], values: dict[str, object]) -> str:
+    """``text`` with its fields filled; a string with plural forms
+    (``{ one = "cited once", other = "cited {n} times" }``) takes the one
+    ``n`` calls for (English has two, Chinese needs one: a plain string).
+
+    >>> _form({"one": "cited once", "other": "cited {n} times"}, {"n": 1})
+    'cited once'
+    >>> _form({"one": "cited once", "other": "cited {n} times"}, {"n": 3})
+    'cited 3 times'
+    """
+    if isinstance(text, dict):
+        text = text["one" if values.get("n") == 1 else "other"]
+    return text.format(**values) if values else text
 
 
 def kind_name(kind: str, lang: str) -> str:

@@ -165,7 +165,9 @@
       body.append(line);
     }
     table.append(head, body);
-    status.textContent = text.rows.replace("{n}", String(rows.length));
+    // A string with plural forms ({one, other}) takes the one the count calls for.
+    const form = typeof text.rows === "string" ? text.rows : rows.length === 1 ? text.rows.one : text.rows.other;
+    status.textContent = form.replace("{n}", String(rows.length));
     status.dataset.rows = String(rows.length);
     const truncated = reply.headers.get("X-Councilkg-Truncated");
     if (truncated) status.textContent += " " + text.truncated;
