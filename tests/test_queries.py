@@ -771,3 +771,24 @@ def test_bench_queries_smoke(tmp_path: Path) -> None:
                 m = q["engines"][engine]
                 assert m["p50_s"] > 0 and m["p95_s"] >= m["p50_s"]
     assert (out.with_suffix(".md")).read_text(encoding="utf-8").startswith("#")
+
+
+def test_one_count_of_citations_everywhere(seed_store: GraphStore) -> None:
+    """How often a document is cited is one number: the index page's count,
+    `analyze citations`' in-degree and the rows of `cited-by` agree (the
+    index once left out videoconference record notes: "cited 3 times" beside
+    an in-degree of 4)."""
+    from councilkg.analytics.citations import citation_graph, most_cited
+    from councilkg.resources import read_text
+
+    index = {
+        r["document"].value: int(r["citations"].value)
+        for r in seed_store.query(read_text("queries", "pages/index-documents.rq"))
+    }
+    degrees = {c.iri: c.in_degree for c in most_cited(citation_graph(seed_store), n=None)}
+    assert index
+    for iri, count in index.items():
+        assert degrees[iri] == count, iri
+        symbol = iri.split("/document/", 1)[1]
+        rows = run(seed_store, "cited-by", symbol=symbol).values()
+        assert len({r["citing"] for r in rows}) == count, iri
