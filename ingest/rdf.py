@@ -100,6 +100,7 @@ class Mapper:
         self.out: set[Triple] = set()
         self.spans: set[tuple[int, int]] = set()
         self._instrument_mentions: list[Mention] | None = None
+        self._citations: set[URIRef] = set()
 
     # -- helpers ---------------------------------------------------------
     def add(self, s: Node, p: Node, o: Node | None) -> None:
@@ -490,8 +491,22 @@ class Mapper:
 
     def citation(self, r: Citation) -> None:
         document = self.m.document(r.symbol)
-        self.add(self._citing_node(r.prov, r.footnote), CITO.cites, document)
+        citing = self._citing_node(r.prov, r.footnote)
+        self.add(citing, CITO.cites, document)
         self.add(self.m.supplement(self.period), CITO.cites, document)
+        if r.sentence is None:
+            return
+        # The citation itself (CiTO's cito:Citation), once per citing unit and
+        # document: the sentence that cites, the first where there are several.
+        node = self.m.node(citing, "cites", r.symbol)
+        if node in self._citations:
+            return
+        self._citations.add(node)
+        self.add(node, RDF.type, CITO.Citation)
+        self.add(node, CITO.hasCitingEntity, citing)
+        self.add(node, CITO.hasCitedEntity, document)
+        self.add(node, CKG.text, self.text(r.sentence.text))
+        self.prov(node, r.sentence)
 
     def footnote(self, r: Footnote) -> None:
         node = self.m.footnote(self.period, r.number)

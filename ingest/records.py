@@ -260,6 +260,9 @@ class Citation(Record):
     context: str  # block kind
     footnote: int | None
     form: str  # symbol | prose-resolution | url
+    sentence: Provenance | None = None
+    """The sentence that cites it (its span and text), in a passage or
+    footnote; None for a page's link list."""
 
 
 @dataclass(frozen=True, slots=True)

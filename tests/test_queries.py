@@ -372,6 +372,12 @@ def test_cited_by_a_resolution_lists_passages(seed_store: GraphStore, gold: dict
         assert isinstance(r["line"], int) and r["filePage"] >= 1
     (footnote,) = [r for r in rows if r["kind"] == str(CKG.Footnote)]
     assert footnote["passage"]  # the paragraph that carries the footnote's marker
+    # each row quotes the sentence that cites it: one sentence, naming it
+    for r in rows:
+        sentence = squash(str(r["sentence"]))
+        assert number in sentence, r
+        assert "。" not in sentence.rstrip("。"), r
+        assert sentence in squash(str(r["text"])), r
 
 
 @pytest.mark.parametrize("given", ["CHN", "chn", "中国", "China", "the People's Republic of China"])

@@ -701,6 +701,13 @@ MUTATIONS = [
         ("ckgsh:Fact-wasDerivedFrom", "src:block/b00010"),
     ),
     m(
+        "citation-without-its-document",
+        """DELETE { ?c cito:hasCitedEntity ?d }
+            WHERE { ?c a cito:Citation ; cito:hasCitingEntity <id:footnote/2020/841> ;
+                       cito:hasCitedEntity ?d }""",
+        ("ckgsh:Citation-cited", "id:footnote/2020/841/cites/S/RES/2231(2015)"),
+    ),
+    m(
         "span-without-quote",
         f"""DELETE {{ ?span oa:hasSelector ?quote }}
             WHERE {{ {VE} prov:wasDerivedFrom ?span . ?span oa:hasSelector ?quote .

@@ -11,9 +11,13 @@ that order.
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+
 from councilkg.ingest.extract.context import TEXT_KINDS, Context
 from councilkg.ingest.extract.footnotes import footnote_body
-from councilkg.ingest.layout import BlockKind
+from councilkg.ingest.layout import Block, BlockKind
+from councilkg.ingest.markers import strip_markers
 from councilkg.ingest.records import Citation, Document, Letter, Provenance, Record
 from councilkg.ingest.symbols import DocumentKind, Symbol, find_symbols, parse_symbol
 
@@ -35,6 +39,37 @@ def sentence_before(text: str, pos: int, terminal: str) -> str:
         head = head[:-1]
     start = max(head.rfind(ch) for ch in terminal) + 1
     return head[start:]
+
+
+def _sentence(ctx: Context, block: Block, start: int, end: int) -> Provenance:
+    """The sentence of ``block`` that holds ``[start, end)``: from the end of
+    the sentence before to its own full stop (a footnote's marker after it
+    left out)."""
+    text = block.text
+    stops = ctx.lx.terminal
+    begin = max((text.rfind(c, 0, start) for c in stops), default=-1) + 1
+    if block.kind is BlockKind.FOOTNOTE:
+        begin = max(begin, footnote_body(block)[1])  # not the footnote's number
+    ends = [i for c in stops if (i := text.find(c, end)) >= 0]
+    finish = min(ends) + 1 if ends else len(text.rstrip())
+    while begin < start and text[begin] in " 　":
+        begin += 1
+    finish = max(finish, end)
+    prov = ctx.prov(block, begin, finish)
+    inside = [m for m in ctx.markers.values() if m.block is block and begin <= m.start < finish]
+    if not inside:
+        return prov
+    # Read without the footnote markers it carries, as the passage is.
+    reading = strip_markers(
+        text[begin:finish], [_At(m.start - begin, m.end - begin) for m in inside]
+    )
+    return dataclasses.replace(prov, text=reading.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class _At:
+    start: int
+    end: int
 
 
 def extract_documents(
@@ -60,6 +95,7 @@ def extract_documents(
                     context=block.kind.value,
                     footnote=block.number if block.kind is BlockKind.FOOTNOTE else None,
                     form=m.form,
+                    sentence=_sentence(ctx, block, m.start, m.end),
                 )
             )
         if block.kind is BlockKind.FOOTNOTE and block.number is not None:
