@@ -104,7 +104,8 @@ def test_a_passage_phrase(sample_store_path: Path) -> None:
     assert any("务实决定" in h["snippet"] for h in passages)
     # Every word of a query must occur in the passage.
     both = cli_hits(sample_store_path, "伊朗 制裁")
-    assert both and all(h["kind"] in ("passage", "footnote") for h in both)
+    assert both and all(h["kind"] in ("passage", "footnote", "position") for h in both)
+    assert not [h for h in both if "/cites/" in h["iri"]]  # a citation repeats its passage
     assert all("伊朗" in h["snippet"] or len(h["snippet"]) >= 80 for h in both)
 
 
