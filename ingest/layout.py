@@ -785,7 +785,8 @@ def note_letters() -> Iterator[str]:
 
 
 _NOTE_ORDER = tuple(note_letters())
-_NOTE_INDEX = {letter: i for i, letter in enumerate(_NOTE_ORDER)}
+NOTE_INDEX = {letter: i for i, letter in enumerate(_NOTE_ORDER)}
+"""Each note letter's place in the order notes are lettered (a → 0, b → 1 …)."""
 
 
 @dataclass(slots=True)
@@ -1094,7 +1095,7 @@ class _TableParser:
         m = self.p.note.match(line.folded)
         if m is None and i + 1 < len(self.lines):
             m = _LONE_LETTER.match(line.folded)  # the letter alone, its text on the next line
-        if m is None or m["letter"] not in _NOTE_INDEX:
+        if m is None or m["letter"] not in NOTE_INDEX:
             return None
         prev = next((ln for ln, _ in reversed(self.lines[:i])), None)
         if prev is not None and not self.p._ends(prev) and self.p.ref_before.search(prev.folded):
@@ -1244,5 +1245,5 @@ _LONE_LETTER = re.compile(r"^\s*(?P<letter>[a-z]{1,2})\s*$")
 
 
 def _next_letter(letter: str) -> str:
-    i = _NOTE_INDEX.get(letter)
+    i = NOTE_INDEX.get(letter)
     return _NOTE_ORDER[i + 1] if i is not None and i + 1 < len(_NOTE_ORDER) else letter

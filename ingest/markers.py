@@ -77,6 +77,14 @@ class Span(Protocol):
     def end(self) -> int: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Offset:
+    """A span of characters (a marker's, counted from another origin)."""
+
+    start: int
+    end: int
+
+
 def strip_markers(text: str, markers: Iterable[Span]) -> str:
     """``text`` with the given markers, and the spaces around them, removed.
 

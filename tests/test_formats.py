@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import ast
 import gzip
-import http.client
 import json
 import re
 import threading
@@ -62,6 +61,7 @@ from councilkg.server.negotiation import (
 )
 from councilkg.store import GraphStore
 from councilkg.web.site import DATA_FORMATS
+from tests.httpcall import get
 
 ROOT = Path(__file__).resolve().parents[1]
 M = Minter()
@@ -243,18 +243,6 @@ def test_the_results_family_is_one_table() -> None:
 def server(store_path: Path) -> Iterator[RunningServer]:
     with start_server(store_path, timeout_s=10.0, workers=2) as running:
         yield running
-
-
-def get(
-    server: RunningServer, path: str, headers: dict[str, str] | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    conn = http.client.HTTPConnection(server.host, server.port, timeout=60)
-    try:
-        conn.request("GET", path, headers=headers or {})
-        reply = conn.getresponse()
-        return reply.status, {k.lower(): v for k, v in reply.getheaders()}, reply.read()
-    finally:
-        conn.close()
 
 
 def test_the_dumps_offered_are_the_export_formats(server: RunningServer) -> None:

@@ -26,6 +26,7 @@ from councilkg.ingest.iris import Minter
 from councilkg.ingesting import load
 from councilkg.server import RunningServer, start_server
 from councilkg.store import GraphStore
+from tests.httpcall import Reply, call
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
@@ -65,14 +66,8 @@ def store(server: RunningServer, store_path: Path) -> GraphStore:
 
 def get(
     server: RunningServer, path: str, headers: dict[str, str] | None = None, method: str = "GET"
-) -> tuple[int, dict[str, str], bytes]:
-    conn = http.client.HTTPConnection(server.host, server.port, timeout=30)
-    try:
-        conn.request(method, path, headers=headers or {})
-        reply = conn.getresponse()
-        return reply.status, {k.lower(): v for k, v in reply.getheaders()}, reply.read()
-    finally:
-        conn.close()
+) -> Reply:
+    return call(server, method, path, headers=headers, timeout=30)
 
 
 def local(iri: str) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import graphlib
-import http.client
 import json
 import subprocess
 import sys
@@ -27,6 +26,7 @@ import pytest
 
 from councilkg.ingest.iris import Minter
 from councilkg.server import CouncilApp, RunningServer, ServerConfig, start_server
+from tests.httpcall import call
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER = ROOT / "councilkg" / "server"
@@ -113,22 +113,6 @@ def test_paths_find_their_route() -> None:
 def server(sample_store_path: Path) -> Iterator[RunningServer]:
     with start_server(sample_store_path, timeout_s=10.0, workers=2) as running:
         yield running
-
-
-def call(
-    server: RunningServer,
-    method: str,
-    path: str,
-    body: bytes | None = None,
-    headers: dict[str, str] | None = None,
-) -> tuple[int, dict[str, str], bytes]:
-    conn = http.client.HTTPConnection(server.host, server.port, timeout=60)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        reply = conn.getresponse()
-        return reply.status, {k.lower(): v for k, v in reply.getheaders()}, reply.read()
-    finally:
-        conn.close()
 
 
 @pytest.mark.parametrize(("pattern", "methods"), EXPECTED, ids=[p for p, _ in EXPECTED])

@@ -13,7 +13,6 @@ vetoed), not from the index itself.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import shutil
@@ -33,6 +32,7 @@ from councilkg.search import INDEX_FILE, index_state, search
 from councilkg.search.text import normalize, snippet, terms
 from councilkg.server import RunningServer, start_server
 from councilkg.store import GraphStore, store_generation
+from tests.httpcall import get
 
 M = Minter()
 CHN = str(M.state("CHN"))
@@ -199,18 +199,6 @@ def test_normal_form_terms_and_snippet() -> None:
 def server(sample_store_path: Path) -> Iterator[RunningServer]:
     with start_server(sample_store_path, timeout_s=10.0, workers=2) as running:
         yield running
-
-
-def get(
-    server: RunningServer, path: str, headers: dict[str, str] | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    conn = http.client.HTTPConnection(server.host, server.port, timeout=60)
-    try:
-        conn.request("GET", path, headers=headers or {})
-        reply = conn.getresponse()
-        return reply.status, {k.lower(): v for k, v in reply.getheaders()}, reply.read()
-    finally:
-        conn.close()
 
 
 def test_search_page_lists_hits_with_links(server: RunningServer) -> None:

@@ -8,7 +8,6 @@ reaches the dataset description too.
 
 from __future__ import annotations
 
-import http.client
 import inspect
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from councilkg.cli import main
 from councilkg.export.void import dataset_iri
 from councilkg.server import RunningServer, ServerConfig, start_server
 from councilkg.server.run import serve, startup_lines
+from tests.httpcall import get
 
 CHROME = (
     "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
@@ -35,18 +35,6 @@ LICENCE = "https://creativecommons.org/publicdomain/zero/1.0/"
 def server(sample_store_path: Path) -> Iterator[RunningServer]:
     with start_server(sample_store_path, timeout_s=10.0, workers=2) as running:
         yield running
-
-
-def get(
-    server: RunningServer, path: str, headers: dict[str, str] | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    conn = http.client.HTTPConnection(server.host, server.port, timeout=60)
-    try:
-        conn.request("GET", path, headers=headers or {})
-        reply = conn.getresponse()
-        return reply.status, {k.lower(): v for k, v in reply.getheaders()}, reply.read()
-    finally:
-        conn.close()
 
 
 @pytest.mark.parametrize("accept", [CHROME, FIREFOX, "text/html"])

@@ -74,9 +74,8 @@ class ServerConfig:
         """The memory cap of each worker in bytes (None: no cap)."""
         if self.max_memory is not None:
             return self.max_memory or None
-        try:
-            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-        except (ValueError, OSError, AttributeError):  # not a POSIX system
+        total = _machine_memory()
+        if total is None:
             return None
         return max(MIN_WORKER_MEMORY, total * 3 // 4 // self.worker_limit())
 
@@ -95,9 +94,15 @@ class ServerConfig:
         if self.max_workers is not None:
             return max(self.worker_count(), self.max_workers)
         limit = 32
-        try:
-            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        total = _machine_memory()
+        if total is not None:
             limit = min(limit, max(1, total * 3 // 4 // MIN_WORKER_MEMORY))
-        except (ValueError, OSError, AttributeError):  # not a POSIX system
-            pass
         return max(self.worker_count(), limit)
+
+
+def _machine_memory() -> int | None:
+    """The machine's physical memory in bytes (None: not a POSIX system)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None

@@ -257,7 +257,7 @@ def _misrouted_update(req: dict[str, Any]) -> Reply | None:
     if allowed is None:
         return None
     shape = inspect_request(req["text"])
-    if shape.form is None or not shape.is_update:
+    if not shape.is_update:
         return None
     refused = refusal(shape, update=False, config=Allowed(**allowed))
     return None if refused is None else _error(403, refused)

@@ -20,7 +20,7 @@ from councilkg.ingest.gazetteer import Gazetteer, default_gazetteer
 from councilkg.ingest.layout import SEPARATOR, Block, BlockKind, Document
 from councilkg.ingest.lexicon import Lexicon, Named, named_table
 from councilkg.ingest.marker_grammar import marker_pattern
-from councilkg.ingest.markers import Marker, find_markers
+from councilkg.ingest.markers import Marker, Offset, find_markers, strip_markers
 from councilkg.ingest.records import Provenance
 from councilkg.ingest.text import fold
 
@@ -115,6 +115,16 @@ class Context:
             text=text,
             exact=src.text[s:e],
         )
+
+    def reading(self, block: Block, start: int, end: int) -> str:
+        """Characters ``[start, end)`` of ``block``'s text as a passage is
+        read: without the footnote markers among them, stripped."""
+        inside = [
+            Offset(m.start - start, m.end - start)
+            for m in self.markers.values()
+            if m.block is block and start <= m.start < end
+        ]
+        return strip_markers(block.text[start:end], inside).strip()
 
     def diag(
         self,

@@ -12,12 +12,10 @@ that order.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 
 from councilkg.ingest.extract.context import TEXT_KINDS, Context
 from councilkg.ingest.extract.footnotes import footnote_body
 from councilkg.ingest.layout import Block, BlockKind
-from councilkg.ingest.markers import strip_markers
 from councilkg.ingest.records import Citation, Document, Letter, Provenance, Record
 from councilkg.ingest.symbols import DocumentKind, Symbol, find_symbols, parse_symbol
 
@@ -55,21 +53,9 @@ def _sentence(ctx: Context, block: Block, start: int, end: int) -> Provenance:
     while begin < start and text[begin] in " 　":
         begin += 1
     finish = max(finish, end)
-    prov = ctx.prov(block, begin, finish)
-    inside = [m for m in ctx.markers.values() if m.block is block and begin <= m.start < finish]
-    if not inside:
-        return prov
     # Read without the footnote markers it carries, as the passage is.
-    reading = strip_markers(
-        text[begin:finish], [_At(m.start - begin, m.end - begin) for m in inside]
-    )
-    return dataclasses.replace(prov, text=reading.strip())
-
-
-@dataclass(frozen=True, slots=True)
-class _At:
-    start: int
-    end: int
+    prov = ctx.prov(block, begin, finish)
+    return dataclasses.replace(prov, text=ctx.reading(block, begin, finish))
 
 
 def extract_documents(

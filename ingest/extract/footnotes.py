@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from councilkg.ingest.dates import find_dates
 from councilkg.ingest.extract.context import Context
 from councilkg.ingest.layout import Block, BlockKind
-from councilkg.ingest.markers import Marker, strip_markers
 from councilkg.ingest.records import Footnote, Letter, Provenance, Record
 from councilkg.ingest.symbols import find_symbols
 
@@ -122,20 +121,8 @@ def _statement(ctx: Context, number: int) -> Provenance | None:
         start += 1
     if start >= end:
         return None
-    inside = [m for m in ctx.markers.values() if m.block is marker.block and start <= m.start < end]
     prov = ctx.prov(marker.block, start, end)
-    reading = strip_markers(text[start:end], [_shifted(m, start) for m in inside]).strip()
-    return dataclasses.replace(prov, text=reading)
-
-
-@dataclass(frozen=True, slots=True)
-class _At:
-    start: int
-    end: int
-
-
-def _shifted(marker: Marker, by: int) -> _At:
-    return _At(marker.start - by, marker.end - by)
+    return dataclasses.replace(prov, text=ctx.reading(marker.block, start, end))
 
 
 def _stances(ctx: Context, sentence: str) -> tuple[str, ...]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -35,7 +34,7 @@ from councilkg.ingest.extract.columns import (
 from councilkg.ingest.extract.context import Context, ItemScope, compact
 from councilkg.ingest.extract.derived import seats as council_seats
 from councilkg.ingest.extract.names import actor_finder, finder
-from councilkg.ingest.layout import Block, BlockKind, TableKind, note_letters
+from councilkg.ingest.layout import NOTE_INDEX, Block, BlockKind, TableKind
 from councilkg.ingest.lexicon import named_table
 from councilkg.ingest.records import (
     Decision,
@@ -114,11 +113,6 @@ def _table(ctx: Context, blocks: list[Block], result: TableResult) -> None:
             _unused_note(ctx, letter, note, rows, used_by)
 
 
-def note_letters_upto(count: int) -> list[str]:
-    """The first ``count`` note letters, in order (a … z, aa …)."""
-    return list(itertools.islice(note_letters(), count))
-
-
 def _unused_note(
     ctx: Context, letter: str, note: Block, rows: list[Block], used_by: dict[str, Block]
 ) -> None:
@@ -127,10 +121,9 @@ def _unused_note(
     so the row that carried it lies between the rows carrying the letters
     before and after it.  A row lost from the text (or its marker) shows
     there, not only at the note."""
-    order = {name: i for i, name in enumerate(note_letters_upto(max(len(used_by), 1) + 60))}
-    rank = order.get(letter, -1)
-    earlier = [r for name, r in used_by.items() if order.get(name, -1) < rank]
-    later = [r for name, r in used_by.items() if order.get(name, -1) > rank]
+    rank = NOTE_INDEX.get(letter, -1)
+    earlier = [r for name, r in used_by.items() if NOTE_INDEX.get(name, -1) < rank]
+    later = [r for name, r in used_by.items() if NOTE_INDEX.get(name, -1) > rank]
     start = max((r.end for r in earlier), default=rows[0].start)
     end = min((r.start for r in later), default=rows[-1].end)
     if end <= start:
