@@ -80,6 +80,7 @@ def facts(store: GraphStore) -> dict[str, Any]:
         "document_kinds": _document_kinds(store),
         "footnotes": _footnotes(store),
         "letters": _letters(store),
+        "document_citations": _document_citations(store),
         "speakers_by_event": _speakers(store),
         **_mentions(store),
     }
@@ -262,6 +263,14 @@ def _letters(store: GraphStore) -> list[dict[str, Any]]:
     return out
 
 
+def _document_citations(store: GraphStore) -> dict[str, list[str]]:
+    """Cited symbol -> the documents that cite it, where the text says so."""
+    out: dict[str, list[str]] = {}
+    for r in _query(store, "document-citations"):
+        out.setdefault(r["cited"], []).append(r["citing"])
+    return out
+
+
 def _speakers(store: GraphStore) -> dict[dt.date, dict[str, list[str]]]:
     out: dict[dt.date, dict[str, list[str]]] = {}
     for r in _query(store, "speakers"):
@@ -290,6 +299,7 @@ GOLD_KEYS = (
     "documents",
     "footnotes",
     "letters",
+    "document_citations",
     "speakers_by_event",
     "states_mentioned",
 )
@@ -343,9 +353,22 @@ def compare(
                     if field in _SAMPLED_TEXT and field not in g:
                         continue
                     _compare(f.get(field), g.get(field), f"footnotes[{number}].{field}", out)
+        elif key == "document_citations":
+            # Pairs, in any order: the text's order of citing documents says
+            # nothing about the citations.
+            got_pairs = _pairs(found.get(key) or {})
+            want_pairs = _pairs(gold.get(key) or {})
+            for cited, citing in sorted(want_pairs - got_pairs):
+                out.append(f"{key}[{cited}]: {citing} missing")
+            for cited, citing in sorted(got_pairs - want_pairs):
+                out.append(f"{key}[{cited}]: {citing} not in the gold")
         else:
             _compare(found.get(key), gold.get(key), key, out)
     return out
+
+
+def _pairs(citations: dict[str, list[str]]) -> set[tuple[str, str]]:
+    return {(cited, citing) for cited, citing_all in citations.items() for citing in citing_all}
 
 
 def _compare(got: Any, want: Any, path: str, out: list[str]) -> None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from councilkg.ingest.errors import Code, Diagnostic, SourceError
+from councilkg.ingest.extract.citing import extract_citing
 from councilkg.ingest.extract.context import build_context
 from councilkg.ingest.extract.derived import derive_votes
 from councilkg.ingest.extract.documents import extract_documents
@@ -127,6 +128,7 @@ def ingest_source(source: Source, *, language: str = "zh") -> IngestResult:
     footnotes = extract_footnotes(ctx, narrative.footnote_events)
     letters = [r for r in footnotes if isinstance(r, Letter)]
     documents = extract_documents(ctx, tables.table_kinds, letters)
+    documents += extract_citing(ctx, documents, letters)
     mentions = extract_mentions(ctx)
     table_records = [_enrich(r, narrative.formats, narrative.open_vcs) for r in tables.records]
     # Members' votes that a unanimous count or statement implies (no vote note).

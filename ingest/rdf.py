@@ -24,6 +24,7 @@ from councilkg.ingest.records import (
     Citation,
     Decision,
     Document,
+    DocumentCitation,
     Finding,
     Footnote,
     Invitee,
@@ -201,6 +202,8 @@ class Mapper:
                 self.document(record)
             case Citation():
                 self.citation(record)
+            case DocumentCitation():
+                self.document_citation(record)
             case Footnote():
                 self.footnote(record)
             case Letter():
@@ -507,6 +510,22 @@ class Mapper:
         self.add(node, CITO.hasCitedEntity, document)
         self.add(node, CKG.text, self.text(r.sentence.text))
         self.prov(node, r.sentence)
+
+    def document_citation(self, r: DocumentCitation) -> None:
+        """A document citing another, as a citation of its own: the same
+        cito:Citation shape as a passage's, the citing unit a document."""
+        citing = self.m.document(r.citing)
+        document = self.m.document(r.cited)
+        self.add(citing, CITO.cites, document)
+        node = self.m.node(citing, "cites", r.cited)
+        if node in self._citations:
+            return
+        self._citations.add(node)
+        self.add(node, RDF.type, CITO.Citation)
+        self.add(node, CITO.hasCitingEntity, citing)
+        self.add(node, CITO.hasCitedEntity, document)
+        self.add(node, CKG.text, self.text(r.prov.text))
+        self.prov(node, r.prov)
 
     def footnote(self, r: Footnote) -> None:
         node = self.m.footnote(self.period, r.number)

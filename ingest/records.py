@@ -266,6 +266,24 @@ class Citation(Record):
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentCitation(Record):
+    """A UN document citing another, where the Repertoire says so.
+
+    Only what the text states: a report or letter described by what it is
+    about (the Secretary-General's report on the implementation of a
+    resolution), or letters whose content a sentence reports naming a
+    document.  A document merely listed beside another cites nothing.
+    ``prov`` is the sentence that says so; ``footnote`` the note that
+    identifies the citing document, where one does.
+    """
+
+    type: ClassVar[str] = "document-citation"
+    citing: str
+    cited: str
+    footnote: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Footnote(Record):
     """A footnote of the Part: number, text, what it cites and attributes."""
 

@@ -16,6 +16,7 @@ from councilkg.ingest.pipeline import IngestResult
 from councilkg.ingest.records import (
     Decision,
     Document,
+    DocumentCitation,
     Footnote,
     Letter,
     Meeting,
@@ -74,6 +75,9 @@ def facts(result: IngestResult) -> Facts:
             (r.symbol, r.date, r.senders, r.on_behalf_of, r.footnote)
             for r in recs
             if isinstance(r, Letter)
+        },
+        "document_citations": {
+            (r.citing, r.cited) for r in recs if isinstance(r, DocumentCitation)
         },
         "sponsors": {(r.draft, r.state) for r in recs if isinstance(r, Sponsor)},
         "speakers": {(r.event, r.kind, r.ref) for r in recs if isinstance(r, Speaker)},

@@ -419,7 +419,10 @@ async def load_document(g: Gather, iri: str, types: Sequence[str]) -> dict[str, 
                 kinds=kinds,
                 footnote=_int(_first(mine, "footnote")),
                 # A passage's text is printed among the sources, once.
-                text=None if str(CKG.SourcePassage) in kinds else _first(mine, "text"),
+                # A document that cites it: the sentence that says so.
+                text=None
+                if str(CKG.SourcePassage) in kinds
+                else _first(mine, "text") or _first(mine, "sentence"),
                 event=_first(mine, "event"),
                 item=_first(mine, "item"),
                 passage=_first(mine, "passage"),

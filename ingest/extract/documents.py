@@ -39,7 +39,7 @@ def sentence_before(text: str, pos: int, terminal: str) -> str:
     return head[start:]
 
 
-def _sentence(ctx: Context, block: Block, start: int, end: int) -> Provenance:
+def sentence_provenance(ctx: Context, block: Block, start: int, end: int) -> Provenance:
     """The sentence of ``block`` that holds ``[start, end)``: from the end of
     the sentence before to its own full stop (a footnote's marker after it
     left out)."""
@@ -81,7 +81,7 @@ def extract_documents(
                     context=block.kind.value,
                     footnote=block.number if block.kind is BlockKind.FOOTNOTE else None,
                     form=m.form,
-                    sentence=_sentence(ctx, block, m.start, m.end),
+                    sentence=sentence_provenance(ctx, block, m.start, m.end),
                 )
             )
         if block.kind is BlockKind.FOOTNOTE and block.number is not None:
