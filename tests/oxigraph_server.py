@@ -84,9 +84,11 @@ def _ready(base_url: str) -> bool:
 
 @contextmanager
 def oxigraph_server(
-    binary: str | None = None, *, startup_timeout: float = 30
+    binary: str | None = None, *, startup_timeout: float = 30, union_default_graph: bool = False
 ) -> Iterator[OxigraphServer]:
-    """Run ``oxigraph serve`` on 127.0.0.1 until the block ends.
+    """Run ``oxigraph serve`` on 127.0.0.1 until the block ends; with
+    ``union_default_graph``, unqualified queries see the union of all graphs
+    (one copy of a triple per graph holding it, as Virtuoso and GraphDB).
 
     Raises:
         FileNotFoundError: no ``oxigraph`` binary (see :data:`INSTALL_HINT`).
@@ -103,7 +105,8 @@ def oxigraph_server(
             base_url = f"http://127.0.0.1:{port}"
             log = (location / "server.log").open("wb")
             proc = subprocess.Popen(
-                [exe, "serve", "--location", str(location / "db"), "--bind", f"127.0.0.1:{port}"],
+                [exe, "serve", "--location", str(location / "db"), "--bind", f"127.0.0.1:{port}"]
+                + (["--union-default-graph"] if union_default_graph else []),
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )

@@ -15,13 +15,14 @@ import json
 import math
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from councilkg import queries as cq
 from councilkg.ingest.rdf import POSITION
-from councilkg.push import PushError, graph_url, push
+from councilkg.push import Credentials, PushError, error_cause, graph_url, merged_graph, push
 from councilkg.queries.remote import RemoteError, run_remote, select_remote
 from councilkg.store import GraphStore
 from tests.oxigraph_server import INSTALL_HINT, OxigraphServer, find_oxigraph, oxigraph_server
@@ -123,6 +124,9 @@ def test_push_holds_the_named_graphs_and_their_merge(
     for graph in seed_store.graphs():
         assert count(pushed.query_url, graph) == seed_store.count(graph)
     assert count(pushed.query_url) == seed_store.count()  # the default graph: the merge
+    merged = merged_graph(seed_store.graphs())
+    assert merged == "https://w3id.org/councilkg/graph/all"
+    assert count(pushed.query_url, merged) == seed_store.count()  # and the named merge
 
 
 def test_push_twice_changes_nothing(pushed: OxigraphServer, seed_store: GraphStore) -> None:
@@ -134,7 +138,44 @@ def test_push_twice_changes_nothing(pushed: OxigraphServer, seed_store: GraphSto
     # PUT for the first batch of each graph, POST for the others
     for g in report.graphs:
         assert g.batches == max(1, math.ceil(g.triples / 700))
-    assert report.triples == sum(before.values()) + total
+    # the named graphs, the named merge and the default graph (the merge)
+    assert report.triples == sum(before.values()) + 2 * total
+
+
+def test_dry_run_sends_nothing(server: OxigraphServer, seed_store: GraphStore) -> None:
+    graph = next(g for g in seed_store.graphs() if g.endswith("/reference"))
+    sent: list[tuple[str, str, int]] = []
+    before = count(server.query_url, graph)
+    report = push(
+        seed_store,
+        server.store_url,
+        graph=graph,
+        batch_triples=1000,
+        dry_run=True,
+        on_request=lambda *r: sent.append(r),
+    )
+    assert count(server.query_url, graph) == before
+    assert report.dry_run and report.summary().startswith("would push 1 named graph")
+    n = seed_store.count(graph)
+    assert [m for m, _, _ in sent] == ["PUT"] + ["POST"] * (math.ceil(n / 1000) - 1)
+    assert sum(t for _, _, t in sent) == n
+    assert {u for _, u, _ in sent} == {graph_url(server.store_url, graph)}
+
+
+def test_error_cause_is_whole() -> None:
+    """The server's message in full (tags and entities out), cut at a word
+    only past the limit; the cut Virtuoso message of the issue had lost its
+    cause."""
+    body = (
+        b"<html><head><title>x</title></head><body><h1>Error</h1>"
+        b"<p>Virtuoso 22023 Error SR636: The request contains &quot;default&quot; "
+        b"param but the endpoint is not configured to have default graph</p></body></html>"
+    )
+    cause = error_cause(body)
+    assert cause.startswith("Error Virtuoso 22023")
+    assert cause.endswith("the endpoint is not configured to have default graph")
+    assert '"default"' in cause
+    assert error_cause(b"word " * 2000, limit=100).endswith(" […]")
 
 
 def test_push_one_graph(server: OxigraphServer, seed_store: GraphStore) -> None:
@@ -160,3 +201,27 @@ def test_graph_store_urls() -> None:
         graph_url("http://h/ds/data?x=1", "https://w3id.org/councilkg/graph/reference")
         == "http://h/ds/data?x=1&graph=https%3A%2F%2Fw3id.org%2Fcouncilkg%2Fgraph%2Freference"
     )
+
+
+def test_credentials_from_environment_or_netrc(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    endpoint = "http://db.example:8890/sparql-graph-crud-auth"
+    netrc_file = tmp_path / "netrc"
+    netrc_file.write_text("machine db.example login dba password s3cret\n", encoding="utf-8")
+    netrc_file.chmod(0o600)
+    monkeypatch.delenv("COUNCILKG_PASSWORD", raising=False)
+    assert Credentials.find(endpoint, None, netrc_file=str(netrc_file)) == Credentials(
+        "dba", "s3cret"
+    )
+    assert Credentials.find(endpoint, "dba", netrc_file=str(netrc_file)) == Credentials(
+        "dba", "s3cret"
+    )
+    monkeypatch.setenv("COUNCILKG_PASSWORD", "from-env")
+    assert Credentials.find(endpoint, "alice", netrc_file=str(netrc_file)) == Credentials(
+        "alice", "from-env"
+    )
+    monkeypatch.delenv("COUNCILKG_PASSWORD")
+    with pytest.raises(PushError, match="no password for 'bob'"):
+        Credentials.find(endpoint, "bob", netrc_file=str(netrc_file))
+    assert Credentials.find("http://other.example/", None, netrc_file=str(netrc_file)) is None

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from councilkg.cli.exits import EXIT_OK, EXIT_STRICT
-from councilkg.cli.options import format_option, store_option
+from councilkg.cli.options import endpoint_option, format_option, store_option, timeout_option
 from councilkg.store import GraphStore
 
 __all__ = ["facts"]
@@ -26,6 +26,8 @@ __all__ = ["facts"]
     "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @store_option
+@endpoint_option
+@timeout_option
 @format_option("yaml", "json")
 @click.option(
     "--compare",
@@ -33,10 +35,18 @@ __all__ = ["facts"]
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A gold file: print the differences instead, exit 1 if there are any.",
 )
-def facts(store_dir: Path | None, file: Path | None, fmt: str, gold: Path | None) -> None:
-    """Print the language-neutral facts of the graph (from the store, or FILE)
-    in the shape of the gold files: items, votes, documents, footnotes,
-    letters, speakers by event, mentions."""
+def facts(
+    store_dir: Path | None,
+    file: Path | None,
+    endpoint: str | None,
+    timeout: float,
+    fmt: str,
+    gold: Path | None,
+) -> None:
+    """Print the language-neutral facts of the graph (from the store, FILE,
+    or the graph an --endpoint serves) in the shape of the gold files: items,
+    votes, documents, footnotes, letters, document citations, speakers by
+    event, mentions."""
     # Imported here: the facts read the graph with rdflib, which the other
     # commands and `councilkg --help` do not need.
     import yaml
@@ -45,7 +55,16 @@ def facts(store_dir: Path | None, file: Path | None, fmt: str, gold: Path | None
     from councilkg.facts import compare as compare_facts
     from councilkg.facts import facts as read_facts
 
-    graph = load_graph_file(file) if file is not None else GraphStore(store_dir, read_only=True)
+    if file is not None and endpoint is not None:
+        raise click.UsageError("give FILE or --endpoint, not both")
+    if endpoint is not None:
+        from councilkg.published import read_published
+
+        graph = read_published(endpoint, timeout)
+    elif file is not None:
+        graph = load_graph_file(file)
+    else:
+        graph = GraphStore(store_dir, read_only=True)
     found = read_facts(graph)
     if gold is not None:
         differences = compare_facts(found, yaml.safe_load(gold.read_text(encoding="utf-8")))

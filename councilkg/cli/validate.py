@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from councilkg.cli.exits import EXIT_OK, EXIT_STRICT
-from councilkg.cli.options import format_option, store_option
+from councilkg.cli.options import endpoint_option, format_option, store_option, timeout_option
 from councilkg.store import GraphStore
 
 __all__ = ["validate"]
@@ -21,9 +21,18 @@ __all__ = ["validate"]
 @click.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @store_option
+@endpoint_option
+@timeout_option
 @format_option("text", "json", "turtle")
-def validate(store_dir: Path | None, files: tuple[Path, ...], fmt: str) -> None:
-    """Validate the graph (the store, or RDF FILES) with the SHACL shapes.
+def validate(
+    store_dir: Path | None,
+    files: tuple[Path, ...],
+    endpoint: str | None,
+    timeout: float,
+    fmt: str,
+) -> None:
+    """Validate the graph (the store, RDF FILES, or the graph an --endpoint
+    serves, read through SPARQL and validated here) with the SHACL shapes.
 
     Prints each result with its focus node, path, message and the place in
     the source that states the fact (file, line, page, quoted text).  Exit 1
@@ -34,7 +43,13 @@ def validate(store_dir: Path | None, files: tuple[Path, ...], fmt: str) -> None:
     from councilkg.validation import graph_from_file, graph_from_store
     from councilkg.validation import validate as run_validation
 
-    if files:
+    if files and endpoint is not None:
+        raise click.UsageError("give FILES or --endpoint, not both")
+    if endpoint is not None:
+        from councilkg.published import read_published
+
+        graph = graph_from_store(read_published(endpoint, timeout))
+    elif files:
         graph = graph_from_file(files[0])
         for extra in files[1:]:
             graph += graph_from_file(extra)

@@ -27,7 +27,11 @@ optional ``pivot`` line (``# pivot: iso3 position``) asks for the long
 result to be spread into one column per value of the first column, holding
 the second (:mod:`councilkg.queries.pivot`). An optional ``lists`` line
 names the columns that hold space-separated lists (sorted by the runners,
-see :func:`councilkg.queries.results.normalise_lists`).  This module reads
+see :func:`councilkg.queries.results.normalise_lists`). An optional
+``types`` line (``# types: adopted=boolean date=date``) gives the datatype
+of the columns that hold booleans, numbers or dates, so that every engine's
+answer prints alike (Virtuoso stores booleans as ``1``/``0``; see
+:func:`councilkg.queries.results.normalise_values`).  This module reads
 and checks the headers, and lists, finds and describes the queries; it
 binds and runs nothing.
 """
@@ -116,6 +120,8 @@ class PreparedQuery:
     lists: tuple[str, ...] = ()
     columns_zh: tuple[str, ...] = ()
     pivot: tuple[str, str] | None = None
+    types: tuple[tuple[str, str], ...] = ()
+    """(column, datatype) of the typed columns (``# types:``)."""
 
     def title_in(self, lang: str) -> str:
         """The title in ``lang`` (``en`` or ``zh``)."""
@@ -192,6 +198,7 @@ def parse_query(name: str, text: str) -> PreparedQuery:
             "columns@zh",
             "lists",
             "pivot",
+            "types",
         }:
             raise ValueError(f"queries/{name}.rq: unknown header line {raw!r}")
         if key == "param":
@@ -222,11 +229,14 @@ def parse_query(name: str, text: str) -> PreparedQuery:
         lists=tuple(fields.get("lists", "").split()),
         columns_zh=tuple(fields.get("columns@zh", "").split()),
         pivot=_pivot(name, fields.get("pivot")),
+        types=_types(name, fields.get("types", "")),
     )
     if query.columns_zh and len(query.columns_zh) != len(query.columns):
         raise ValueError(f"queries/{name}.rq: 'columns@zh' names as many columns as 'columns'")
     if not set(query.lists) <= set(query.columns):
         raise ValueError(f"queries/{name}.rq: 'lists' names a column that is not in 'columns'")
+    if not {c for c, _ in query.types} <= set(query.columns):
+        raise ValueError(f"queries/{name}.rq: 'types' names a column that is not in 'columns'")
     if query.pivot and not set(query.pivot) <= set(query.columns):
         raise ValueError(f"queries/{name}.rq: 'pivot' names a column that is not in 'columns'")
     for p in query.params:
@@ -235,6 +245,24 @@ def parse_query(name: str, text: str) -> PreparedQuery:
                 raise ValueError(f"queries/{name}.rq: parameter {p.name!r} is not a query variable")
     where_brace(query.body)  # fails early on a query without a WHERE group
     return query
+
+
+TYPES = ("boolean", "integer", "decimal", "date")
+"""The datatypes a ``# types:`` line may give a column (XSD's)."""
+
+
+def _types(query: str, spec: str) -> tuple[tuple[str, str], ...]:
+    """``adopted=boolean permanent=boolean`` → (("adopted", "boolean"), …)."""
+    out = []
+    for item in spec.split():
+        column, sep, datatype = item.partition("=")
+        if not sep or datatype not in TYPES:
+            raise ValueError(
+                f"queries/{query}.rq: 'types' takes column=TYPE, TYPE one of "
+                f"{', '.join(TYPES)}; not {item!r}"
+            )
+        out.append((column, datatype))
+    return tuple(out)
 
 
 def _pivot(query: str, spec: str | None) -> tuple[str, str] | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from councilkg.queries.labels import collect_labels, collect_states
-from councilkg.queries.results import QueryResult, Term, normalise_lists
+from councilkg.queries.results import QueryResult, Term, normalise_lists, normalise_values
 
 if TYPE_CHECKING:
     from councilkg.queries.binding import BoundQuery
@@ -49,7 +49,9 @@ def run_embedded(store: GraphStore, bound: BoundQuery, *, labels: bool = False) 
     result are looked up too, and the ISO3 codes and short names of the States among
     them (for :meth:`QueryResult.to_table` and label columns).
     """
-    result = normalise_lists(bound.query, select_embedded(store, bound.sparql))
+    result = normalise_values(
+        bound.query, normalise_lists(bound.query, select_embedded(store, bound.sparql))
+    )
     if labels:
         iris = result.iris()
         result.labels = collect_labels(iris, lambda q: select_embedded(store, q))

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Literal
 
 from rdflib import XSD
@@ -36,7 +37,17 @@ from councilkg.queries.errors import QueryError
 if TYPE_CHECKING:
     from councilkg.queries.catalogue import PreparedQuery
 
-__all__ = ["FORMATS", "QueryResult", "Row", "StateName", "Term", "normalise_lists", "render"]
+__all__ = [
+    "FORMATS",
+    "QueryResult",
+    "Row",
+    "StateName",
+    "Term",
+    "canonical",
+    "normalise_lists",
+    "normalise_values",
+    "render",
+]
 
 FORMATS = ("table", "json", "csv", "tsv")
 
@@ -306,4 +317,78 @@ def normalise_lists(query: PreparedQuery, result: QueryResult) -> QueryResult:
                 cells[i] = Term.literal(" ".join(sorted(t.value.split())), t.datatype, t.lang)
         rows.append(tuple(cells))
     result.rows = rows
+    return result
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = frozenset(
+    _XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "unsignedInt",
+        "unsignedLong",
+    )
+)
+_DATE = re.compile(r"(-?\d{4,}-\d{2}-\d{2})(?:T00:00:00(?:\.0+)?)?(?:Z|[+-]00:00)?")
+
+
+def canonical(term: Term, datatype: str | None = None) -> Term:
+    """One lexical form per value, whatever the engine answered.
+
+    ``datatype`` (``boolean``, ``integer``, ``decimal``, ``date``) is the
+    column's declared type: Virtuoso stores ``true`` as the integer ``1``
+    and answers it so; with the type declared it is ``true`` again.  Without
+    one, the literal's own datatype decides: decimals lose trailing zeros
+    (Jena ``1.0``, Oxigraph ``1``: both ``1``), integer subtypes
+    (``xsd:int``, ``xsd:long``) are ``xsd:integer``, booleans ``1``/``0``
+    are ``true``/``false``, a date ``2020-02-26Z`` is ``2020-02-26``.  A
+    value that does not read as its type is left as it is.
+    """
+    if term.kind != "literal" or term.lang:
+        return term
+    value = term.value.strip()
+    want = _XSD + datatype if datatype else term.datatype
+    if want == _XSD + "boolean":
+        if value in ("true", "1", "1.0"):
+            return Term.literal("true", want)
+        if value in ("false", "0", "0.0"):
+            return Term.literal("false", want)
+        return term
+    if want in _INTEGERS:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return term
+        if number == number.to_integral_value():
+            return Term.literal(str(int(number)), _XSD + "integer")
+        return term
+    if want == _XSD + "decimal":
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return term
+        text = format(number.normalize(), "f")
+        return Term.literal("0" if text in ("-0", "+0") else text, want)
+    if want == _XSD + "date":
+        m = _DATE.fullmatch(value)
+        return Term.literal(m.group(1), want) if m else term
+    return term
+
+
+def normalise_values(query: PreparedQuery, result: QueryResult) -> QueryResult:
+    """Every literal in its canonical form (:func:`canonical`), the query's
+    declared column types (``# types:``) applied, in place; the same answer
+    then prints the same in tables, CSV and JSON whatever engine gave it."""
+    declared = dict(query.types)
+    types = [declared.get(v) for v in result.variables]
+    result.rows = [
+        tuple(None if t is None else canonical(t, types[i]) for i, t in enumerate(row))
+        for row in result.rows
+    ]
     return result
