@@ -68,6 +68,16 @@ $(tail -n 20 /tmp/install-engines.log)"
   log "installed in $(($(date +%s) - start)) s (log: /tmp/install-engines.log)"
   restore_policy
   trap - EXIT
+  # Installed by us: keep Debian's system Virtuoso from starting at boot too
+  # (it would hold 8890/1111 with the system database).
+  if [[ " ${missing[*]} " == *" virtuoso-opensource "* ]]; then
+    if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null; then
+      $SUDO systemctl disable virtuoso-opensource-7 >/dev/null 2>&1 || true
+    elif command -v update-rc.d >/dev/null; then
+      $SUDO update-rc.d virtuoso-opensource-7 disable >/dev/null 2>&1 || true
+    fi
+    log "the system service virtuoso-opensource-7 is installed but disabled (the tests run their own)"
+  fi
 fi
 
 # No system Virtuoso may be left running: the tests start their own.
@@ -87,3 +97,5 @@ log "virtuoso-opensource $(dpkg-query -W -f='${Version}' virtuoso-opensource-7 2
   "$(command -v virtuoso-t), $(command -v isql-vt)"
 log "libapache-jena-java $(dpkg-query -W -f='${Version}' libapache-jena-java): /usr/share/java/jena-*.jar"
 log "$(javac -version 2>&1)"
+# Debian's Jena needs an explicit class path (bench/jena.py): check that it runs.
+python3 -m bench jena --check || die "Jena does not run: see the message above"

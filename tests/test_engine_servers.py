@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -127,9 +129,11 @@ def test_virtuoso_gsp_put_then_graph_select(virtuoso: VirtuosoServer) -> None:
     assert put_graph(virtuoso.store_url, graph, FIRST) == 201
     rows = select(virtuoso.query_url, f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
     assert [row["o"]["value"] for row in rows] == [f"{EX}first"]
-    assert put_graph(virtuoso.store_url, graph, SECOND) in (200, 201)  # replace
+    assert put_graph(virtuoso.store_url, graph, SECOND) == 200  # replaced (Jena: 204)
     rows = select(virtuoso.query_url, f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
     assert [row["o"]["value"] for row in rows] == [f"{EX}second"]
+    missing = f"{virtuoso.store_url}?{urllib.parse.urlencode({'graph': f'{EX}none'})}"
+    assert http("GET", missing)[0] == 404
 
 
 def test_virtuoso_put_default_graph_is_refused(virtuoso: VirtuosoServer) -> None:
@@ -271,3 +275,34 @@ def test_jena_union_default_graph() -> None:
         assert len(select(server.query_url, SHARED_ROWS)) == 1
         only = select(server.query_url, f"SELECT ?o WHERE {{ <{EX}s> <{EX}only> ?o }}")
         assert sorted(row["o"]["value"] for row in only) == [f"{EX}g1", f"{EX}g2"]
+
+
+def _gone(pid: int, base_url: str) -> bool:
+    """The process has exited and nothing listens on its port any more."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        pass
+    else:
+        return False
+    port = int(base_url.rsplit(":", 1)[1])
+    with socket.socket() as s:
+        s.settimeout(2)
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_servers_leave_nothing_running() -> None:
+    """Leaving the block stops the server and frees its port and folder."""
+    available = engines_available()
+    if not any(why is None for why in available.values()):
+        pytest.skip("; ".join(str(why) for why in available.values()))
+    if available["virtuoso"] is None:
+        with virtuoso_server() as virtuoso:
+            pid, url, folder = virtuoso.pid, virtuoso.base_url, virtuoso.location
+        assert _gone(pid, url)
+        assert not folder.exists()
+    if available["jena"] is None:
+        with jena_server() as jena:
+            pid, url, folder = jena.pid, jena.base_url, jena.location
+        assert _gone(pid, url)
+        assert not folder.exists()

@@ -54,6 +54,7 @@ import org.apache.jena.graph.Graph;
 import org.apache.jena.graph.Node;
 import org.apache.jena.graph.NodeFactory;
 import org.apache.jena.graph.Triple;
+import org.apache.jena.query.DatasetFactory;
 import org.apache.jena.query.Query;
 import org.apache.jena.query.QueryExecution;
 import org.apache.jena.query.QueryExecutionDatasetBuilder;
@@ -107,6 +108,7 @@ public final class JenaServer {
 
   /** A client error: answered with its status and message. */
   private static final class HttpError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
     final int status;
 
     HttpError(int status, String message) {
@@ -226,7 +228,7 @@ public final class JenaServer {
               ? dataset
               : DynamicDatasets.dynamicDataset(description, dataset, unionDefaultGraph);
       QueryExecutionDatasetBuilder builder = QueryExecutionDatasetBuilder.create()
-          .query(query).dataset(target).timeout(QUERY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          .query(query).dataset(DatasetFactory.wrap(target)).timeout(QUERY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       if (unionDefaultGraph) {
         builder.set(TDB2.symUnionDefaultGraph, true);
       }
