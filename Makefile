@@ -1,8 +1,10 @@
 # Two commands matter: `make demo` and `make test`. Each builds .venv from the
 # pinned constraints and then does its job. `make demo` installs nothing
 # outside .venv; `make test` also installs Debian packages as root (Chromium,
-# its driver, Noto CJK fonts: about 420 MB, see `browser`). `make test-core`
-# runs everything but the browser tests and installs nothing outside .venv.
+# its driver, Noto CJK fonts: about 420 MB, see `browser`; Virtuoso and Jena
+# for the engine suite: about 22 MB to download, see `engines`). `make
+# test-core` runs everything but the browser and engine tests and installs
+# nothing outside .venv; `make test-engines` runs the engine suite alone.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -11,7 +13,7 @@ STORE  ?= .councilkg
 SAMPLE := data/samples/000_e9c79a4311407cd1.txt
 OUT    := out
 
-.PHONY: demo test test-core lint typecheck bench docs clean venv browser fuzz soak
+.PHONY: demo test test-core test-engines lint typecheck bench docs clean venv browser engines fuzz soak
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,19 +51,32 @@ demo: $(STAMP)
 browser:
 	bash scripts/install-browser.sh
 
-# Everything, as CI runs it. The packages `browser` installed are then required:
-# a test that needs a CJK font fails without one instead of skipping.
-test: $(STAMP) browser
+# Debian's Virtuoso 7.2 and Jena 4.5 (and a JDK to run the project's small
+# Jena protocol server), if missing: apt-get as root (or through sudo).
+engines:
+	bash scripts/install-engines.sh
+
+# Everything, as CI runs it. The packages `browser` and `engines` installed
+# are then required: a test that needs a CJK font or an engine fails without
+# one instead of skipping.  The engine suite's servers start once, in one
+# worker (loadgroup).
+test: $(STAMP) browser engines
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	COUNCILKG_SYSTEM_PACKAGES=installed $(BIN)/pytest -n auto
+	COUNCILKG_SYSTEM_PACKAGES=installed COUNCILKG_REQUIRE_ENGINES=1 $(BIN)/pytest -n auto --dist loadgroup
+
+# The engine suite alone: the sample pushed into Oxigraph, Jena and Virtuoso
+# with their defaults, every prepared query and analyze view compared with
+# the embedded store, the README's engine recipes run as written.
+test-engines: $(STAMP) engines
+	COUNCILKG_REQUIRE_ENGINES=1 $(BIN)/pytest tests/test_engines.py tests/test_engine_servers.py tests/test_datasets.py
 
 # Everything but the browser tests, with no system package installed: the
 # tests that draw Chinese labels skip, saying why, where no CJK font is found.
 test-core: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -n auto -m "not browser"
+	$(BIN)/pytest -n auto -m "not browser and not engines"
 
 # The property tests — text re-flowed and damaged, and generated HTTP requests
 # against a running server — at 10000 examples a module instead of CI's 200: pytest's report with hypothesis's statistics, then one line with the

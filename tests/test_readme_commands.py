@@ -28,8 +28,8 @@ PREFIX = ".venv/bin/councilkg "
 LEFT_OUT = {
     "FILE": "a placeholder for the reader's own file",
     "serve": "starts a server that runs until stopped (tests/test_server.py serves)",
-    "push": "needs a Graph Store Protocol server (tests/test_remote.py pushes)",
-    "--endpoint": "needs a SPARQL endpoint (tests/test_remote.py queries one)",
+    "push": "needs a Graph Store Protocol server (tests/test_engines.py runs the engine block)",
+    "--endpoint": "needs a SPARQL endpoint (tests/test_engines.py runs the engine block)",
 }
 
 

@@ -105,9 +105,10 @@ class Source:
     def select(self, sparql: str) -> QueryResult:
         """Run SELECT text (the label lookups of :func:`councilkg.queries.label_query`)."""
         if self.endpoint is not None:
-            from councilkg.queries.remote import select_remote
+            from councilkg.queries.remote import dataset, select_remote
 
-            return select_remote(self.endpoint, sparql, self.timeout)
+            graphs = dataset(self.endpoint, self.timeout)  # what the prepared queries read
+            return select_remote(self.endpoint, sparql, self.timeout, graphs)
         assert self.store is not None
         return cq.select_embedded(self.store, sparql)
 
