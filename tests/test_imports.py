@@ -36,6 +36,8 @@ LAYERS: dict[str, int] = {
     "councilkg.facts": 4,
     # the one registry of RDF formats, files and dumps, the dataset description
     "councilkg.export": 5,
+    # a published graph read back through its endpoint
+    "councilkg.published": 5,
     # views of the graph: SHACL reports, networks, HTML pages
     "councilkg.validation": 6,
     "councilkg.analytics": 6,
