@@ -34,8 +34,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from councilkg.ingest.gazetteer import Gazetteer
-from councilkg.ingest.layout import Block, BlockKind, Document, TableKind
 from councilkg.ingest.lang import language_of
+from councilkg.ingest.layout import Block, BlockKind, Document, TableKind
 from councilkg.ingest.lexicon import Lexicon
 from councilkg.ingest.symbols import SymbolMatch, find_symbols
 

@@ -993,7 +993,11 @@ class _BodyParser:
             self.table = _Table(self.table_index, kind, header, [(line, page)])
             return
         last = self.out[-1] if self.out else None
-        if _opens_with_closing(text, self.clause_continuation) and last is not None and last.kind is BlockKind.PARAGRAPH:
+        if (
+            _opens_with_closing(text, self.clause_continuation)
+            and last is not None
+            and last.kind is BlockKind.PARAGRAPH
+        ):
             # A line that opens with closing punctuation continues the
             # paragraph before, whatever space ended that one's last line.
             last.lines.append(line)

@@ -138,6 +138,10 @@ def _compile(language: str, section: str, name: str) -> re.Pattern[str]:
     return re.compile(load_lexicon(language).raw[section][name])
 
 
+LEXICON_FILE = "lexicon.toml"
+"""The file of a language folder that holds its lexicon."""
+
+
 @cache
 def lexicon_languages() -> tuple[str, ...]:
     """The languages there is a lexicon for (``lang/<code>/lexicon.toml``), sorted.
@@ -147,15 +151,9 @@ def lexicon_languages() -> tuple[str, ...]:
     folder = resources.files("councilkg.ingest").joinpath("lang")
     return tuple(
         sorted(
-            p.name
-            for p in folder.iterdir()
-            if p.is_dir() and p.joinpath(LEXICON_FILE).is_file()
+            p.name for p in folder.iterdir() if p.is_dir() and p.joinpath(LEXICON_FILE).is_file()
         )
     )
-
-
-LEXICON_FILE = "lexicon.toml"
-"""The file of a language folder that holds its lexicon."""
 
 
 @cache

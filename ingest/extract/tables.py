@@ -782,7 +782,9 @@ def _videoconference_row(
             used_notes.add(nm["note"])
             note_block = notes.get(nm["note"])
             if note_block is None:
-                ctx.diag(Code.NOTE_MISSING, f"table note {nm['note']} of {no_record!r} is missing", row)
+                ctx.diag(
+                    Code.NOTE_MISSING, f"table note {nm['note']} of {no_record!r} is missing", row
+                )
             else:
                 tm = lx.pattern("headings", "table_note").match(note_block.text)
                 record_note = tm["text"] if tm else note_block.text

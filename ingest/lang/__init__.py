@@ -53,6 +53,11 @@ KEYS: Mapping[str, tuple[str, ...]] = {
 The keys the engine reads through ``lexicon.pattern/words/value`` are found in
 its code by ``tests/lang/test_languages.py``."""
 
+OPTIONAL_KEYS: Mapping[tuple[str, str], str] = {
+    ("dates", "months"): "month names, for a language that writes months in words",
+}
+"""Keys the engine reads only where a language's text calls for them, and why."""
+
 
 @dataclass(frozen=True, eq=False)
 class Language:
@@ -184,4 +189,3 @@ def language_of(lexicon: Lexicon) -> Language:
 def all_languages() -> tuple[Language, ...]:
     """Every registered language, in code order."""
     return tuple(get(code) for code in languages())
-
