@@ -94,9 +94,7 @@ def test_engine_keys_are_found() -> None:
 
 
 def test_registry_discovers_the_folders() -> None:
-    folders = sorted(
-        p.name for p in (INGEST / "lang").iterdir() if (p / "lexicon.toml").is_file()
-    )
+    folders = sorted(p.name for p in (INGEST / "lang").iterdir() if (p / "lexicon.toml").is_file())
     assert list(languages()) == folders == list(lexicon_languages())
     assert "zh" in languages()
     assert [language.code for language in all_languages()] == folders
