@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from councilkg.ingest.gazetteer import Gazetteer
+from councilkg.ingest.lang import language_of
 from councilkg.ingest.layout import Block, BlockKind, Document, TableKind
 from councilkg.ingest.lexicon import Lexicon
 from councilkg.ingest.symbols import SymbolMatch, find_symbols
@@ -59,7 +60,6 @@ _NUMBER_AT_START = re.compile(r"\s*\d+\s*")
 _NOTE_LETTERS = re.compile(r"[a-z]{1,2}")
 _LEAD_NOTE = re.compile(r"\s*[a-z]{1,2}\s+(?=\S)")  # used with match(text, pos)
 _TRAIL_NOTE = re.compile(r"(?<=[^\sA-Za-z])\s*[a-z]{1,2}\s*$")
-_TAIL_NOISE = re.compile(r"[\s、，,。.;；]+")
 _BODY = (BlockKind.FOOTNOTE, BlockKind.LINK_LIST, BlockKind.FURNITURE, BlockKind.UNPARSED)
 
 
@@ -265,7 +265,7 @@ def _outcome_tail(after: str, lx: Lexicon) -> bool | None:
         voted = voted or bool(n)
     rest = lx.pattern("decisions", "unanimous").sub(" ", rest)
     rest = _NOTE_LETTERS.sub(" ", rest)
-    if _TAIL_NOISE.sub("", rest):
+    if language_of(lx).trailing.sub("", rest):
         return None
     return voted
 
@@ -351,6 +351,7 @@ def _positions(block: Block, lx: Lexicon, gz: Gazetteer) -> Iterator[Announcemen
     text, base = _body_of(block)
     sep = lx.pattern("lists", "separator")
     final = lx.pattern("lists", "final_punctuation")
+    language = language_of(lx)
     for s0, s1 in _segments(text, lx):
         segment = text[s0:s1]
         found = gz.find_all(segment, lx.language)
@@ -370,7 +371,7 @@ def _positions(block: Block, lx: Lexicon, gz: Gazetteer) -> Iterator[Announcemen
                 if final.sub("", "".join(masked[start:end])).strip("\x00 "):
                     break  # a State with other words: prose, not a list
                 pieces.append((start, end, state.iso3))
-            elif len(piece) <= _NAME_MAX and all(_ideograph(ch) for ch in piece):
+            elif len(piece) <= _NAME_MAX and language.is_name(piece):
                 pieces.append((start, end, None))
             else:
                 break
@@ -390,10 +391,6 @@ def _positions(block: Block, lx: Lexicon, gz: Gazetteer) -> Iterator[Announcemen
                     key=(str(block.number), iso3 or ""),
                     within=_within(block),
                 )
-
-
-def _ideograph(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
 def _citations(blocks: list[Block]) -> Iterator[Announcement]:
@@ -419,12 +416,13 @@ def _citations(blocks: list[Block]) -> Iterator[Announcement]:
 def _letters(block: Block, lx: Lexicon) -> Iterator[Announcement]:
     text, base = _body_of(block)
     word = str(lx.value("footnotes", "letter_word"))
+    opening = language_of(lx).punctuation("open_paren")
     for s0, s1 in _segments(text, lx):
         segment = text[s0:s1]
         if word not in segment:
             continue
         for m in find_symbols(segment):
-            if not _bracketed(segment, m):
+            if not _bracketed(segment, m, opening):
                 continue
             s, e = _span(block, base + s0 + m.start, base + s0 + m.end)
             yield Announcement(
@@ -438,5 +436,5 @@ def _letters(block: Block, lx: Lexicon) -> Iterator[Announcement]:
             )
 
 
-def _bracketed(text: str, m: SymbolMatch) -> bool:
-    return text[: m.start].rstrip().endswith(("(", "（"))
+def _bracketed(text: str, m: SymbolMatch, opening: str) -> bool:
+    return text[: m.start].rstrip().endswith(tuple(opening))

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from councilkg.ingest.lang import language_of
 from councilkg.ingest.lexicon import Lexicon
 from councilkg.ingest.text import fold
 
@@ -43,7 +44,7 @@ def parse_date(text: str, lexicon: Lexicon, *, default_year: int | None = None) 
     for m in find_dates(s, lexicon, default_year=default_year):
         if m.start == 0 and m.end == len(s):
             return m.date
-    expected = "YYYY 年 M 月 D 日" if lexicon.language == "zh" else "D Month YYYY"
+    expected = language_of(lexicon).written_date_form
     raise ValueError(f"not a date: {text!r}; expected {expected}")
 
 

@@ -41,6 +41,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 
+from councilkg.ingest.lang import get, languages
 from councilkg.ingest.language import LANGS
 
 __all__ = ["COLUMNS", "Gazetteer", "State", "default_gazetteer", "parse_states_csv"]
@@ -62,40 +63,12 @@ COLUMNS: tuple[str, ...] = (
 
 _STATUSES = frozenset({"member", "observer"})
 
-# Expressions that contain a State's name but do not name that State.  They
+# Expressions that contain a State's name but do not name that State (they
 # take part in longest-match like names, and a match on one of them is
-# dropped, so "发展中国家" (developing countries) is not China and "几内亚湾"
-# (Gulf of Guinea) is not Guinea.  Only unambiguous, recurring phrases belong
-# here: each one hides every State name inside it.
-_NOT_STATES: dict[str, tuple[str, ...]] = {
-    "zh": (
-        "发展中国家",  # developing countries: 中国
-        "中国家",  # 其中国家, 冲突中国家: 中国
-        "中国际",  # 其中国际, 过程中国际: 中国
-        "美国家",  # 拉美国家, 欧美国家: 美国
-        "法国家",  # 非法国家: 法国
-        "法国际",  # 非法国际贩运: 法国
-        "海地区",  # 加勒比海地区, 沿海地区: 海地
-        "海地带",  # 沿海地带: 海地
-        "印度洋",  # Indian Ocean
-        "几内亚湾",  # Gulf of Guinea
-        "新几内亚",  # the island of New Guinea (巴布亚新几内亚 starts earlier)
-        "乍得湖",  # Lake Chad
-        "尼日尔河",  # Niger River
-        "尼日尔三角洲",  # Niger Delta (in Nigeria)
-        "约旦河",  # Jordan River, 约旦河西岸 (West Bank)
-        "朝鲜半岛",  # Korean Peninsula
-        "索马里兰",  # Somaliland
-        "北爱尔兰",  # Northern Ireland (the UK's full name starts earlier)
-        "内蒙古",  # Inner Mongolia
-        "美属萨摩亚",  # American Samoa
-        "法属圭亚那",  # French Guiana
-        "刚果河",  # Congo River
-        "刚果盆地",  # Congo Basin
-        "捷克斯洛伐克",  # Czechoslovakia, a former Member
-        "塞尔维亚和黑山",  # Serbia and Montenegro, a former Member
-        "苏维埃社会主义共和国联盟",  # USSR, a former Member
-    ),
+# dropped): each language's lexicon declares its own (``[gazetteer]
+# not_states``).  The English ones stay here until the English edition has
+# its language package (``lang/en/``); they serve the English names meanwhile.
+_NOT_STATES_WITHOUT_LEXICON: dict[str, tuple[str, ...]] = {
     "en": (
         "Gulf of Guinea",
         "New Guinea",
@@ -121,11 +94,25 @@ _VARIANTS: dict[str, str] = {chr(cp): chr(cp) + chr(cp + 0xFEE0) for cp in range
 _VARIANTS["'"] += "’‘ʼ"
 _VARIANTS["-"] += "‐‑"
 
-# A Chinese date such as "12 月 18 日" directly followed by 本 (本报告, 本届)
-# reads as 日本 (Japan) once spaces are ignored.
-# Only a day after its month is a date: a number of another kind before 日本
-# (a symbol's, in "S/2026/42 日本、尼日利亚") leaves Japan named.
-_DATE_BEFORE = re.compile(r"月\s*[0-9０-９〇一二三四五六七八九十]{1,3}\s*$")
+# How far before a State's name its language's ``not_after`` patterns look.
+_NOT_AFTER_WINDOW = 10
+
+
+def _window(start: int) -> int:
+    """Where the text before a name at ``start`` is read from."""
+    return max(0, start - _NOT_AFTER_WINDOW)
+
+
+def _not_states(lang: str) -> tuple[str, ...]:
+    """The expressions that hide the State names inside them, in ``lang``."""
+    if lang in languages():
+        return get(lang).not_states
+    return _NOT_STATES_WITHOUT_LEXICON.get(lang, ())
+
+
+def _not_after(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(ISO3, pattern): that State is not named after text ending so, in ``lang``."""
+    return get(lang).not_after if lang in languages() else ()
 
 
 def _fold(text: str) -> str:
@@ -237,7 +224,7 @@ class _Matcher:
 def _build_matcher(states: Iterable[State], lang: str) -> _Matcher:
     index: dict[str, State | None] = {}
     root = _Node()
-    entries: list[tuple[str, State | None]] = [(p, None) for p in _NOT_STATES[lang]]
+    entries: list[tuple[str, State | None]] = [(p, None) for p in _not_states(lang)]
     entries += [(n, st) for st in states for n in st.names(lang)]
     for name, state in entries:
         display = _display(name, lang)
@@ -361,15 +348,15 @@ class Gazetteer:
         ['NER', 'NGA']
         """
         matcher = self._matcher(_check_lang(lang))
+        not_after = _not_after(lang)
         found: list[tuple[int, int, State]] = []
         for m in matcher.pattern.finditer(text):
             state = matcher.index.get(_key(m.group(), lang))
             if state is None:
                 continue
-            if (
-                lang == "zh"
-                and state.iso3 == "JPN"
-                and _DATE_BEFORE.search(text, max(0, m.start() - 10), m.start())
+            if any(
+                state.iso3 == iso3 and before.search(text, _window(m.start()), m.start())
+                for iso3, before in not_after
             ):
                 continue  # "18 日本届会议": a date, then 本
             found.append((m.start(), m.end(), state))

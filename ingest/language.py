@@ -29,10 +29,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from councilkg.ingest.errors import SourceError
-from councilkg.ingest.lexicon import Lexicon
+from councilkg.ingest.lang import all_languages
+from councilkg.ingest.lexicon import Lexicon, lexicon_languages
 from councilkg.ingest.source import Source
 from councilkg.ingest.text import fold
 
@@ -49,17 +49,36 @@ MIN_LETTERS = 200
 MIN_SHARE = 0.5
 """Share of the letters the lexicon's script must hold (0..1)."""
 
-SCRIPTS: dict[str, re.Pattern[str]] = {
-    "Han": re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]"),
-    "Latin": re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"),
-    "Cyrillic": re.compile("[\u0400-\u04ff]"),
-    "Arabic": re.compile("[\u0600-\u06ff\u0750-\u077f]"),
+# The scripts of the editions that have no language package yet (a
+# registered language declares its own, ``[script]`` of its lexicon).
+_OTHER_SCRIPTS: dict[str, str] = {
+    "Latin": "[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]",
+    "Cyrillic": "[\u0400-\u04ff]",
+    "Arabic": "[\u0600-\u06ff\u0750-\u077f]",
 }
-"""The scripts the editions of the Repertoire are written in."""
+
+SCRIPTS: dict[str, re.Pattern[str]] = {
+    **{language.script: language.letters for language in all_languages()},
+    **{
+        name: re.compile(letters)
+        for name, letters in _OTHER_SCRIPTS.items()
+        if name not in {language.script for language in all_languages()}
+    },
+}
+"""The scripts the editions of the Repertoire are written in: the registered
+languages' first, then the others'."""
 
 # Languages by script; (code, name).  Latin-script languages are told apart
 # by their commonest short words, below.
-_BY_SCRIPT = {"Han": ("zh", "Chinese"), "Cyrillic": ("ru", "Russian"), "Arabic": ("ar", "Arabic")}
+_BY_SCRIPT = {
+    **{
+        language.script: (language.code, language.name)
+        for language in all_languages()
+        if language.script != "Latin"
+    },
+    "Cyrillic": ("ru", "Russian"),
+    "Arabic": ("ar", "Arabic"),
+}
 _FUNCTION_WORDS = {
     ("en", "English"): frozenset(
         ["the", "of", "and", "to", "in", "on", "by", "was", "were", "with", "that", "for"]
@@ -162,10 +181,7 @@ def _script_of(words: tuple[str, ...]) -> str:
 
 def available_lexicons() -> list[str]:
     """The languages there is a lexicon for."""
-    folder = resources.files("councilkg.ingest").joinpath("lexicons")
-    return sorted(
-        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
-    )
+    return list(lexicon_languages())
 
 
 SAMPLE_CHARACTERS = 6000

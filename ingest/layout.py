@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
 from councilkg.ingest.gazetteer import default_gazetteer
+from councilkg.ingest.lang import language_of
 from councilkg.ingest.lexicon import Lexicon
 from councilkg.ingest.marker_grammar import marker_pattern
 from councilkg.ingest.source import Line, Source
@@ -310,6 +311,9 @@ def _separate_streams(
     )
     terminal = lexicon.terminal
     continuing = lexicon.continuing
+    language = language_of(lexicon)
+    after_stop = language.punctuation("after_stop")
+    clause_continuation = language.punctuation("clause_continuation")
     counters = lexicon.value("markers", "counter_suffix")
     body: list[tuple[Line, int]] = []
     footnotes: list[_Footnote] = []
@@ -372,7 +376,7 @@ def _separate_streams(
             number = _footnote_number(text, counters, lexicon.language)
             is_open = last is not None and not (
                 _ends_block(last.lines[-1], uses_trailing_space, terminal, continuing)
-                and _ends_sentence(last.lines, terminal)
+                and _ends_sentence(last.lines, terminal, after_stop)
             )
             expected = numbered[-1] + 1 if numbered else None
             if (
@@ -455,7 +459,7 @@ def _separate_streams(
                 last is not None
                 and (
                     first_in_block
-                    or _opens_with_closing(text)
+                    or _opens_with_closing(text, clause_continuation)
                     # a symbol cut at its slash or dot goes on ("S/2020/" / "100。")
                     or (is_open and last.lines[-1].folded.rstrip()[-1:] in "/.(-")
                     or (
@@ -515,7 +519,7 @@ def _could_be_footnote_number(number: int, expected: int) -> bool:
     return abs(number - expected) <= 100 or len(str(number)) == len(str(expected))
 
 
-def _ends_sentence(lines: list[Line], terminal: str) -> bool:
+def _ends_sentence(lines: list[Line], terminal: str, after_stop: str) -> bool:
     """Whether a footnote's text ends a sentence: a footnote ends with its
     full stop (or a full stop and a closing quote or bracket), so a line
     cut after ``见`` or inside a date, even just after a full stop
@@ -523,7 +527,9 @@ def _ends_sentence(lines: list[Line], terminal: str) -> bool:
     text = "".join("".join(ln.folded.split()) for ln in lines[-2:])
     if not text:
         return False
-    return text[-1] in terminal or (len(text) > 1 and text[-2] in terminal and text[-1] in _CLOSERS)
+    return text[-1] in terminal or (
+        len(text) > 1 and text[-2] in terminal and text[-1] in after_stop
+    )
 
 
 def _page_ends_after(
@@ -559,16 +565,12 @@ def _marker_before(number: int, body: list[tuple[Line, int]], counters: str) -> 
     return bool(marker_pattern(number, counters).search(recent))
 
 
-# Punctuation that closes or continues a clause: a line opening with it
-# continues the block before, whatever the line before it ended with.
-_CLOSING = "。，、；：）)」』”’》〉!?！？,;:"
-# What may follow a sentence's full stop and still end it.
-_CLOSERS = "）)」』”’》〉]】"
-
-
-def _opens_with_closing(text: str) -> bool:
+def _opens_with_closing(text: str, clause_continuation: str) -> bool:
+    """Whether the line opens with punctuation that closes or continues a
+    clause (the language's ``clause_continuation``): such a line continues
+    the block before, whatever the line before it ended with."""
     stripped = text.lstrip()
-    return bool(stripped) and stripped[0] in _CLOSING
+    return bool(stripped) and stripped[0] in clause_continuation
 
 
 def _furniture(line: Line, page: int, headers: tuple[re.Pattern[str], ...]) -> Furniture | None:
@@ -812,6 +814,10 @@ class _BodyParser:
 
     def __init__(self, lexicon: Lexicon, uses_trailing_space: bool) -> None:
         self.lx = lexicon
+        language = language_of(lexicon)
+        self.clause_continuation = language.punctuation("clause_continuation")
+        self.colon = language.punctuation("colon")
+        self.header_leftovers = str(lexicon.value("tables", "header_leftovers"))
         self.ts = uses_trailing_space
         self.item = lexicon.pattern("headings", "item")
         self.subsection = lexicon.pattern("headings", "subsection")
@@ -884,7 +890,7 @@ class _BodyParser:
             if fragment in rest:
                 found = True
                 rest = rest.replace(fragment, "")
-        return found and not rest.strip("()（）、")
+        return found and not rest.strip(self.header_leftovers)
 
     # -- main loop -------------------------------------------------------
     def parse(self, body: list[tuple[Line, int]]) -> list[_Pending]:
@@ -987,7 +993,11 @@ class _BodyParser:
             self.table = _Table(self.table_index, kind, header, [(line, page)])
             return
         last = self.out[-1] if self.out else None
-        if _opens_with_closing(text) and last is not None and last.kind is BlockKind.PARAGRAPH:
+        if (
+            _opens_with_closing(text, self.clause_continuation)
+            and last is not None
+            and last.kind is BlockKind.PARAGRAPH
+        ):
             # A line that opens with closing punctuation continues the
             # paragraph before, whatever space ended that one's last line.
             last.lines.append(line)
@@ -1021,7 +1031,7 @@ class _BodyParser:
         tail = "".join(tail.split())
         if not tail:
             return False
-        if tail[-1] in self.lx.terminal or tail[-1] in "：:":
+        if tail[-1] in self.lx.terminal or tail[-1] in self.colon:
             return tail == "".join(text.split()) or tail[-1] in self.lx.terminal
         # A closing quote or bracket ends a paragraph after a full stop only.
         return tail[-1] in self.sentence_ends and len(tail) > 1 and tail[-2] in self.lx.terminal

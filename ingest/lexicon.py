@@ -2,8 +2,9 @@
 
 Why files: the English edition must be a new lexicon, not a rewrite, and
 reviewers of the data (librarians, not programmers) must be able to read and
-correct it.  ``lexicons/<lang>.toml`` holds the patterns and words of one
-edition; ``data/*.toml`` holds bilingual tables (roles, instruments,
+correct it.  ``lang/<code>/lexicon.toml`` holds the patterns and words of
+one edition (the language packages of :mod:`councilkg.ingest.lang` wrap it);
+``data/*.toml`` holds bilingual tables (roles, instruments,
 organizations, item keys) shared by every edition.
 """
 
@@ -90,9 +91,15 @@ def named_table(kind: str) -> tuple[Named, ...]:
     return tuple(_named(kind, row) for row in data.get(kind, ()))
 
 
+@cache
+def labels(key: str) -> dict[str, str]:
+    """Labels by language of one node of the reference graph (``data/labels.toml``)."""
+    return dict(_read_toml("data", "labels.toml")[key])
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """Compiled patterns and word lists of one edition (see ``zh.toml``)."""
+    """Compiled patterns and word lists of one edition (see ``lang/zh/lexicon.toml``)."""
 
     language: str
     undocs_lang: str
@@ -131,21 +138,27 @@ def _compile(language: str, section: str, name: str) -> re.Pattern[str]:
     return re.compile(load_lexicon(language).raw[section][name])
 
 
+LEXICON_FILE = "lexicon.toml"
+"""The file of a language folder that holds its lexicon."""
+
+
 @cache
 def lexicon_languages() -> tuple[str, ...]:
-    """The languages there is a lexicon for (``lexicons/<language>.toml``), sorted."""
+    """The languages there is a lexicon for (``lang/<code>/lexicon.toml``), sorted.
+
+    Discovered from the folders, so that adding a language is adding a folder.
+    """
+    folder = resources.files("councilkg.ingest").joinpath("lang")
     return tuple(
         sorted(
-            p.name.removesuffix(".toml")
-            for p in resources.files("councilkg.ingest").joinpath("lexicons").iterdir()
-            if p.name.endswith(".toml")
+            p.name for p in folder.iterdir() if p.is_dir() and p.joinpath(LEXICON_FILE).is_file()
         )
     )
 
 
 @cache
 def load_lexicon(language: str) -> Lexicon:
-    """Load ``lexicons/<language>.toml``.
+    """Load ``lang/<language>/lexicon.toml``.
 
     Raises:
         KeyError: no lexicon for that language (the message lists those there are).
@@ -153,5 +166,5 @@ def load_lexicon(language: str) -> Lexicon:
     available = lexicon_languages()
     if language not in available:
         raise KeyError(f"no lexicon for language {language!r}; available: {', '.join(available)}")
-    raw = _read_toml("lexicons", f"{language}.toml")
+    raw = _read_toml("lang", language, LEXICON_FILE)
     return Lexicon(language=raw["language"], undocs_lang=raw["undocs_lang"], raw=raw)

@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, ORG, SKOS, TIME
 from councilkg.ingest import membership
 from councilkg.ingest.gazetteer import default_gazetteer
 from councilkg.ingest.iris import Minter
-from councilkg.ingest.lexicon import Named, named_table
+from councilkg.ingest.lexicon import Named, labels, named_table
 from councilkg.ingest.rdf import Triple
 from councilkg.ingest.short_names import short_name
 from councilkg.ingest.vocab import CKG
@@ -34,8 +34,8 @@ def reference_triples(minter: Minter | None = None) -> set[Triple]:
 
     council = m.organization(SECURITY_COUNCIL_KEY)
     add(council, RDF.type, CKG.Organization)
-    add(council, SKOS.prefLabel, Literal("Security Council", lang="en"))
-    add(council, SKOS.prefLabel, Literal("安全理事会", lang="zh"))
+    for lang, label in labels(SECURITY_COUNCIL_KEY).items():
+        add(council, SKOS.prefLabel, Literal(label, lang=lang))
     add(council, OWL.sameAs, URIRef(WIKIDATA + "Q37470"))
 
     for st in default_gazetteer():
@@ -105,8 +105,8 @@ def reference_triples(minter: Minter | None = None) -> set[Triple]:
         named(m.instrument(entry.key), CKG.Instrument, entry)
     scheme = m.item_scheme()
     add(scheme, RDF.type, SKOS.ConceptScheme)
-    add(scheme, SKOS.prefLabel, Literal("Agenda items of the Security Council", lang="en"))
-    add(scheme, SKOS.prefLabel, Literal("安全理事会议程项目", lang="zh"))
+    for lang, label in labels("item-scheme").items():
+        add(scheme, SKOS.prefLabel, Literal(label, lang=lang))
     for entry in named_table("item"):
         node = m.item(entry.key)
         add(node, RDF.type, CKG.AgendaItem)

@@ -30,6 +30,7 @@ percent-encoded for undocs.org URLs.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -38,6 +39,7 @@ from enum import StrEnum
 from typing import Literal
 
 from councilkg.ingest.errors import IngestError
+from councilkg.ingest.lang import all_languages, languages
 
 __all__ = [
     "DocumentKind",
@@ -116,39 +118,20 @@ _LEFT_EDGE = r"(?<![A-Za-z0-9_/])"
 # undocs.org links as printed in the link lists at the foot of each page.
 _URL_PREFIX = r"https?://(?:www\.)?undocs\.org/(?:[A-Za-z]{2}/)?"
 
-# Chinese prose references to Council resolutions: ``第 2231(2015)号决议``,
-# and lists ``第 2216(2015)号和第 2231(2015)号决议`` /
-# ``第 1267(1999)、1989(2011)和 2253(2015)号决议``.  Whitespace (line
-# breaks included) is allowed anywhere between the parts because the PDF
-# wraps lines inside such phrases.  The list must end in 号决议: a bare
-# ``第 2231(2015)号`` is not taken to be a resolution.
-_ZH_ITEM = r"[1-9]\d{0,4}\s*\(\s*" + _YEAR + r"\s*\)"
-_ZH_SEP = r"(?:和|及|以及|与|、|,)"
-_ZH_RES_LIST = (
-    r"第\s*"
-    + _ZH_ITEM
-    + r"(?:\s*(?:号\s*)?"
-    + _ZH_SEP
-    + r"\s*(?:第\s*)?"
-    + _ZH_ITEM
-    + r")*"
-    + r"\s*号\s*决\s*议"
-)
-# One resolution inside a matched list; its span runs from its 第 (if any)
-# to its 号 (if any), and the last one's through 决议.
-_ZH_RES_ONE = (
-    r"(?:第\s*)?(?P<n>[1-9]\d{0,4})\s*\(\s*(?P<y>" + _YEAR + r")\s*\)"
-    r"(?:\s*号(?:\s*决\s*议)?)?"
-)
+# Prose references to Council resolutions: each language declares its forms
+# (``[symbols]`` of its lexicon, e.g. ``第 2231(2015)号决议``), written with
+# ``{item}`` for one resolution as below and ``{year}`` for :data:`_YEAR`.
+_RES_ITEM = r"[1-9]\d{0,4}\s*\(\s*" + _YEAR + r"\s*\)"
 
 # English prose: ``resolution 2231 (2015)``,
-# ``resolutions 1267 (1999), 1989 (2011) and 2253 (2015)``.
-_EN_ITEM = r"[1-9]\d{0,4}\s*\(\s*" + _YEAR + r"\s*\)"
+# ``resolutions 1267 (1999), 1989 (2011) and 2253 (2015)``.  Recognised in
+# every text (English names resolutions in every edition's footnotes); they
+# move to ``lang/en/lexicon.toml`` when the English package lands.
 _EN_RES_LIST = (
     r"(?<![A-Za-z])(?i:resolutions?)\s+"
-    + _EN_ITEM
+    + _RES_ITEM
     + r"(?:\s*(?:,\s*(?:(?i:and|or)\s+)?|\s+(?i:and|or|as\s+well\s+as)\s+)"
-    + _EN_ITEM
+    + _RES_ITEM
     + r")*"
 )
 _EN_RES_ONE = r"(?P<n>[1-9]\d{0,4})\s*\(\s*(?P<y>" + _YEAR + r")\s*\)"
@@ -203,10 +186,6 @@ def _grammar(gaps: _Gaps) -> str:
 _PARSE_RE = re.compile(_grammar(_LENIENT))
 _FIND_RE = re.compile(_LEFT_EDGE + _grammar(_RUNNING))
 _URL_RE = re.compile(_URL_PREFIX + _grammar(_URL))
-_ZH_RES_LIST_RE = re.compile(_ZH_RES_LIST)
-_ZH_RES_ONE_RE = re.compile(_ZH_RES_ONE)
-_EN_RES_LIST_RE = re.compile(_EN_RES_LIST)
-_EN_RES_ONE_RE = re.compile(_EN_RES_ONE)
 _SUFFIX_PART_RE = re.compile(r"(?i)(add|rev|corr|amend)(?:\s|%20)*\.(?:\s|%20)*(\d+)")
 _RES_WITHOUT_YEAR_RE = re.compile(r"[Ss]\s*/\s*RES\s*/\s*\d+", re.IGNORECASE)
 _WHITESPACE_RE = re.compile(r"\s+")
@@ -532,9 +511,33 @@ class _OneToOne(dict[int, str]):
 
 
 _ONE_TO_ONE = _OneToOne()
-# Every reference contains one of these (a symbol a slash, a prose reference
-# 号 or "resolution"); text without any is skipped without parsing.
-_QUICK_KEYS = ("/", "／", "号", "olution", "OLUTION")
+# Every reference contains one of these (a symbol a slash, an English prose
+# reference "resolution"), or one of the quick keys of a language (its forms
+# of the slash, its prose references); text without any is skipped unparsed.
+_QUICK_KEYS = ("/", "olution", "OLUTION")
+
+
+@dataclass(frozen=True, slots=True)
+class _ProseForms:
+    """Prose references to resolutions: the patterns of a list and of one
+    resolution in it, of every registered language and English, and the
+    strings one of which every reference holds."""
+
+    forms: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
+    quick_keys: tuple[str, ...]
+
+
+@functools.cache
+def _prose_forms() -> _ProseForms:
+    forms: list[tuple[re.Pattern[str], re.Pattern[str]]] = []
+    keys = list(_QUICK_KEYS)
+    for language in all_languages():
+        list_form, one_form = language.resolution_patterns(_RES_ITEM, _YEAR)
+        forms.append((re.compile(list_form), re.compile(one_form)))
+        keys += [k for k in language.quick_keys if k not in keys]
+    if "en" not in languages():
+        forms.append((re.compile(_EN_RES_LIST), re.compile(_EN_RES_ONE)))
+    return _ProseForms(tuple(forms), tuple(keys))
 
 
 def _normalise_with_offsets(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
@@ -588,7 +591,8 @@ def find_symbols(text: str) -> list[SymbolMatch]:
     >>> [m.form for m in find_symbols("第 2216(2015)号和第\\n2231(2015)号决议")]
     ['prose-resolution', 'prose-resolution']
     """
-    if not any(key in text for key in _QUICK_KEYS):
+    prose = _prose_forms()
+    if not any(key in text for key in prose.quick_keys):
         return []  # no slash and no prose reference: nothing can match
     norm, starts, ends = _normalise_with_offsets(text)
     # Higher-priority forms first: a URL contains a symbol, and a symbol
@@ -598,7 +602,7 @@ def find_symbols(text: str) -> list[SymbolMatch]:
         candidates.append((m.start(), m.end(), _symbol_from_match(m), "url"))
     for m in _FIND_RE.finditer(norm):
         candidates.append((m.start(), m.end(), _symbol_from_match(m), "symbol"))
-    for list_re, one_re in ((_ZH_RES_LIST_RE, _ZH_RES_ONE_RE), (_EN_RES_LIST_RE, _EN_RES_ONE_RE)):
+    for list_re, one_re in prose.forms:
         for lm in list_re.finditer(norm):
             for i, om in enumerate(one_re.finditer(norm, lm.start(), lm.end())):
                 symbol = _build("S/RES", om.group("n"), year=int(om.group("y")))

@@ -26,8 +26,10 @@ for _cp in range(0xFF21, 0xFF3B):  # Ａ-Ｚ
     _FOLD[_cp] = chr(_cp - 0xFEE0)
 for _cp in range(0xFF41, 0xFF5B):  # ａ-ｚ
     _FOLD[_cp] = chr(_cp - 0xFEE0)
-for _ch in "（）／．－＿＋＝＃＆":
-    _FOLD[ord(_ch)] = chr(ord(_ch) - 0xFEE0)
+# The full-width forms (U+FF01..U+FF5E) are their ASCII character + 0xFEE0.
+_FULL_WIDTH = 0xFEE0
+for _ch in "()/.-_+=#&":  # （）／．－＿＋＝＃＆
+    _FOLD[ord(_ch) + _FULL_WIDTH] = _ch
 _FOLD[0x2010] = "-"  # hyphen
 _FOLD[0x2013] = "-"  # en dash (vote counts "13–2–0")
 _FOLD[0x2011] = "-"  # non-breaking hyphen
@@ -43,7 +45,7 @@ _ASCII_CLAUSE_IN_CJK = re.compile(
     r"(?<=[\u3400-\u9fff\u3000-\u303f\uff00-\uffef])[,;:](?=\s*[^\x00-\x7f])"
     r"|[,;:](?=[\u3400-\u9fff])"
 )
-_CJK_CLAUSE = {",": "，", ";": "；", ":": "："}
+_CJK_CLAUSE = {c: chr(ord(c) + _FULL_WIDTH) for c in ",;:"}  # ，；：
 
 
 def fold(text: str) -> str:

@@ -45,7 +45,7 @@ REQUIRED = (
     "councilkg/web/static/site.css",
     "councilkg/web/static/vendor/yasqe/yasqe.min.js",
     "councilkg/web/strings.toml",
-    "councilkg/ingest/lexicons/zh.toml",
+    "councilkg/ingest/lang/zh/lexicon.toml",
     "councilkg/ingest/data/states.csv",
     "councilkg/ingest/py.typed",
     "councilkg/py.typed",

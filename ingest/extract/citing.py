@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from councilkg.ingest.extract.context import TEXT_KINDS, Context
 from councilkg.ingest.extract.documents import sentence_provenance
 from councilkg.ingest.extract.footnotes import footnote_body
+from councilkg.ingest.lang import Language
 from councilkg.ingest.layout import Block, BlockKind
 from councilkg.ingest.records import Document, DocumentCitation, Letter, Record
 from councilkg.ingest.symbols import DocumentKind, SymbolMatch, find_symbols
@@ -37,7 +38,6 @@ _NOUN_KINDS = {
 }
 # The lexicon's patterns that describe a document by another.
 _DESCRIPTIONS = ("about", "pursuant")
-_OPEN, _CLOSE = "(（", ")）"
 
 
 def extract_citing(
@@ -66,15 +66,18 @@ def _within(symbols: Iterable[SymbolMatch], start: int, end: int) -> list[Symbol
     return [s for s in symbols if start <= s.start and s.end <= end]
 
 
-def _parenthesised(text: str, pos: int, symbols: Sequence[SymbolMatch]) -> list[SymbolMatch]:
+def _parenthesised(
+    language: Language, text: str, pos: int, symbols: Sequence[SymbolMatch]
+) -> list[SymbolMatch]:
     """The symbols in the parentheses that open at ``pos`` (spaces allowed
     before them), and only symbols with their separators inside."""
     i = pos
-    while i < len(text) and text[i] in " 　":
+    while i < len(text) and text[i] in language.punctuation("spaces"):
         i += 1
-    if i >= len(text) or text[i] not in _OPEN:
+    if i >= len(text) or text[i] not in language.punctuation("open_paren"):
         return []
-    close = min((j for c in _CLOSE if (j := text.find(c, i + 1)) >= 0), default=-1)
+    closing = language.punctuation("close_paren")
+    close = min((j for c in closing if (j := text.find(c, i + 1)) >= 0), default=-1)
     if close < 0:
         return []
     # Symbols end with ")" themselves (S/RES/2231(2015)): the parenthesis
@@ -82,7 +85,7 @@ def _parenthesised(text: str, pos: int, symbols: Sequence[SymbolMatch]) -> list[
     inside = _within(symbols, i + 1, len(text))
     for s in inside:
         if s.start <= close < s.end:
-            close = min((j for c in _CLOSE if (j := text.find(c, s.end)) >= 0), default=len(text))
+            close = min((j for c in closing if (j := text.find(c, s.end)) >= 0), default=len(text))
     return _within(inside, i + 1, close)
 
 
@@ -99,7 +102,7 @@ def _identified_after(
     """The documents a description ending at ``pos`` is of, where the same
     sentence says: the symbols in parentheses right after it, or those
     after a "see" to the end of the sentence."""
-    named = _parenthesised(text, pos, symbols)
+    named = _parenthesised(ctx.language, text, pos, symbols)
     if named:
         return named
     see = ctx.lx.pattern("citations", "see_after").match(text, pos)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from councilkg.ingest.dates import find_dates
 from councilkg.ingest.errors import Code, Diagnostic
 from councilkg.ingest.gazetteer import Gazetteer, default_gazetteer
+from councilkg.ingest.lang import Language, language_of
 from councilkg.ingest.layout import SEPARATOR, Block, BlockKind, Document
 from councilkg.ingest.lexicon import Lexicon, Named, named_table
 from councilkg.ingest.marker_grammar import marker_pattern
@@ -92,6 +93,11 @@ class Context:
     def lang(self) -> str:
         """Language of the edition."""
         return self.lx.language
+
+    @property
+    def language(self) -> Language:
+        """The edition's language: its lexicon and hooks."""
+        return language_of(self.lx)
 
     def prov(self, block: Block, start: int | None = None, end: int | None = None) -> Provenance:
         """Provenance of ``block``, or of its passage characters ``[start, end)``."""

@@ -50,7 +50,8 @@ def sentence_provenance(ctx: Context, block: Block, start: int, end: int) -> Pro
         begin = max(begin, footnote_body(block)[1])  # not the footnote's number
     ends = [i for c in stops if (i := text.find(c, end)) >= 0]
     finish = min(ends) + 1 if ends else len(text.rstrip())
-    while begin < start and text[begin] in " 　":
+    spaces = ctx.language.punctuation("spaces")
+    while begin < start and text[begin] in spaces:
         begin += 1
     finish = max(finish, end)
     # Read without the footnote markers it carries, as the passage is.

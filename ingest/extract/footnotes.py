@@ -107,7 +107,7 @@ def _statement(ctx: Context, number: int) -> Provenance | None:
         return None
     text = marker.block.text
     end = len(text[: marker.start].rstrip())
-    stops = ctx.lx.terminal + "；;"
+    stops = ctx.lx.terminal + ctx.language.punctuation("semicolon")
     inner = end - 1 if end and text[end - 1] in stops else end
     start = max((text.rfind(c, 0, inner) for c in stops), default=-1) + 1
     before = [
@@ -117,7 +117,8 @@ def _statement(ctx: Context, number: int) -> Provenance | None:
     ]
     if before:
         start = max(before)
-    while start < end and text[start] in " 　":
+    spaces = ctx.language.punctuation("spaces")
+    while start < end and text[start] in spaces:
         start += 1
     if start >= end:
         return None

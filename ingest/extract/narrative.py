@@ -53,17 +53,6 @@ class _Sentence:
     date: dt.date | None = None
 
 
-def _numeral(text: str, ctx: Context) -> int | None:
-    if text.isdigit():
-        return int(text)
-    table: dict[str, int] = ctx.lx.value("narrative", "numerals")
-    if len(text) == 1:
-        return table.get(text)
-    if text.startswith("十") and len(text) == 2:
-        return 10 + table.get(text[1], 0)
-    return None
-
-
 def extract_narrative(ctx: Context, tables: TableResult) -> NarrativeResult:
     """Events, speakers, sponsors, briefers, formats and counts of every item."""
     result = NarrativeResult()
@@ -90,10 +79,10 @@ def _masked(text: str, markers: list[Marker]) -> str:
     return "".join(chars)
 
 
-def _sentences(text: str, terminal: str) -> list[_Sentence]:
+def _sentences(text: str, terminal: str, quote_close: str) -> list[_Sentence]:
     out: list[_Sentence] = []
     start = 0
-    closers = "”’」』)"
+    closers = quote_close
     i = 0
     while i < len(text):
         if text[i] in terminal:
@@ -146,7 +135,7 @@ def _item_narrative(
     for block in blocks:
         markers = markers_by_block.get(block.id, [])
         text = _masked(block.text, markers)
-        sentences = _sentences(text, lx.terminal)
+        sentences = _sentences(text, lx.terminal, ctx.language.punctuation("quote_close"))
         markers_of_sentence: dict[int, list[Marker]] = {}
         for marker in markers:
             owner = _sentence_of_marker(text, sentences, marker.start)
@@ -430,7 +419,7 @@ def _formats_and_counts(
     vcs = tables.vcs_by_item.get(scope.key, [])
     formats = lx.value("narrative", "formats")
     for m in lx.pattern("narrative", "meeting_format").finditer(block.text):
-        count = _numeral(m["count"], ctx)
+        count = ctx.language.numeral(m["count"])
         fmt = next((f["format"] for f in formats if f["word"] in m["format"]), None)
         if fmt is None:
             continue
@@ -440,7 +429,7 @@ def _formats_and_counts(
         elif meetings:
             _count_differs(ctx, block, m, count, len(meetings), f"meetings ({fmt})")
     for m in lx.pattern("narrative", "open_videoconferences").finditer(block.text):
-        count = _numeral(m["count"], ctx)
+        count = ctx.language.numeral(m["count"])
         if count == len(vcs):
             for event in vcs:
                 result.open_vcs[event] = True

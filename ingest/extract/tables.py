@@ -532,6 +532,7 @@ def _entries(ctx: Context, passage: Passage) -> list[tuple[int, int, str | None]
     superscript followed the name and the separator came before it).
     """
     text = passage.text
+    full_stop = ctx.language.punctuation("full_stop")
     parts: list[tuple[int, int, str | None]] = []
     pos = 0
     for m in [*ctx.lx.pattern("lists", "entry_separator").finditer(text), None]:
@@ -549,7 +550,7 @@ def _entries(ctx: Context, passage: Passage) -> list[tuple[int, int, str | None]
         if trail:
             note = trail["note"]
             e = s + trail.start()
-        while e > s and (text[e - 1].isspace() or text[e - 1] in "。."):
+        while e > s and (text[e - 1].isspace() or text[e - 1] in full_stop):
             e -= 1
         if e > s:
             parts.append((s, e, note))
@@ -770,6 +771,7 @@ def _videoconference_row(
     note_cites: tuple[str, ...] = ()
     decisions_start = rest_start
     nr = lx.pattern("tables", "no_record").match(rest)
+    no_record = str(lx.value("tables", "no_record_word"))
     symbols: list[SymbolMatch] = find_symbols(rest)
     if nr:
         after = rest[nr.end() :]
@@ -780,7 +782,9 @@ def _videoconference_row(
             used_notes.add(nm["note"])
             note_block = notes.get(nm["note"])
             if note_block is None:
-                ctx.diag(Code.NOTE_MISSING, f"table note {nm['note']} of '无记录' is missing", row)
+                ctx.diag(
+                    Code.NOTE_MISSING, f"table note {nm['note']} of {no_record!r} is missing", row
+                )
             else:
                 tm = lx.pattern("headings", "table_note").match(note_block.text)
                 record_note = tm["text"] if tm else note_block.text
@@ -835,7 +839,11 @@ def _videoconference_row(
                 row,
             )
     else:
-        ctx.diag(Code.TABLE_ROW, "videoconference row without a record or '无记录'", row)
+        ctx.diag(
+            Code.TABLE_ROW,
+            f"videoconference row without a record or {no_record!r}",
+            row,
+        )
     event = videoconference_key(date, scope.key)
     sub = row.passage
     rest_passage = _slice(sub, decisions_start)
