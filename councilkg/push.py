@@ -28,12 +28,14 @@ is larger than ``batch_triples``.  The body is N-Triples, sent with the
 media type of the registry of formats (:mod:`councilkg.export.formats`).
 
 Credentials (Virtuoso's ``/sparql-graph-crud-auth``, a Fuseki behind a
-password): :class:`Credentials`, answered to the server's challenge, basic
-or digest, whichever it asks.  Only the standard library is used (urllib).
+password): :class:`Credentials`, sent with every request in the scheme the
+server's challenge asks (basic or digest; see :class:`_Authorizer`).  Only the
+standard library is used (urllib).
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import netrc
 import os
@@ -251,13 +253,13 @@ def push(
         if merged is not None:
             targets.append((merged, None))
         targets.append((None, None))
-    opener = _opener(endpoint, credentials)
+    authorizer = _Authorizer(endpoint, credentials, timeout)
     started = time.perf_counter()
     sent = []
     for target, source in targets:
         name = ox.NamedNode(source) if source is not None else ox.DefaultGraph()
         triples = (q.triple for q in store.oxigraph.quads_for_pattern(None, None, None, name))
-        sender = _Sender(opener, endpoint, timeout, dry_run, on_request)
+        sender = _Sender(authorizer, endpoint, timeout, dry_run, on_request)
         try:
             sent.append(sender.send_graph(target, triples, batch_triples))
         except _RefusedError as exc:
@@ -268,21 +270,67 @@ def push(
     return PushReport(endpoint, tuple(sent), time.perf_counter() - started, dry_run)
 
 
-def _opener(endpoint: str, credentials: Credentials | None) -> urllib.request.OpenerDirector:
-    handlers: list[urllib.request.BaseHandler] = []
-    if credentials is not None:
-        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        passwords.add_password(None, endpoint, credentials.user, credentials.password)
-        handlers += [
-            urllib.request.HTTPDigestAuthHandler(passwords),
-            urllib.request.HTTPBasicAuthHandler(passwords),
-        ]
-    return urllib.request.build_opener(*handlers)
+class _Authorizer:
+    """Credentials sent with each request, not after a refusal.
+
+    Why before: a server that challenges (401) answers as soon as it has read
+    the headers and may close the connection while a large body is still
+    being sent (Virtuoso's ``/sparql-graph-crud-auth``: a broken pipe, not a
+    401, reaches the client).  So the challenge is fetched once with a
+    bodiless GET of the endpoint, and every request then carries its answer:
+    basic, or digest (computed by urllib's own digest handler, the nonce
+    count advancing per request).
+    """
+
+    def __init__(self, endpoint: str, credentials: Credentials | None, timeout: float) -> None:
+        self.endpoint = endpoint
+        self.credentials = credentials
+        self.timeout = timeout
+        self._challenge: tuple[str, dict[str, str]] | None = None
+        self._digest: urllib.request.HTTPDigestAuthHandler | None = None
+        if credentials is not None:
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, endpoint, credentials.user, credentials.password)
+            self._digest = urllib.request.HTTPDigestAuthHandler(passwords)
+
+    def header(self, request: urllib.request.Request) -> str | None:
+        """The ``Authorization`` value for ``request`` (None: none needed)."""
+        if self.credentials is None:
+            return None
+        if self._challenge is None:
+            self._challenge = self._fetch_challenge()
+        scheme, params = self._challenge
+        if scheme == "digest" and self._digest is not None:
+            value = self._digest.get_authorization(request, params)
+            return f"Digest {value}" if value else None
+        if scheme == "basic":
+            token = f"{self.credentials.user}:{self.credentials.password}".encode()
+            return "Basic " + base64.b64encode(token).decode("ascii")
+        return None
+
+    def _fetch_challenge(self) -> tuple[str, dict[str, str]]:
+        probe = urllib.request.Request(
+            self.endpoint, method="GET", headers={"User-Agent": USER_AGENT}
+        )
+        try:
+            with urllib.request.urlopen(probe, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as exc:
+            exc.read()
+            challenge = exc.headers.get("WWW-Authenticate", "")
+            scheme, _, rest = challenge.partition(" ")
+            if exc.code == 401 and scheme:
+                params = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+                return scheme.lower(), params
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise PushError(f"GET {self.endpoint}: cannot reach the endpoint: {reason}") from exc
+        return "none", {}
 
 
 @dataclass
 class _Sender:
-    opener: urllib.request.OpenerDirector
+    authorizer: _Authorizer
     endpoint: str
     timeout: float
     dry_run: bool
@@ -299,7 +347,7 @@ class _Sender:
             self.requests += 1
             if not self.dry_run:
                 body = (ox.serialize(chunk, format=BODY_FORMAT.ox) if chunk else None) or b""
-                _request(self.opener, method, url, body, self.timeout)
+                _request(self.authorizer, method, url, body, self.timeout)
             count += len(chunk)
         return GraphPush(graph, count, self.requests)
 
@@ -332,17 +380,17 @@ def error_cause(body: bytes, limit: int = _ERROR_CHARS) -> str:
     return text
 
 
-def _request(
-    opener: urllib.request.OpenerDirector, method: str, url: str, body: bytes, timeout: float
-) -> None:
+def _request(authorizer: _Authorizer, method: str, url: str, body: bytes, timeout: float) -> None:
     request = urllib.request.Request(
         url,
         data=body,
         method=method,
         headers={"Content-Type": BODY_FORMAT.media_type, "User-Agent": USER_AGENT},
     )
+    if (authorization := authorizer.header(request)) is not None:
+        request.add_unredirected_header("Authorization", authorization)
     try:
-        with opener.open(request, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as exc:
         cause = error_cause(exc.read()) or "no message"
