@@ -37,6 +37,7 @@ from councilkg.ingest.gazetteer import Gazetteer
 from councilkg.ingest.lang import language_of
 from councilkg.ingest.layout import Block, BlockKind, Document, TableKind
 from councilkg.ingest.lexicon import Lexicon
+from councilkg.ingest.marker_grammar import MarkerGrammar, marker_grammar, marker_pattern
 from councilkg.ingest.symbols import SymbolMatch, find_symbols
 
 KINDS = (
@@ -290,7 +291,7 @@ def _footnotes(doc: Document, blocks: list[Block], lx: Lexicon) -> Iterator[Anno
         return
     numbers = sorted(first)
     body = [b for b in doc.blocks if b.kind not in _BODY]
-    counters = str(lx.value("markers", "counter_suffix"))
+    counters = marker_grammar(lx)
     # The run of numbers has no holes; markers past its end announce
     # footnotes whose text is missing, looked for in order after the last.
     wanted = list(range(numbers[0], numbers[-1] + 1))
@@ -324,13 +325,11 @@ def _footnotes(doc: Document, blocks: list[Block], lx: Lexicon) -> Iterator[Anno
 
 
 def _find_marker(
-    body: list[Block], number: int, counters: str, after: tuple[int, int]
+    body: list[Block], number: int, counters: MarkerGrammar, after: tuple[int, int]
 ) -> tuple[int, int, int] | None:
     """(block index, start, end) of footnote marker ``number`` in the body,
     at or after ``after`` (block index, offset)."""
-    pattern = re.compile(
-        rf"(?<![\d/.\-A-Za-z(])(?<!\d\s){number}(?![\d(/.\-%A-Za-z]|\s*{counters})"
-    )
+    pattern = marker_pattern(number, counters)
     for i in range(after[0], len(body)):
         m = pattern.search(body[i].text, after[1] if i == after[0] else 0)
         if m is not None:

@@ -33,7 +33,7 @@ from enum import Enum, StrEnum
 from councilkg.ingest.gazetteer import default_gazetteer
 from councilkg.ingest.lang import language_of
 from councilkg.ingest.lexicon import Lexicon
-from councilkg.ingest.marker_grammar import marker_pattern
+from councilkg.ingest.marker_grammar import MarkerGrammar, marker_grammar, marker_pattern
 from councilkg.ingest.source import Line, Source
 from councilkg.ingest.text import Passage, join_pieces
 
@@ -314,7 +314,7 @@ def _separate_streams(
     language = language_of(lexicon)
     after_stop = language.punctuation("after_stop")
     clause_continuation = language.punctuation("clause_continuation")
-    counters = lexicon.value("markers", "counter_suffix")
+    counters = marker_grammar(lexicon)
     body: list[tuple[Line, int]] = []
     footnotes: list[_Footnote] = []
     zone = _Zone.BODY
@@ -544,7 +544,7 @@ def _footnote_without_separator(
     line: Line,
     footnotes: list[_Footnote],
     body: list[tuple[Line, int]],
-    counters: str,
+    counters: MarkerGrammar,
     lang: str,
 ) -> bool:
     """Whether a body line is a footnote out of its block (its separator, or
@@ -559,7 +559,7 @@ def _footnote_without_separator(
     return _marker_before(number, body, counters)
 
 
-def _marker_before(number: int, body: list[tuple[Line, int]], counters: str) -> bool:
+def _marker_before(number: int, body: list[tuple[Line, int]], counters: MarkerGrammar) -> bool:
     """Whether footnote ``number``'s marker stands in the last body lines."""
     recent = "".join(ln.folded.strip() for ln, _ in body[-30:])
     return bool(marker_pattern(number, counters).search(recent))
@@ -592,7 +592,7 @@ def _furniture(line: Line, page: int, headers: tuple[re.Pattern[str], ...]) -> F
     return None
 
 
-def _footnote_number(text: str, counters: str, lang: str) -> int | None:
+def _footnote_number(text: str, counters: MarkerGrammar, lang: str) -> int | None:
     """The number a footnote line starts with, unless it is a count or date
     (``2020 年…``, ``13 个…``) that merely opens a wrapped line.
 
@@ -603,7 +603,7 @@ def _footnote_number(text: str, counters: str, lang: str) -> int | None:
     if m is None:
         return None
     rest = m["text"] or ""
-    if rest and re.match(counters, rest) and not _starts_with_state(rest, lang):
+    if rest and re.match(counters.counter_suffix, rest) and not _starts_with_state(rest, lang):
         return None
     return int(m["number"])
 
@@ -656,7 +656,7 @@ def _body_resumes(
     lines: tuple[Line, ...],
     idx: int,
     expected: int | None,
-    counters: str,
+    counters: MarkerGrammar,
     lang: str,
     break_hint: bool,
 ) -> bool:
@@ -674,7 +674,7 @@ def _body_resumes(
 
 
 def _next_marker_ahead(
-    lines: tuple[Line, ...], idx: int, expected: int | None, counters: str
+    lines: tuple[Line, ...], idx: int, expected: int | None, counters: MarkerGrammar
 ) -> bool:
     """Whether the lines from ``idx`` to the next block end hold the marker of
     footnote ``expected``."""
@@ -698,7 +698,7 @@ def _next_marker_ahead(
 
 
 def _continued_after_next_separator(
-    lines: tuple[Line, ...], idx: int, expected: int | None, counters: str, lang: str
+    lines: tuple[Line, ...], idx: int, expected: int | None, counters: MarkerGrammar, lang: str
 ) -> bool:
     """Whether the next footnote block opens with an unnumbered line (the
     continuation of a footnote from the page before) and no footnote starts

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from councilkg.ingest.layout import Block
-from councilkg.ingest.marker_grammar import marker_pattern
+from councilkg.ingest.marker_grammar import MarkerGrammar, marker_pattern
 
 # How many footnote numbers ahead a marker is looked for when the expected one
 # is not found: a few markers may be lost; a later number found far ahead is
@@ -35,7 +35,7 @@ class Marker:
 
 
 def find_markers(
-    body: Iterable[Block], numbers: Iterable[int], counter_suffix: str
+    body: Iterable[Block], numbers: Iterable[int], grammar: MarkerGrammar
 ) -> dict[int, Marker]:
     """Markers of the given footnote numbers in the body blocks, in order.
 
@@ -52,12 +52,12 @@ def find_markers(
         text = block.text
         pos = 0
         while i < len(wanted):
-            m = marker_pattern(wanted[i], counter_suffix).search(text, pos)
+            m = marker_pattern(wanted[i], grammar).search(text, pos)
             for skip in range(1, _LOOKAHEAD + 1):
                 if m is not None or i + skip >= len(wanted):
                     break
                 # tolerate missing markers: look for the next few numbers
-                m = marker_pattern(wanted[i + skip], counter_suffix).search(text, pos)
+                m = marker_pattern(wanted[i + skip], grammar).search(text, pos)
                 if m is not None:
                     i += skip
             if m is None:

@@ -20,7 +20,7 @@ from councilkg.ingest.gazetteer import Gazetteer, default_gazetteer
 from councilkg.ingest.lang import Language, language_of
 from councilkg.ingest.layout import SEPARATOR, Block, BlockKind, Document
 from councilkg.ingest.lexicon import Lexicon, Named, named_table
-from councilkg.ingest.marker_grammar import marker_pattern
+from councilkg.ingest.marker_grammar import marker_grammar, marker_pattern
 from councilkg.ingest.markers import Marker, Offset, find_markers, strip_markers
 from councilkg.ingest.records import Provenance
 from councilkg.ingest.text import fold
@@ -163,9 +163,7 @@ def build_context(doc: Document, lx: Lexicon) -> Context:
     _layout_diagnostics(ctx)
     _scope_items(ctx)
     footnote_numbers = [b.number for b in doc.of_kind(BlockKind.FOOTNOTE) if b.number is not None]
-    ctx.markers = find_markers(
-        doc.of_kind(*BODY_KINDS), footnote_numbers, lx.value("markers", "counter_suffix")
-    )
+    ctx.markers = find_markers(doc.of_kind(*BODY_KINDS), footnote_numbers, marker_grammar(lx))
     for fn in doc.of_kind(BlockKind.FOOTNOTE):
         if fn.number is not None and fn.number not in ctx.markers:
             ctx.diag(Code.FOOTNOTE_NO_MARKER, f"footnote {fn.number} has no marker in the body", fn)
@@ -207,7 +205,7 @@ def _markers_without_footnotes(ctx: Context, numbers: list[int]) -> None:
     body = ctx.doc.of_kind(*BODY_KINDS)
     footnotes = ctx.doc.of_kind(BlockKind.FOOTNOTE)
     order = {b.id: i for i, b in enumerate(body)}
-    counters = ctx.lx.value("markers", "counter_suffix")
+    counters = marker_grammar(ctx.lx)
 
     def position(number: int) -> tuple[int, int] | None:
         m = ctx.markers.get(number)
