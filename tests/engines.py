@@ -21,6 +21,7 @@ ends, even on error.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import shutil
@@ -46,6 +47,16 @@ JENA_SERVER = ROOT / "engines" / "jena" / "JenaServer.java"
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 _VIRTUOSO_READY = b"virtuoso-serve: ready"
 _JENA_READY = re.compile(rb"JenaServer ready on (http://127\.0\.0\.1:\d+) \(Jena ([^,]+),")
+
+
+def die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the process that started it
+    dies (Linux's PR_SET_PDEATHSIG), so a test run that is killed, not
+    stopped, leaves no server behind (the scripts' traps stop what they
+    started).  A no-op where prctl is missing."""
+    with suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 class EngineMissingError(FileNotFoundError):
@@ -211,6 +222,7 @@ def virtuoso_server(*, startup_timeout: float = 90) -> Iterator[VirtuosoServer]:
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
                     start_new_session=True,
+                    preexec_fn=die_with_parent,
                 )
             base_url = f"http://127.0.0.1:{http_port}"
             server_header = None
@@ -279,6 +291,7 @@ def jena_server(
                 stdin=subprocess.DEVNULL,
                 cwd=location,
                 start_new_session=True,
+                preexec_fn=die_with_parent,
             )
         deadline = started + startup_timeout
         found = None

@@ -29,6 +29,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.engines import die_with_parent
+
 INSTALL_HINT = "pip install oxigraph==0.5.13 (the server binary of the PyPI package 'oxigraph')"
 
 
@@ -109,6 +111,7 @@ def oxigraph_server(
                 + (["--union-default-graph"] if union_default_graph else []),
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=die_with_parent,
             )
             log.close()
             deadline = time.monotonic() + startup_timeout

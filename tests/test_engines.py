@@ -397,6 +397,7 @@ def test_readme_engine_block_runs_as_written(sample_store_path: Path, tmp_path: 
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                     start_new_session=True,
+                    preexec_fn=engines.die_with_parent,
                 )
                 servers.append(proc)
                 _wait_for(f"http://127.0.0.1:{ports[port]}{path}", proc)
