@@ -15,6 +15,7 @@ import pytest
 
 from councilkg.ingest.gazetteer import default_gazetteer
 from councilkg.ingest.lang import get
+from councilkg.ingest.marker_grammar import marker_grammar, marker_pattern
 from councilkg.ingest.symbols import find_symbols
 
 ZH = get("zh")
@@ -90,6 +91,7 @@ def _string_patterns() -> list[tuple[str, str]]:
         ("footnotes", "letter_word"),
         ("footnotes", "also"),
         ("narrative", "numeral_tens"),
+        ("markers", "not_before"),  # lookbehinds, a prefix of the marker pattern: see below
     }
     return [
         (section, name)
@@ -187,3 +189,13 @@ def test_not_after() -> None:
 def test_resolution_prose(text: str, keys: list[str]) -> None:
     assert [m.symbol.key for m in find_symbols(text)] == keys
     assert set(ZH.quick_keys) == {"号", "／"}
+
+
+def test_marker_grammar() -> None:
+    """A marker follows a Chinese character or punctuation, never a Latin
+    letter, a digit or a symbol's slash."""
+    pattern = marker_pattern(824, marker_grammar(LX))
+    assert pattern.search("通报。824 副秘书长")
+    assert pattern.search("通报中，824 除了")
+    for text in ("S/2020/824", "第 2 824", "ab824", "824 年", "8241"):
+        assert not pattern.search(text), text
