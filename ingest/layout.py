@@ -1205,7 +1205,8 @@ class _TableParser:
         for idx, (line, page) in enumerate(items):
             text = line.folded
             may_open = idx == 0 or self._note_start(start + idx) is not None
-            for a, b, letter in self._note_cuts(text, may_open, expected):
+            after_end = idx == 0 or self.p._ends(items[idx - 1][0])
+            for a, b, letter in self._note_cuts(text, may_open, expected, after_end):
                 if letter is not None:
                     if letter != expected:
                         self.p.issues.append(
@@ -1239,17 +1240,23 @@ class _TableParser:
             self._block(BlockKind.UNPARSED, stray)
 
     def _note_cuts(
-        self, text: str, may_open: bool, expected: str
+        self, text: str, may_open: bool, expected: str, after_end: bool = True
     ) -> list[tuple[int, int, str | None]]:
         """Split one line into note parts ``(start, end, letter or None)``.
 
         A note opens at the line start (``may_open``) with any letter, or
         after a full stop inside the line with the letter expected next.
+        Inside a note (the line before did not end its block: ``after_end``
+        false) only the letter expected next opens one at the line start:
+        a wrapped English note line opening with a word of two letters
+        (``of``, ``to``) is not note ``of``.
         """
         cuts: list[tuple[int, int, str | None]] = []
         pos = 0
         letter: str | None = None
         m = self.p.note.match(text) if may_open else None
+        if m is not None and not after_end and m["letter"] != expected:
+            m = None
         if m is None and may_open:
             # The letter alone, its text wrapped to the next line.
             lone = _LONE_LETTER.match(text)
