@@ -220,7 +220,7 @@ def test_an_english_text_with_the_chinese_lexicon(tmp_path: Path) -> None:
     (line,) = result.stderr.splitlines()
     assert re.fullmatch(
         rf"error: {re.escape(str(path))}:1:2: the text is in English \(Latin script: "
-        r"\d+ % of letters\), but the lexicon is zh; available lexicons: zh",
+        r"\d+ % of letters\), but the lexicon is zh; available lexicons: en, zh",
         line,
     )
 
