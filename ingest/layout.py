@@ -32,7 +32,7 @@ from enum import Enum, StrEnum
 
 from councilkg.ingest.gazetteer import default_gazetteer
 from councilkg.ingest.lang import language_of
-from councilkg.ingest.lexicon import Lexicon
+from councilkg.ingest.lexicon import Lexicon, load_lexicon
 from councilkg.ingest.marker_grammar import MarkerGrammar, marker_grammar, marker_pattern
 from councilkg.ingest.source import Line, Source
 from councilkg.ingest.text import Passage, join_pieces
@@ -268,7 +268,8 @@ def recover_layout(source: Source, lexicon: Lexicon) -> Document:
         kind = BlockKind.FOOTNOTE if fn.number is not None else BlockKind.UNPARSED
         blocks.append(_Pending(kind, fn.lines, fn.pages, number=fn.number, continued=fn.continued))
     blocks.sort(key=lambda b: b.lines[0].number)
-    doc.blocks = [_finish(i, b) for i, b in enumerate(blocks)]
+    hyphens = str(lexicon.value("script", "wrap_hyphens"))
+    doc.blocks = [_finish(i, b, hyphens) for i, b in enumerate(blocks)]
     return doc
 
 
@@ -391,7 +392,9 @@ def _separate_streams(
             if number is not None and _starts_footnote(number, expected, is_open, first_in_block):
                 if expected is not None and number != expected:
                     _sequence_issue(doc, line, number, expected)
-                elif expected is None and not _marker_before(number, body, counters):
+                elif expected is None and not _marker_before(
+                    number, body, counters, _joiner(lexicon.language)
+                ):
                     doc.issues.append(
                         LayoutIssue(
                             "footnote-sequence",
@@ -556,13 +559,24 @@ def _footnote_without_separator(
     numbered = _last_numbers(footnotes)
     if numbered and not numbered[-1] < number <= numbered[-1] + _MAX_GAP:
         return False
-    return _marker_before(number, body, counters)
+    return _marker_before(number, body, counters, _joiner(lang))
 
 
-def _marker_before(number: int, body: list[tuple[Line, int]], counters: MarkerGrammar) -> bool:
-    """Whether footnote ``number``'s marker stands in the last body lines."""
-    recent = "".join(ln.folded.strip() for ln, _ in body[-30:])
+def _marker_before(
+    number: int, body: list[tuple[Line, int]], counters: MarkerGrammar, joiner: str
+) -> bool:
+    """Whether footnote ``number``'s marker stands in the last body lines,
+    joined as the language joins a wrap (``joiner``: nothing between two
+    Chinese lines, a space between two English ones, where gluing would
+    put a letter right after the marker: ``States.824`` / ``The``)."""
+    recent = joiner.join(ln.folded.strip() for ln, _ in body[-30:])
     return bool(marker_pattern(number, counters).search(recent))
+
+
+def _joiner(lang: str) -> str:
+    """What stands between two lines of the language ``lang`` rejoined for a
+    pattern's search (its lexicon's ``[script] wrap_joiner``)."""
+    return str(load_lexicon(lang).value("script", "wrap_joiner"))
 
 
 def _opens_with_closing(text: str, clause_continuation: str) -> bool:
@@ -668,16 +682,20 @@ def _body_resumes(
     after the next separator is another sign that the open footnote stops
     here and the next page's body comes first.
     """
-    if _next_marker_ahead(lines, idx, expected, counters):
+    if _next_marker_ahead(lines, idx, expected, counters, _joiner(lang)):
         return True
     return break_hint and _continued_after_next_separator(lines, idx, expected, counters, lang)
 
 
 def _next_marker_ahead(
-    lines: tuple[Line, ...], idx: int, expected: int | None, counters: MarkerGrammar
+    lines: tuple[Line, ...],
+    idx: int,
+    expected: int | None,
+    counters: MarkerGrammar,
+    joiner: str,
 ) -> bool:
     """Whether the lines from ``idx`` to the next block end hold the marker of
-    footnote ``expected``."""
+    footnote ``expected`` (lines joined by the language's ``joiner``)."""
     if expected is None:
         return False
     marker = marker_pattern(expected, counters)
@@ -689,7 +707,7 @@ def _next_marker_ahead(
             continue
         if SEPARATOR.match(line.folded) or LINK.match(line.folded):
             return False
-        joined += line.folded.strip()
+        joined += (joiner if joined else "") + line.folded.strip()
         if marker.search(joined):
             return True
         if line.trailing_space:
@@ -746,12 +764,12 @@ def _pieces(p: _Pending) -> list[tuple[str, int]]:
     return [(ln.folded[a:b], ln.start + a) for ln, (a, b) in zip(p.lines, p.cuts, strict=True)]
 
 
-def _finish(i: int, p: _Pending) -> Block:
-    passage = join_pieces(_pieces(p))
+def _finish(i: int, p: _Pending, hyphens: str) -> Block:
+    passage = join_pieces(_pieces(p), hyphens)
     cells: tuple[tuple[int, Passage], ...] = ()
     if p.cell_lines:
         cells = tuple(
-            (group[0].indent, join_pieces([(ln.folded, ln.start) for ln in group]))
+            (group[0].indent, join_pieces([(ln.folded, ln.start) for ln in group], hyphens))
             for group in p.cell_lines
         )
     pages = tuple(sorted(set(p.pages)))
@@ -819,6 +837,7 @@ class _BodyParser:
         self.colon = language.punctuation("colon")
         self.header_leftovers = str(lexicon.value("tables", "header_leftovers"))
         self.ts = uses_trailing_space
+        self.joiner = _joiner(lexicon.language)
         self.item = lexicon.pattern("headings", "item")
         self.subsection = lexicon.pattern("headings", "subsection")
         self.table_number = lexicon.pattern("headings", "table_number")
@@ -1076,7 +1095,9 @@ class _TableParser:
         record and a date (the patterns it meets allow spaces anywhere)."""
         out = ""
         for line, _ in self.lines[i : i + self._LOOKAHEAD]:
-            out += line.folded.strip()  # closed up: 无记 / 录 must read 无记录
+            # closed up in Chinese (无记 / 录 must read 无记录), a space in
+            # English (26 February / 2020)
+            out += (self.p.joiner if out else "") + line.folded.strip()
             if len(out) > 48:
                 break
         return out
@@ -1184,7 +1205,8 @@ class _TableParser:
         for idx, (line, page) in enumerate(items):
             text = line.folded
             may_open = idx == 0 or self._note_start(start + idx) is not None
-            for a, b, letter in self._note_cuts(text, may_open, expected):
+            after_end = idx == 0 or self.p._ends(items[idx - 1][0])
+            for a, b, letter in self._note_cuts(text, may_open, expected, after_end):
                 if letter is not None:
                     if letter != expected:
                         self.p.issues.append(
@@ -1218,17 +1240,23 @@ class _TableParser:
             self._block(BlockKind.UNPARSED, stray)
 
     def _note_cuts(
-        self, text: str, may_open: bool, expected: str
+        self, text: str, may_open: bool, expected: str, after_end: bool = True
     ) -> list[tuple[int, int, str | None]]:
         """Split one line into note parts ``(start, end, letter or None)``.
 
         A note opens at the line start (``may_open``) with any letter, or
         after a full stop inside the line with the letter expected next.
+        Inside a note (the line before did not end its block: ``after_end``
+        false) only the letter expected next opens one at the line start:
+        a wrapped English note line opening with a word of two letters
+        (``of``, ``to``) is not note ``of``.
         """
         cuts: list[tuple[int, int, str | None]] = []
         pos = 0
         letter: str | None = None
         m = self.p.note.match(text) if may_open else None
+        if m is not None and not after_end and m["letter"] != expected:
+            m = None
         if m is None and may_open:
             # The letter alone, its text wrapped to the next line.
             lone = _LONE_LETTER.match(text)

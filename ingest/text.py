@@ -145,13 +145,17 @@ class PassageBuilder:
         return Passage("".join(self.parts), tuple(self.runs_p), tuple(self.runs_s))
 
 
-def join_pieces(pieces: Iterable[tuple[str, int]]) -> Passage:
+def join_pieces(pieces: Iterable[tuple[str, int]], hyphens: str = "") -> Passage:
     """Rejoin wrapped line pieces into one passage, CJK-aware.
 
     Each piece is ``(text, source_offset)`` with the text already folded.  A
     wrap between two CJK characters leaves no space; a wrap between two Latin
     letters or digits becomes one space; spaces the PDF put between two CJK
     characters for justification are dropped; runs of spaces collapse to one.
+    A wrap right after one of ``hyphens`` ending a word (``Non-`` /
+    ``Proliferation``) closes up, the hyphen kept: an edition whose
+    typesetting breaks words only at their own hyphens prints a line-final
+    hyphen that belongs to the word (the language's ``wrap_hyphens``).
 
     >>> join_pieces([("会议期间，高级", 0), ("代表重申", 10)]).text
     '会议期间，高级代表重申'
@@ -159,12 +163,17 @@ def join_pieces(pieces: Iterable[tuple[str, int]]) -> Passage:
     'COVID-19 pandemic'
     >>> join_pieces([("安 理 会 全 体 成", 0), ("员、a 所有", 20)]).text
     '安理会全体成员、a 所有'
+    >>> join_pieces([("the Non-", 0), ("Proliferation", 20)], "-").text
+    'the Non-Proliferation'
     """
     out = PassageBuilder()
     for raw, offset in pieces:
+        first = True
         for m in _WORD.finditer(raw):
             word = m.group()
-            if out.length:
+            wrapped_hyphen = first and _closes_hyphen(out, word, hyphens)
+            first = False
+            if out.length and not wrapped_hyphen:
                 # Whitespace (in the line, or the wrap) separates this word
                 # from the last: keep one space only where it is not a
                 # justification or wrap artefact between CJK characters.
@@ -173,6 +182,15 @@ def join_pieces(pieces: Iterable[tuple[str, int]]) -> Passage:
                     out.append_gap(" ", offset + max(m.start() - 1, 0))
             out.append(word, offset + m.start())
     return out.build()
+
+
+def _closes_hyphen(out: PassageBuilder, word: str, hyphens: str) -> bool:
+    """Whether ``word``, opening a line, continues a word the last line ended
+    with one of ``hyphens`` (a letter or digit on both sides)."""
+    if not hyphens or out.length < 2 or out.last not in hyphens:
+        return False
+    before = out.parts[-1][-2:-1] if len(out.parts[-1]) > 1 else ""
+    return before.isalnum() and word[0].isalnum()
 
 
 def _keeps_space(prev: str, ch: str) -> bool:

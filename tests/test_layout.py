@@ -7,13 +7,14 @@ import pytest
 
 from councilkg.ingest.layout import BlockKind, Document, recover_layout
 from councilkg.ingest.lexicon import load_lexicon
+from councilkg.ingest.marker_grammar import marker_grammar
 from councilkg.ingest.markers import find_markers
 from councilkg.ingest.pipeline import ingest_bytes
 from councilkg.ingest.records import Footnote
 from councilkg.ingest.source import source_from_bytes
 
 ZH = load_lexicon("zh")
-COUNTERS = ZH.value("markers", "counter_suffix")
+COUNTERS = marker_grammar(ZH)
 
 # Two pages: a paragraph cut by a footnote block whose second footnote runs
 # over the page break (its tail opens the next page's footnote block), a

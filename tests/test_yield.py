@@ -212,7 +212,7 @@ def test_an_english_text_with_the_chinese_lexicon(tmp_path: Path) -> None:
     assert err.path == str(path)
     assert (err.line, err.column) == (1, 2)  # the first letter
     assert "the text is in English (Latin script: " in err.message
-    assert "% of letters), but the lexicon is zh; available lexicons: zh" in err.message
+    assert "% of letters), but the lexicon is zh; available lexicons: en, zh" in err.message
     # Through the CLI: exit 2, one line.
     result = CliRunner().invoke(main, ["ingest", str(path), "--no-store"])
     assert result.exit_code == 2, result.output
@@ -220,7 +220,7 @@ def test_an_english_text_with_the_chinese_lexicon(tmp_path: Path) -> None:
     (line,) = result.stderr.splitlines()
     assert re.fullmatch(
         rf"error: {re.escape(str(path))}:1:2: the text is in English \(Latin script: "
-        r"\d+ % of letters\), but the lexicon is zh; available lexicons: zh",
+        r"\d+ % of letters\), but the lexicon is zh; available lexicons: en, zh",
         line,
     )
 
