@@ -113,12 +113,14 @@ class Language:
 
     # -- numbers and dates ---------------------------------------------------
     def numeral(self, text: str) -> int | None:
-        """A count written in digits or words (``12``, ``三``, ``十二``), else None."""
+        """A count written in digits or words (``12``, ``三``, ``十二``,
+        ``three``), else None: a word of the lexicon's table, or (in a
+        language whose numerals compose) ``numeral_tens`` and one digit."""
         if text.isdigit():
             return int(text)
         table: dict[str, int] = self.lexicon.value("narrative", "numerals")
         tens = str(self.lexicon.value("narrative", "numeral_tens"))
-        if len(text) == 1:
+        if text in table or len(text) == 1:  # a word ("three") or one character (三)
             return table.get(text)
         if tens and text.startswith(tens) and len(text) == len(tens) + 1:
             return 10 + table.get(text[-1], 0)
