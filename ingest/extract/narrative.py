@@ -230,7 +230,7 @@ def _speakers(
     not_after = lx.pattern("narrative", "not_speaker_after")
     capacities = sorted(lx.value("narrative", "capacities"), key=lambda c: -len(c["word"]))
     state_speaker = lx.pattern("narrative", "state_speaker")
-    article = lx.pattern("narrative", "article")
+    article = _article_pattern(ctx)
     facilitator = lx.pattern("narrative", "facilitator_capacity")
     held = lx.pattern("narrative", "held_by_state")
     found: list[
@@ -330,7 +330,7 @@ def _state_list(ctx: Context, text: str, p: int, end: int) -> list[tuple[int, in
     separators, each name after the article it may take: (start, end, ISO3)
     each."""
     sep = ctx.lx.pattern("lists", "separator")
-    article = ctx.lx.pattern("narrative", "article")
+    article = _article_pattern(ctx)
     out: list[tuple[int, int, str]] = []
     pos = _after_article(article, text, p, end)
     while pos < end:
@@ -354,6 +354,12 @@ def _state_list(ctx: Context, text: str, p: int, end: int) -> list[tuple[int, in
     return out
 
 
+def _article_pattern(ctx: Context) -> re.Pattern[str]:
+    """The language's article (see ``Language.article``); in a language
+    without one, a pattern that matches nothing."""
+    return re.compile(ctx.language.article or "(?!)")
+
+
 def _after_article(article: re.Pattern[str], text: str, pos: int, end: int) -> int:
     """Where a name at ``pos`` starts once the article before it is passed."""
     m = article.match(text, pos, end)
@@ -368,7 +374,7 @@ def _trailing_list(
     and the United Kingdom; a State named earlier in the clause, not joined
     to them by a list separator, is not part of the subject."""
     sep = ctx.lx.pattern("lists", "separator")
-    article = ctx.lx.pattern("narrative", "article")
+    article = _article_pattern(ctx)
     keep = len(states)
     while keep > 1:
         gap_start, gap_end = states[keep - 2][1], states[keep - 1][0]

@@ -45,7 +45,7 @@ KEYS: Mapping[str, tuple[str, ...]] = {
     "script": ("name", "language_name", "letters", "name_letters"),
     "punctuation": PUNCTUATION_CLASSES,
     "symbols": ("resolution_list", "resolution_one", "quick_keys"),
-    "gazetteer": ("not_states", "not_after"),
+    "gazetteer": ("not_states", "not_after", "article"),
     "dates": ("written_form",),
     "narrative": ("numerals", "numeral_tens"),
 }
@@ -136,6 +136,13 @@ class Language:
     def not_states(self) -> tuple[str, ...]:
         """Expressions holding a State's name that do not name the State."""
         return self.lexicon.words("gazetteer", "not_states")
+
+    @property
+    def article(self) -> str:
+        """The pattern of the article a State's name or an official's title
+        may take ("the Niger", "the High Representative"); ``""`` in a
+        language without articles."""
+        return str(self.lexicon.value("gazetteer", "article"))
 
     @cached_property
     def not_after(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
