@@ -89,7 +89,9 @@ def test_capacity_before_the_states() -> None:
         "would follow.\n\n"
         "On 9 June, the representative of Viet Nam welcomed the report.\n"
     )
-    _, result = _narrative(body, {"S/PV.8200": dt.date(2018, 3, 5), "S/PV.8260": dt.date(2018, 6, 9)})
+    _, result = _narrative(
+        body, {"S/PV.8200": dt.date(2018, 3, 5), "S/PV.8260": dt.date(2018, 6, 9)}
+    )
     assert _speakers(result) == {
         ("S/PV.8200", "FRA", "representative", None),
         ("S/PV.8200", "NER", "representative", None),
@@ -173,7 +175,7 @@ def test_briefers_of_the_year() -> None:
 
 
 def test_sponsors_are_the_list_before_the_verb() -> None:
-    """"On 9 June, the United Kingdom and France submitted a draft
+    """ "On 9 June, the United Kingdom and France submitted a draft
     resolution": both sponsor the one draft voted at that event; a State
     named earlier in the sentence does not."""
     body = (
@@ -189,7 +191,7 @@ def test_sponsors_are_the_list_before_the_verb() -> None:
 
 
 def test_counts_in_words() -> None:
-    """"held two meetings …, which took the form of briefings" gives every
+    """ "held two meetings …, which took the form of briefings" gives every
     meeting its format; "held three open videoconferences" makes them open."""
     body = (
         "During the period under review, the Council held two meetings in connection "
