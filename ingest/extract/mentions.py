@@ -1,16 +1,18 @@
 """Mentions of States, organizations, former States, instruments and
 officials, wherever the text names them.
 
-Instruments are named in 《》 in the Chinese edition; a short form
-(``《条约》``) names the last instrument given in full that lists it, and a
-short form with no such antecedent is reported, never guessed.
+Instruments are named in 《》 in the Chinese edition; the English edition
+prints their titles without marks, so there they are also found by the
+names of the instruments table (lexicon ``instruments_by_table``).  A short
+form (``《条约》``, ``the Plan``) names the last instrument given in full that
+lists it, and a short form with no such antecedent is reported, never guessed.
 """
 
 from __future__ import annotations
 
 from councilkg.ingest.errors import Code
 from councilkg.ingest.extract.context import TEXT_KINDS, Context, compact
-from councilkg.ingest.extract.names import actor_finder, finder
+from councilkg.ingest.extract.names import NameMatch, actor_finder, finder
 from councilkg.ingest.lexicon import Named, named_table
 from councilkg.ingest.records import Mention, Record
 
@@ -29,9 +31,13 @@ def extract_mentions(ctx: Context) -> list[Record]:
     actors = actor_finder(ctx.lang)
     roles = finder("role", ctx.lang)
     title_re = ctx.lx.pattern("narrative", "instrument_title")
+    by_table = bool(ctx.lx.value("narrative", "instruments_by_table"))
+    instruments = finder("instrument", ctx.lang)
     for block in ctx.doc.of_kind(*TEXT_KINDS):
         text = block.text
         titles = [(m.start("title"), m.end("title")) for m in title_re.finditer(text)]
+        if by_table:
+            titles = _with_table_names(titles, instruments.find(text))
         for s, e, state in ctx.gz.find_all(text, ctx.lang):
             out.append(
                 Mention(ctx.prov(block, s, e), kind="state", ref=state.iso3, surface=text[s:e])
@@ -97,3 +103,15 @@ def extract_mentions(ctx: Context) -> list[Record]:
                 )
             )
     return out
+
+
+def _with_table_names(
+    titles: list[tuple[int, int]], names: list[NameMatch]
+) -> list[tuple[int, int]]:
+    """The titles the lexicon's pattern found, and the instruments' names
+    found by the table where no such title overlaps them, in text order."""
+    out = list(titles)
+    for m in names:
+        if not any(s < m.end and m.start < e for s, e in titles):
+            out.append((m.start, m.end))
+    return sorted(out)

@@ -32,16 +32,27 @@ def _compact(name: str) -> str:
     return "".join(fold(name).split())
 
 
+def _spaced_pattern(name: str) -> str:
+    """The pattern of a name written in words: any blank run (a line break
+    included) between its words, and a line break allowed after a hyphen
+    ("Non-" / "Proliferation" rejoined as "Non- Proliferation"); the match's
+    compacted form is the index key, whatever blanks it held."""
+    words = (re.escape(word).replace(r"\-", r"-\s*") for word in name.split())
+    return r"\s+".join(words)
+
+
 class NameFinder:
     """Longest-first finder over full names and short forms of some entries."""
 
     def __init__(self, entries: Iterable[Named], lang: str, *, shorts: bool = True) -> None:
         self.lang = lang
         index: dict[str, tuple[list[Named], bool]] = {}
+        spelled: set[str] = set()  # the names as written, words kept apart
         for entry in entries:
             for name in entry.full_names(lang):
                 cands, _ = index.setdefault(_compact(name), ([], False))
                 cands.append(entry)
+                spelled.add(" ".join(fold(name).split()))
             if shorts:
                 for name in entry.short_names(lang):
                     key = _compact(name)
@@ -49,16 +60,19 @@ class NameFinder:
                         continue  # a full name wins over a short form
                     cands, _ = index.setdefault(key, ([], True))
                     cands.append(entry)
+                    spelled.add(" ".join(fold(name).split()))
         self.index = {k: (tuple(v), short) for k, (v, short) in index.items()}
-        sep = r"\s*" if lang == "zh" else r"\s+"
         alts = []
-        for key in sorted(self.index, key=lambda k: (-len(k), k)):
-            if lang == "zh":
-                alts.append(sep.join(re.escape(ch) for ch in key))
-            else:
-                alts.append(re.escape(key).replace(r"\ ", sep))
+        if lang == "zh":
+            for key in sorted(self.index, key=lambda k: (-len(k), k)):
+                alts.append(r"\s*".join(re.escape(ch) for ch in key))
+        else:
+            for spaced in sorted(spelled, key=lambda k: (-len(_compact(k)), k)):
+                alts.append(_spaced_pattern(spaced))
         body = "|".join(alts) if alts else r"(?!x)x"
-        self.pattern = re.compile(body if lang == "zh" else rf"\b(?:{body})\b")
+        # Whole words: a name may end in a parenthesis ("resolution 2231
+        # (2015)"), where a word boundary would refuse to end it.
+        self.pattern = re.compile(body if lang == "zh" else rf"(?<!\w)(?:{body})(?!\w)")
 
     def find(self, text: str) -> list[NameMatch]:
         """All names in ``text``, left to right, not overlapping."""

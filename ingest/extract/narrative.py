@@ -28,11 +28,17 @@ from councilkg.ingest.extract.context import Context, ItemScope
 from councilkg.ingest.extract.footnotes import EventAt
 from councilkg.ingest.extract.names import NameMatch, finder
 from councilkg.ingest.extract.tables import TableResult
+from councilkg.ingest.gazetteer import State
 from councilkg.ingest.layout import Block, BlockKind
 from councilkg.ingest.lexicon import Named
 from councilkg.ingest.markers import Marker, strip_markers
 from councilkg.ingest.records import Briefer, Passage, Record, Speaker, Sponsor
 from councilkg.ingest.symbols import DocumentKind, find_symbols
+
+_REACH = 80
+"""How far from a clause's start the subject's capacity word may end: a
+subject is a few names long, and a capacity word further on belongs to
+another phrase."""
 
 
 @dataclass(slots=True)
@@ -196,8 +202,9 @@ def _clause_starts(text: str, sent: _Sentence, clause: str) -> list[int]:
 def _resolve_role(m: NameMatch, last_full: dict[str, Named]) -> Named | None:
     if not m.short:
         return m.candidates[0]
-    # A short form names the last full title that lists it.
-    return last_full.get(m.surface.replace(" ", ""))
+    # A short form names the last full title that lists it (blanks ignored:
+    # the text may break a title's line anywhere).
+    return last_full.get("".join(m.surface.split()))
 
 
 def _note_full_roles(matches: list[NameMatch], last_full: dict[str, Named], lang: str) -> None:
@@ -205,7 +212,7 @@ def _note_full_roles(matches: list[NameMatch], last_full: dict[str, Named], lang
         if not m.short:
             entry = m.candidates[0]
             for short in entry.short_names(lang):
-                last_full[short] = entry
+                last_full["".join(short.split())] = entry
 
 
 def _speakers(
@@ -222,7 +229,8 @@ def _speakers(
     chunk_matches = roles.find(text[sent.start : sent.end])
     not_after = lx.pattern("narrative", "not_speaker_after")
     capacities = sorted(lx.value("narrative", "capacities"), key=lambda c: -len(c["word"]))
-    capacity_word = re.compile("|".join(re.escape(c["word"]) for c in capacities))
+    state_speaker = lx.pattern("narrative", "state_speaker")
+    article = _article_pattern(ctx)
     facilitator = lx.pattern("narrative", "facilitator_capacity")
     held = lx.pattern("narrative", "held_by_state")
     found: list[
@@ -241,8 +249,11 @@ def _speakers(
                 st = ctx.gz.find_all(hs["state"], ctx.lang)
                 holder = st[-1][2].iso3 if st else None
             found.append(("role", entry.key, None, holder, who_s + m.start, who_s + m.end))
-    # 2. Subjects of clauses.
+    # 2. Subjects of clauses (after the article a title or name may take).
     for p in _clause_starts(text, sent, lx.clause):
+        am = article.match(text, p, sent.end)
+        if am is not None:
+            p = am.end()
         rm = roles.pattern.match(text, p)
         if rm:
             hit = next((x for x in roles.find(text[p : rm.end()]) if x.start == 0), None)
@@ -259,17 +270,21 @@ def _speakers(
                 elif not any(f[4] <= p < f[5] for f in found):
                     found.append(("role", entry.key, None, None, p, rm.end()))
                 continue
-        if not capacity_word.search(text, p, min(p + 80, sent.end)):
+        sm = state_speaker.match(text, p, min(p + _REACH, sent.end))
+        if sm is None:
             continue  # no capacity word within reach: no State speaks here
-        subjects = _state_list(ctx, text, p, sent.end)
+        subjects = _state_list(ctx, text, sm.start("states"), sent.end)
         if not subjects:
             continue
         q = subjects[-1][1]
-        cap = next((c for c in capacities if text.startswith(c["word"], q)), None)
-        if cap is None:
-            continue
-        after = q + len(cap["word"])
-        if not_after.match(text, after):
+        if sm.start("states") < sm.start("capacity"):
+            # "<States><capacity>": the capacity begins where the list ends.
+            cap = next((c for c in capacities if text.startswith(c["word"], q)), None)
+            after = q + len(cap["word"]) if cap is not None else q
+        else:  # "<capacity> of <States>": the list ends the subject.
+            cap = next((c for c in capacities if c["word"] == sm["capacity"]), None)
+            after = q
+        if cap is None or not_after.match(text, after):
             continue
         role_key = None
         fm = facilitator.match(text, after)
@@ -278,6 +293,10 @@ def _speakers(
             if rms:
                 role_key = rms[0].candidates[0].key
         for s_start, _, iso3 in subjects:
+            if role_key is not None and any(
+                f[0] == "role" and f[1] == role_key and f[3] == iso3 for f in found
+            ):
+                continue  # the State and its role, already named among the briefers
             found.append(("state", iso3, cap["capacity"], role_key, s_start, after))
     _note_full_roles(chunk_matches, last_full, ctx.lang)
     seen: set[tuple[str, str]] = set()
@@ -306,11 +325,14 @@ def _speakers(
 
 
 def _state_list(ctx: Context, text: str, p: int, end: int) -> list[tuple[int, int, str]]:
-    """States named one after another from ``p`` ("法国、德国和联合王国"),
-    joined by the lexicon's list separators: (start, end, ISO3) each."""
+    """States named one after another from ``p`` ("法国、德国和联合王国",
+    "France, Germany and the United Kingdom"), joined by the lexicon's list
+    separators, each name after the article it may take: (start, end, ISO3)
+    each."""
     sep = ctx.lx.pattern("lists", "separator")
+    article = _article_pattern(ctx)
     out: list[tuple[int, int, str]] = []
-    pos = p
+    pos = _after_article(article, text, p, end)
     while pos < end:
         window = text[pos : min(pos + 40, end)]
         first = next((x for x in ctx.gz.find_all(window, ctx.lang) if x[0] == 0), None)
@@ -321,14 +343,46 @@ def _state_list(ctx: Context, text: str, p: int, end: int) -> list[tuple[int, in
         m = sep.match(text, pos)
         if m is None or m.end() == pos:
             break
+        start = _after_article(article, text, m.end(), end)
         nxt = next(
-            (x for x in ctx.gz.find_all(text[m.end() : m.end() + 40], ctx.lang) if x[0] == 0),
+            (x for x in ctx.gz.find_all(text[start : start + 40], ctx.lang) if x[0] == 0),
             None,
         )
         if nxt is None:
             break
-        pos = m.end()
+        pos = start
     return out
+
+
+def _article_pattern(ctx: Context) -> re.Pattern[str]:
+    """The language's article (see ``Language.article``); in a language
+    without one, a pattern that matches nothing."""
+    return re.compile(ctx.language.article or "(?!)")
+
+
+def _after_article(article: re.Pattern[str], text: str, pos: int, end: int) -> int:
+    """Where a name at ``pos`` starts once the article before it is passed."""
+    m = article.match(text, pos, end)
+    return m.end() if m is not None else pos
+
+
+def _trailing_list(
+    ctx: Context, text: str, states: list[tuple[int, int, State]]
+) -> list[tuple[int, int, State]]:
+    """The States of ``text`` that end it as one list (the subject right
+    before a verb): "On 14 August, France and the United Kingdom" is France
+    and the United Kingdom; a State named earlier in the clause, not joined
+    to them by a list separator, is not part of the subject."""
+    sep = ctx.lx.pattern("lists", "separator")
+    article = _article_pattern(ctx)
+    keep = len(states)
+    while keep > 1:
+        gap_start, gap_end = states[keep - 2][1], states[keep - 1][0]
+        m = sep.match(text, gap_start, gap_end)
+        if m is None or _after_article(article, text, m.end(), gap_end) != gap_end:
+            break
+        keep -= 1
+    return states[keep - 1 :] if states else []
 
 
 def _sponsors(
@@ -346,7 +400,7 @@ def _sponsors(
     if not ctx.lx.pattern("decisions", "draft_resolution").search(text, sent.start, sent.end):
         return  # no draft named: no sponsor (and the costly pattern is not run)
     for m in ctx.lx.pattern("narrative", "sponsor").finditer(text, sent.start, sent.end):
-        states = ctx.gz.find_all(m["states"], ctx.lang)
+        states = _trailing_list(ctx, m["states"], ctx.gz.find_all(m["states"], ctx.lang))
         if not states:
             continue
         drafts = [

@@ -45,7 +45,7 @@ KEYS: Mapping[str, tuple[str, ...]] = {
     "script": ("name", "language_name", "letters", "name_letters"),
     "punctuation": PUNCTUATION_CLASSES,
     "symbols": ("resolution_list", "resolution_one", "quick_keys"),
-    "gazetteer": ("not_states", "not_after"),
+    "gazetteer": ("not_states", "not_after", "article"),
     "dates": ("written_form",),
     "narrative": ("numerals", "numeral_tens"),
 }
@@ -113,12 +113,14 @@ class Language:
 
     # -- numbers and dates ---------------------------------------------------
     def numeral(self, text: str) -> int | None:
-        """A count written in digits or words (``12``, ``三``, ``十二``), else None."""
+        """A count written in digits or words (``12``, ``三``, ``十二``,
+        ``three``), else None: a word of the lexicon's table, or (in a
+        language whose numerals compose) ``numeral_tens`` and one digit."""
         if text.isdigit():
             return int(text)
         table: dict[str, int] = self.lexicon.value("narrative", "numerals")
         tens = str(self.lexicon.value("narrative", "numeral_tens"))
-        if len(text) == 1:
+        if text in table or len(text) == 1:  # a word ("three") or one character (三)
             return table.get(text)
         if tens and text.startswith(tens) and len(text) == len(tens) + 1:
             return 10 + table.get(text[-1], 0)
@@ -134,6 +136,13 @@ class Language:
     def not_states(self) -> tuple[str, ...]:
         """Expressions holding a State's name that do not name the State."""
         return self.lexicon.words("gazetteer", "not_states")
+
+    @property
+    def article(self) -> str:
+        """The pattern of the article a State's name or an official's title
+        may take ("the Niger", "the High Representative"); ``""`` in a
+        language without articles."""
+        return str(self.lexicon.value("gazetteer", "article"))
 
     @cached_property
     def not_after(self) -> tuple[tuple[str, re.Pattern[str]], ...]:

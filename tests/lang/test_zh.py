@@ -61,6 +61,7 @@ EXAMPLES: dict[tuple[str, str], tuple[str, str]] = {
     ("narrative", "open_videoconferences"): ("举行了 12 次公开视频会议", "举行了视频会议"),
     ("narrative", "heard_briefing"): ("听取了秘书长特使的通报", "听取了发言"),
     ("narrative", "held_by_state"): ("越南代表作为", "越南代表"),
+    ("narrative", "state_speaker"): ("美国常驻代表说", "美国说"),
     ("narrative", "group_title"): ("与非洲和平与安全有关的项目", "项目有关"),
     ("narrative", "instrument_title"): ("《联合国宪章》", "联合国宪章"),
     ("footnotes", "ibid"): ("同上。", "见同上"),
