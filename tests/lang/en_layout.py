@@ -39,7 +39,7 @@ EXAMPLES: dict[tuple[str, str], tuple[str, str]] = {
     # [dates]
     ("dates", "full"): ("26 February 2020", "26 February"),
     ("dates", "day_month"): ("On 26 February, the Council", "26 February 2020"),
-    ("dates", "month_only"): ("In June and December", "On 30 June"),
+    ("dates", "month_only"): ("In June and December", "the President of the Council for August"),
     ("dates", "year_month"): ("between December 2019 and", "On 14 August, the"),
     # [decisions]
     ("decisions", "draft_resolution"): ("Draft resolution S/2020/797", "resolution 2231 (2015)"),
