@@ -45,6 +45,7 @@ class FileReport:
     coverage: Coverage
     diagnostics: list[Diagnostic]  # the ingest's, and one W012 per fact shortfall
     fact_yield: FactYield
+    language: str = "zh"  # the code of the lexicon the file was read with
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -60,6 +61,7 @@ class FileReport:
         """The report as plain data (``councilkg ingest --format json``)."""
         return {
             "path": self.path,
+            "language": self.language,
             "sha256": self.sha256,
             "graph": self.graph,
             "fact_yield": self.fact_yield.to_dict(),
@@ -105,6 +107,8 @@ def load(
     An input is a text file's path, or a file already ingested (an
     :class:`~councilkg.ingest.pipeline.IngestResult`, e.g. from
     :func:`~councilkg.ingest.pipeline.ingest_bytes`), which is loaded as is.
+    ``language`` is the code of the edition's language, or ``auto``: each
+    file's own (:func:`~councilkg.ingest.language.detect_language`).
     ``minter`` mints the IRIs (default: the default base).  ``progress``
     shows a bar; None: for several files or large ones.  ``keep_quads``
     keeps the sorted N-Quads in the result (:attr:`IngestRun.quads`).
@@ -161,6 +165,7 @@ def load(
                 result.coverage,
                 diagnostics,
                 yielded,
+                result.language,
             )
         )
     if ntriples_out is not None:
