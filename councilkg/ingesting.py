@@ -4,7 +4,8 @@ Every path that puts ingested files into a store goes through :func:`load`:
 the command line, the tests' store fixtures and the benchmarks, so a store
 built anywhere holds the same graphs.  Each file becomes one named graph
 (replaced as a whole on re-ingest), the reference tables and the ontology
-one more each; records and triples can also be written out as JSON lines and
+one more each, and the links between editions (:mod:`councilkg.alignment`)
+one more; records and triples can also be written out as JSON lines and
 sorted N-Triples/N-Quads for review and diffing.
 """
 
@@ -18,6 +19,7 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
+from councilkg.alignment import counterpart_lines
 from councilkg.ingest.errors import Diagnostic
 from councilkg.ingest.fact_yield import FactYield, fact_yield
 from councilkg.ingest.iris import Minter
@@ -176,6 +178,11 @@ def load(
     if nquads_out is not None:
         nquads_out.writelines(run.quads)
     if store is not None:
+        # The links between editions, from what the store now holds (the
+        # files of this load and those loaded before).
+        store.replace_graph_if_changed(
+            str(minter.alignment_graph()), counterpart_lines(store)
+        )
         store.flush()
         # After the flush, whose new generation the index records: a reader
         # that sees the new graph and an index of the old one rebuilds it.
