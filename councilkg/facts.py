@@ -364,9 +364,7 @@ def compare(
                     continue
                 for field, value in item.items():
                     if field not in ANNOTATION_KEYS:
-                        _compare(
-                            got.get(field), value, f"items[{item['key']}].{field}", out, skip
-                        )
+                        _compare(got.get(field), value, f"items[{item['key']}].{field}", out, skip)
         elif key == "footnotes":
             got_fns = found.get("footnotes", {})
             for number in sorted(set(got_fns) | set(gold.get("footnotes", {}))):

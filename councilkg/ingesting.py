@@ -180,9 +180,7 @@ def load(
     if store is not None:
         # The links between editions, from what the store now holds (the
         # files of this load and those loaded before).
-        store.replace_graph_if_changed(
-            str(minter.alignment_graph()), counterpart_lines(store)
-        )
+        store.replace_graph_if_changed(str(minter.alignment_graph()), counterpart_lines(store))
         store.flush()
         # After the flush, whose new generation the index records: a reader
         # that sees the new graph and an index of the old one rebuilds it.

@@ -171,9 +171,7 @@ def ingest_source(source: Source, *, language: str = "zh") -> IngestResult:
             records.append(
                 Finding(_diag_prov(source, doc, d), code=d.code.value, message=d.message)
             )
-    return IngestResult(
-        source, doc, records, diagnostics, _coverage(source, records), lx.language
-    )
+    return IngestResult(source, doc, records, diagnostics, _coverage(source, records), lx.language)
 
 
 def _check_repertoire(doc: Document) -> None:
