@@ -4,7 +4,8 @@ Every path that puts ingested files into a store goes through :func:`load`:
 the command line, the tests' store fixtures and the benchmarks, so a store
 built anywhere holds the same graphs.  Each file becomes one named graph
 (replaced as a whole on re-ingest), the reference tables and the ontology
-one more each; records and triples can also be written out as JSON lines and
+one more each, and the links between editions (:mod:`councilkg.alignment`)
+one more; records and triples can also be written out as JSON lines and
 sorted N-Triples/N-Quads for review and diffing.
 """
 
@@ -18,6 +19,7 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
+from councilkg.alignment import counterpart_lines
 from councilkg.ingest.errors import Diagnostic
 from councilkg.ingest.fact_yield import FactYield, fact_yield
 from councilkg.ingest.iris import Minter
@@ -45,6 +47,7 @@ class FileReport:
     coverage: Coverage
     diagnostics: list[Diagnostic]  # the ingest's, and one W012 per fact shortfall
     fact_yield: FactYield
+    language: str = "zh"  # the code of the lexicon the file was read with
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -60,6 +63,7 @@ class FileReport:
         """The report as plain data (``councilkg ingest --format json``)."""
         return {
             "path": self.path,
+            "language": self.language,
             "sha256": self.sha256,
             "graph": self.graph,
             "fact_yield": self.fact_yield.to_dict(),
@@ -105,6 +109,8 @@ def load(
     An input is a text file's path, or a file already ingested (an
     :class:`~councilkg.ingest.pipeline.IngestResult`, e.g. from
     :func:`~councilkg.ingest.pipeline.ingest_bytes`), which is loaded as is.
+    ``language`` is the code of the edition's language, or ``auto``: each
+    file's own (:func:`~councilkg.ingest.language.detect_language`).
     ``minter`` mints the IRIs (default: the default base).  ``progress``
     shows a bar; None: for several files or large ones.  ``keep_quads``
     keeps the sorted N-Quads in the result (:attr:`IngestRun.quads`).
@@ -161,6 +167,7 @@ def load(
                 result.coverage,
                 diagnostics,
                 yielded,
+                result.language,
             )
         )
     if ntriples_out is not None:
@@ -171,6 +178,9 @@ def load(
     if nquads_out is not None:
         nquads_out.writelines(run.quads)
     if store is not None:
+        # The links between editions, from what the store now holds (the
+        # files of this load and those loaded before).
+        store.replace_graph_if_changed(str(minter.alignment_graph()), counterpart_lines(store))
         store.flush()
         # After the flush, whose new generation the index records: a reader
         # that sees the new graph and an index of the old one rebuilds it.

@@ -414,11 +414,11 @@ def _citations(blocks: list[Block]) -> Iterator[Announcement]:
 
 def _letters(block: Block, lx: Lexicon) -> Iterator[Announcement]:
     text, base = _body_of(block)
-    word = str(lx.value("footnotes", "letter_word"))
+    word = lx.pattern("footnotes", "letter_word")
     opening = language_of(lx).punctuation("open_paren")
     for s0, s1 in _segments(text, lx):
         segment = text[s0:s1]
-        if word not in segment:
+        if not word.search(segment):
             continue
         for m in find_symbols(segment):
             if not _bracketed(segment, m, opening):

@@ -18,7 +18,8 @@ one IRI, and stable across re-ingest:
   ``id/instrument/{key}`` (curated keys)
 - Council membership: ``id/membership/{ISO3}/{first year}``
 - source file: ``id/source/{sha256}``; its pages, blocks and spans below it
-- named graph: ``graph/source/{sha256}`` per source file, ``graph/reference``
+- named graph: ``graph/source/{sha256}`` per source file, ``graph/reference``,
+  ``graph/alignment`` (the counterparts of passages across editions)
 
 Symbols keep their slashes and parentheses (``id/document/S/RES/2231(2015)``):
 both are legal in IRIs and keep the address readable.  Other characters
@@ -194,6 +195,12 @@ class Minter:
     def ontology_graph(self) -> URIRef:
         """The named graph holding the ontology (labels of code lists, classes)."""
         return self._iri("graph", "ontology")
+
+    def alignment_graph(self) -> URIRef:
+        """The named graph of the links between editions (``ckg:counterpart``):
+        they belong to no one source file, and are recomputed whenever the
+        store's files change."""
+        return self._iri("graph", "alignment")
 
     def reference_graph(self) -> URIRef:
         """The named graph of the reference data (States, membership, roles …)."""

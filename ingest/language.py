@@ -43,6 +43,14 @@ plots, names of States read by the gazetteer, the ``--lang`` choices."""
 DEFAULT_LANG = "en"
 """The language shown when none is asked for."""
 
+AUTO = "auto"
+"""The ``--lang`` of the ingest that reads the language off the text."""
+
+FALLBACK_LANG = "zh"
+"""The edition a text too short to tell is read as: the first edition the
+ingest read, so that what was ingested before detection existed is read the
+same way."""
+
 MIN_LETTERS = 200
 """Fewer letters than this are not enough to call a language."""
 
@@ -224,6 +232,44 @@ def check_language(source: Source, lexicon: Lexicon) -> None:
         source.path,
         f"the text is in {name} ({found} script: {share} % of letters), but the lexicon is "
         f"{lexicon.language}; available lexicons: {', '.join(available_lexicons())}",
+        line=line,
+        column=column,
+        context=context,
+    )
+
+
+def detect_language(source: Source) -> str:
+    """The code of the registered language ``source`` is written in.
+
+    Why: a folder of Repertoire text may hold several editions, and the
+    lexicon that reads one edition parses next to nothing of another; the
+    script and the commonest short words tell the editions apart cheaply
+    (see the module's rule).  A text with too few letters to tell is read
+    in the language of its dominant script, if one registered language is
+    written in it, else in :data:`FALLBACK_LANG`.
+
+    Raises:
+        SourceError: the text is in a language that has no lexicon (a
+            French or Spanish edition), naming that language.
+    """
+    opening = _opening(source, SAMPLE_CHARACTERS)
+    counts = _count_folded(opening)
+    found = counts.dominant
+    if found is None:
+        return FALLBACK_LANG
+    code, name = language_name(opening, found)
+    registered = {language.code: language for language in all_languages()}
+    if code in registered:
+        return str(code)
+    if counts.total < MIN_LETTERS:
+        same = sorted(c for c, language in registered.items() if language.script == found)
+        return same[0] if same else FALLBACK_LANG
+    line, column, context = _first_letter(source, found)
+    share = int(counts.share(found) * 100)
+    raise SourceError(
+        source.path,
+        f"the text is in {name} ({found} script: {share} % of letters), and there is no "
+        f"lexicon for {name}; available lexicons: {', '.join(available_lexicons())}",
         line=line,
         column=column,
         context=context,

@@ -35,7 +35,7 @@ from councilkg.ingest.extract.footnotes import extract_footnotes
 from councilkg.ingest.extract.mentions import extract_mentions
 from councilkg.ingest.extract.narrative import extract_narrative
 from councilkg.ingest.extract.tables import extract_tables
-from councilkg.ingest.language import check_language
+from councilkg.ingest.language import AUTO, check_language, detect_language
 from councilkg.ingest.layout import BlockKind, Document, recover_layout
 from councilkg.ingest.lexicon import load_lexicon
 from councilkg.ingest.records import (
@@ -95,6 +95,8 @@ class IngestResult:
     records: list[Record]
     diagnostics: list[Diagnostic]
     coverage: Coverage
+    language: str = "zh"
+    """The code of the edition's language (the lexicon it was read with)."""
 
     @property
     def contradictions(self) -> list[Diagnostic]:
@@ -117,7 +119,15 @@ def ingest_bytes(data: bytes, name: str, *, language: str = "zh") -> IngestResul
 
 
 def ingest_source(source: Source, *, language: str = "zh") -> IngestResult:
-    """Run every stage on a decoded source."""
+    """Run every stage on a decoded source, read with the lexicon of
+    ``language`` (``auto``: the language the text is written in).
+
+    Raises:
+        SourceError: not Repertoire text, not in ``language``, or (``auto``)
+            in a language without a lexicon.
+    """
+    if language == AUTO:
+        language = detect_language(source)
     lx = load_lexicon(language)
     check_language(source, lx)  # a text in another language parses nothing
     doc = recover_layout(source, lx)
@@ -161,7 +171,7 @@ def ingest_source(source: Source, *, language: str = "zh") -> IngestResult:
             records.append(
                 Finding(_diag_prov(source, doc, d), code=d.code.value, message=d.message)
             )
-    return IngestResult(source, doc, records, diagnostics, _coverage(source, records))
+    return IngestResult(source, doc, records, diagnostics, _coverage(source, records), lx.language)
 
 
 def _check_repertoire(doc: Document) -> None:

@@ -125,6 +125,7 @@ class CKG(DefinedNamespace):
     count: URIRef
     countOption: URIRef
     countValue: URIRef
+    counterpart: URIRef
     curated: URIRef
     decision: URIRef
     derivedFromCount: URIRef

@@ -34,7 +34,8 @@ from councilkg.store import DEFAULT_STORE, STORE_ENV, GraphStore
 ROOT = Path(__file__).resolve().parents[1]
 PROV_KEYS = {"file", "sha256", "page", "block_kind", "start", "end", "text", "line"}
 SUMMARY = re.compile(
-    r"^(?P<path>.+): fact yield (?P<share>[\d.]+ %|n/a) \((?P<kinds>[^()]*)\), "
+    r"^(?P<path>.+): (?P<language>[a-z]{2,3}), "
+    r"fact yield (?P<share>[\d.]+ %|n/a) \((?P<kinds>[^()]*)\), "
     r"(?P<records>\d+) records, (?P<triples>\d+) triples, (?P<unparsed>\d+) unparsed, "
     r"(?P<warnings>\d+) warnings, (?P<contradictions>\d+) contradictions$"
 )

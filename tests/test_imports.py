@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     # prepared queries; loading the graph and reading its facts back
     "councilkg.queries": 4,
     "councilkg.ingesting": 4,
+    "councilkg.alignment": 3,
     "councilkg.facts": 4,
     # the one registry of RDF formats, files and dumps, the dataset description
     "councilkg.export": 5,

@@ -244,6 +244,12 @@ MUTATIONS = [
         why="passage b00010 carries marker 827",
     ),
     m(
+        "counterpart-in-the-same-edition",
+        "INSERT DATA { <src:block/b00010> ckg:counterpart <src:block/b00012> }",
+        ("ckgsh:CounterpartIsAnotherEdition", "src:block/b00010"),
+        why="a counterpart is a passage of the other language's edition, linked back",
+    ),
+    m(
         "marker-zero",
         "INSERT DATA { <src:block/b00010> ckg:footnoteMarker 0 }",
         ("ckgsh:FootnoteMarkerResolves", "src:block/b00010"),

@@ -259,7 +259,7 @@ def test_cli_line_and_json(tmp_path: Path, seed_path: Path, seed_bytes: bytes) -
     assert result.exit_code == 0, result.output
     (line,) = [ln for ln in result.stdout.splitlines() if "fact yield" in ln]
     m = re.fullmatch(
-        rf"{re.escape(str(seed_path))}: fact yield 100\.0 % \((?P<kinds>[^()]+)\), "
+        rf"{re.escape(str(seed_path))}: zh, fact yield 100\.0 % \((?P<kinds>[^()]+)\), "
         r"\d+ records, \d+ triples, 0 unparsed, 0 warnings, 0 contradictions",
         line,
     )

@@ -18,6 +18,7 @@ import click
 from councilkg.cli.exits import EXIT_STRICT
 from councilkg.cli.options import format_option, store_option
 from councilkg.ingest.iris import DEFAULT_BASE, Minter
+from councilkg.ingest.language import AUTO
 from councilkg.ingest.lexicon import lexicon_languages
 from councilkg.resources import sample_path
 from councilkg.store import GraphStore
@@ -41,10 +42,11 @@ __all__ = ["ingest"]
 @click.option(
     "--lang",
     "language",
-    default="zh",
+    default=AUTO,
     show_default=True,
-    type=click.Choice(lexicon_languages()),
-    help="Language of the edition (selects the lexicon).",
+    type=click.Choice([AUTO, *lexicon_languages()]),
+    help="Language of the edition (selects the lexicon); auto: each file's, "
+    "detected from its text (exit 2 for a language without a lexicon).",
 )
 @click.option(
     "--records", "records", metavar="FILE", help="Write typed records as JSON lines ('-' = stdout)."
@@ -156,7 +158,7 @@ def _report(run: IngestRun, *, quiet: bool, to_stderr: bool) -> bool:
         fy = f.fact_yield
         kinds = ", ".join(f"{k.kind} {k.extracted}/{k.announced}" for k in fy.kinds)
         click.echo(
-            f"{f.path}: fact yield {fy.percent()} ({kinds}), {f.records} records, "
+            f"{f.path}: {f.language}, fact yield {fy.percent()} ({kinds}), {f.records} records, "
             f"{f.triples} triples, {len(cov.unparsed)} unparsed, "
             f"{len(f.warnings)} warnings, {len(contradictions)} contradictions",
             err=to_stderr,

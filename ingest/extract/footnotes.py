@@ -158,9 +158,13 @@ def _citation_only(ctx: Context, text: str) -> bool:
 def _prose_letters(ctx: Context, block: Block, text: str, cites: tuple[str, ...]) -> list[Letter]:
     """Letters told in the body and cited by this footnote.
 
-    "…收到美国 2020 年 8 月 20 日和 9 月 23 日的信函后…" with the footnote
-    "见 S/2020/815 和 S/2020/927。": the clause that carries the marker names
-    the sender and the dates, the footnote the symbols, in the same order.
+    "…收到美国 2020 年 8 月 20 日和 9 月 23 日的信函后…" ("following the
+    letters dated 20 August and 23 September 2020 from the United States")
+    with the footnote "见 S/2020/815 和 S/2020/927。": the clause that
+    carries the marker names the sender and the dates, the footnote the
+    symbols, in the same order.  Where the sender and the dates stand is the
+    language's word order: the lexicon's ``letter_told`` finds them as the
+    groups ``sender`` (its last State writes the letters) and ``dates``.
     Only letter symbols (no resolution, record or statement) are paired, and
     only when the dates are one, or as many as the symbols.
     """
@@ -176,17 +180,15 @@ def _prose_letters(ctx: Context, block: Block, text: str, cites: tuple[str, ...]
         end -= 1  # the marker follows the clause's own full stop
     clause_start = max((body.rfind(ch, 0, end) for ch in ctx.lx.clause), default=-1)
     clause = body[clause_start + 1 : end]
-    word = ctx.lx.value("footnotes", "letter_word")
-    at = clause.rfind(word)
-    if at < 0 or not _citation_only(ctx, text):
+    told = ctx.lx.pattern("footnotes", "letter_told").search(clause)
+    if told is None or not _citation_only(ctx, text):
         return []
-    head = clause[:at]
-    full = find_dates(head, ctx.lx)
+    full = find_dates(told["dates"], ctx.lx)
     year = full[0].date.year if full else ctx.year
-    dates = find_dates(head, ctx.lx, default_year=year)
+    dates = find_dates(told["dates"], ctx.lx, default_year=year)
     if not dates or len(dates) not in (1, len(symbols)):
         return []
-    senders = [st.iso3 for _, _, st in ctx.gz.find_all(head[: dates[0].start], ctx.lang)]
+    senders = [st.iso3 for _, _, st in ctx.gz.find_all(told["sender"], ctx.lang)]
     if not senders:
         return []
     prov = ctx.prov(marker.block, clause_start + 1, end)
@@ -204,14 +206,18 @@ def _prose_letters(ctx: Context, block: Block, text: str, cites: tuple[str, ...]
 
 
 def _letters(ctx: Context, block: Block, text: str, base: int) -> list[Letter]:
-    """Letters described in a footnote: "<date><State>代表同时代表<States>的信(<symbol>)".
+    """Letters described in a footnote: "<date><State>代表同时代表<States>的信(<symbol>)",
+    "letter dated <date> from the representative of <State> on behalf of
+    <States> (<symbol>)".
 
-    Each segment (between ；/。) names its senders before the first
-    ``代表``, those on whose behalf after ``同时代表``, and for each symbol in
-    parentheses the date written last before it.
+    Each segment (between the lexicon's ``segment_separator``s) that names a
+    letter (``letter_word``) names its senders (``sender``, the first match
+    that is not an "on behalf of"), those on whose behalf (``on_behalf``),
+    and for each symbol in parentheses the date written last before it; the
+    order of these parts is the language's, the patterns find each.
     """
     lx = ctx.lx
-    letter_word = lx.value("footnotes", "letter_word")
+    letter_word = lx.pattern("footnotes", "letter_word")
     sender_re = lx.pattern("footnotes", "sender")
     behalf_re = lx.pattern("footnotes", "on_behalf")
     out: list[Letter] = []
@@ -222,7 +228,7 @@ def _letters(ctx: Context, block: Block, text: str, base: int) -> list[Letter]:
         segment = text[seg_start:seg_end]
         offset = seg_start
         seg_start = seg_m.end() if seg_m else len(text)
-        if letter_word not in segment:
+        if not letter_word.search(segment):
             continue
         symbols = [
             m

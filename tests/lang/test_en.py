@@ -36,7 +36,6 @@ NOT_PATTERNS = {
     ("dates", "written_form"),
     ("lists", "entry_separator"),
     ("footnotes", "also"),
-    ("footnotes", "letter_word"),
     ("narrative", "numeral_tens"),
     ("markers", "not_before"),
 }

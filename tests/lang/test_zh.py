@@ -66,6 +66,10 @@ EXAMPLES: dict[tuple[str, str], tuple[str, str]] = {
     ("narrative", "instrument_title"): ("《联合国宪章》", "联合国宪章"),
     ("footnotes", "ibid"): ("同上。", "见同上"),
     ("footnotes", "see"): ("另见 S/PV.8733", "S/PV.8733"),
+    ("footnotes", "letter_told"): (
+        "收到美国 2020 年 8 月 20 日和 9 月 23 日的信函后",
+        "收到美国的信函后",
+    ),
     ("footnotes", "sender"): ("中国代表", "代表团"),
     ("footnotes", "on_behalf"): ("同时代表法国的信", "代表法国的信"),
     ("footnotes", "sg_report"): ("秘书长关于阿富汗局势的报告", "秘书长的信"),
