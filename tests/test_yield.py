@@ -214,7 +214,7 @@ def test_an_english_text_with_the_chinese_lexicon(tmp_path: Path) -> None:
     assert "the text is in English (Latin script: " in err.message
     assert "% of letters), but the lexicon is zh; available lexicons: en, zh" in err.message
     # Through the CLI: exit 2, one line.
-    result = CliRunner().invoke(main, ["ingest", str(path), "--no-store"])
+    result = CliRunner().invoke(main, ["ingest", str(path), "--no-store", "--lang", "zh"])
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     (line,) = result.stderr.splitlines()

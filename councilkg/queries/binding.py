@@ -20,7 +20,8 @@ Chinese/English name, bound as the ISO3 code, the value of ``ckg:iso3``),
 two ``xsd:integer`` literals, ``?<name>From`` and ``?<name>To``: a single
 year is the range of one year), ``item`` (curated key or title, bound as the
 ``ckg:key``),
-``iri``, ``date``, ``string`` and ``integer``.
+``iri``, ``date``, ``string``, ``integer`` and ``language`` (an edition's language
+code, ``zh`` or ``en``, bound as the plain literal its texts are tagged with).
 """
 
 from __future__ import annotations
@@ -247,6 +248,19 @@ def _to_integer(text: str) -> Node:
     return RdfLiteral(int(text))
 
 
+def _to_language(text: str) -> Node:
+    """An edition's language code (``zh``, ``en``), as the plain literal
+    that ``LANG()`` of its texts and ``dcterms:language`` of its sources give."""
+    from councilkg.ingest.lang import languages
+
+    code = text.strip().lower()
+    if code not in languages():
+        raise QueryError(
+            f"{text!r} is not the language of an edition: expected one of {', '.join(languages())}"
+        )
+    return RdfLiteral(code)
+
+
 def _one(convert: Callable[[str], Node]) -> Callable[[str], tuple[Node, ...]]:
     """A converter to one term, as a converter to the terms of a parameter."""
     return lambda text: (convert(text),)
@@ -263,4 +277,5 @@ _CONVERT: dict[str, Callable[[str], tuple[Node, ...]]] = {
     "date": _one(_to_date),
     "string": _one(_to_string),
     "integer": _one(_to_integer),
+    "language": _one(_to_language),
 }

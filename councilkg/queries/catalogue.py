@@ -69,6 +69,7 @@ PARAM_TYPES = (
     "date",
     "string",
     "integer",
+    "language",
 )
 
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -347,7 +347,7 @@ def _scope_items(ctx: Context) -> None:
             m = item_heading.match(block.text)
             number = m["number"] if m else str(block.number)
             title = _heading_title(block, item_heading)
-            entry = groups.get(compact(title))
+            entry = groups.get(compact(title)) or groups.get(compact(title).lower())
             if entry is not None or group_pattern.search(title):
                 key = entry.key if entry else _fallback_key("group", title)
                 group = GroupScope(key, number, title, entry.en if entry else None, block)
