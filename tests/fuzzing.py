@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
 SECTIONS = ROOT / "tests" / "data" / "sections"
 TEXTS = [SAMPLE, *sorted(SECTIONS.glob("*.txt"))]
+ENGLISH = sorted((ROOT / "tests" / "data" / "en").glob("*.txt"))
+"""The hand-written English sections (the re-flow tests run on them too)."""
 
 
 def corpus_texts(count: int = 10) -> list[Path]:

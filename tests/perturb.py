@@ -93,18 +93,28 @@ _FURNITURE = (
     re.compile(r"^\s*\d{2}-\d{5}(?:\s*\(C\))?\s+\d{1,4}\s*$"),
     re.compile(r"^\s*\d{1,4}\s+\d{2}-\d{5}(?:\s*\(C\))?\s*$"),
     re.compile(r"^\s*第[一二三四五六七八九十]+部分\s*\.\s*\S"),
+    # the English edition's running heads
+    re.compile(r"^\s*Repertoire of the Practice of the Security Council,?\s*\d{4}\s*$"),
+    re.compile(r"^\s*Part\s+[IVX]+\.\s+\S"),
 )
-_TABLE_NUMBER = re.compile(r"^\s*表\s*\d+\s*$")
-_TABLE_TITLE = re.compile(r"^\s*(?:视频)?会议\s*[：:]\s*\S")
-_HEADER_START = re.compile(r"^\s*(?:会议记录及日期|视频会议日期)")
+# (Each pattern knows both editions' forms: Chinese, then English.)
+_TABLE_NUMBER = re.compile(r"^\s*(?:表|Table)\s*\d+\s*$")
+_TABLE_TITLE = re.compile(r"^\s*(?:(?:视频)?会议\s*[：:]|(?:Meetings|Videoconferences)\s*:)\s*\S")
+_HEADER_START = re.compile(
+    r"^\s*(?:会议记录及日期|视频会议日期|Meeting record|Videoconference\s*$)"
+)
 _HEADING = re.compile(r"^\s*(?:\d{1,3}|[A-Z])\.\s+\S")
 # A footnote's number: alone, or followed by text that is not a date or
 # counter word (a footnote's continuation may start "2020 年 8 月…").
-_FOOTNOTE_START = re.compile(r"^\s*\d{1,4}(?:\s+(?![年月日号段条章个])\S|\s*$)")
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_FOOTNOTE_START = re.compile(rf"^\s*\d{{1,4}}(?:\s+(?![年月日号段条章个]|(?:{_MONTHS})\b)\S|\s*$)")
 # A table note's letter, alone or followed by its (non-Latin) text.
-_NOTE_START = re.compile(r"^\s*[a-z](?:\s+[^\x00-\x7f]|\s*$)")
+_NOTE_START = re.compile(r"^\s*[a-z](?:\s+(?:[^\x00-\x7f]|[A-Z])|\s*$)")
 # A table row's first cell: a meeting record, or a date followed by more cells.
-_ROW_START = re.compile(r"^\s*(?:S/PV\.\d+|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s+\S)")
+_ROW_START = re.compile(
+    rf"^\s*(?:S/PV\.\d+|\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s+\S"
+    rf"|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}\s+\S)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +242,8 @@ _SYMBOL = re.compile(
     r"[A-Z]{1,4}/(?:[A-Za-z0-9.()\-]+/)*[A-Za-z0-9.\-]*[A-Za-z0-9](?:\(\d{4}\))?(?:\(未通过\))?"
 )
 _URL = re.compile(r"https?://\S+")
+# What English typesetting never puts at the start of a line after a word.
+_NO_LINE_START = ":;,.!?)'\"%"
 
 
 class Breaks(StrEnum):
@@ -274,6 +286,8 @@ def break_positions(line: str, policy: Breaks = Breaks.SAFE) -> list[int]:
         if policy is Breaks.SAFE:
             if _latin(f[p - 1]) and _latin(f[j]):
                 continue
+            if _latin(f[p - 1]) and f[j] in _NO_LINE_START:
+                continue  # Latin typesetting never opens a line with ":" or ","
             if any(a < p and j < b for a, b in protected):
                 continue
         elif not (
@@ -615,6 +629,10 @@ def _flip(ch: str) -> str:
 
 
 def _width_positions(line: str) -> list[int]:
+    """Where a line may change width: only lines set in a CJK script hold
+    full-width forms (an English edition's lines have none to vary)."""
+    if not any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in line):
+        return []
     return [i for i, ch in enumerate(line) if ch in WIDTH_CHARS or fold(ch) in WIDTH_CHARS]
 
 

@@ -21,11 +21,14 @@ from councilkg.store import WRITER_FILE, GraphStore, StoreError
 from tests.test_cli import assert_one_error_line, run
 
 
-def test_an_edition_without_a_lexicon_is_refused_in_one_line(seed_path: Path) -> None:
+def test_an_edition_read_with_another_lexicon_is_refused_in_one_line(seed_path: Path) -> None:
+    """The Chinese text with the English lexicon asked for: one line naming
+    the text's language and the lexicons there are (an edition with no
+    lexicon at all: tests/test_alignment.py)."""
     line = assert_one_error_line(
-        run("ingest", seed_path, "--no-store", "--lang", "en"), containing="'en'"
+        run("ingest", seed_path, "--no-store", "--lang", "en"), containing="in Chinese"
     )
-    assert "--lang" in line
+    assert "the lexicon is en; available lexicons: en, zh" in line
 
 
 @pytest.mark.parametrize("base", ["http://a b/", "http://x/<y>/", 'http://x/"/', "http://x/\t/"])

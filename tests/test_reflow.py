@@ -4,7 +4,8 @@ Each perturbation of :mod:`tests.perturb` keeps everything the extraction
 says (words, the order of blocks, where a block ends), so the ingest must find
 the same facts in the perturbed text as in the original, and no contradiction
 (``E…`` diagnostic) the original does not have.  The texts are the bundled
-sample, every ``tests/data/sections/*.txt`` and ten synthetic corpus files;
+sample, every ``tests/data/sections/*.txt``, the English sections of
+``tests/data/en/`` and ten synthetic corpus files;
 each example picks one.
 
 Example counts: ``COUNCILKG_FUZZ_EXAMPLES`` (default 200) is the budget of
@@ -27,7 +28,7 @@ from hypothesis import strategies as st
 from councilkg.ingest.pipeline import IngestResult, ingest_bytes
 from tests import perturb
 from tests.factsummary import Facts, diff_facts, facts
-from tests.fuzzing import BUDGET, PROFILE, SAMPLE, TEXTS, corpus_texts
+from tests.fuzzing import BUDGET, ENGLISH, PROFILE, SAMPLE, TEXTS, corpus_texts
 
 # The property tests below: one per family, symbol breaks, title breaks,
 # the composition, and the contradictions check.
@@ -37,12 +38,12 @@ fuzz = settings(
     max_examples=max(1, math.ceil(BUDGET / PROPERTY_TESTS)),
 )
 
-texts = st.sampled_from([*TEXTS, *corpus_texts()])
+texts = st.sampled_from([*TEXTS, *ENGLISH, *corpus_texts()])
 randoms = st.randoms(use_true_random=False)
 
 
 def ingest(text: str, name: str) -> IngestResult:
-    return ingest_bytes(text.encode("utf-8"), name)
+    return ingest_bytes(text.encode("utf-8"), name, language="auto")
 
 
 def contradiction_codes(result: IngestResult) -> Counter[str]:

@@ -400,7 +400,12 @@ def _sponsors(
     if not ctx.lx.pattern("decisions", "draft_resolution").search(text, sent.start, sent.end):
         return  # no draft named: no sponsor (and the costly pattern is not run)
     for m in ctx.lx.pattern("narrative", "sponsor").finditer(text, sent.start, sent.end):
-        states = _trailing_list(ctx, m["states"], ctx.gz.find_all(m["states"], ctx.lang))
+        # `states`: the subject before the verb (its trailing list);
+        # `states_after`: the agent after a passive verb ("a draft
+        # resolution submitted by Indonesia"), bounded by the pattern.
+        group = "states" if m.groupdict().get("states") is not None else "states_after"
+        found = ctx.gz.find_all(m[group], ctx.lang)
+        states = _trailing_list(ctx, m[group], found) if group == "states" else found
         if not states:
             continue
         drafts = [
@@ -423,7 +428,7 @@ def _sponsors(
                 m.end(),
             )
             continue
-        base = m.start("states")
+        base = m.start(group)
         for s, e, state in states:
             result.records.append(
                 Sponsor(
