@@ -339,6 +339,12 @@ class _Sender:
 
     def send_graph(self, graph: str | None, triples: Iterable[Any], batch: int) -> GraphPush:
         url = graph_url(self.endpoint, graph)
+        if graph is None and not self.dry_run:
+            # Ask with an empty PUT first (it empties what the batches then
+            # replace): a server that takes no default graph answers before
+            # reading a body, and a large one would meet a closed connection
+            # (Virtuoso: a broken pipe instead of its HTTP 500).
+            _request(self.authorizer, "PUT", url, b"", self.timeout)
         count = 0
         for chunk in _chunks(triples, batch):
             method = "PUT" if self.requests == 0 else "POST"

@@ -587,12 +587,12 @@ def test_values_are_injected_as_terms_never_as_text(seed_store: GraphStore) -> N
     query = cq.parse_query("echo", text)
     nasty = 'a" } ; DROP ALL ; INSERT DATA { <x:a> <x:b> "c'
     bound = cq.bind(query, {"s": nasty, "d": "2020-08-14"})
-    assert "VALUES (?s ?d)" in bound.sparql
+    assert "VALUES ?s {" in bound.sparql and "VALUES ?d {" in bound.sparql
     (row,) = cq.run_embedded(seed_store, bound).values()
     assert row["s"] == nasty
     assert str(row["d"]) == "2020-08-14"
     unset = cq.bind(query, {"s": "x"})
-    assert "VALUES (?s)" in unset.sparql
+    assert "VALUES ?s {" in unset.sparql and "VALUES ?d" not in unset.sparql
 
 
 def test_values_go_into_the_outermost_where_group() -> None:

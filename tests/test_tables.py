@@ -288,7 +288,8 @@ def test_a_range_is_bound_as_two_typed_literals() -> None:
     bound = cq.bind("vote-matrix", {"years": "2016-2020"})
     values = next(line for line in bound.sparql.splitlines() if "VALUES" in line)
     assert values.strip() == (
-        f'VALUES (?yearsFrom ?yearsTo) {{ ("2016"^^<{XSD_INTEGER}> "2020"^^<{XSD_INTEGER}>) }}'
+        f'VALUES ?yearsFrom {{ "2016"^^<{XSD_INTEGER}> }} '
+        f'VALUES ?yearsTo {{ "2020"^^<{XSD_INTEGER}> }}'
     )
     assert bound.values == (("yearsFrom", rdflib.Literal(2016)), ("yearsTo", rdflib.Literal(2020)))
 

@@ -33,17 +33,21 @@ def bind_text(text: str, values: Sequence[tuple[str, Node]]) -> str:
     ``VALUES`` block at the top of its outermost ``WHERE`` group, each term
     written by the N-Triples encoder.
 
+    One block per variable (their join is the one row a multi-variable
+    block would give): Virtuoso 07.20.3233 fails to compile a query whose
+    one ``VALUES`` row mixes an IRI and a plain literal (SP031,
+    "ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED").
+
     >>> from rdflib import URIRef
     >>> print(bind_text("ASK { ?s ?p ?o }", [("s", URIRef("http://example.org/a"))]))
     ASK {
-      VALUES (?s) { (<http://example.org/a>) } ?s ?p ?o }
+      VALUES ?s { <http://example.org/a> } ?s ?p ?o }
     """
     if not values:
         return text
-    names = " ".join(f"?{name}" for name, _ in values)
-    terms = " ".join(nt_term(node) for _, node in values)
+    blocks = " ".join(f"VALUES ?{name} {{ {nt_term(node)} }}" for name, node in values)
     at = where_brace(text) + 1
-    return f"{text[:at]}\n  VALUES ({names}) {{ ({terms}) }}{text[at:]}"
+    return f"{text[:at]}\n  {blocks}{text[at:]}"
 
 
 def where_brace(text: str) -> int:
