@@ -137,6 +137,8 @@ class GraphPush:
     triples: int
     batches: int
     refused: str | None = None
+    probes: int = 0
+    """Bodiless requests made before the batches (the default graph's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +157,8 @@ class PushReport:
 
     @property
     def requests(self) -> int:
-        """HTTP requests made."""
-        return sum(g.batches for g in self.graphs)
+        """HTTP requests made (batches, and the default graph's probe)."""
+        return sum(g.batches + g.probes for g in self.graphs)
 
     def notices(self) -> list[str]:
         """One line per graph the server would not take, with its reason."""
@@ -266,7 +268,7 @@ def push(
             if target is not None:
                 raise
             # The default graph is a convenience; the named merge carries it.
-            sent.append(GraphPush(None, 0, sender.requests, refused=exc.cause))
+            sent.append(GraphPush(None, 0, sender.requests, exc.cause, sender.probes))
     return PushReport(endpoint, tuple(sent), time.perf_counter() - started, dry_run)
 
 
@@ -336,6 +338,7 @@ class _Sender:
     dry_run: bool
     on_request: Callable[[str, str, int], None] | None
     requests: int = 0
+    probes: int = 0
 
     def send_graph(self, graph: str | None, triples: Iterable[Any], batch: int) -> GraphPush:
         url = graph_url(self.endpoint, graph)
@@ -344,6 +347,7 @@ class _Sender:
             # replace): a server that takes no default graph answers before
             # reading a body, and a large one would meet a closed connection
             # (Virtuoso: a broken pipe instead of its HTTP 500).
+            self.probes += 1
             _request(self.authorizer, "PUT", url, b"", self.timeout)
         count = 0
         for chunk in _chunks(triples, batch):
@@ -355,7 +359,7 @@ class _Sender:
                 body = (ox.serialize(chunk, format=BODY_FORMAT.ox) if chunk else None) or b""
                 _request(self.authorizer, method, url, body, self.timeout)
             count += len(chunk)
-        return GraphPush(graph, count, self.requests)
+        return GraphPush(graph, count, self.requests, probes=self.probes)
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
