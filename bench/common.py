@@ -239,6 +239,7 @@ def environment() -> dict[str, Any]:
         capture_output=True,
         text=True,
         check=False,
+        timeout=30,
     ).stdout.strip()
     return {
         "python": platform.python_version(),

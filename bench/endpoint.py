@@ -388,27 +388,49 @@ def _serve_alternative(kind: str, args: argparse.Namespace) -> None:
 # Client
 
 
+WARMUP_S = 120.0
+"""At most this long for every client's warm-up request (the barrier)."""
+
+
 def run_cell(
     server: Server, query: str, concurrency: int, max_requests: int, max_seconds: float
 ) -> dict[str, Any]:
     """``concurrency`` threads send ``query`` until ``max_requests`` are done
-    or ``max_seconds`` have passed."""
+    or ``max_seconds`` have passed.
+
+    Every wait is bounded: a client whose warm-up request fails (the server
+    refused the connection, or died) breaks the barrier instead of leaving
+    the others and the main thread waiting for ever; the cell is then
+    reported failed with the cause and the server's state, and the run goes
+    on.
+    """
     target = f"{server.path}?query=" + urllib.parse.quote(query)
     lock = threading.Lock()
     issued = [0]
     latencies: list[float] = []
     errors: list[str] = []
+    warmup_errors: list[str] = []
     sizes: list[int] = []
     barrier = threading.Barrier(concurrency + 1)
     stop_at = [0.0]
 
     def client() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-        # one untimed request: connect and warm the path
-        conn.request("GET", target, headers={"Accept": ACCEPT})
-        conn.getresponse().read()
+        try:
+            # one untimed request: connect and warm the path
+            conn.request("GET", target, headers={"Accept": ACCEPT})
+            conn.getresponse().read()
+            barrier.wait(timeout=WARMUP_S)
+        except (OSError, http.client.HTTPException) as exc:
+            with lock:
+                warmup_errors.append(repr(exc))
+            barrier.abort()
+            conn.close()
+            return
+        except threading.BrokenBarrierError:
+            conn.close()
+            return
         mine: list[float] = []
-        barrier.wait()
         while True:
             with lock:
                 if issued[0] >= max_requests or time.perf_counter() > stop_at[0]:
@@ -432,16 +454,23 @@ def run_cell(
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
     for t in threads:
         t.start()
     stop_at[0] = time.perf_counter() + max_seconds + 3600  # set for real below
-    barrier.wait()
+    try:
+        barrier.wait(timeout=WARMUP_S)
+    except threading.BrokenBarrierError:
+        stop_at[0] = 0.0
+        for t in threads:
+            t.join(timeout=5)
+        return _failed_cell(server, warmup_errors or ["warm-up did not finish"])
     cpu0 = server.cpu()
     t0 = time.perf_counter()
     stop_at[0] = t0 + max_seconds
     for t in threads:
-        t.join()
+        # a request has its own 60 s timeout; past that the thread is stuck
+        t.join(timeout=max_seconds + 120)
     wall = time.perf_counter() - t0
     cpu = server.cpu() - cpu0
     n = len(latencies)
@@ -456,6 +485,27 @@ def run_cell(
         "p50_ms": 1000 * lat[n // 2] if n else None,
         "p95_ms": 1000 * lat[min(n - 1, int(n * 0.95))] if n else None,
         "server_cpu_us_per_req": 1e6 * cpu / n if n else None,
+        "failed": None,
+    }
+
+
+def _failed_cell(server: Server, causes: list[str]) -> dict[str, Any]:
+    """A cell whose clients could not start: the causes and whether the
+    server's processes are still running (an exit code says it died)."""
+    states = [
+        "running" if proc.poll() is None else f"exited {proc.returncode}" for proc in server.procs
+    ]
+    return {
+        "requests": 0,
+        "errors": len(causes),
+        "error_sample": causes[:3],
+        "rows": None,
+        "seconds": 0.0,
+        "rps": 0.0,
+        "p50_ms": None,
+        "p95_ms": None,
+        "server_cpu_us_per_req": None,
+        "failed": f"{causes[0]} (server: {', '.join(states)})",
     }
 
 
@@ -508,6 +558,7 @@ def summarise(runs: dict[str, list[dict[str, Any]]], candidates: list[str]) -> d
             "p95_ms": _med([c["p95_ms"] for c in cells]),
             "server_cpu_us_per_req": _med([c["server_cpu_us_per_req"] for c in cells]),
             "errors": sum(c["errors"] for c in cells),
+            "failed": [c["failed"] for c in cells if c.get("failed")],
             "rows": cells[0]["rows"],
             "rps_runs": [round(c["rps"], 1) for c in cells],
         }
@@ -574,9 +625,14 @@ def environment() -> dict[str, Any]:
             versions[pkg] = None
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+            ["git", "rev-parse", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
         ).stdout.strip()
-    except OSError:
+    except (OSError, subprocess.TimeoutExpired):
         commit = ""
     return {
         "python": platform.python_version(),
@@ -652,10 +708,11 @@ def main(argv: list[str] | None = None) -> int:
                     for name in order[shift:] + order[:shift]:
                         cell = run_cell(servers[name], query, conc, budget, args.seconds)
                         runs.setdefault(f"{name}|{qname}|{conc}", []).append(cell)
+                        status = f"FAILED: {cell['failed']}" if cell["failed"] else ""
                         print(
                             f"round {rnd + 1} {qname:8} c={conc:<3} {name:10} "
                             f"{cell['rps']:8.0f} req/s  p50 {cell['p50_ms'] or 0:6.2f} ms  "
-                            f"errors {cell['errors']}",
+                            f"errors {cell['errors']} {status}",
                             flush=True,
                         )
         if not args.no_timeout_check:
