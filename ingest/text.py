@@ -12,6 +12,7 @@ offsets back to source offsets.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -165,6 +166,8 @@ def join_pieces(pieces: Iterable[tuple[str, int]], hyphens: str = "") -> Passage
     '安理会全体成员、a 所有'
     >>> join_pieces([("the Non-", 0), ("Proliferation", 20)], "-").text
     'the Non-Proliferation'
+    >>> join_pieces([("6 月 25 日,", 0), ("秘书长", 20)]).text
+    '6 月 25 日，秘书长'
     """
     out = PassageBuilder()
     for raw, offset in pieces:
@@ -181,7 +184,14 @@ def join_pieces(pieces: Iterable[tuple[str, int]], hyphens: str = "") -> Passage
                 if not (is_cjk(prev) or is_cjk(ch)) or _keeps_space(prev, ch):
                     out.append_gap(" ", offset + max(m.start() - 1, 0))
             out.append(word, offset + m.start())
-    return out.build()
+    passage = out.build()
+    # A line ending in an ASCII comma before a CJK line: fold could not see
+    # the CJK character after it (it folds line by line), the joined text can.
+    if any(c in passage.text for c in ",;:"):
+        text = _ASCII_CLAUSE_IN_CJK.sub(lambda m: _CJK_CLAUSE[m.group()], passage.text)
+        if text != passage.text:
+            passage = dataclasses.replace(passage, text=text)
+    return passage
 
 
 def _closes_hyphen(out: PassageBuilder, word: str, hyphens: str) -> bool:
