@@ -32,44 +32,19 @@ from rdflib import URIRef
 from councilkg.ingest.ntriples import ntriples_lines
 from councilkg.ingest.rdf import Triple
 from councilkg.ingest.vocab import CKG
+from councilkg.resources import resource_dir
 from councilkg.store import GraphStore
-
-_PREFIXES = """PREFIX ckg: <https://w3id.org/councilkg/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX cito: <http://purl.org/spar/cito/>
-"""
-
-# Each passage with its edition (language, supplement) and what it carries.
-_MARKERS = (
-    _PREFIXES
-    + """SELECT ?passage ?language ?supplement ?key WHERE {
-  ?passage a ckg:SourcePassage ; ckg:footnoteMarker ?key ; ckg:ofSource ?source .
-  ?source dcterms:language ?language ; ckg:supplement ?supplement .
-}"""
-)
-_FOOTNOTE_BLOCKS = (
-    _PREFIXES
-    + """SELECT ?passage ?language ?supplement ?key WHERE {
-  ?key a ckg:Footnote ; prov:wasDerivedFrom/ckg:block ?passage .
-  ?passage a ckg:SourcePassage ; ckg:blockKind "footnote" ; ckg:ofSource ?source .
-  ?source dcterms:language ?language ; ckg:supplement ?supplement .
-}"""
-)
-_CITES = (
-    _PREFIXES
-    + """SELECT ?passage ?language ?supplement ?key WHERE {
-  ?passage a ckg:SourcePassage ; ckg:blockKind "paragraph" ; cito:cites ?key ;
-           ckg:ofSource ?source .
-  ?source dcterms:language ?language ; ckg:supplement ?supplement .
-  FILTER NOT EXISTS { ?passage ckg:footnoteMarker ?any }
-}"""
-)
 
 Edition = tuple[str, str]  # (supplement IRI, language code)
 
 
-def _rows(store: GraphStore, sparql: str) -> list[tuple[str, Edition, str]]:
+def _query(name: str) -> str:
+    """The text of ``queries/alignment/<name>.rq``."""
+    return resource_dir("queries").joinpath("alignment", f"{name}.rq").read_text(encoding="utf-8")
+
+
+def _rows(store: GraphStore, name: str) -> list[tuple[str, Edition, str]]:
+    sparql = _query(name)
     return [
         (r["passage"].value, (r["supplement"].value, r["language"].value), r["key"].value)
         for r in store.query(sparql)
@@ -116,9 +91,9 @@ def _by_same_citations(rows: Iterable[tuple[str, Edition, str]]) -> set[tuple[st
 def counterpart_triples(store: GraphStore) -> set[Triple]:
     """``ckg:counterpart`` triples, both ways, between the passages of the
     editions the store holds (none while it holds one edition)."""
-    pairs = _by_shared_key(_rows(store, _MARKERS))
-    pairs |= _by_shared_key(_rows(store, _FOOTNOTE_BLOCKS))
-    pairs |= _by_same_citations(_rows(store, _CITES))
+    pairs = _by_shared_key(_rows(store, "markers"))
+    pairs |= _by_shared_key(_rows(store, "footnote-blocks"))
+    pairs |= _by_same_citations(_rows(store, "cites"))
     out: set[Triple] = set()
     for a, b in pairs:
         out.add((URIRef(a), CKG.counterpart, URIRef(b)))
