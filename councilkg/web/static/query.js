@@ -113,7 +113,13 @@
     downloads.hidden = false;
   }
 
+  // Each run has a number; a reply that comes back after a newer run has
+  // started is dropped, so two runs (a deep link's and a click) cannot mix
+  // their rows or leave one's status over the other's table.
+  let latestRun = 0;
+
   async function run(query) {
+    const mine = ++latestRun;
     showError("");
     status.textContent = text.running;
     status.dataset.rows = "";
@@ -130,16 +136,20 @@
         body: new URLSearchParams({ query }),
       });
     } catch (err) {
+      if (mine !== latestRun) return;
       status.textContent = "";
       showError(String(err));
       return;
     }
+    if (mine !== latestRun) return;
     if (!reply.ok) {
       status.textContent = "";
       showError(`${reply.status}: ${await reply.text()}`);
       return;
     }
-    lastJson = await reply.json();
+    const json = await reply.json();
+    if (mine !== latestRun) return;
+    lastJson = json;
     if ("boolean" in lastJson) {
       status.textContent = String(lastJson.boolean);
       status.dataset.rows = "0";
@@ -149,6 +159,7 @@
     const vars = lastJson.head.vars;
     const rows = lastJson.results.bindings;
     const labels = await labelsOf(rows);
+    if (mine !== latestRun) return;
     const head = document.createElement("thead");
     const tr = document.createElement("tr");
     for (const v of vars) {
