@@ -81,6 +81,29 @@ STAGE_TIMEOUT_S = 3600
 hangs is reported as timed out with its last output, and the run goes on."""
 
 
+def _run_stage(cmd: list[str], out: Path) -> dict[str, Any]:
+    """Run one stage in its own process, within :data:`STAGE_TIMEOUT_S`:
+    the JSON it wrote to ``out`` with ``status`` ok, else ``status`` timeout
+    or error with the end of its output."""
+    try:
+        proc = subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=child_env(),
+            check=False,
+            timeout=STAGE_TIMEOUT_S,
+        )
+    except subprocess.TimeoutExpired as exc:
+        return {"status": "timeout", "stderr": _tail(exc.stderr), "timeout_s": STAGE_TIMEOUT_S}
+    if proc.returncode != 0 or not out.exists():
+        return {"status": "error", "stderr": _tail(proc.stderr)}
+    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    data["status"] = "ok"
+    return data
+
+
 def _tail(output: str | bytes | None, size: int = 2000) -> str:
     if output is None:
         return ""
@@ -100,23 +123,7 @@ def run_ingest(out_dir: Path, quick: bool, extra: str | None = None) -> dict[str
         cmd += ["--sizes", "1", "--repeat", "1"]
     else:
         cmd += ["--sizes", "1,10,30", "--repeat", "2"]
-    try:
-        proc = subprocess.run(
-            cmd,
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=child_env(),
-            check=False,
-            timeout=STAGE_TIMEOUT_S,
-        )
-    except subprocess.TimeoutExpired as exc:
-        return {"status": "timeout", "stderr": _tail(exc.stderr), "timeout_s": STAGE_TIMEOUT_S}
-    if proc.returncode != 0 or not out.exists():
-        return {"status": "error", "stderr": proc.stderr[-2000:]}
-    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    data["status"] = "ok"
-    return data
+    return _run_stage(cmd, out)
 
 
 def run_endpoint(scale: str, out_dir: Path, quick: bool) -> dict[str, Any]:
@@ -132,29 +139,11 @@ def run_endpoint(scale: str, out_dir: Path, quick: bool) -> dict[str, Any]:
     else:
         cmd += ["--repeat", "2", "--seconds", "2", "--concurrency", "1,4,16", "--timeout", "30"]
     log(f"endpoint {scale}: {graph.meta['triples']:,} triples")
-    try:
-        proc = subprocess.run(
-            cmd,
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=child_env(),
-            check=False,
-            timeout=STAGE_TIMEOUT_S,
-        )
-    except subprocess.TimeoutExpired as exc:
-        return {
-            "status": "timeout",
-            "scale": scale,
-            "stderr": _tail(exc.stderr),
-            "timeout_s": STAGE_TIMEOUT_S,
-        }
-    if proc.returncode != 0 or not out.exists():
-        return {"status": "error", "scale": scale, "stderr": proc.stderr[-2000:]}
-    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    data.pop("runs", None)
-    data["status"] = "ok"
+    data = _run_stage(cmd, out)
     data["scale"] = scale
+    if data["status"] != "ok":
+        return data
+    data.pop("runs", None)
     data["triples"] = graph.meta["triples"]
     summary = data["summary"]
     # cells where either server failed requests (a query past the timeout) are not compared

@@ -226,16 +226,7 @@ def check_language(source: Source, lexicon: Lexicon) -> None:
     code, name = language_name(source.text, found)
     if counts.share(expected) >= MIN_SHARE and code in (None, lexicon.language):
         return
-    line, column, context = _first_letter(source, found)
-    share = int(counts.share(found) * 100)
-    raise SourceError(
-        source.path,
-        f"the text is in {name} ({found} script: {share} % of letters), but the lexicon is "
-        f"{lexicon.language}; available lexicons: {', '.join(available_lexicons())}",
-        line=line,
-        column=column,
-        context=context,
-    )
+    raise _refusal(source, counts, found, name, f"but the lexicon is {lexicon.language}")
 
 
 def detect_language(source: Source) -> str:
@@ -264,12 +255,18 @@ def detect_language(source: Source) -> str:
     if counts.total < MIN_LETTERS:
         same = sorted(c for c, language in registered.items() if language.script == found)
         return same[0] if same else FALLBACK_LANG
-    line, column, context = _first_letter(source, found)
-    share = int(counts.share(found) * 100)
-    raise SourceError(
+    raise _refusal(source, counts, found, name, f"and there is no lexicon for {name}")
+
+
+def _refusal(source: Source, counts: ScriptCount, script: str, name: str, why: str) -> SourceError:
+    """The one-line error for a text the lexicons cannot read: its language
+    and script share, ``why``, the lexicons there are, at its first letter."""
+    line, column, context = _first_letter(source, script)
+    share = int(counts.share(script) * 100)
+    return SourceError(
         source.path,
-        f"the text is in {name} ({found} script: {share} % of letters), and there is no "
-        f"lexicon for {name}; available lexicons: {', '.join(available_lexicons())}",
+        f"the text is in {name} ({script} script: {share} % of letters), {why}; "
+        f"available lexicons: {', '.join(available_lexicons())}",
         line=line,
         column=column,
         context=context,

@@ -497,35 +497,29 @@ class Mapper:
         citing = self._citing_node(r.prov, r.footnote)
         self.add(citing, CITO.cites, document)
         self.add(self.m.supplement(self.period), CITO.cites, document)
-        if r.sentence is None:
-            return
-        # The citation itself (CiTO's cito:Citation), once per citing unit and
-        # document: the sentence that cites, the first where there are several.
-        node = self.m.node(citing, "cites", r.symbol)
-        if node in self._citations:
-            return
-        self._citations.add(node)
-        self.add(node, RDF.type, CITO.Citation)
-        self.add(node, CITO.hasCitingEntity, citing)
-        self.add(node, CITO.hasCitedEntity, document)
-        self.add(node, CKG.text, self.text(r.sentence.text))
-        self.prov(node, r.sentence)
+        if r.sentence is not None:
+            self._citation_node(citing, r.symbol, r.sentence)
 
     def document_citation(self, r: DocumentCitation) -> None:
         """A document citing another, as a citation of its own: the same
         cito:Citation shape as a passage's, the citing unit a document."""
         citing = self.m.document(r.citing)
-        document = self.m.document(r.cited)
-        self.add(citing, CITO.cites, document)
-        node = self.m.node(citing, "cites", r.cited)
+        self.add(citing, CITO.cites, self.m.document(r.cited))
+        self._citation_node(citing, r.cited, r.prov)
+
+    def _citation_node(self, citing: URIRef, symbol: str, sentence: Provenance) -> None:
+        """The citation itself (CiTO's cito:Citation), once per citing unit
+        and document: the sentence that cites, the first where there are
+        several."""
+        node = self.m.node(citing, "cites", symbol)
         if node in self._citations:
             return
         self._citations.add(node)
         self.add(node, RDF.type, CITO.Citation)
         self.add(node, CITO.hasCitingEntity, citing)
-        self.add(node, CITO.hasCitedEntity, document)
-        self.add(node, CKG.text, self.text(r.prov.text))
-        self.prov(node, r.prov)
+        self.add(node, CITO.hasCitedEntity, self.m.document(symbol))
+        self.add(node, CKG.text, self.text(sentence.text))
+        self.prov(node, sentence)
 
     def footnote(self, r: Footnote) -> None:
         node = self.m.footnote(self.period, r.number)

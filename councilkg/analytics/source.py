@@ -10,7 +10,7 @@ no engine-specific syntax).  Views never hold SPARQL text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,18 +104,25 @@ class Source:
 
     def select(self, sparql: str) -> QueryResult:
         """Run SELECT text (the label lookups of :func:`councilkg.queries.label_query`)."""
+        return self._selector()(sparql)
+
+    def _selector(self) -> Callable[[str], QueryResult]:
+        """A runner of SELECT text; on an endpoint, reading the graphs the
+        prepared queries read, found once for all the queries it runs."""
         if self.endpoint is not None:
             from councilkg.queries.remote import dataset, select_remote
 
-            graphs = dataset(self.endpoint, self.timeout)  # what the prepared queries read
-            return select_remote(self.endpoint, sparql, self.timeout, graphs)
-        assert self.store is not None
-        return cq.select_embedded(self.store, sparql)
+            endpoint, timeout = self.endpoint, self.timeout
+            graphs = dataset(endpoint, timeout)
+            return lambda sparql: select_remote(endpoint, sparql, timeout, graphs)
+        store = self.store
+        assert store is not None
+        return lambda sparql: cq.select_embedded(store, sparql)
 
     def labels(self, iris: Iterable[str]) -> Labels:
         """The labels of ``iris`` (sorted and deduplicated before asking)."""
         wanted = sorted(set(iris))
-        return Labels(cq.collect_labels(wanted, self.select))
+        return Labels(cq.collect_labels(wanted, self._selector()))
 
 
 def as_source(graph: Source | GraphStore | str, timeout: float = 30.0) -> Source:

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from councilkg.ingest.extract.context import TEXT_KINDS, Context
-from councilkg.ingest.extract.documents import sentence_provenance
+from councilkg.ingest.extract.documents import sentence_provenance, sentence_start
 from councilkg.ingest.extract.footnotes import footnote_body
 from councilkg.ingest.lang import Language
 from councilkg.ingest.layout import Block, BlockKind
@@ -132,15 +132,6 @@ def _described_in_place(ctx: Context) -> Iterable[DocumentCitation]:
                         )
 
 
-def _sentence_start(text: str, pos: int, terminal: str) -> int:
-    """Where the sentence a marker at ``pos`` annotates begins (a marker
-    right after a full stop annotates the sentence that stop ends)."""
-    head = text[:pos].rstrip()
-    if head and head[-1] in terminal:
-        head = head[:-1]
-    return max(head.rfind(ch) for ch in terminal) + 1
-
-
 def _identified_by_footnote(
     ctx: Context, kinds: Mapping[str, str], letters: Sequence[Letter]
 ) -> Iterable[DocumentCitation]:
@@ -166,7 +157,7 @@ def _identified_by_footnote(
         block = marker.block
         if block.id not in in_block:
             in_block[block.id] = find_symbols(block.text)
-        begin = _sentence_start(block.text, marker.start, ctx.lx.terminal)
+        begin = sentence_start(block.text, marker.start, ctx.lx.terminal)
         symbols = _within(in_block[block.id], begin, marker.start)
         sentence = block.text[begin : marker.start]
 

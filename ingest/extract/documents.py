@@ -32,11 +32,21 @@ def sentence_before(text: str, pos: int, terminal: str) -> str:
     >>> sentence_before("甲说了话。乙在报告中，834 除了", 11, "。")
     '乙在报告中，'
     """
+    head = _head(text, pos, terminal)
+    return head[sentence_start(text, pos, terminal) :]
+
+
+def sentence_start(text: str, pos: int, terminal: str) -> int:
+    """Where the sentence a footnote marker at ``pos`` annotates begins
+    (see :func:`sentence_before`)."""
+    head = _head(text, pos, terminal)
+    return max(head.rfind(ch) for ch in terminal) + 1
+
+
+def _head(text: str, pos: int, terminal: str) -> str:
+    """The text before ``pos``, without the full stop a marker may follow."""
     head = text[:pos].rstrip()
-    if head and head[-1] in terminal:
-        head = head[:-1]
-    start = max(head.rfind(ch) for ch in terminal) + 1
-    return head[start:]
+    return head[:-1] if head and head[-1] in terminal else head
 
 
 def sentence_provenance(ctx: Context, block: Block, start: int, end: int) -> Provenance:
