@@ -64,9 +64,11 @@ import argparse
 import asyncio
 import contextlib
 import http.client
+import itertools
 import json
 import os
 import platform
+import re
 import shutil
 import socket
 import statistics
@@ -152,18 +154,46 @@ def process_tree(pid: int) -> list[int]:
     return out
 
 
+START_S = 300.0
+"""At most this long for a server to start (its process exiting ends the wait
+sooner).  Generous on purpose: on a cold machine the first start of
+``councilkg serve`` compiles and imports everything and opens the store with
+nothing in the page cache."""
+
+
 @dataclass
 class Server:
     name: str
     port: int
     path: str
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    logs: list[Path] = field(default_factory=list)
+    """Where each process's standard error goes: what a server said before
+    it died is reported with the cells it failed."""
 
     def pids(self) -> list[int]:
         return [p for proc in self.procs for p in process_tree(proc.pid)]
 
     def cpu(self) -> float:
         return sum(cpu_seconds(p) for p in self.pids())
+
+    def alive(self) -> bool:
+        return all(proc.poll() is None for proc in self.procs)
+
+    def states(self) -> str:
+        return ", ".join(
+            "running" if proc.poll() is None else f"exited {proc.returncode}" for proc in self.procs
+        )
+
+    def last_words(self, size: int = 600) -> str:
+        """The end of the processes' standard error."""
+        out = []
+        for log in self.logs:
+            with contextlib.suppress(OSError):
+                text = log.read_bytes()[-size:].decode("utf-8", "replace").strip()
+                if text:
+                    out.append(text)
+        return " | ".join(out)
 
     def stop(self) -> None:
         for proc in reversed(self.procs):
@@ -175,24 +205,67 @@ class Server:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        for log in self.logs:
+            log.unlink(missing_ok=True)
 
 
-def _wait_ready(port: int, path: str, proc: subprocess.Popen[bytes], limit: float = 60.0) -> None:
+def _wait_ready(
+    port: int, path: str, proc: subprocess.Popen[bytes], limit: float = START_S
+) -> None:
+    """Until ``path`` on ``port`` answers ``ASK {}`` with 200 (bounded; the
+    process exiting ends the wait)."""
     deadline = time.monotonic() + limit
     url = f"{path}?query=" + urllib.parse.quote("ASK {}")
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server on port {port} exited with {proc.returncode}")
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             conn.request("GET", url, headers={"Accept": ACCEPT})
             if conn.getresponse().status == 200:
                 conn.close()
                 return
-        except OSError:
+        except (OSError, http.client.HTTPException):
             pass
         time.sleep(0.1)
-    raise RuntimeError(f"server on port {port} did not answer in {limit} s")
+    raise RuntimeError(f"server on port {port} did not answer in {limit:g} s")
+
+
+ANNOUNCED = re.compile(rb"SPARQL endpoint http://[^\s]*:([0-9]+)/sparql")
+"""The line ``councilkg serve`` prints once it listens, with the port it is
+bound to (:func:`councilkg.server.run.startup_lines`)."""
+
+
+def announced_port(proc: subprocess.Popen[bytes], limit: float = START_S) -> int:
+    """The port ``councilkg serve --port 0`` says it listens on.
+
+    Why not a port chosen here: a port found free and then closed is anyone's
+    until the server binds it, and ``councilkg serve`` takes seconds to get
+    there on a cold machine; asked to bind port 0 it takes one the kernel
+    hands it and says which.  Reading stops at the line (the rest of the
+    output is drained in a thread, so the server never blocks on a full
+    pipe); bounded by ``limit`` and by the process exiting.
+    """
+    assert proc.stdout is not None
+    found: list[int] = []
+    done = threading.Event()
+    stream = proc.stdout
+
+    def read() -> None:
+        for line in iter(stream.readline, b""):
+            match = ANNOUNCED.search(line)
+            if match and not found:
+                found.append(int(match.group(1)))
+                done.set()
+        done.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not done.wait(limit) or not found:
+        raise RuntimeError(
+            f"councilkg serve did not say where it listens within {limit:g} s "
+            f"(process {'running' if proc.poll() is None else f'exited {proc.returncode}'})"
+        )
+    return found[0]
 
 
 def oxigraph_binary() -> str:
@@ -203,52 +276,82 @@ def oxigraph_binary() -> str:
     return found
 
 
-def start_oxigraph(store: Path, timeout: float) -> tuple[subprocess.Popen[bytes], int]:
+def _log_file(name: str) -> tuple[Path, Any]:
+    fd, path = tempfile.mkstemp(prefix=f"councilkg-bench-{name}-", suffix=".log")
+    return Path(path), os.fdopen(fd, "wb")
+
+
+def start_oxigraph(store: Path, timeout: float) -> Server:
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            oxigraph_binary(),
-            "serve-read-only",
-            "--location",
-            str(store / "oxigraph"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout-s",
-            str(int(max(1, round(timeout)))),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _wait_ready(port, "/query", proc)
-    return proc, port
+    log, err = _log_file("oxigraph")
+    with err:
+        proc = subprocess.Popen(
+            [
+                oxigraph_binary(),
+                "serve-read-only",
+                "--location",
+                str(store / "oxigraph"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--timeout-s",
+                str(int(max(1, round(timeout)))),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+    server = Server(BASELINE, port, "/query", [proc], [log])
+    try:
+        _wait_ready(port, "/query", proc)
+    except RuntimeError as exc:
+        words = server.last_words()
+        server.stop()
+        raise RuntimeError(f"{exc}: {words}") from None
+    return server
 
 
 def start(name: str, store: Path, args: argparse.Namespace) -> Server:
+    """Start candidate ``name`` on ``store`` and return once it answers."""
     timeout = str(args.timeout)
     if name == BASELINE:
-        proc, port = start_oxigraph(store, args.timeout)
-        return Server(name, port, "/query", [proc])
-    port = free_port()
+        return start_oxigraph(store, args.timeout)
+    server = Server(name, 0, "/sparql")
     if name == "councilkg":
-        cmd = module_command("councilkg", "serve", "--store", str(store), "--port", str(port))
+        cmd = module_command("councilkg", "serve", "--store", str(store), "--port", "0")
         cmd += ["--timeout", timeout, "--log-level", "warning"]
         if args.workers:
             cmd += ["--workers", str(args.workers)]
-        server = Server(name, port, "/sparql")
     elif name == "proxy":
-        backend, backend_port = start_oxigraph(store, args.timeout)
-        cmd = module_command("bench.endpoint", "--serve", "proxy", "--port", str(port))
-        cmd += ["--backend-port", str(backend_port), "--timeout", timeout, "--store", str(store)]
-        server = Server(name, port, "/sparql", [backend])
+        backend = start_oxigraph(store, args.timeout)
+        server.procs += backend.procs
+        server.logs += backend.logs
+        server.port = free_port()
+        cmd = module_command("bench.endpoint", "--serve", "proxy", "--port", str(server.port))
+        cmd += ["--backend-port", str(backend.port), "--timeout", timeout, "--store", str(store)]
     elif name == "inproc":
-        cmd = module_command("bench.endpoint", "--serve", "inproc", "--port", str(port))
+        server.port = free_port()
+        cmd = module_command("bench.endpoint", "--serve", "inproc", "--port", str(server.port))
         cmd += ["--timeout", timeout, "--store", str(store)]
-        server = Server(name, port, "/sparql")
     else:
         raise SystemExit(f"unknown candidate {name!r}")
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, cwd=str(ROOT), env=child_env())
+    log, err = _log_file(name)
+    server.logs.append(log)
+    with err:
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE if name == "councilkg" else subprocess.DEVNULL,
+            stderr=err,
+            cwd=str(ROOT),
+            env=child_env(),
+        )
     server.procs.append(proc)
-    _wait_ready(port, "/sparql", proc)
+    try:
+        if name == "councilkg":
+            server.port = announced_port(proc)
+        _wait_ready(server.port, "/sparql", proc)
+    except RuntimeError as exc:
+        words = server.last_words()
+        server.stop()
+        raise RuntimeError(f"{name}: {exc}: {words}") from None
     return server
 
 
@@ -393,10 +496,17 @@ WARMUP_S = 120.0
 
 
 def run_cell(
-    server: Server, query: str, concurrency: int, max_requests: int, max_seconds: float
+    server: Server,
+    query: str,
+    concurrency: int,
+    max_requests: int,
+    max_seconds: float,
+    *,
+    distinct: bool = False,
 ) -> dict[str, Any]:
     """``concurrency`` threads send ``query`` until ``max_requests`` are done
-    or ``max_seconds`` have passed.
+    or ``max_seconds`` have passed; ``distinct``: each request's text differs
+    (a comment numbering it), so no answer can come from a cache.
 
     Every wait is bounded: a client whose warm-up request fails (the server
     refused the connection, or died) breaks the barrier instead of leaving
@@ -405,6 +515,7 @@ def run_cell(
     on.
     """
     target = f"{server.path}?query=" + urllib.parse.quote(query)
+    numbered = itertools.count()
     lock = threading.Lock()
     issued = [0]
     latencies: list[float] = []
@@ -436,15 +547,17 @@ def run_cell(
                 if issued[0] >= max_requests or time.perf_counter() > stop_at[0]:
                     break
                 issued[0] += 1
+            url = target + urllib.parse.quote(f"\n# {next(numbered)}\n") if distinct else target
             t0 = time.perf_counter()
             try:
-                conn.request("GET", target, headers={"Accept": ACCEPT})
+                conn.request("GET", url, headers={"Accept": ACCEPT})
                 resp = conn.getresponse()
                 body = resp.read()
                 if resp.status != 200:
                     errors.append(f"{resp.status} {body[:100]!r}")
                 elif not sizes:
-                    sizes.append(len(json.loads(body)["results"]["bindings"]))
+                    answer = json.loads(body)  # an ASK's has no rows: one boolean
+                    sizes.append(len(answer["results"]["bindings"]) if "results" in answer else 1)
             except (OSError, http.client.HTTPException) as exc:
                 errors.append(repr(exc))
                 conn.close()
@@ -492,9 +605,7 @@ def run_cell(
 def _failed_cell(server: Server, causes: list[str]) -> dict[str, Any]:
     """A cell whose clients could not start: the causes and whether the
     server's processes are still running (an exit code says it died)."""
-    states = [
-        "running" if proc.poll() is None else f"exited {proc.returncode}" for proc in server.procs
-    ]
+    words = server.last_words()
     return {
         "requests": 0,
         "errors": len(causes),
@@ -505,7 +616,8 @@ def _failed_cell(server: Server, causes: list[str]) -> dict[str, Any]:
         "p50_ms": None,
         "p95_ms": None,
         "server_cpu_us_per_req": None,
-        "failed": f"{causes[0]} (server: {', '.join(states)})",
+        "failed": f"{causes[0]} (server: {server.states()})"
+        + (f"; it said: {words}" if words else ""),
     }
 
 
@@ -576,7 +688,12 @@ def markdown(summary: dict[str, Any], candidates: list[str], checks: dict[str, A
         return "—" if v is None else format(v, fmt)
 
     lines = []
-    for qname in sorted({r["query"] for r in summary.values()}, key=list(QUERIES).index):
+
+    def order(kind: str) -> tuple[int, str]:
+        base = kind.removesuffix(DISTINCT)
+        return (list(QUERIES).index(base) if base in QUERIES else len(QUERIES), kind)
+
+    for qname in sorted({r["query"] for r in summary.values()}, key=order):
         lines += [
             f"### {qname}",
             "",
@@ -655,11 +772,142 @@ def build_store(target: Path) -> Path:
     return target
 
 
+TARGET_CLIENTS = 16
+TARGET_RATIO = 0.9
+"""The target: ``councilkg serve`` at 0.9 of bare ``oxigraph serve-read-only``'s
+throughput or better with 16 clients, for every query kind."""
+
+DISTINCT = "-distinct"
+"""Suffix of a query kind whose requests each differ (see :func:`run_cell`)."""
+
+
+def target(summary: dict[str, Any], candidate: str = "councilkg") -> dict[str, Any]:
+    """The target read from one store's summary: the candidate's ratio to the
+    baseline at :data:`TARGET_CLIENTS` clients per query kind, the lowest and
+    the median over the kinds, and whether the lowest reaches
+    :data:`TARGET_RATIO`.  A kind where either server failed requests is
+    listed under ``with_errors``, not compared."""
+    by_query: dict[str, float] = {}
+    with_errors: list[str] = []
+    for row in summary.values():
+        if row["candidate"] != candidate or row["concurrency"] != TARGET_CLIENTS:
+            continue
+        base = summary.get(f"{BASELINE}|{row['query']}|{TARGET_CLIENTS}")
+        if row["errors"] or row["failed"] or (base and (base["errors"] or base["failed"])):
+            with_errors.append(row["query"])
+        elif row.get("ratio_to_baseline") is not None:
+            by_query[row["query"]] = round(row["ratio_to_baseline"], 3)
+    ratios = list(by_query.values())
+    lowest = min(ratios) if ratios else None
+    return {
+        "clients": TARGET_CLIENTS,
+        "threshold": TARGET_RATIO,
+        "ratio_by_query": by_query,
+        "lowest": lowest,
+        "median": round(statistics.median(ratios), 3) if ratios else None,
+        "with_errors": sorted(with_errors),
+        "met": lowest is not None and lowest >= TARGET_RATIO and not with_errors,
+    }
+
+
+def run_store(
+    store: Path, args: argparse.Namespace, candidates: list[str], kinds: list[tuple[str, str, bool]]
+) -> dict[str, Any]:
+    """Every cell on one store, in rounds, then the timeout check: the runs,
+    the summary, the target and the servers restarted on the way.
+
+    A server found dead before a cell is started again (each restart is
+    recorded with the exit status and the end of what it wrote to standard
+    error), so one death costs the cells it happened in, not the rest of the
+    run; a server that cannot be started fails its cells with the cause."""
+    concurrencies = [int(c) for c in args.concurrency.split(",")]
+    order = [BASELINE, *candidates]
+    servers: dict[str, Server | None] = {}
+    runs: dict[str, list[dict[str, Any]]] = {}
+    checks: dict[str, Any] = {}
+    restarts: list[dict[str, Any]] = []
+
+    def server_for(name: str, where: str) -> Server | None:
+        current = servers.get(name)
+        if current is not None and current.alive():
+            return current
+        if current is not None:
+            restarts.append(
+                {
+                    "server": name,
+                    "before": where,
+                    "state": current.states(),
+                    "said": current.last_words(),
+                }
+            )
+            current.stop()
+        try:
+            servers[name] = start(name, store, args)
+        except RuntimeError as exc:
+            servers[name] = None
+            restarts.append({"server": name, "before": where, "start_failed": str(exc)})
+        return servers[name]
+
+    try:
+        for name in order:
+            server_for(name, "the first cell")
+        for rnd in range(args.repeat):
+            for kind, query, distinct in kinds:
+                base = kind.removesuffix(DISTINCT)
+                budget = args.heavy_requests if base == "prepared" else args.requests
+                for conc in concurrencies:
+                    shift = (rnd + conc) % len(order)
+                    for name in order[shift:] + order[:shift]:
+                        where = f"round {rnd + 1} {kind} c={conc}"
+                        server = server_for(name, where)
+                        if server is None:
+                            cell = _failed_cell(
+                                Server(name, 0, ""), [restarts[-1].get("start_failed", "")]
+                            )
+                        else:
+                            cell = run_cell(
+                                server, query, conc, budget, args.seconds, distinct=distinct
+                            )
+                        runs.setdefault(f"{name}|{kind}|{conc}", []).append(cell)
+                        status = f"FAILED: {cell['failed']}" if cell["failed"] else ""
+                        print(
+                            f"round {rnd + 1} {kind:17} c={conc:<3} {name:10} "
+                            f"{cell['rps']:8.0f} req/s  p50 {cell['p50_ms'] or 0:6.2f} ms  "
+                            f"errors {cell['errors']} {status}",
+                            flush=True,
+                        )
+        if not args.no_timeout_check:
+            for name in order:
+                server = server_for(name, "the timeout check")
+                if server is not None:
+                    checks[name] = timeout_check(server, limit=max(60.0, 10 * args.timeout))
+                    print(f"timeout check {name}: {checks[name]}", flush=True)
+    finally:
+        for server in servers.values():
+            if server is not None:
+                server.stop()
+    summary = summarise(runs, candidates)
+    return {
+        "summary": summary,
+        "runs": runs,
+        "timeout_check": checks,
+        "restarts": restarts,
+        "target": target(summary),
+        "markdown": markdown(summary, candidates, checks),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.endpoint", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--store", type=Path, default=None, help="an existing store folder")
+    parser.add_argument(
+        "--sizes",
+        default=None,
+        help="bench graph sizes to run on, one after the other (100k,1M: bench/graphs.py, "
+        "cached); instead of --store",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--concurrency", default="1,4,16")
     parser.add_argument("--requests", type=int, default=1500, help="per cell, lookup and GROUP BY")
@@ -669,6 +917,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=8.0, help="per cell, at most")
     parser.add_argument("--candidates", default=",".join(ALL_CANDIDATES))
     parser.add_argument("--queries", default=",".join(QUERIES), help="a subset of the queries")
+    parser.add_argument(
+        "--workload",
+        choices=("repeat", "distinct", "both"),
+        default="repeat",
+        help="repeat: every request the same text; distinct: each differs by a comment "
+        "(kinds named QUERY-distinct), so no answer can be a cached one; both",
+    )
     parser.add_argument("--workers", type=int, default=None, help="councilkg worker processes")
     parser.add_argument("--timeout", type=float, default=2.0, help="server query timeout (s)")
     parser.add_argument("--no-timeout-check", action="store_true")
@@ -684,53 +939,46 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     candidates = [c for c in args.candidates.split(",") if c and c != BASELINE]
-    concurrencies = [int(c) for c in args.concurrency.split(",")]
+    kinds: list[tuple[str, str, bool]] = []
+    for qname in args.queries.split(","):
+        if args.workload in ("repeat", "both"):
+            kinds.append((qname, QUERIES[qname], False))
+        if args.workload in ("distinct", "both"):
+            kinds.append((qname + DISTINCT, QUERIES[qname], True))
     tmp = None
-    if args.store is None:
-        tmp = Path(tempfile.mkdtemp(prefix="councilkg-bench-endpoint-"))
-        store = build_store(tmp / "store")
+    stores: list[tuple[str, Path, int | None]] = []
+    if args.sizes:
+        from bench.graphs import graph_at
+
+        for size in args.sizes.split(","):
+            graph = graph_at(size, flavour="spread")
+            stores.append((size, graph.store, int(graph.meta["triples"])))
+    elif args.store is not None:
+        stores.append((str(args.store), args.store, None))
     else:
-        store = args.store
-    servers: dict[str, Server] = {}
-    runs: dict[str, list[dict[str, Any]]] = {}
-    checks: dict[str, Any] = {}
+        tmp = Path(tempfile.mkdtemp(prefix="councilkg-bench-endpoint-"))
+        stores.append(("seed", build_store(tmp / "store"), None))
     env = environment()
+    by_size: dict[str, Any] = {}
     try:
-        for name in [BASELINE, *candidates]:
-            servers[name] = start(name, store, args)
-        order = [BASELINE, *candidates]
-        for rnd in range(args.repeat):
-            for qname in args.queries.split(","):
-                query = QUERIES[qname]
-                budget = args.heavy_requests if qname == "prepared" else args.requests
-                for conc in concurrencies:
-                    shift = (rnd + conc) % len(order)
-                    for name in order[shift:] + order[:shift]:
-                        cell = run_cell(servers[name], query, conc, budget, args.seconds)
-                        runs.setdefault(f"{name}|{qname}|{conc}", []).append(cell)
-                        status = f"FAILED: {cell['failed']}" if cell["failed"] else ""
-                        print(
-                            f"round {rnd + 1} {qname:8} c={conc:<3} {name:10} "
-                            f"{cell['rps']:8.0f} req/s  p50 {cell['p50_ms'] or 0:6.2f} ms  "
-                            f"errors {cell['errors']} {status}",
-                            flush=True,
-                        )
-        if not args.no_timeout_check:
-            for name in [BASELINE, *candidates]:
-                checks[name] = timeout_check(servers[name], limit=max(60.0, 10 * args.timeout))
-                print(f"timeout check {name}: {checks[name]}", flush=True)
+        for label, store, triples in stores:
+            print(f"== {label}: {store}", flush=True)
+            by_size[label] = dict(run_store(store, args, candidates, kinds), triples=triples)
     finally:
-        for server in servers.values():
-            server.stop()
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-    summary = summarise(runs, candidates)
-    md = markdown(summary, candidates, checks)
+    first = next(iter(by_size.values()))
+    md = "\n".join(
+        (f"## {label}\n\n" if len(by_size) > 1 else "") + part["markdown"]
+        for label, part in by_size.items()
+    )
+    md += "\n" + target_markdown(by_size)
     report = {
         "schema": SCHEMA,
-        "store": "seed (temporary)" if args.store is None else str(args.store),
+        "store": "seed (temporary)" if tmp is not None else str(stores[0][1]),
         "queries": QUERIES,
-        "concurrency": concurrencies,
+        "workload": args.workload,
+        "concurrency": [int(c) for c in args.concurrency.split(",")],
         "repeat": args.repeat,
         "requests": args.requests,
         "heavy_requests": args.heavy_requests,
@@ -740,9 +988,20 @@ def main(argv: list[str] | None = None) -> int:
         "candidates": candidates,
         "environment": env,
         "loadavg_at_end": os.getloadavg(),
-        "summary": summary,
-        "runs": runs,
-        "timeout_check": checks,
+        # the first (or only) store's, as before
+        "summary": first["summary"],
+        "runs": first["runs"],
+        "timeout_check": first["timeout_check"],
+        "restarts": first["restarts"],
+        # the target at each size
+        "target": {
+            "clients": TARGET_CLIENTS,
+            "threshold": TARGET_RATIO,
+            "candidate": "councilkg",
+            "by_size": {label: part["target"] for label, part in by_size.items()},
+            "met": all(part["target"]["met"] for part in by_size.values()),
+        },
+        "by_size": by_size,
         "markdown": md,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -752,6 +1011,27 @@ def main(argv: list[str] | None = None) -> int:
     print(md)
     print(f"wrote {args.out} and {args.out.with_suffix('.md')}")
     return 0
+
+
+def target_markdown(by_size: dict[str, Any]) -> str:
+    """The target as a table: one row per store."""
+    lines = [
+        f"### target: councilkg serve ÷ oxigraph req/s at {TARGET_CLIENTS} clients "
+        f"(≥ {TARGET_RATIO:g})",
+        "",
+        "| store | per query kind | lowest | median | met |",
+        "|---|---|---:|---:|---|",
+    ]
+    for label, part in by_size.items():
+        t = part["target"]
+        kinds = ", ".join(f"{q} {r:.2f}" for q, r in t["ratio_by_query"].items())
+        if t["with_errors"]:
+            kinds += f" (not compared, requests failed: {', '.join(t['with_errors'])})"
+        lowest = "—" if t["lowest"] is None else f"{t['lowest']:.2f}"
+        med = "—" if t["median"] is None else f"{t['median']:.2f}"
+        lines.append(f"| {label} | {kinds} | {lowest} | {med} | {'yes' if t['met'] else 'no'} |")
+    lines.append("")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

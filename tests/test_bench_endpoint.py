@@ -1,15 +1,23 @@
 """The endpoint benchmark cannot hang: a server that refuses connections
 (here: a port nothing listens on, its process already gone) fails the cell
 with the cause and the server's state, within the warm-up bound, instead of
-leaving the clients' barrier waiting for ever."""
+leaving the clients' barrier waiting for ever; ``councilkg serve`` is
+measured on the port it says it listens on, once it says so; a server that
+died is started again; the target is read per query kind at 16 clients."""
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import time
+from pathlib import Path
+from typing import Any
 
-from bench.endpoint import Server, free_port, run_cell
+import pytest
+
+from bench import endpoint
+from bench.endpoint import Server, free_port, run_cell, start
 
 
 def test_a_refusing_server_fails_the_cell_and_the_run_goes_on() -> None:
@@ -34,3 +42,82 @@ def test_a_failed_endpoint_stage_is_a_missed_target_with_its_cause() -> None:
     (row,) = [r for r in rows if r["target"].startswith("endpoint")]
     assert row["met"] is False
     assert "stage timeout" in row["measured"] and "ConnectionRefusedError" in row["measured"]
+
+
+def test_serve_is_measured_where_it_says_it_listens_even_from_a_cold_start(
+    sample_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``councilkg serve`` binds a port the kernel gives it (``--port 0``) and
+    the bench reads it from the line serve prints once it listens, so no
+    port chosen beforehand can be taken meanwhile; a cold start (no compiled
+    modules, empty caches) is waited for, and 16 clients' first requests all
+    connect."""
+    # no compiled module to read: every import is compiled from source
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", str(tmp_path / "pycache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    args = argparse.Namespace(timeout=5.0, workers=None)
+    server = start("councilkg", sample_store_path, args)
+    try:
+        assert server.port > 0 and server.alive()
+        cell = run_cell(server, "ASK {}", concurrency=16, max_requests=200, max_seconds=2)
+    finally:
+        server.stop()
+    assert cell["failed"] is None and cell["errors"] == 0 and cell["requests"] > 0
+
+
+def test_a_server_that_died_is_started_again_and_the_run_goes_on(
+    sample_store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = endpoint.run_cell
+    killed: list[int] = []
+
+    def cell_then_die(server: Server, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        cell = real(server, *args, **kwargs)
+        if not killed:
+            killed.append(server.procs[0].pid)
+            server.procs[0].kill()
+            server.procs[0].wait(timeout=30)
+        return cell
+
+    monkeypatch.setattr(endpoint, "run_cell", cell_then_die)
+    args = argparse.Namespace(
+        timeout=5.0,
+        workers=None,
+        concurrency="1",
+        repeat=2,
+        requests=20,
+        heavy_requests=5,
+        seconds=0.3,
+        no_timeout_check=True,
+    )
+    out = endpoint.run_store(sample_store_path, args, [], [("lookup", "ASK {}", False)])
+    (restart,) = out["restarts"]
+    assert restart["server"] == "oxigraph" and "exited -9" in restart["state"]
+    cells = out["runs"]["oxigraph|lookup|1"]
+    assert len(cells) == 2 and all(c["failed"] is None and c["requests"] for c in cells)
+
+
+def test_the_target_is_read_at_16_clients_per_query_kind() -> None:
+    def row(cand: str, query: str, conc: int, ratio: float, errors: int = 0) -> dict[str, Any]:
+        return {
+            "candidate": cand,
+            "query": query,
+            "concurrency": conc,
+            "ratio_to_baseline": ratio,
+            "errors": errors,
+            "failed": [],
+        }
+
+    rows = [
+        row("councilkg", "lookup", 16, 0.95),
+        row("councilkg", "groupby", 16, 0.85),
+        row("councilkg", "prepared", 16, 1.1),
+        row("councilkg", "prepared", 1, 0.1),  # one client: not the target's
+        row("councilkg", "slow", 16, 2.0),
+        row("oxigraph", "slow", 16, 1.0, errors=3),  # failed requests: not compared
+    ]
+    summary = {f"{r['candidate']}|{r['query']}|{r['concurrency']}": r for r in rows}
+    got = endpoint.target(summary)
+    assert got["ratio_by_query"] == {"lookup": 0.95, "groupby": 0.85, "prepared": 1.1}
+    assert got["lowest"] == 0.85 and got["median"] == 0.95 and got["with_errors"] == ["slow"]
+    assert got["met"] is False and got["clients"] == 16 and got["threshold"] == 0.9

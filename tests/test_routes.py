@@ -203,6 +203,7 @@ LAYERS = [
     "config",
     "frames",
     "negotiation",
+    "cache",
     "policy",
     "http",
     "worker",

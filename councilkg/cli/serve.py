@@ -97,6 +97,16 @@ __all__ = ["serve"]
     "others get 400.  Default: any.",
 )
 @click.option(
+    "--result-cache",
+    "result_cache",
+    default=64,
+    show_default=True,
+    type=click.IntRange(0),
+    metavar="MB",
+    help="Megabytes of SELECT/ASK answers kept to answer the same query again until the "
+    "store changes (0: none; never with --allow-update or --allow-service).",
+)
+@click.option(
     "--log-level",
     default="info",
     show_default=True,
@@ -128,6 +138,7 @@ def serve(
     max_connections_per_client: int | None,
     header_timeout: float | None,
     allowed_hosts: str,
+    result_cache: int,
     log_level: str,
     access_log: bool,
     data_licence: str | None,
@@ -165,6 +176,7 @@ def serve(
             max_per_client=max_connections_per_client
             or (max_connections // 2 if max_connections else Limits.max_per_client),
         ),
+        result_cache_bytes=result_cache * 2**20,
         log_level=log_level,
         access_log=access_log,
         data_licence=data_licence,

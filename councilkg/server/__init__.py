@@ -38,6 +38,8 @@ The modules, each importing only those listed before it:
 
 - :mod:`~councilkg.server.config`: :class:`ServerConfig`, the settings and limits;
 - :mod:`~councilkg.server.negotiation`: media types and content negotiation;
+- :mod:`~councilkg.server.cache`: the answers the front keeps for a query
+  asked again on the same store generation;
 - :mod:`~councilkg.server.policy`: what a SPARQL request asks for, and what
   the endpoint refuses;
 - :mod:`~councilkg.server.http`: :class:`Request`, :class:`Response`,

@@ -61,6 +61,17 @@ class ServerConfig:
     allowed_hosts: tuple[str, ...] = ()
     """Host names the server answers for (the ``Host`` header without its
     port, case-insensitive); a request for another gets 400.  Empty: any."""
+    result_cache_bytes: int = 64 * 2**20
+    """Bytes of ``SELECT``/``ASK`` answers the front keeps to answer the same
+    query again on the same store generation (:mod:`councilkg.server.cache`);
+    0: none.  Not used with ``allow_update`` or ``allow_service``."""
+
+    def result_cache_size(self) -> int:
+        """The bytes of answers kept (0: no cache): none where an answer may
+        change within a store generation (updates, federated queries)."""
+        if self.allow_update or self.allow_service:
+            return 0
+        return max(0, self.result_cache_bytes)
 
     def host_allowed(self, host_header: str | None) -> bool:
         """Whether a request with this ``Host`` header is served."""

@@ -100,6 +100,9 @@ class _Worker:
         self._unsent = b""
         self.dead = False
         self.idle_since = 0.0
+        self.cpu: float | None = None
+        """The worker's CPU seconds as of its last reply (each reply says):
+        a request's CPU is counted from it, with no read of ``/proc``."""
         loop.add_reader(self._out, self._on_readable)
 
     def _on_readable(self) -> None:
@@ -138,6 +141,7 @@ class _Worker:
             return
         header, body = self._header, self._body
         self._header, self._body, self._filled = {}, None, 0
+        self.cpu = header.pop("cpu", None)
         fut, self._pending = self._pending, None
         if fut is not None and not fut.done():
             # A large body stays the bytearray it was read into (every use
@@ -628,7 +632,9 @@ class WorkerPool:
         client = CLIENT.get()
         worker = await self._acquire(client, deadline, timeout_s)
         started = loop.time()
-        job = _Job(worker, client, may_run_long, cpu_seconds(worker.pid), started)
+        # The CPU the worker had used when it last answered: it has not run
+        # since (idle workers wait on their pipe).
+        job = _Job(worker, client, may_run_long, worker.cpu, started)
         self._jobs[worker] = job
         self._running[client] += 1
         self._top_up()

@@ -18,6 +18,11 @@ stopped every other client).  So the connection itself:
   :attr:`Limits.body_timeout_s`;
 * refuses with **503** a connection past :attr:`Limits.max_connections` in
   all or :attr:`Limits.max_per_client` from one address.
+
+It also sends a response's head and body in one write (:class:`_OneWrite`):
+uvicorn writes the head as soon as the application starts the response, so
+a small answer left in two TCP segments, and the client woke up twice to
+read it (two system calls here, two reads and a wait there).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -63,6 +68,61 @@ class Limits:
 
 MAX_URL_BYTES = Limits.max_url_bytes
 """The longest URL (path and query string) accepted by default."""
+
+
+ONE_WRITE_BYTES = 64 * 1024
+"""A body up to this size is joined to its head in one write."""
+
+
+class _OneWrite:
+    """The transport as one request's response cycle sees it: the response
+    head is held back and written together with the first piece of the body
+    (one system call, one TCP segment for a small answer, as a server in C or
+    Rust sends it), or when the response ends without a body written
+    (``HEAD``) or the connection closes.  ``100 Continue`` goes out at once;
+    everything else is the connection's own transport."""
+
+    __slots__ = ("_done", "_held", "_transport")
+
+    def __init__(self, transport: Any, done: Any) -> None:
+        self._transport = transport
+        self._done = done
+        self._held: bytes | None = None
+
+    def write(self, data: bytes | memoryview) -> None:
+        held = self._held
+        if held is not None:
+            self._held = None
+            if len(data) <= ONE_WRITE_BYTES:
+                self._transport.write(held + data)
+                return
+            self._transport.write(held)  # a large body: no copy to save a call
+        elif (
+            isinstance(data, bytes)
+            and data.startswith(b"HTTP/1.1 ")
+            and not data.startswith(b"HTTP/1.1 100 ")
+        ):
+            self._held = data
+            return
+        self._transport.write(data)
+
+    def flush(self) -> None:
+        """Write what is held."""
+        if self._held is not None:
+            self._transport.write(self._held)
+            self._held = None
+
+    def complete(self) -> None:
+        """The response has ended (uvicorn's callback): flush, then go on."""
+        self.flush()
+        self._done()
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 class _RefusedError(Exception):
@@ -148,6 +208,11 @@ class HttpProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._stop_timer()
         super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not None and cycle.transport is self.transport and not cycle.response_started:
+            one = _OneWrite(self.transport, cycle.on_response)
+            cycle.transport = cast(asyncio.Transport, one)
+            cycle.on_response = one.complete
 
     def send_400_response(self, msg: str) -> None:
         if self._refusal is None:

@@ -88,6 +88,7 @@ def serve(
     allowed_hosts: tuple[str, ...] = (),
     max_memory: int | None = None,
     limits: Limits | None = None,
+    result_cache_bytes: int = ServerConfig.result_cache_bytes,
     log_level: str = "info",
     access_log: bool = False,
     data_licence: str | None = None,
@@ -122,6 +123,7 @@ def serve(
         max_memory=max_memory,
         limits=limits or Limits(),
         data_licence=data_licence,
+        result_cache_bytes=result_cache_bytes,
     )
     app = create_app(config)
 

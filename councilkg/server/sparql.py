@@ -55,8 +55,9 @@ Policy and limits (status, then the start of the plain-text message)
       evaluation failed: ...`` (an error raised while evaluating).
 
 Every query response carries ``Server-Timing: query;dur=MS`` (the worker's
-time on it), and errors are plain text with CORS headers (a browser page can
-read them).
+time on it), or ``cache;desc=hit`` for an answer kept from the same query on
+the same store generation (:mod:`councilkg.server.cache`), and errors are
+plain text with CORS headers (a browser page can read them).
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ from urllib.parse import parse_qs, urlencode
 import pyoxigraph as ox
 
 from councilkg.export.formats import FORMATS
+from councilkg.server.cache import CacheKey, ResultCache, cacheable
 from councilkg.server.http import MAX_RESULTS_HEADER, TRUNCATED_HEADER, Request, Response
 from councilkg.server.negotiation import (
     GRAPH_FORMATS,
@@ -106,6 +108,8 @@ class SparqlProtocol:
             "allow_load": config.allow_load,
             "allow_service": config.allow_service,
         }
+        size = config.result_cache_size()
+        self.cache = ResultCache(size) if size else None
 
     async def handle(self, request: Request) -> Response:
         """``/sparql``: a query, an update, or (neither) the service
@@ -176,21 +180,43 @@ class SparqlProtocol:
                 "application/sparql-results+xml, text/csv, text/tab-separated-values, and graphs "
                 "as text/turtle, application/n-triples, application/ld+json, application/rdf+xml",
             )
-        header, body = await self.app.run_query(
-            {
-                "op": "query",
-                "text": text,
-                "results": results,
-                "graph": graph,
-                "default_graph": params.get("default-graph-uri", []),
-                "named_graph": params.get("named-graph-uri", []),
-                "max_results": self.app.config.max_results,
-                "policy": self._allowed,
-            }
-        )
+        default_graph = params.get("default-graph-uri", [])
+        named_graph = params.get("named-graph-uri", [])
+        key: CacheKey = (text, results, graph, tuple(default_graph), tuple(named_graph))
+        pool = self.app.pool
+        kept = None
+        generation = ""
+        if self.cache is not None and pool is not None:
+            await pool.follow_store()  # the generation an answer now would come from
+            generation = pool.generation
+            kept = self.cache.get(generation, key)
+        if kept is not None:
+            header, body = kept
+        else:
+            header, body = await self.app.run_query(
+                {
+                    "op": "query",
+                    "text": text,
+                    "results": results,
+                    "graph": graph,
+                    "default_graph": default_graph,
+                    "named_graph": named_graph,
+                    "max_results": self.app.config.max_results,
+                    "policy": self._allowed,
+                }
+            )
+            if (
+                self.cache is not None
+                and pool is not None
+                and pool.generation == generation  # not moved on meanwhile
+                and cacheable(text, header)
+            ):
+                self.cache.put(generation, key, header, body)
         status = int(header["status"])
         extra = [("Vary", "Accept")]
-        if "ms" in header:
+        if kept is not None:
+            extra.append(("Server-Timing", "cache;desc=hit"))
+        elif "ms" in header:
             timing = f"query;dur={header['ms']}"
             if "queue_ms" in header:
                 timing += f", queue;dur={header['queue_ms']}"

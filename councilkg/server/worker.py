@@ -23,7 +23,9 @@ protocol's ``default-graph-uri`` / ``named-graph-uri``), ``max_results``,
 ``prefixes`` (for Turtle output).  Reply header: ``status`` (an HTTP
 status), ``type`` (Content-Type), ``truncated``, ``message`` (errors),
 ``ms`` (milliseconds the worker spent on the request, sent to the client as
-``Server-Timing: query;dur=...``).
+``Server-Timing: query;dur=...``), ``cpu`` (the worker's CPU seconds so far,
+user plus system, as ``/proc`` counts them: the pool measures a request's
+CPU from it without reading ``/proc`` for each request).
 
 Result-size cap, all in Oxigraph's native serializers: the result is first
 written in the requested format through a writer with a budget of
@@ -412,6 +414,13 @@ def handle(store: ox.Store, req: dict[str, Any], graphs: GraphStore | None = Non
         return _error(500, f"internal error: {type(exc).__name__}: {exc}")
 
 
+def _cpu() -> float:
+    """This process's user plus system CPU seconds: the clock the pool
+    reads from ``/proc`` (:func:`councilkg.server.priority.cpu_seconds`)."""
+    times = os.times()
+    return times.user + times.system
+
+
 def write_reply(out: IO[bytes], header: dict[str, Any], body: bytes) -> None:
     """Write one reply frame."""
     head = json.dumps(header).encode("utf-8")
@@ -485,7 +494,7 @@ def serve(
     except Exception as exc:
         write_reply(out, {"status": -1, "message": f"cannot open the store: {exc}"}, b"")
         return 1
-    write_reply(out, {"status": 0, "pid": os.getpid()}, b"")
+    write_reply(out, {"status": 0, "pid": os.getpid(), "cpu": _cpu()}, b"")
     while True:
         head = inp.read(REQUEST_HEAD.size)
         if len(head) < REQUEST_HEAD.size:
@@ -497,6 +506,7 @@ def serve(
         t0 = time.perf_counter()
         header, body = handle(store, json.loads(payload), graphs)
         header["ms"] = round(1000 * (time.perf_counter() - t0), 3)
+        header["cpu"] = _cpu()
         write_reply(out, header, body)
 
 
