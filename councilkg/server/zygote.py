@@ -39,7 +39,7 @@ from councilkg.store import GraphStore  # noqa: F401
 
 _HEAD = struct.Struct("!I")
 
-WORKER_NICE = int(os.environ.get("CKG_WN", "5"))
+WORKER_NICE = 5
 """How far below the front process the workers run (a nice increment)."""
 
 
