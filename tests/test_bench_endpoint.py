@@ -121,3 +121,20 @@ def test_the_target_is_read_at_16_clients_per_query_kind() -> None:
     assert got["ratio_by_query"] == {"lookup": 0.95, "groupby": 0.85, "prepared": 1.1}
     assert got["lowest"] == 0.85 and got["median"] == 0.95 and got["with_errors"] == ["slow"]
     assert got["met"] is False and got["clients"] == 16 and got["threshold"] == 0.9
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_the_baseline_keeps_no_thread_per_query(sample_store_path: Path) -> None:
+    """With ``--timeout-s T`` oxigraph keeps a thread per query for T
+    seconds, and under load it died of them (past ``vm.max_map_count``):
+    the throughput baseline runs without it, and its threads stay few."""
+    server = endpoint.start_oxigraph(sample_store_path)
+    try:
+        command = server.procs[0].args
+        assert isinstance(command, list) and "--timeout-s" not in command
+        cell = run_cell(server, "ASK {}", concurrency=4, max_requests=400, max_seconds=5)
+        threads = len(list(Path(f"/proc/{server.procs[0].pid}/task").iterdir()))
+    finally:
+        server.stop()
+    assert cell["failed"] is None and cell["requests"] >= 100
+    assert threads < 100, threads
