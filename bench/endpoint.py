@@ -819,10 +819,14 @@ DISTINCT = "-distinct"
 
 def target(summary: dict[str, Any], candidate: str = "councilkg") -> dict[str, Any]:
     """The target read from one store's summary: the candidate's ratio to the
-    baseline at :data:`TARGET_CLIENTS` clients per query kind, the lowest and
-    the median over the kinds, and whether the lowest reaches
-    :data:`TARGET_RATIO`.  A kind where either server failed requests is
-    listed under ``with_errors``, not compared."""
+    baseline at :data:`TARGET_CLIENTS` clients per query kind, and per
+    workload (``repeat``: the kinds that send one text again and again, the
+    issue's measure; ``distinct``: the ``-distinct`` kinds) the lowest and
+    the median over its kinds and whether the lowest reaches
+    :data:`TARGET_RATIO`.  ``lowest``, ``median`` and ``met`` at the top are
+    the ``repeat`` workload's when it was run, else the ``distinct`` one's.
+    A kind where either server failed requests is listed under
+    ``with_errors``, not compared (and the target is then not met)."""
     by_query: dict[str, float] = {}
     with_errors: list[str] = []
     for row in summary.values():
@@ -833,16 +837,30 @@ def target(summary: dict[str, Any], candidate: str = "councilkg") -> dict[str, A
             with_errors.append(row["query"])
         elif row.get("ratio_to_baseline") is not None:
             by_query[row["query"]] = round(row["ratio_to_baseline"], 3)
-    ratios = list(by_query.values())
-    lowest = min(ratios) if ratios else None
+
+    def reading(kinds: list[str], failed: list[str]) -> dict[str, Any]:
+        ratios = [by_query[k] for k in kinds]
+        lowest = min(ratios) if ratios else None
+        return {
+            "lowest": lowest,
+            "median": round(statistics.median(ratios), 3) if ratios else None,
+            "met": lowest is not None and lowest >= TARGET_RATIO and not failed,
+        }
+
+    by_workload: dict[str, Any] = {}
+    for workload, is_distinct in (("repeat", False), ("distinct", True)):
+        kinds = [k for k in by_query if k.endswith(DISTINCT) == is_distinct]
+        failed = [k for k in with_errors if k.endswith(DISTINCT) == is_distinct]
+        if kinds or failed:
+            by_workload[workload] = reading(kinds, failed)
+    main = by_workload.get("repeat") or by_workload.get("distinct") or reading([], [])
     return {
         "clients": TARGET_CLIENTS,
         "threshold": TARGET_RATIO,
         "ratio_by_query": by_query,
-        "lowest": lowest,
-        "median": round(statistics.median(ratios), 3) if ratios else None,
+        **main,
+        "by_workload": by_workload,
         "with_errors": sorted(with_errors),
-        "met": lowest is not None and lowest >= TARGET_RATIO and not with_errors,
     }
 
 
@@ -1064,17 +1082,26 @@ def target_markdown(by_size: dict[str, Any]) -> str:
         f"### target: councilkg serve ÷ oxigraph req/s at {TARGET_CLIENTS} clients "
         f"(≥ {TARGET_RATIO:g})",
         "",
-        "| store | per query kind | lowest | median | met |",
-        "|---|---|---:|---:|---|",
+        "| store | workload | per query kind | lowest | median | met |",
+        "|---|---|---|---:|---:|---|",
     ]
     for label, part in by_size.items():
         t = part["target"]
-        kinds = ", ".join(f"{q} {r:.2f}" for q, r in t["ratio_by_query"].items())
-        if t["with_errors"]:
-            kinds += f" (not compared, requests failed: {', '.join(t['with_errors'])})"
-        lowest = "—" if t["lowest"] is None else f"{t['lowest']:.2f}"
-        med = "—" if t["median"] is None else f"{t['median']:.2f}"
-        lines.append(f"| {label} | {kinds} | {lowest} | {med} | {'yes' if t['met'] else 'no'} |")
+        for workload, w in t["by_workload"].items():
+            kinds = ", ".join(
+                f"{q} {r:.2f}"
+                for q, r in t["ratio_by_query"].items()
+                if q.endswith(DISTINCT) == (workload == "distinct")
+            )
+            failed = [
+                q for q in t["with_errors"] if q.endswith(DISTINCT) == (workload == "distinct")
+            ]
+            if failed:
+                kinds += f" (not compared, requests failed: {', '.join(failed)})"
+            lowest = "—" if w["lowest"] is None else f"{w['lowest']:.2f}"
+            med = "—" if w["median"] is None else f"{w['median']:.2f}"
+            met = "yes" if w["met"] else "no"
+            lines.append(f"| {label} | {workload} | {kinds} | {lowest} | {med} | {met} |")
     lines.append("")
     return "\n".join(lines)
 

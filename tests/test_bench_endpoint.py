@@ -115,12 +115,21 @@ def test_the_target_is_read_at_16_clients_per_query_kind() -> None:
         row("councilkg", "prepared", 1, 0.1),  # one client: not the target's
         row("councilkg", "slow", 16, 2.0),
         row("oxigraph", "slow", 16, 1.0, errors=3),  # failed requests: not compared
+        row("councilkg", "lookup-distinct", 16, 0.4),
     ]
     summary = {f"{r['candidate']}|{r['query']}|{r['concurrency']}": r for r in rows}
     got = endpoint.target(summary)
-    assert got["ratio_by_query"] == {"lookup": 0.95, "groupby": 0.85, "prepared": 1.1}
+    assert got["ratio_by_query"] == {
+        "lookup": 0.95,
+        "groupby": 0.85,
+        "prepared": 1.1,
+        "lookup-distinct": 0.4,
+    }
     assert got["lowest"] == 0.85 and got["median"] == 0.95 and got["with_errors"] == ["slow"]
     assert got["met"] is False and got["clients"] == 16 and got["threshold"] == 0.9
+    assert got["by_workload"]["distinct"] == {"lowest": 0.4, "median": 0.4, "met": False}
+    del summary["councilkg|slow|16"], summary["councilkg|groupby|16"]
+    assert endpoint.target(summary)["met"] is True  # the repeat workload: 0.95 and 1.1
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")

@@ -14,7 +14,11 @@ Workers are forked from a preloaded image (:mod:`councilkg.server.zygote`,
 of its own and grows under load; it ages the priority of long requests and
 shares workers fairly between clients (:class:`WorkerPool`), so a short
 query is answered at once whatever else runs.  The front process only moves
-bytes: the policy check, serialization and rendering of data run in workers.
+bytes: the policy check, serialization and rendering of data run in workers;
+a ``SELECT`` or ``ASK`` asked again on the same store generation is answered
+from the answers it keeps (:mod:`councilkg.server.cache`), which is what
+brings a cheap repeated query to the bare engine's pace (the hop to a worker
+costs more than such a query).
 
 Measured (``bench/endpoint.py``, 2-CPU VM shared with other jobs, seed
 store, keep-alive Python clients; medians of 3 rounds): throughput 0.56-0.89
