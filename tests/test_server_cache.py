@@ -17,7 +17,7 @@ import pytest
 from councilkg.ingesting import load
 from councilkg.resources import sample_path
 from councilkg.server import RunningServer, ServerConfig, start_server
-from councilkg.server.cache import ResultCache, cacheable
+from councilkg.server.cache import ENTRY_OVERHEAD, ResultCache, cacheable
 from councilkg.store import GraphStore
 
 SELECT = "SELECT ?s WHERE { ?s a ?type } ORDER BY ?s LIMIT 5"
@@ -113,17 +113,21 @@ def test_no_cache_where_an_answer_may_change_or_when_turned_off(
 
 
 def test_the_least_recently_used_answers_go_first_within_the_budget() -> None:
-    cache = ResultCache(800)  # answers of at most 100 bytes
+    entry = 100 + 2 + ENTRY_OVERHEAD  # body, query text ("q0"), overhead
+    cache = ResultCache(8 * entry)  # an answer costs at most one eighth
     header = {"status": 200, "type": JSON}
     for i in range(10):
         cache.put("g1", (f"q{i}", "json", None, (), ()), header, bytes(100))
         cache.get("g1", ("q0", "json", None, (), ()))  # q0 stays in use
-    assert cache.size <= 800
+    assert cache.size <= 8 * entry
     assert cache.get("g1", ("q0", "json", None, (), ())) is not None
     assert cache.get("g1", ("q1", "json", None, (), ())) is None
     assert cache.get("g1", ("q9", "json", None, (), ())) is not None
     cache.put("g1", ("big", "json", None, (), ()), header, bytes(101))
     assert cache.get("g1", ("big", "json", None, (), ())) is None
+    # a long query text counts, however small its answer
+    cache.put("g1", ("x" * entry, "json", None, (), ()), header, b"{}")
+    assert cache.get("g1", ("x" * entry, "json", None, (), ())) is None
     assert cache.get("g2", ("q9", "json", None, (), ())) is None and cache.size == 0
     assert not cacheable("SELECT (BNODE() AS ?b) {}", header)
     assert not cacheable("SELECT * {}", {"status": 200, "type": "text/turtle"})

@@ -20,8 +20,9 @@ What is kept, and when it is dropped:
   formats, the dataset parameters (the cap is the server's, fixed);
 - all of it dropped when the pool moves to a new store generation, so an
   answer is never older than what a worker would give;
-- at most :attr:`ResultCache.max_bytes` of bodies, the least recently used
-  let go first, and no single answer over an eighth of that.
+- at most :attr:`ResultCache.max_bytes` of bodies, query texts and
+  per-entry overhead, the least recently used let go first, and no single
+  answer over an eighth of that.
 
 The application uses it only on a read-only endpoint without ``SERVICE``
 (:meth:`councilkg.server.config.ServerConfig.result_cache_size`): updates
@@ -86,13 +87,28 @@ class ResultCache:
     def put(self, generation: str, key: CacheKey, header: dict[str, Any], body: bytes) -> None:
         """Keep an answer (the caller checked :func:`cacheable`)."""
         self._follow(generation)
-        if len(body) > self.max_entry or key in self._entries:
+        cost = _cost(key, body)
+        if cost > self.max_entry or key in self._entries:
             return
         kept: dict[str, Any] = {
             k: header[k] for k in ("status", "type", "truncated") if k in header
         }
         self._entries[key] = (kept, bytes(body))
-        self.size += len(body)
+        self.size += cost
         while self.size > self.max_bytes and self._entries:
-            _, (_, old) = self._entries.popitem(last=False)
-            self.size -= len(old)
+            old_key, (_, old_body) = self._entries.popitem(last=False)
+            self.size -= _cost(old_key, old_body)
+
+
+ENTRY_OVERHEAD = 512
+"""Bytes counted for each kept answer beyond its body and its query's text
+(the Python objects that hold them), so that many tiny answers cannot hold
+much more memory than the budget says."""
+
+
+def _cost(key: CacheKey, body: bytes) -> int:
+    """What an answer counts against the budget: its body, the text of its
+    query (a key may be a megabyte of query for an answer of a few bytes)
+    and the overhead of an entry."""
+    graphs = sum(map(len, key[3])) + sum(map(len, key[4]))
+    return len(body) + len(key[0]) + graphs + ENTRY_OVERHEAD
