@@ -60,15 +60,20 @@ def _reap(sock: socket.socket) -> None:
 
 
 def _read_request(sock: socket.socket) -> tuple[dict[str, object], list[int]] | None:
-    """One spawn request and its descriptors (None: the front is gone)."""
-    data, fds, _flags, _addr = socket.recv_fds(sock, 65536, 2)
-    if not data:
-        return None
-    while len(data) < _HEAD.size or len(data) < _HEAD.size + _HEAD.unpack_from(data)[0]:
-        more = sock.recv(65536)
-        if not more:
+    """One spawn request and its descriptors (None: the front is gone,
+    closed or reset: a front killed with spawn requests unanswered resets
+    the socket)."""
+    try:
+        data, fds, _flags, _addr = socket.recv_fds(sock, 65536, 2)
+        if not data:
             return None
-        data += more
+        while len(data) < _HEAD.size or len(data) < _HEAD.size + _HEAD.unpack_from(data)[0]:
+            more = sock.recv(65536)
+            if not more:
+                return None
+            data += more
+    except ConnectionError:
+        return None
     (size,) = _HEAD.unpack_from(data)
     return json.loads(data[_HEAD.size : _HEAD.size + size]), list(fds)
 
