@@ -5,7 +5,7 @@ Usage::
 
     python -m bench query-latency [--sizes 10k,100k] [--repeat 20]
                                   [--rdflib-repeat 3] [--rdflib-budget 3]
-                                  [--rdflib-timeout 10] [--no-hand]
+                                  [--rdflib-timeout 10] [--no-hand] [--before REV]
                                   [--out bench/results/query_latency.json]
 
 Every query of the catalogue (``queries/*.rq``, :func:`councilkg.queries.catalogue`)
@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -66,6 +67,7 @@ from bench.common import (
     write_json,
 )
 from councilkg import queries as cq
+from councilkg.queries.catalogue import parse_query
 from councilkg.queries.results import normalise_values
 from councilkg.store import GraphStore
 
@@ -178,6 +180,42 @@ def measure_hand(
     return out
 
 
+def before_forms(rev: str) -> dict[str, cq.PreparedQuery]:
+    """The prepared queries as they were at git revision ``rev`` (those that
+    existed then), to time them beside today's in the same run."""
+    out = {}
+    for q in cq.catalogue():
+        shown = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{rev}:queries/{q.name}.rq"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if shown.returncode == 0:
+            out[q.name] = parse_query(q.name, shown.stdout)
+    return out
+
+
+def measure_before(
+    graph: graphs.BenchGraph,
+    rev: str,
+    answers: dict[str, dict[str, Counter[tuple[Any, ...]]]],
+    repeat: int,
+) -> dict[str, dict[str, Any]]:
+    """Each query of revision ``rev`` on the on-disk store, as ``oxigraph-disk``
+    runs today's: p50/p95 and whether it gives today's rows."""
+    store = GraphStore(graph.store, read_only=True)
+    out = {}
+    for name, query in before_forms(rev).items():
+        stats, answer = qbench.time_embedded(store, cq.bind(query, query.examples()), repeat)
+        today = answers[name].get("oxigraph-disk")
+        stats["agree"] = None if today is None else answer == today
+        out[name] = stats
+    del store
+    gc.collect()
+    return out
+
+
 def measure_size(scale: str, args: argparse.Namespace) -> dict[str, Any]:
     graph = graphs.graph_at(scale, flavour="spread")
     catalogue = cq.catalogue()
@@ -215,6 +253,7 @@ def measure_size(scale: str, args: argparse.Namespace) -> dict[str, Any]:
         del rd
         gc.collect()
     hand = measure_hand(graph, bound, answers, args.repeat) if args.hand else {}
+    before = measure_before(graph, args.before, answers, args.repeat) if args.before else {}
     for name, entry in per_query.items():
         got = list(answers[name].values())
         entry["agree"] = all(a == got[0] for a in got[1:]) if len(got) > 1 else None
@@ -232,6 +271,10 @@ def measure_size(scale: str, args: argparse.Namespace) -> dict[str, Any]:
         entry["prepared_over_hand_p50"] = ratio(disk, hand_p50)
         over = entry["prepared_over_hand_p50"]
         entry["within_hand_ratio"] = None if over is None else over <= TARGET_HAND_RATIO
+        if args.before:
+            entry["before"] = before.get(name)
+            then = entry["before"]["p50_s"] if entry["before"] else None
+            entry["before_over_disk_p50"] = ratio(then, disk)
     met = [n for n, e in per_query.items() if e["meets_target_memory"]]
     log(f"  p50 < 20 ms (memory): {len(met)} of {len(per_query)}")
     return {
@@ -274,6 +317,10 @@ def target_markdown(report: dict[str, Any]) -> str:
         "Oxigraph p50 / p95 ms | form | prepared ÷ hand | < 20 ms |",
         "|---|---|---:|---:|---|---:|:---:|",
     ]
+    if report.get("before"):
+        rev = report["before"]
+        lines[0] += f" at {rev}, on disk p50 / p95 ms | {rev} ÷ now |"
+        lines[1] += "---:|---:|"
     names = sorted(report["results"][0]["queries"]) if report["results"] else []
     for name in names:
         for r in report["results"]:
@@ -283,9 +330,13 @@ def target_markdown(report: dict[str, Any]) -> str:
                 f"{fmt_ms(hand['p50_s'])} / {fmt_ms(hand['p95_s'])}" if hand.get("p50_s") else "—"
             )
             met = "met" if q["meets_target_disk"] else "missed"
+            before = ""
+            if report.get("before"):
+                before = f" {_cell(q.get('before'))} | {fmt_x(q.get('before_over_disk_p50'))} |"
             lines.append(
                 f"| {name} | {r['scale']} | {_cell(q['engines'].get('oxigraph-disk'))} | {cell} | "
                 f"{hand.get('fastest') or '—'} | {fmt_x(q.get('prepared_over_hand_p50'))} | {met} |"
+                + before
             )
     return "\n".join(lines) + "\n"
 
@@ -319,10 +370,12 @@ def run(
     rdflib_timeout: float = 10.0,
     engines: Sequence[str] = ENGINES,
     hand: bool = True,
+    before: str | None = None,
 ) -> dict[str, Any]:
     """The prepared-query stage at each size (what bench/report.py calls)."""
     args = argparse.Namespace(
         hand=hand,
+        before=before,
         repeat=repeat,
         rdflib_repeat=rdflib_repeat,
         rdflib_budget=rdflib_budget,
@@ -338,6 +391,7 @@ def run(
         "rdflib_timeout_s": rdflib_timeout,
         "target_p50_s": TARGET_P50_S,
         "target_hand_ratio": TARGET_HAND_RATIO,
+        "before": before,
         "engines": list(engines),
         "results": [measure_size(s, args) for s in sizes],
     }
@@ -359,6 +413,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-hand", action="store_true", help="leave out the hand-written forms on bare Oxigraph"
     )
+    parser.add_argument(
+        "--before",
+        metavar="REV",
+        help="also time the queries of git revision REV on the on-disk store (same run)",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     report = run(
@@ -369,6 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rdflib_timeout=args.rdflib_timeout,
         engines=[e for e in args.engines.split(",") if e],
         hand=not args.no_hand,
+        before=args.before,
     )
     report["environment"] = environment()
     write_json(args.out, report)
