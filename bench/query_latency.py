@@ -46,7 +46,8 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -116,27 +117,25 @@ def hand_forms(bound: cq.BoundQuery) -> dict[str, str]:
     return forms
 
 
-def time_bare(
-    store: ox.Store, query: cq.PreparedQuery, sparql: str, repeat: int
-) -> tuple[dict[str, Any], Counter[tuple[Any, ...]]]:
-    """p50/p95 of ``sparql`` on bare Oxigraph (solutions iterated, each
-    value read), after one untimed run that gives the answer."""
+def bare_answer(store: ox.Store, query: cq.PreparedQuery, sparql: str) -> Counter[tuple[Any, ...]]:
+    """The rows of ``sparql`` on bare Oxigraph, comparable with the prepared
+    query's (its list columns sorted, its numbers normalised)."""
     solutions = store.query(sparql)
     assert isinstance(solutions, ox.QuerySolutions)  # the prepared queries are SELECT
     variables = tuple(v.value for v in solutions.variables)
     rows = [tuple(_bare_term(s[v]) for v in variables) for s in solutions]
     result = normalise_values(query, cq.normalise_lists(query, cq.QueryResult(variables, rows)))
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        solutions = store.query(sparql)
-        assert isinstance(solutions, ox.QuerySolutions)
-        names = solutions.variables
-        for solution in solutions:
-            for v in names:
-                solution[v]
-        runs.append(time.perf_counter() - started)
-    return qbench.summary(runs, len(rows)), qbench.comparable(result)
+    return qbench.comparable(result)
+
+
+def run_bare(store: ox.Store, sparql: str) -> None:
+    """One run on bare Oxigraph: the solutions iterated, each value read."""
+    solutions = store.query(sparql)
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = solutions.variables
+    for solution in solutions:
+        for v in names:
+            solution[v]
 
 
 def _bare_term(node: Any) -> cq.Term | None:
@@ -147,37 +146,6 @@ def _bare_term(node: Any) -> cq.Term | None:
     if isinstance(node, ox.BlankNode):
         return cq.Term("bnode", node.value)
     return cq.Term.literal(node.value, node.datatype.value, node.language)
-
-
-def measure_hand(
-    graph: graphs.BenchGraph,
-    bound: dict[str, cq.BoundQuery],
-    answers: dict[str, dict[str, Counter[tuple[Any, ...]]]],
-    repeat: int,
-) -> dict[str, dict[str, Any]]:
-    """Every question's forms on bare Oxigraph (the on-disk store read-only):
-    each form's timing, whether it gives the prepared query's rows, the
-    fastest form that does."""
-    store = ox.Store.read_only(str(graph.store / "oxigraph"))
-    out: dict[str, dict[str, Any]] = {}
-    for name, b in bound.items():
-        forms: dict[str, dict[str, Any]] = {}
-        reference = answers[name].get("oxigraph-disk") or next(iter(answers[name].values()), None)
-        for label, sparql in hand_forms(b).items():
-            stats, answer = time_bare(store, b.query, sparql, repeat)
-            stats["agree"] = reference is None or answer == reference
-            forms[label] = stats
-        fine = {k: v for k, v in forms.items() if v["agree"] and v["p50_s"] is not None}
-        fastest = min(fine, key=lambda k: fine[k]["p50_s"]) if fine else None
-        out[name] = {
-            "forms": forms,
-            "fastest": fastest,
-            "p50_s": fine[fastest]["p50_s"] if fastest else None,
-            "p95_s": fine[fastest]["p95_s"] if fastest else None,
-        }
-    del store
-    gc.collect()
-    return out
 
 
 def before_forms(rev: str) -> dict[str, cq.PreparedQuery]:
@@ -196,24 +164,67 @@ def before_forms(rev: str) -> dict[str, cq.PreparedQuery]:
     return out
 
 
-def measure_before(
+def interleaved(runners: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
+    """``repeat`` rounds of one timed run of each runner in turn: the forms
+    of one question see the same load, so their ratio holds on a busy machine."""
+    runs: dict[str, list[float]] = {k: [] for k in runners}
+    for _ in range(repeat):
+        for key, runner in runners.items():
+            started = time.perf_counter()
+            runner()
+            runs[key].append(time.perf_counter() - started)
+    return runs
+
+
+def measure_disk(
     graph: graphs.BenchGraph,
-    rev: str,
-    answers: dict[str, dict[str, Counter[tuple[Any, ...]]]],
-    repeat: int,
-) -> dict[str, dict[str, Any]]:
-    """Each query of revision ``rev`` on the on-disk store, as ``oxigraph-disk``
-    runs today's: p50/p95 and whether it gives today's rows."""
+    bound: dict[str, cq.BoundQuery],
+    args: argparse.Namespace,
+) -> tuple[dict[str, dict[str, Any]], dict[str, Counter[tuple[Any, ...]]]]:
+    """Each question on the on-disk store: the prepared query (``GraphStore``
+    read-only, as ``councilkg query`` runs it), its forms on bare Oxigraph
+    (``--no-hand`` leaves them out) and the query of ``--before REV``, their
+    runs interleaved round by round."""
     store = GraphStore(graph.store, read_only=True)
-    out = {}
-    for name, query in before_forms(rev).items():
-        stats, answer = qbench.time_embedded(store, cq.bind(query, query.examples()), repeat)
-        today = answers[name].get("oxigraph-disk")
-        stats["agree"] = None if today is None else answer == today
-        out[name] = stats
-    del store
+    bare = ox.Store.read_only(str(graph.store / "oxigraph")) if args.hand else None
+    then = before_forms(args.before) if args.before else {}
+    out: dict[str, dict[str, Any]] = {}
+    answers: dict[str, Counter[tuple[Any, ...]]] = {}
+    for name, b in bound.items():
+        result = cq.run_embedded(store, b)  # warm-up, and the answer
+        answers[name] = qbench.comparable(result)
+        runners: dict[str, Callable[[], object]] = {"prepared": partial(cq.run_embedded, store, b)}
+        agree: dict[str, bool] = {}
+        forms = hand_forms(b) if bare is not None else {}
+        for label, sparql in forms.items():
+            assert bare is not None
+            agree[label] = bare_answer(bare, b.query, sparql) == answers[name]
+            runners[f"hand:{label}"] = partial(run_bare, bare, sparql)
+        old = cq.bind(then[name], then[name].examples()) if name in then else None
+        if old is not None:
+            agree["before"] = qbench.comparable(cq.run_embedded(store, old)) == answers[name]
+            runners["before"] = partial(cq.run_embedded, store, old)
+        runs = interleaved(runners, args.repeat)
+        entry: dict[str, Any] = {"stats": qbench.summary(runs["prepared"], len(result))}
+        if bare is not None:
+            hand = {
+                label: dict(qbench.summary(runs[f"hand:{label}"], None), agree=agree[label])
+                for label in forms
+            }
+            fine = {k: v for k, v in hand.items() if v["agree"]}
+            fastest = min(fine, key=lambda k: fine[k]["p50_s"]) if fine else None
+            entry["hand"] = {
+                "forms": hand,
+                "fastest": fastest,
+                "p50_s": fine[fastest]["p50_s"] if fastest else None,
+                "p95_s": fine[fastest]["p95_s"] if fastest else None,
+            }
+        if old is not None:
+            entry["before"] = dict(qbench.summary(runs["before"], None), agree=agree["before"])
+        out[name] = entry
+    del store, bare
     gc.collect()
-    return out
+    return out, answers
 
 
 def measure_size(scale: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -223,21 +234,21 @@ def measure_size(scale: str, args: argparse.Namespace) -> dict[str, Any]:
     per_query: dict[str, dict[str, Any]] = {q.name: {"engines": {}} for q in catalogue}
     answers: dict[str, dict[str, Counter[tuple[Any, ...]]]] = {q.name: {} for q in catalogue}
     log(f"queries {scale}: {graph.meta['triples']:,} triples, {len(catalogue)} queries")
-    for engine in ("oxigraph-memory", "oxigraph-disk"):
-        if engine not in args.engines:
-            continue
-        if engine == "oxigraph-memory":
-            store = memory_store(graph)
-        else:
-            store = GraphStore(graph.store, read_only=True)
+    if "oxigraph-memory" in args.engines:
+        store = memory_store(graph)
         for q in catalogue:
             stats, answer = qbench.time_embedded(store, bound[q.name], args.repeat)
-            if engine == "oxigraph-memory":
-                stats["engine_only_p50_s"] = engine_only(store, bound[q.name], args.repeat)
-            per_query[q.name]["engines"][engine] = stats
-            answers[q.name][engine] = answer
+            stats["engine_only_p50_s"] = engine_only(store, bound[q.name], args.repeat)
+            per_query[q.name]["engines"]["oxigraph-memory"] = stats
+            answers[q.name]["oxigraph-memory"] = answer
         del store
         gc.collect()
+    disk: dict[str, dict[str, Any]] = {}
+    if "oxigraph-disk" in args.engines:
+        disk, disk_answers = measure_disk(graph, bound, args)
+        for name, entry in disk.items():
+            per_query[name]["engines"]["oxigraph-disk"] = entry["stats"]
+            answers[name]["oxigraph-disk"] = disk_answers[name]
     if BASELINE in args.engines:
         rd = rdflib.Graph()
         rd.parse(str(graphs.merged_nt(graph)), format="nt")
@@ -252,31 +263,30 @@ def measure_size(scale: str, args: argparse.Namespace) -> dict[str, Any]:
                 answers[q.name][BASELINE] = rd_answer
         del rd
         gc.collect()
-    hand = measure_hand(graph, bound, answers, args.repeat) if args.hand else {}
-    before = measure_before(graph, args.before, answers, args.repeat) if args.before else {}
     for name, entry in per_query.items():
         got = list(answers[name].values())
         entry["agree"] = all(a == got[0] for a in got[1:]) if len(got) > 1 else None
         entry["rows"] = next(iter(entry["engines"].values()))["rows"]
         engines = entry["engines"]
         mem = engines.get("oxigraph-memory", {}).get("p50_s")
-        disk = engines.get("oxigraph-disk", {}).get("p50_s")
+        disk_p50 = engines.get("oxigraph-disk", {}).get("p50_s")
         base = engines.get(BASELINE, {}).get("p50_s")
         entry["rdflib_over_memory_p50"] = ratio(base, mem)
-        entry["rdflib_over_disk_p50"] = ratio(base, disk)
+        entry["rdflib_over_disk_p50"] = ratio(base, disk_p50)
         entry["meets_target_memory"] = mem is not None and mem < TARGET_P50_S
-        entry["meets_target_disk"] = disk is not None and disk < TARGET_P50_S
-        entry["hand"] = hand.get(name)
+        entry["meets_target_disk"] = disk_p50 is not None and disk_p50 < TARGET_P50_S
+        entry["hand"] = disk.get(name, {}).get("hand")
         hand_p50 = entry["hand"]["p50_s"] if entry["hand"] else None
-        entry["prepared_over_hand_p50"] = ratio(disk, hand_p50)
+        entry["prepared_over_hand_p50"] = ratio(disk_p50, hand_p50)
         over = entry["prepared_over_hand_p50"]
         entry["within_hand_ratio"] = None if over is None else over <= TARGET_HAND_RATIO
         if args.before:
-            entry["before"] = before.get(name)
+            entry["before"] = disk.get(name, {}).get("before")
             then = entry["before"]["p50_s"] if entry["before"] else None
-            entry["before_over_disk_p50"] = ratio(then, disk)
+            entry["before_over_disk_p50"] = ratio(then, disk_p50)
     met = [n for n, e in per_query.items() if e["meets_target_memory"]]
-    log(f"  p50 < 20 ms (memory): {len(met)} of {len(per_query)}")
+    met_disk = sum(1 for e in per_query.values() if e["meets_target_disk"])
+    log(f"  p50 < 20 ms: {len(met)} of {len(per_query)} in memory, {met_disk} on disk")
     return {
         "scale": scale,
         "triples": graph.meta["triples"],
