@@ -16,7 +16,7 @@ so it is a distinct Repertoire of its own: every data IRI that belongs to a
 source (meetings, videoconferences, vote events and votes, documents,
 footnotes, positions, passages, pages, spans, briefings …) gets a ``c{k}/``
 segment (``…/id/c7/meeting/8733``), document symbols get an ``/Add.{k}``
-suffix (``S/2020/797/Add.7``), and every date and period moves back
+suffix (``S/2020/797/Add.7``), and every date, period and year moves back
 ``k mod 75`` years (so copies spread over 1946–2020 and a one-year filter
 keeps about N/75 of them).  Copies ``75g … 75g+74`` (one per year) share
 the agenda items of group ``g``: group 0 keeps the curated items
@@ -102,9 +102,11 @@ CKG = "https://w3id.org/councilkg/ontology#"
 SYMBOL_PREDICATES = {f"<{CKG}symbol>", f"<{CKG}displaySymbol>"}
 LIST_PREDICATES = {f"<{CKG}orderedCites>"}
 PERIOD_PREDICATE = f"<{CKG}period>"
+YEAR_PREDICATE = f"<{CKG}year>"  # the year of a dated node, an integer key
 KEY = f"<{CKG}key>"
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 XSD_DATE = "^^<http://www.w3.org/2001/XMLSchema#date>"
+XSD_INTEGER = "^^<http://www.w3.org/2001/XMLSchema#integer>"
 
 # Markers of the copy template (never in N-Triples text: control characters
 # are escaped there).
@@ -147,6 +149,8 @@ def copy_template(lines: Sequence[str]) -> str:
                 o = f'"{YEAR_OPEN}{date.group(1)}{YEAR_CLOSE}{day}"{XSD_DATE}'
             elif p == PERIOD_PREDICATE and re.fullmatch(r'"\d{4}"', o):
                 o = f'"{YEAR_OPEN}{o[1:5]}{YEAR_CLOSE}"'
+            elif p == YEAR_PREDICATE and re.fullmatch(r'"\d{4}"' + re.escape(XSD_INTEGER), o):
+                o = f'"{YEAR_OPEN}{o[1:5]}{YEAR_CLOSE}"{XSD_INTEGER}'
             elif p in SYMBOL_PREDICATES or (p == LABEL and document):
                 o = f'"{o[1:-1]}{ADD}"'
             elif p in LIST_PREDICATES:

@@ -5,7 +5,8 @@ Usage::
 
     python -m bench query-latency [--sizes 10k,100k] [--repeat 20]
                                   [--rdflib-repeat 3] [--rdflib-budget 3]
-                                  [--rdflib-timeout 10] [--out bench/results/query_latency.json]
+                                  [--rdflib-timeout 10] [--no-hand] [--before REV]
+                                  [--out bench/results/query_latency.json]
 
 Every query of the catalogue (``queries/*.rq``, :func:`councilkg.queries.catalogue`)
 is bound with the example values of its header and run by
@@ -16,6 +17,16 @@ is bound with the example values of its header and run by
 ``oxigraph-disk``    the same on the cached on-disk store, opened read-only
                      (what ``councilkg query`` does);
 ``rdflib-memory``    ``rdflib.Graph().query`` on the merge (the baseline).
+
+and, for the target, **hand-written forms on bare Oxigraph**: the cached
+on-disk store opened with ``pyoxigraph.Store.read_only`` (no GraphStore, no
+binding, no conversion of the rows to Python terms: the solutions are only
+iterated), running the prepared query's bound text and every file
+``bench/queries-hand/<name>.rq`` or ``<name>.<variant>.rq`` (SPARQL written
+for the example values, constants in place of parameters).  A form counts
+only if it returns the prepared query's rows; the fastest of those is the
+baseline of ``prepared_over_hand_p50`` (the prepared query on the on-disk
+store ÷ the fastest hand-written form; the target is ≤ 2).
 
 The measuring itself is ``bench/queries.py``'s: one untimed warm-up, then
 ``--repeat`` timed runs for Oxigraph; rdflib in a forked child, up to
@@ -31,10 +42,12 @@ from __future__ import annotations
 
 import argparse
 import gc
+import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +58,7 @@ from bench import graphs
 from bench import queries as qbench
 from bench.common import (
     RESULTS,
+    ROOT,
     environment,
     fmt_ms,
     fmt_x,
@@ -54,13 +68,17 @@ from bench.common import (
     write_json,
 )
 from councilkg import queries as cq
+from councilkg.queries.catalogue import parse_query
+from councilkg.queries.results import normalise_values
 from councilkg.store import GraphStore
 
-SCHEMA = 1
+SCHEMA = 2
 DEFAULT_OUT = RESULTS / "query_latency.json"
 ENGINES = ("oxigraph-memory", "oxigraph-disk", "rdflib-memory")
 BASELINE = "rdflib-memory"
 TARGET_P50_S = 0.020
+TARGET_HAND_RATIO = 2.0  # the prepared query within 2x of the fastest hand-written form
+HAND = ROOT / "bench" / "queries-hand"
 
 
 def memory_store(graph: graphs.BenchGraph) -> GraphStore:
@@ -89,6 +107,126 @@ def engine_only(store: GraphStore, bound: cq.BoundQuery, repeat: int) -> float |
     return percentile(runs, 50)
 
 
+def hand_forms(bound: cq.BoundQuery) -> dict[str, str]:
+    """The forms of one question measured on bare Oxigraph: the prepared
+    query's bound text (``prepared``) and each hand-written file."""
+    name = bound.query.name
+    forms = {"prepared": bound.sparql}
+    for path in sorted(HAND.glob(f"{name}.rq")) + sorted(HAND.glob(f"{name}.*.rq")):
+        forms[path.stem] = path.read_text(encoding="utf-8")
+    return forms
+
+
+def bare_answer(store: ox.Store, query: cq.PreparedQuery, sparql: str) -> Counter[tuple[Any, ...]]:
+    """The rows of ``sparql`` on bare Oxigraph, comparable with the prepared
+    query's (its list columns sorted, its numbers normalised)."""
+    solutions = store.query(sparql)
+    assert isinstance(solutions, ox.QuerySolutions)  # the prepared queries are SELECT
+    variables = tuple(v.value for v in solutions.variables)
+    rows = [tuple(_bare_term(s[v]) for v in variables) for s in solutions]
+    result = normalise_values(query, cq.normalise_lists(query, cq.QueryResult(variables, rows)))
+    return qbench.comparable(result)
+
+
+def run_bare(store: ox.Store, sparql: str) -> None:
+    """One run on bare Oxigraph: the solutions iterated, each value read."""
+    solutions = store.query(sparql)
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = solutions.variables
+    for solution in solutions:
+        for v in names:
+            solution[v]
+
+
+def _bare_term(node: Any) -> cq.Term | None:
+    if node is None:
+        return None
+    if isinstance(node, ox.NamedNode):
+        return cq.Term("uri", node.value)
+    if isinstance(node, ox.BlankNode):
+        return cq.Term("bnode", node.value)
+    return cq.Term.literal(node.value, node.datatype.value, node.language)
+
+
+def before_forms(rev: str) -> dict[str, cq.PreparedQuery]:
+    """The prepared queries as they were at git revision ``rev`` (those that
+    existed then), to time them beside today's in the same run."""
+    out = {}
+    for q in cq.catalogue():
+        shown = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{rev}:queries/{q.name}.rq"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if shown.returncode == 0:
+            out[q.name] = parse_query(q.name, shown.stdout)
+    return out
+
+
+def interleaved(runners: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
+    """``repeat`` rounds of one timed run of each runner in turn: the forms
+    of one question see the same load, so their ratio holds on a busy machine."""
+    runs: dict[str, list[float]] = {k: [] for k in runners}
+    for _ in range(repeat):
+        for key, runner in runners.items():
+            started = time.perf_counter()
+            runner()
+            runs[key].append(time.perf_counter() - started)
+    return runs
+
+
+def measure_disk(
+    graph: graphs.BenchGraph,
+    bound: dict[str, cq.BoundQuery],
+    args: argparse.Namespace,
+) -> tuple[dict[str, dict[str, Any]], dict[str, Counter[tuple[Any, ...]]]]:
+    """Each question on the on-disk store: the prepared query (``GraphStore``
+    read-only, as ``councilkg query`` runs it), its forms on bare Oxigraph
+    (``--no-hand`` leaves them out) and the query of ``--before REV``, their
+    runs interleaved round by round."""
+    store = GraphStore(graph.store, read_only=True)
+    bare = ox.Store.read_only(str(graph.store / "oxigraph")) if args.hand else None
+    then = before_forms(args.before) if args.before else {}
+    out: dict[str, dict[str, Any]] = {}
+    answers: dict[str, Counter[tuple[Any, ...]]] = {}
+    for name, b in bound.items():
+        result = cq.run_embedded(store, b)  # warm-up, and the answer
+        answers[name] = qbench.comparable(result)
+        runners: dict[str, Callable[[], object]] = {"prepared": partial(cq.run_embedded, store, b)}
+        agree: dict[str, bool] = {}
+        forms = hand_forms(b) if bare is not None else {}
+        for label, sparql in forms.items():
+            assert bare is not None
+            agree[label] = bare_answer(bare, b.query, sparql) == answers[name]
+            runners[f"hand:{label}"] = partial(run_bare, bare, sparql)
+        old = cq.bind(then[name], then[name].examples()) if name in then else None
+        if old is not None:
+            agree["before"] = qbench.comparable(cq.run_embedded(store, old)) == answers[name]
+            runners["before"] = partial(cq.run_embedded, store, old)
+        runs = interleaved(runners, args.repeat)
+        entry: dict[str, Any] = {"stats": qbench.summary(runs["prepared"], len(result))}
+        if bare is not None:
+            hand = {
+                label: dict(qbench.summary(runs[f"hand:{label}"], None), agree=agree[label])
+                for label in forms
+            }
+            fine = {k: v for k, v in hand.items() if v["agree"]}
+            fastest = min(fine, key=lambda k: fine[k]["p50_s"]) if fine else None
+            entry["hand"] = {
+                "forms": hand,
+                "fastest": fastest,
+                "p50_s": fine[fastest]["p50_s"] if fastest else None,
+                "p95_s": fine[fastest]["p95_s"] if fastest else None,
+            }
+        if old is not None:
+            entry["before"] = dict(qbench.summary(runs["before"], None), agree=agree["before"])
+        out[name] = entry
+    del store, bare
+    gc.collect()
+    return out, answers
+
+
 def measure_size(scale: str, args: argparse.Namespace) -> dict[str, Any]:
     graph = graphs.graph_at(scale, flavour="spread")
     catalogue = cq.catalogue()
@@ -96,21 +234,21 @@ def measure_size(scale: str, args: argparse.Namespace) -> dict[str, Any]:
     per_query: dict[str, dict[str, Any]] = {q.name: {"engines": {}} for q in catalogue}
     answers: dict[str, dict[str, Counter[tuple[Any, ...]]]] = {q.name: {} for q in catalogue}
     log(f"queries {scale}: {graph.meta['triples']:,} triples, {len(catalogue)} queries")
-    for engine in ("oxigraph-memory", "oxigraph-disk"):
-        if engine not in args.engines:
-            continue
-        if engine == "oxigraph-memory":
-            store = memory_store(graph)
-        else:
-            store = GraphStore(graph.store, read_only=True)
+    if "oxigraph-memory" in args.engines:
+        store = memory_store(graph)
         for q in catalogue:
             stats, answer = qbench.time_embedded(store, bound[q.name], args.repeat)
-            if engine == "oxigraph-memory":
-                stats["engine_only_p50_s"] = engine_only(store, bound[q.name], args.repeat)
-            per_query[q.name]["engines"][engine] = stats
-            answers[q.name][engine] = answer
+            stats["engine_only_p50_s"] = engine_only(store, bound[q.name], args.repeat)
+            per_query[q.name]["engines"]["oxigraph-memory"] = stats
+            answers[q.name]["oxigraph-memory"] = answer
         del store
         gc.collect()
+    disk: dict[str, dict[str, Any]] = {}
+    if "oxigraph-disk" in args.engines:
+        disk, disk_answers = measure_disk(graph, bound, args)
+        for name, entry in disk.items():
+            per_query[name]["engines"]["oxigraph-disk"] = entry["stats"]
+            answers[name]["oxigraph-disk"] = disk_answers[name]
     if BASELINE in args.engines:
         rd = rdflib.Graph()
         rd.parse(str(graphs.merged_nt(graph)), format="nt")
@@ -131,14 +269,24 @@ def measure_size(scale: str, args: argparse.Namespace) -> dict[str, Any]:
         entry["rows"] = next(iter(entry["engines"].values()))["rows"]
         engines = entry["engines"]
         mem = engines.get("oxigraph-memory", {}).get("p50_s")
-        disk = engines.get("oxigraph-disk", {}).get("p50_s")
+        disk_p50 = engines.get("oxigraph-disk", {}).get("p50_s")
         base = engines.get(BASELINE, {}).get("p50_s")
         entry["rdflib_over_memory_p50"] = ratio(base, mem)
-        entry["rdflib_over_disk_p50"] = ratio(base, disk)
+        entry["rdflib_over_disk_p50"] = ratio(base, disk_p50)
         entry["meets_target_memory"] = mem is not None and mem < TARGET_P50_S
-        entry["meets_target_disk"] = disk is not None and disk < TARGET_P50_S
+        entry["meets_target_disk"] = disk_p50 is not None and disk_p50 < TARGET_P50_S
+        entry["hand"] = disk.get(name, {}).get("hand")
+        hand_p50 = entry["hand"]["p50_s"] if entry["hand"] else None
+        entry["prepared_over_hand_p50"] = ratio(disk_p50, hand_p50)
+        over = entry["prepared_over_hand_p50"]
+        entry["within_hand_ratio"] = None if over is None else over <= TARGET_HAND_RATIO
+        if args.before:
+            entry["before"] = disk.get(name, {}).get("before")
+            then = entry["before"]["p50_s"] if entry["before"] else None
+            entry["before_over_disk_p50"] = ratio(then, disk_p50)
     met = [n for n, e in per_query.items() if e["meets_target_memory"]]
-    log(f"  p50 < 20 ms (memory): {len(met)} of {len(per_query)}")
+    met_disk = sum(1 for e in per_query.values() if e["meets_target_disk"])
+    log(f"  p50 < 20 ms: {len(met)} of {len(per_query)} in memory, {met_disk} on disk")
     return {
         "scale": scale,
         "triples": graph.meta["triples"],
@@ -146,6 +294,15 @@ def measure_size(scale: str, args: argparse.Namespace) -> dict[str, Any]:
         "queries": per_query,
         "met_target_memory": len(met),
         "met_target_disk": sum(1 for e in per_query.values() if e["meets_target_disk"]),
+        "within_hand_ratio": sum(1 for e in per_query.values() if e["within_hand_ratio"]),
+        "slowest_disk": max(
+            (
+                (e["engines"]["oxigraph-disk"]["p50_s"], n)
+                for n, e in per_query.items()
+                if e["engines"].get("oxigraph-disk", {}).get("p50_s") is not None
+            ),
+            default=(None, None),
+        )[::-1],
         "all_agree": all(e["agree"] in (True, None) for e in per_query.values()),
     }
 
@@ -159,6 +316,39 @@ def _cell(stats: dict[str, Any] | None) -> str:
     if stats["status"] != "ok":
         cell += f" ({stats['status']}, {stats['n']} runs)"
     return cell
+
+
+def target_markdown(report: dict[str, Any]) -> str:
+    """The target's table: per query and size, the prepared query on the
+    on-disk store, the fastest hand-written form on bare Oxigraph, their
+    ratio, and met/missed for p50 < 20 ms."""
+    lines = [
+        "| query | size | prepared, on disk p50 / p95 ms | fastest hand-written form, bare "
+        "Oxigraph p50 / p95 ms | form | prepared ÷ hand | < 20 ms |",
+        "|---|---|---:|---:|---|---:|:---:|",
+    ]
+    if report.get("before"):
+        rev = report["before"]
+        lines[0] += f" at {rev}, on disk p50 / p95 ms | {rev} ÷ now |"
+        lines[1] += "---:|---:|"
+    names = sorted(report["results"][0]["queries"]) if report["results"] else []
+    for name in names:
+        for r in report["results"]:
+            q = r["queries"][name]
+            hand = q.get("hand") or {}
+            cell = (
+                f"{fmt_ms(hand['p50_s'])} / {fmt_ms(hand['p95_s'])}" if hand.get("p50_s") else "—"
+            )
+            met = "met" if q["meets_target_disk"] else "missed"
+            before = ""
+            if report.get("before"):
+                before = f" {_cell(q.get('before'))} | {fmt_x(q.get('before_over_disk_p50'))} |"
+            lines.append(
+                f"| {name} | {r['scale']} | {_cell(q['engines'].get('oxigraph-disk'))} | {cell} | "
+                f"{hand.get('fastest') or '—'} | {fmt_x(q.get('prepared_over_hand_p50'))} | {met} |"
+                + before
+            )
+    return "\n".join(lines) + "\n"
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -189,9 +379,13 @@ def run(
     rdflib_budget: float = 3.0,
     rdflib_timeout: float = 10.0,
     engines: Sequence[str] = ENGINES,
+    hand: bool = True,
+    before: str | None = None,
 ) -> dict[str, Any]:
     """The prepared-query stage at each size (what bench/report.py calls)."""
     args = argparse.Namespace(
+        hand=hand,
+        before=before,
         repeat=repeat,
         rdflib_repeat=rdflib_repeat,
         rdflib_budget=rdflib_budget,
@@ -206,10 +400,13 @@ def run(
         "rdflib_budget_s": rdflib_budget,
         "rdflib_timeout_s": rdflib_timeout,
         "target_p50_s": TARGET_P50_S,
+        "target_hand_ratio": TARGET_HAND_RATIO,
+        "before": before,
         "engines": list(engines),
         "results": [measure_size(s, args) for s in sizes],
     }
     report["markdown"] = markdown(report)
+    report["target_markdown"] = target_markdown(report)
     return report
 
 
@@ -223,6 +420,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rdflib-budget", type=float, default=3.0)
     parser.add_argument("--rdflib-timeout", type=float, default=10.0)
     parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument(
+        "--no-hand", action="store_true", help="leave out the hand-written forms on bare Oxigraph"
+    )
+    parser.add_argument(
+        "--before",
+        metavar="REV",
+        help="also time the queries of git revision REV on the on-disk store (same run)",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     report = run(
@@ -232,10 +437,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         rdflib_budget=args.rdflib_budget,
         rdflib_timeout=args.rdflib_timeout,
         engines=[e for e in args.engines.split(",") if e],
+        hand=not args.no_hand,
+        before=args.before,
     )
     report["environment"] = environment()
     write_json(args.out, report)
     print(report["markdown"])
+    print(report["target_markdown"])
     return 0
 
 

@@ -273,6 +273,8 @@ class Mapper:
 
     def _event_common(self, node: URIRef, r: Meeting | Videoconference) -> None:
         self.add(node, DCTERMS.date, self.date(r.date))
+        # The year as an integer key: a year filter binds it before the joins.
+        self.add(node, CKG.year, Literal(r.date.year) if r.date else None)
         self.add(node, CKG.agendaItem, self.m.item(r.item_key))
         for symbol in r.decisions:
             self.add(node, CKG.decision, self.m.document(symbol))
@@ -360,6 +362,7 @@ class Mapper:
         self.add(ve, CKG.onDraft, doc)
         self.add(ve, CKG.event, self.m.event(r.event))
         self.add(ve, DCTERMS.date, self.date(r.date))
+        self.add(ve, CKG.year, Literal(r.date.year) if r.date else None)
         if r.unanimous:
             self.add(ve, CKG.unanimous, Literal(True))
         if r.votes_for is not None:
@@ -553,6 +556,7 @@ class Mapper:
             if r.event:
                 self.add(pos, CKG.event, self.m.event(r.event))
             self.add(pos, DCTERMS.date, self.date(r.event_date))
+            self.add(pos, CKG.year, Literal(r.event_date.year) if r.event_date else None)
             if r.item_key:
                 self.add(pos, CKG.agendaItem, self.m.item(r.item_key))
             if r.passage:

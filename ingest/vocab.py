@@ -208,3 +208,4 @@ class CKG(DefinedNamespace):
     votesAgainst: URIRef
     votesFor: URIRef
     writtenProcedureRecord: URIRef
+    year: URIRef

@@ -556,6 +556,16 @@ MUTATIONS = [
         ("ckgsh:CouncilEvent-date", "id:meeting/8733"),
     ),
     m(
+        "meeting-year-key-as-a-string",
+        replace(MEETING, "ckg:year", "2020", '"2020"'),
+        ("ckgsh:YearKey-year", "id:meeting/8733"),
+    ),
+    m(
+        "meeting-year-key-out-of-range",
+        replace(MEETING, "ckg:year", "2020", "1900"),
+        ("ckgsh:YearKey-year", "id:meeting/8733"),
+    ),
+    m(
         "meeting-date-with-a-time-zone",
         replace(MEETING, "dcterms:date", '"2020-02-26"^^xsd:date', '"2020-02-26Z"^^xsd:date'),
         ("ckgsh:CouncilEvent-date", "id:meeting/8733"),

@@ -18,7 +18,8 @@ The types of :data:`~councilkg.queries.catalogue.PARAM_TYPES`: ``symbol``
 Chinese/English name, bound as the ISO3 code, the value of ``ckg:iso3``),
 ``year``, ``years`` (a year or a range of years, ``2016-2020``, bound as
 two ``xsd:integer`` literals, ``?<name>From`` and ``?<name>To``: a single
-year is the range of one year), ``item`` (curated key or title, bound as the
+year is the range of one year; where the query names ``?<name>`` itself,
+also as one row of it per year of the range), ``item`` (curated key or title, bound as the
 ``ckg:key``),
 ``iri``, ``date``, ``string``, ``integer`` and ``language`` (an edition's language
 code, ``zh`` or ``en``, bound as the plain literal its texts are tagged with).
@@ -127,6 +128,13 @@ def bind(query: PreparedQuery | str, raw: Mapping[str, object]) -> BoundQuery:
                 f"(its parameters: {q.param_usage()})"
             ) from None
         values.extend(zip(p.variables, terms, strict=True))
+        if p.type == "years" and re.search(rf"[?$]{p.name}\b", q.body):
+            # Each year of the range too, as rows of ?<name>, where the query
+            # joins it with an integer key (?event ckg:year ?years): the year
+            # is then bound before the joins, where a FILTER on
+            # ?<name>From/To would only be applied after reading every event.
+            first, last = (int(str(t)) for t in terms)
+            values.extend((p.name, RdfLiteral(y)) for y in range(first, last + 1))
     return BoundQuery(q, tuple(values), inject_values(q, values))
 
 

@@ -34,7 +34,8 @@ def bind_text(text: str, values: Sequence[tuple[str, Node]]) -> str:
     written by the N-Triples encoder.
 
     One block per variable (their join is the one row a multi-variable
-    block would give): Virtuoso 07.20.3233 fails to compile a query whose
+    block would give; a variable given several values gets one row each):
+    Virtuoso 07.20.3233 fails to compile a query whose
     one ``VALUES`` row mixes an IRI and a plain literal (SP031,
     "ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED").
 
@@ -45,7 +46,10 @@ def bind_text(text: str, values: Sequence[tuple[str, Node]]) -> str:
     """
     if not values:
         return text
-    blocks = " ".join(f"VALUES ?{name} {{ {nt_term(node)} }}" for name, node in values)
+    rows: dict[str, list[str]] = {}  # a variable given several values: one row each
+    for name, node in values:
+        rows.setdefault(name, []).append(nt_term(node))
+    blocks = " ".join(f"VALUES ?{name} {{ {' '.join(terms)} }}" for name, terms in rows.items())
     at = where_brace(text) + 1
     return f"{text[:at]}\n  {blocks}{text[at:]}"
 
