@@ -66,6 +66,7 @@ __all__ = [
     "load_ontology",
     "load_shapes",
     "locate",
+    "results_from_report",
     "validate",
 ]
 
@@ -487,14 +488,18 @@ class ValidationResult:
         """The constraint component, compacted (``sh:MinCountConstraintComponent``)."""
         return compact(self.constraint_component) or "?"
 
-    def sort_key(self) -> tuple[str, str, str, str, str]:
-        """Focus node, path, shape, component, value: the report's order."""
+    def sort_key(self) -> tuple[str, str, str, str, str, str]:
+        """Focus node, path, shape, component, value, message: the report's
+        order (the message last, so that results differing only by it, such
+        as two reasons of one SPARQL rule, come in one order whatever the
+        engine's)."""
         return (
             str(self.focus_node),
             self.result_path or "",
             self.rule,
             self.component,
             str(self.value) if self.value is not None else "",
+            self.message,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -638,8 +643,11 @@ def _pick_message(messages: Iterable[tuple[str, str]], component: str) -> str:
     return f"violates {component}"
 
 
-def _results(report: Graph, data: Graph) -> list[ValidationResult]:
-    """The top-level results of the report (nested ``sh:detail`` results,
+def results_from_report(report: Graph, data: Graph) -> list[ValidationResult]:
+    """The top-level results of the SHACL report graph ``report``, located in
+    ``data``, in report order (both engines' reports go through here).
+
+    The top-level results of the report (nested ``sh:detail`` results,
     such as why a value failed an ``sh:node`` shape, are folded into their
     parent's ``details``)."""
     results = []
@@ -683,8 +691,14 @@ def validate(
     *,
     ontology: Graph | None = None,
     shapes: Graph | None = None,
+    engine: str = "pyshacl",
 ) -> ValidationReport:
     """Validate ``data`` against the shapes of ``shapes/``.
+
+    ``engine="pyshacl"`` (the default here: the reference the tests hold
+    every engine to) or ``"fast"`` (:mod:`councilkg.shacl`: the same
+    results, whole-graph engines; raises if ``shacl-rust`` is missing or the
+    shapes use a feature it does not run).
 
     Args:
         data: the graph to validate; a Dataset is merged into the union of
@@ -696,6 +710,18 @@ def validate(
         shapes: a shapes graph to use instead of ``shapes/*.ttl`` (tests).
     """
     graph = union_graph(data)
+    if engine == "fast":
+        from councilkg import shacl
+
+        setup = None
+        if shapes is not None or ontology is not None:
+            setup = shacl.engine.prepare(
+                shapes if shapes is not None else _cached_shapes(),
+                ontology if ontology is not None else _cached_ontology(),
+            )
+        return shacl.validate_ntriples(shacl.ntriples_from_graph(graph), setup=setup)
+    if engine != "pyshacl":
+        raise ValueError(f"unknown SHACL engine {engine!r}: pyshacl or fast")
     shapes_graph = shapes if shapes is not None else _cached_shapes()
     ont_graph = ontology if ontology is not None else _cached_ontology()
     started = time.perf_counter()
@@ -715,15 +741,19 @@ def validate(
     )
     seconds = time.perf_counter() - started
     assert isinstance(report_graph, Graph)
-    results = _results(report_graph, graph)
-    n_shapes = len(set(shapes_graph.subjects(RDF.type, SH.NodeShape))) + len(
-        set(shapes_graph.subjects(RDF.type, SH.PropertyShape))
-    )
+    results = results_from_report(report_graph, graph)
     return ValidationReport(
         conforms=bool(conforms),
         results=results,
         report_graph=report_graph,
         triples=len(graph),
         seconds=seconds,
-        shapes=n_shapes,
+        shapes=count_shapes(shapes_graph),
+    )
+
+
+def count_shapes(shapes: Graph) -> int:
+    """The node and property shapes declared in ``shapes``."""
+    return len(set(shapes.subjects(RDF.type, SH.NodeShape))) + len(
+        set(shapes.subjects(RDF.type, SH.PropertyShape))
     )

@@ -1,0 +1,135 @@
+"""The fast engine end to end: N-Triples in, a validation report out.
+
+The data and the ontology are loaded once into an in-memory Oxigraph store
+(the union of the two, as pyshacl's ``ont_graph`` mixes them); its
+N-Triples go to shacl-rust for the core constraints, and the SPARQL
+constraints run on the store.  Results are located through a read-only
+rdflib view of the same store (:mod:`councilkg.shacl.oxgraph`).
+
+What is prepared once per process (:func:`prepared`): the shapes split in
+two (core Turtle, compiled queries) and the ontology's N-Triples.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal
+from rdflib.term import Node
+
+from councilkg.shacl import core, sparql
+from councilkg.shacl.components import check_supported
+from councilkg.shacl.details import node_details
+from councilkg.shacl.oxgraph import graph_view
+from councilkg.shacl.report import build_report
+
+if TYPE_CHECKING:
+    from councilkg.store import GraphStore
+    from councilkg.validation import ValidationReport
+
+
+class EngineUnavailableError(RuntimeError):
+    """``shacl-rust`` is not installed (``pip install shacl-rust``)."""
+
+
+def available() -> bool:
+    """Whether the fast engine can run here (``shacl-rust`` installed)."""
+    return core.available()
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Shapes and ontology, ready for the engines."""
+
+    shapes: Graph
+    core_turtle: bytes
+    constraints: tuple[sparql.SparqlConstraint, ...]
+    ontology_nt: bytes
+    shape_count: int
+
+
+def prepare(shapes: Graph, ontology: Graph) -> Prepared:
+    """Split ``shapes`` for the two engines and serialise ``ontology``.
+
+    Raises:
+        UnsupportedShapesError: the shapes use a feature the engine does
+            not run.
+    """
+    from councilkg.validation import count_shapes
+
+    check_supported(shapes)
+    return Prepared(
+        shapes=shapes,
+        core_turtle=core.core_shapes(shapes),
+        constraints=tuple(sparql.compile_constraints(shapes)),
+        ontology_nt=ntriples_from_graph(ontology),
+        shape_count=count_shapes(shapes),
+    )
+
+
+@cache
+def prepared() -> Prepared:
+    """The packaged shapes and ontology, prepared once per process."""
+    from councilkg.validation import _cached_ontology, _cached_shapes
+
+    return prepare(_cached_shapes(), _cached_ontology())
+
+
+def ntriples_from_graph(graph: Graph) -> bytes:
+    """An rdflib graph as N-Triples (the union of a Dataset's graphs)."""
+    from councilkg.validation import union_graph
+
+    text: str = union_graph(graph).serialize(format="nt")
+    return text.encode("utf-8")
+
+
+def ntriples_from_store(store: GraphStore) -> bytes:
+    """Every named graph of ``store``, merged, as N-Triples."""
+    quads = ox.parse(store.dump_nquads(), format=ox.RdfFormat.N_QUADS)
+    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def validate_ntriples(data: bytes, *, setup: Prepared | None = None) -> ValidationReport:
+    """Validate the N-Triples ``data`` (ontology mixed in) with the fast engine.
+
+    Raises:
+        EngineUnavailableError: ``shacl-rust`` is not installed.
+        UnsupportedShapesError: see :func:`prepare`.
+    """
+    from councilkg.validation import ValidationReport, results_from_report
+
+    if not available():
+        raise EngineUnavailableError(
+            "the fast SHACL engine needs shacl-rust: pip install shacl-rust"
+        )
+    setup = setup or prepared()
+    started = time.perf_counter()
+    store = ox.Store()
+    if data:
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    triples = len(store)
+    store.bulk_load(setup.ontology_nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    # shacl-rust reads the text, not Oxigraph's dump: Oxigraph stores numbers
+    # and dates by value ("01" comes back "1"), and a pattern sees the text.
+    found_core = core.run_core(data + b"\n" + setup.ontology_nt, setup.core_turtle)
+    found_sparql = [v for c in setup.constraints for v in sparql.run_constraint(store, c)]
+    view = graph_view(store)
+
+    def nested(shape: Node, value: Node) -> list[tuple[Literal, ...]]:
+        return node_details(setup.shapes, shape, value, view)
+
+    conforms, report_graph = build_report(setup.shapes, found_core, found_sparql, nested)
+    seconds = time.perf_counter() - started
+    return ValidationReport(
+        conforms=conforms,
+        results=results_from_report(report_graph, view),
+        report_graph=report_graph,
+        triples=triples,
+        seconds=seconds,
+        shapes=setup.shape_count,
+    )
