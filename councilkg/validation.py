@@ -23,6 +23,12 @@ on a copy, so that pyshacl validates a graph that prepares each SPARQL
 query once (see :class:`_PreparedQueryGraph`).  No inference is run
 (``inference="none"``): the graph is validated as stored.
 
+Two engines give the same results: pyshacl (:func:`validate`'s default
+here, the reference the tests hold everything to) and the fast engine of
+:mod:`councilkg.shacl` (``engine="fast"``, what ``councilkg validate`` runs
+by default), whose report goes through the same
+:func:`results_from_report`.
+
 Why a source location per result: a violation is only useful if someone
 can open the Repertoire at the right page and read the sentence.  Every
 fact-bearing node is ``prov:wasDerivedFrom`` a ``ckg:SourceSpan``; nodes

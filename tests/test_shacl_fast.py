@@ -8,10 +8,15 @@ engine by default.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
 from councilkg import shacl
+from councilkg.cli import main
 from councilkg.shacl.components import UnsupportedShapesError, check_supported
 from councilkg.validation import ValidationReport, load_shapes, validate
 from tests.test_shapes import (  # the fixtures are shared with the mutation table
@@ -71,3 +76,35 @@ def test_unsupported_component_is_refused() -> None:
 
 def test_every_component_of_the_shapes_is_supported() -> None:
     check_supported(load_shapes())
+
+
+def test_cli_engines_print_the_same_report(tmp_path: Path, seed_path: Path) -> None:
+    """``councilkg validate`` (fast by default) and ``--engine pyshacl`` print
+    the same JSON report, times aside, on a graph with a violation."""
+    store = tmp_path / "store"
+    out = tmp_path / "graph.nq"
+    ingest = ["ingest", str(seed_path), "--store", str(store), "-q", "--nquads", str(out)]
+    assert CliRunner().invoke(main, ingest).exit_code == 0
+    # the failed draft marked adopted: Article 27 is broken
+    marker = "<http://www.w3.org/2001/XMLSchema#boolean>"
+    lines = [
+        line.replace(f'"false"^^{marker}', f'"true"^^{marker}')
+        if "/id/document/S/2020/797>" in line.split(" ")[0] and "#adopted>" in line
+        else line
+        for line in out.read_text(encoding="utf-8").splitlines(keepends=True)
+    ]
+    bad = tmp_path / "bad.nq"
+    bad.write_text("".join(lines), encoding="utf-8")
+    reports = []
+    for engine in ("fast", "pyshacl"):
+        result = CliRunner().invoke(
+            main, ["validate", str(bad), "--format", "json", "--engine", engine]
+        )
+        assert result.exit_code == 1, result.output
+        data = json.loads(result.output)
+        data.pop("seconds")
+        reports.append(data)
+    assert reports[0]["results"], "the adopted draft is reported"
+    assert reports[0] == reports[1]
+    on_store = CliRunner().invoke(main, ["validate", "--store", str(store)])
+    assert on_store.exit_code == 0, on_store.output
