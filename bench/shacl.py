@@ -240,11 +240,10 @@ def validate_once(
     """
     started = time.perf_counter()
     if engine == "fast":
-        from councilkg.shacl import engine as fast_engine
-        from councilkg.shacl import validate_ntriples
+        from councilkg.validation import fast_setup, validate_ntriples
 
         text = Path(data).read_bytes()
-        setup = fast_engine.prepared()
+        setup = fast_setup()
         parsed = time.perf_counter()
         fast = validate_ntriples(text, setup=setup)
         done = time.perf_counter()

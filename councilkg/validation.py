@@ -59,6 +59,7 @@ from rdflib.query import Processor
 from rdflib.query import Result as QueryResult
 from rdflib.term import Identifier, Node
 
+from councilkg import shacl
 from councilkg.export.formats import EXPORT_FORMATS, FORMATS, format_of
 from councilkg.resources import ontology_text, resource_files
 from councilkg.store import GraphStore
@@ -74,6 +75,7 @@ __all__ = [
     "locate",
     "results_from_report",
     "validate",
+    "validate_ntriples",
 ]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -717,15 +719,13 @@ def validate(
     """
     graph = union_graph(data)
     if engine == "fast":
-        from councilkg import shacl
-
         setup = None
         if shapes is not None or ontology is not None:
-            setup = shacl.engine.prepare(
+            setup = shacl.prepare(
                 shapes if shapes is not None else _cached_shapes(),
                 ontology if ontology is not None else _cached_ontology(),
             )
-        return shacl.validate_ntriples(shacl.ntriples_from_graph(graph), setup=setup)
+        return validate_ntriples(shacl.ntriples_from_graph(graph), setup=setup)
     if engine != "pyshacl":
         raise ValueError(f"unknown SHACL engine {engine!r}: pyshacl or fast")
     shapes_graph = shapes if shapes is not None else _cached_shapes()
@@ -755,6 +755,37 @@ def validate(
         triples=len(graph),
         seconds=seconds,
         shapes=count_shapes(shapes_graph),
+    )
+
+
+@cache
+def fast_setup() -> shacl.Prepared:
+    """The packaged shapes and ontology prepared for the fast engine, once
+    per process.
+
+    Raises:
+        UnsupportedShapesError: the shapes use a feature it does not run.
+    """
+    return shacl.prepare(_cached_shapes(), _cached_ontology())
+
+
+def validate_ntriples(data: bytes, *, setup: shacl.Prepared | None = None) -> ValidationReport:
+    """Validate the N-Triples ``data`` with the fast engine
+    (:mod:`councilkg.shacl`), ontology mixed in: the report
+    :func:`validate` gives with pyshacl, located the same way.
+
+    Raises:
+        EngineUnavailableError: ``shacl-rust`` is not installed.
+        UnsupportedShapesError: see :func:`fast_setup`.
+    """
+    run = shacl.validate_ntriples(data, setup or fast_setup())
+    return ValidationReport(
+        conforms=run.conforms,
+        results=results_from_report(run.report_graph, run.data_graph),
+        report_graph=run.report_graph,
+        triples=run.triples,
+        seconds=run.seconds,
+        shapes=run.shapes,
     )
 
 

@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from councilkg import shacl
 from councilkg.cli import main
 from councilkg.shacl.components import UnsupportedShapesError, check_supported
-from councilkg.validation import ValidationReport, load_shapes, validate
+from councilkg.validation import ValidationReport, load_shapes, validate, validate_ntriples
 from tests.test_shapes import (  # the fixtures are shared with the mutation table
     MUTATIONS,
     PREFIXES,
@@ -60,7 +60,7 @@ def test_store_dump_validates_as_the_graph(seed_store: object) -> None:
     from councilkg.store import GraphStore
 
     assert isinstance(seed_store, GraphStore)
-    report = shacl.validate_ntriples(shacl.ntriples_from_store(seed_store))
+    report = validate_ntriples(shacl.ntriples_from_store(seed_store))
     assert report.conforms and report.results == []
 
 

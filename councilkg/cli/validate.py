@@ -52,7 +52,7 @@ def validate(
     """
     # Imported here: pySHACL and rdflib are slow to load and only this
     # command needs them.
-    from councilkg.validation import graph_from_file, graph_from_store
+    from councilkg.validation import graph_from_file, graph_from_store, validate_ntriples
     from councilkg.validation import validate as run_validation
 
     if files and endpoint is not None:
@@ -70,9 +70,9 @@ def validate(
 
         try:
             if store is not None:
-                report = shacl.validate_ntriples(shacl.ntriples_from_store(store))
+                report = validate_ntriples(shacl.ntriples_from_store(store))
             else:
-                report = shacl.validate_ntriples(
+                report = validate_ntriples(
                     b"".join(shacl.ntriples_from_graph(graph_from_file(f)) for f in files)
                 )
         except (shacl.EngineUnavailableError, shacl.UnsupportedShapesError) as exc:

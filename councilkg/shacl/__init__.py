@@ -13,7 +13,7 @@ two, each part run by an engine that sees the whole graph:
   returning every violating focus node (:mod:`councilkg.shacl.sparql`).
 
 Both produce the SHACL report pyshacl would (:mod:`councilkg.shacl.report`),
-which :mod:`councilkg.validation` turns into the same located
+which :func:`councilkg.validation.validate_ntriples` turns into the same located
 :class:`~councilkg.validation.ValidationResult` objects.  Shapes using a
 component outside :data:`~councilkg.shacl.components.SUPPORTED` are refused
 (:class:`UnsupportedShapesError`), and the caller falls back to pyshacl.
@@ -24,19 +24,25 @@ from __future__ import annotations
 from councilkg.shacl.components import SUPPORTED, UnsupportedShapesError, check_supported
 from councilkg.shacl.engine import (
     EngineUnavailableError,
+    FastRun,
+    Prepared,
     available,
     ntriples_from_graph,
     ntriples_from_store,
+    prepare,
     validate_ntriples,
 )
 
 __all__ = [
     "SUPPORTED",
     "EngineUnavailableError",
+    "FastRun",
+    "Prepared",
     "UnsupportedShapesError",
     "available",
     "check_supported",
     "ntriples_from_graph",
     "ntriples_from_store",
+    "prepare",
     "validate_ntriples",
 ]

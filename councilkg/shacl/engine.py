@@ -6,8 +6,9 @@ N-Triples go to shacl-rust for the core constraints, and the SPARQL
 constraints run on the store.  Results are located through a read-only
 rdflib view of the same store (:mod:`councilkg.shacl.oxgraph`).
 
-What is prepared once per process (:func:`prepared`): the shapes split in
-two (core Turtle, compiled queries) and the ontology's N-Triples.
+What is prepared once (:func:`prepare`, cached by
+:mod:`councilkg.validation`): the shapes split in two (core Turtle,
+compiled queries) and the ontology's N-Triples.
 
 Why the core constraints run in a forked process for large graphs: the two
 halves are independent and each is single-threaded, so on two or more CPUs
@@ -26,11 +27,11 @@ import multiprocessing.process
 import os
 import time
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal
+from rdflib import RDF, Graph, Literal, Namespace
+from rdflib.graph import ConjunctiveGraph
 from rdflib.term import Node
 
 from councilkg.shacl import core, sparql
@@ -41,9 +42,9 @@ from councilkg.shacl.report import build_report
 
 if TYPE_CHECKING:
     from councilkg.store import GraphStore
-    from councilkg.validation import ValidationReport
 
 
+SH = Namespace("http://www.w3.org/ns/shacl#")
 PARALLEL_BYTES = 4_000_000  # N-Triples above which shacl-rust runs in a forked child
 
 
@@ -74,31 +75,38 @@ def prepare(shapes: Graph, ontology: Graph) -> Prepared:
         UnsupportedShapesError: the shapes use a feature the engine does
             not run.
     """
-    from councilkg.validation import count_shapes
-
     check_supported(shapes)
     return Prepared(
         shapes=shapes,
         core_turtle=core.core_shapes(shapes),
         constraints=tuple(sparql.compile_constraints(shapes)),
         ontology_nt=ntriples_from_graph(ontology),
-        shape_count=count_shapes(shapes),
+        shape_count=len(set(shapes.subjects(RDF.type, SH.NodeShape)))
+        + len(set(shapes.subjects(RDF.type, SH.PropertyShape))),
     )
 
 
-@cache
-def prepared() -> Prepared:
-    """The packaged shapes and ontology, prepared once per process."""
-    from councilkg.validation import _cached_ontology, _cached_shapes
+@dataclass(frozen=True)
+class FastRun:
+    """What a validation gives: the SHACL report graph pyshacl would write,
+    the data (with the ontology) to locate results in, and the counts."""
 
-    return prepare(_cached_shapes(), _cached_ontology())
+    conforms: bool
+    report_graph: Graph
+    data_graph: Graph
+    triples: int
+    seconds: float
+    shapes: int
 
 
 def ntriples_from_graph(graph: Graph) -> bytes:
-    """An rdflib graph as N-Triples (the union of a Dataset's graphs)."""
-    from councilkg.validation import union_graph
-
-    text: str = union_graph(graph).serialize(format="nt")
+    """An rdflib graph as N-Triples (every graph of a Dataset, merged)."""
+    if isinstance(graph, ConjunctiveGraph):
+        triples = ((s, p, o) for s, p, o, _ in graph.quads((None, None, None, None)))
+        merged = Graph()
+        merged.addN((s, p, o, merged) for s, p, o in triples)
+        graph = merged
+    text: str = graph.serialize(format="nt")
     return text.encode("utf-8")
 
 
@@ -109,20 +117,16 @@ def ntriples_from_store(store: GraphStore) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-def validate_ntriples(data: bytes, *, setup: Prepared | None = None) -> ValidationReport:
+def validate_ntriples(data: bytes, setup: Prepared) -> FastRun:
     """Validate the N-Triples ``data`` (ontology mixed in) with the fast engine.
 
     Raises:
         EngineUnavailableError: ``shacl-rust`` is not installed.
-        UnsupportedShapesError: see :func:`prepare`.
     """
-    from councilkg.validation import ValidationReport, results_from_report
-
     if not available():
         raise EngineUnavailableError(
             "the fast SHACL engine needs shacl-rust: pip install shacl-rust"
         )
-    setup = setup or prepared()
     started = time.perf_counter()
     core_text = (data, setup.ontology_nt)
     pending = _start_core(core_text, setup.core_turtle) if len(data) > PARALLEL_BYTES else None
@@ -141,13 +145,12 @@ def validate_ntriples(data: bytes, *, setup: Prepared | None = None) -> Validati
         return node_details(setup.shapes, shape, value, view)
 
     conforms, report_graph = build_report(setup.shapes, found_core, found_sparql, nested)
-    seconds = time.perf_counter() - started
-    return ValidationReport(
+    return FastRun(
         conforms=conforms,
-        results=results_from_report(report_graph, view),
         report_graph=report_graph,
+        data_graph=view,
         triples=triples,
-        seconds=seconds,
+        seconds=time.perf_counter() - started,
         shapes=setup.shape_count,
     )
 
