@@ -5,7 +5,8 @@ A thin layer over :mod:`councilkg.validation` and its fast engine,
 :mod:`councilkg.shacl` (the default: the same results as pyshacl, checked
 by ``tests/test_shacl_fast.py``; ``--engine pyshacl`` runs the reference).
 When the fast engine cannot run here (``shacl-rust`` missing, or shapes
-using a feature it does not run) pyshacl validates, with a note on stderr.
+using a feature it does not run) pyshacl validates, with a note on stderr
+in the text format.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def validate(
                     b"".join(shacl.ntriples_from_graph(graph_from_file(f)) for f in files)
                 )
         except (shacl.EngineUnavailableError, shacl.UnsupportedShapesError) as exc:
-            click.echo(f"validate: {exc}; validating with pyshacl", err=True)
+            if fmt == "text":  # json and turtle stay machine-readable
+                click.echo(f"validate: {exc}; validating with pyshacl", err=True)
     if report is None:
         if store is not None:
             graph = graph_from_store(store)
