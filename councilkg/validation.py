@@ -23,6 +23,12 @@ on a copy, so that pyshacl validates a graph that prepares each SPARQL
 query once (see :class:`_PreparedQueryGraph`).  No inference is run
 (``inference="none"``): the graph is validated as stored.
 
+Two engines give the same results: pyshacl (:func:`validate`'s default
+here, the reference the tests hold everything to) and the fast engine of
+:mod:`councilkg.shacl` (``engine="fast"``, what ``councilkg validate`` runs
+by default), whose report goes through the same
+:func:`results_from_report`.
+
 Why a source location per result: a violation is only useful if someone
 can open the Repertoire at the right page and read the sentence.  Every
 fact-bearing node is ``prov:wasDerivedFrom`` a ``ckg:SourceSpan``; nodes
@@ -53,6 +59,7 @@ from rdflib.query import Processor
 from rdflib.query import Result as QueryResult
 from rdflib.term import Identifier, Node
 
+from councilkg import shacl
 from councilkg.export.formats import EXPORT_FORMATS, FORMATS, format_of
 from councilkg.resources import ontology_text, resource_files
 from councilkg.store import GraphStore
@@ -66,7 +73,9 @@ __all__ = [
     "load_ontology",
     "load_shapes",
     "locate",
+    "results_from_report",
     "validate",
+    "validate_ntriples",
 ]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -487,14 +496,18 @@ class ValidationResult:
         """The constraint component, compacted (``sh:MinCountConstraintComponent``)."""
         return compact(self.constraint_component) or "?"
 
-    def sort_key(self) -> tuple[str, str, str, str, str]:
-        """Focus node, path, shape, component, value: the report's order."""
+    def sort_key(self) -> tuple[str, str, str, str, str, str]:
+        """Focus node, path, shape, component, value, message: the report's
+        order (the message last, so that results differing only by it, such
+        as two reasons of one SPARQL rule, come in one order whatever the
+        engine's)."""
         return (
             str(self.focus_node),
             self.result_path or "",
             self.rule,
             self.component,
             str(self.value) if self.value is not None else "",
+            self.message,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -638,8 +651,11 @@ def _pick_message(messages: Iterable[tuple[str, str]], component: str) -> str:
     return f"violates {component}"
 
 
-def _results(report: Graph, data: Graph) -> list[ValidationResult]:
-    """The top-level results of the report (nested ``sh:detail`` results,
+def results_from_report(report: Graph, data: Graph) -> list[ValidationResult]:
+    """The top-level results of the SHACL report graph ``report``, located in
+    ``data``, in report order (both engines' reports go through here).
+
+    The top-level results of the report (nested ``sh:detail`` results,
     such as why a value failed an ``sh:node`` shape, are folded into their
     parent's ``details``)."""
     results = []
@@ -683,8 +699,14 @@ def validate(
     *,
     ontology: Graph | None = None,
     shapes: Graph | None = None,
+    engine: str = "pyshacl",
 ) -> ValidationReport:
     """Validate ``data`` against the shapes of ``shapes/``.
+
+    ``engine="pyshacl"`` (the default here: the reference the tests hold
+    every engine to) or ``"fast"`` (:mod:`councilkg.shacl`: the same
+    results, whole-graph engines; raises if ``shacl-rust`` is missing or the
+    shapes use a feature it does not run).
 
     Args:
         data: the graph to validate; a Dataset is merged into the union of
@@ -696,6 +718,16 @@ def validate(
         shapes: a shapes graph to use instead of ``shapes/*.ttl`` (tests).
     """
     graph = union_graph(data)
+    if engine == "fast":
+        setup = None
+        if shapes is not None or ontology is not None:
+            setup = shacl.prepare(
+                shapes if shapes is not None else _cached_shapes(),
+                ontology if ontology is not None else _cached_ontology(),
+            )
+        return validate_ntriples(shacl.ntriples_from_graph(graph), setup=setup)
+    if engine != "pyshacl":
+        raise ValueError(f"unknown SHACL engine {engine!r}: pyshacl or fast")
     shapes_graph = shapes if shapes is not None else _cached_shapes()
     ont_graph = ontology if ontology is not None else _cached_ontology()
     started = time.perf_counter()
@@ -715,15 +747,50 @@ def validate(
     )
     seconds = time.perf_counter() - started
     assert isinstance(report_graph, Graph)
-    results = _results(report_graph, graph)
-    n_shapes = len(set(shapes_graph.subjects(RDF.type, SH.NodeShape))) + len(
-        set(shapes_graph.subjects(RDF.type, SH.PropertyShape))
-    )
+    results = results_from_report(report_graph, graph)
     return ValidationReport(
         conforms=bool(conforms),
         results=results,
         report_graph=report_graph,
         triples=len(graph),
         seconds=seconds,
-        shapes=n_shapes,
+        shapes=count_shapes(shapes_graph),
+    )
+
+
+@cache
+def fast_setup() -> shacl.Prepared:
+    """The packaged shapes and ontology prepared for the fast engine, once
+    per process.
+
+    Raises:
+        UnsupportedShapesError: the shapes use a feature it does not run.
+    """
+    return shacl.prepare(_cached_shapes(), _cached_ontology())
+
+
+def validate_ntriples(data: bytes, *, setup: shacl.Prepared | None = None) -> ValidationReport:
+    """Validate the N-Triples ``data`` with the fast engine
+    (:mod:`councilkg.shacl`), ontology mixed in: the report
+    :func:`validate` gives with pyshacl, located the same way.
+
+    Raises:
+        EngineUnavailableError: ``shacl-rust`` is not installed.
+        UnsupportedShapesError: see :func:`fast_setup`.
+    """
+    run = shacl.validate_ntriples(data, setup or fast_setup())
+    return ValidationReport(
+        conforms=run.conforms,
+        results=results_from_report(run.report_graph, run.data_graph),
+        report_graph=run.report_graph,
+        triples=run.triples,
+        seconds=run.seconds,
+        shapes=run.shapes,
+    )
+
+
+def count_shapes(shapes: Graph) -> int:
+    """The node and property shapes declared in ``shapes``."""
+    return len(set(shapes.subjects(RDF.type, SH.NodeShape))) + len(
+        set(shapes.subjects(RDF.type, SH.PropertyShape))
     )

@@ -39,6 +39,8 @@ LAYERS: dict[str, int] = {
     "councilkg.export": 5,
     # a published graph read back through its endpoint
     "councilkg.published": 5,
+    # the fast SHACL engine (shacl-rust and Oxigraph), below the reports it feeds
+    "councilkg.shacl": 5,
     # views of the graph: SHACL reports, networks, HTML pages
     "councilkg.validation": 6,
     "councilkg.analytics": 6,
