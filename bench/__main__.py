@@ -37,6 +37,7 @@ STAGES: dict[str, Stage] = {
     "graphs": Stage("bench.graphs", "generate (or find) and describe the cached inputs"),
     "jena": Stage("bench.jena", "Apache Jena's SHACL engine: check it runs, its class path"),
     "synth": Stage("bench.synth.cli", "write a synthetic Repertoire corpus with its truth"),
+    "size": Stage("bench.size", "bytes of N-Quads per byte of source text, by predicate"),
 }
 
 

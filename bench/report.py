@@ -50,7 +50,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import export, graphs, jena, load, query_latency, shacl
+from bench import export, graphs, jena, load, query_latency, shacl, targets
 from bench.common import (
     RESULTS,
     ROOT,
@@ -68,7 +68,7 @@ from bench.common import (
 )
 
 SCHEMA = 1
-STAGES = ("ingest", "load", "shacl", "queries", "endpoint", "export")
+STAGES = ("ingest", "size", "load", "shacl", "queries", "endpoint", "export")
 
 
 # ---------------------------------------------------------------------------
@@ -126,46 +126,34 @@ def run_ingest(out_dir: Path, quick: bool, extra: str | None = None) -> dict[str
     return _run_stage(cmd, out)
 
 
-def run_endpoint(scale: str, out_dir: Path, quick: bool) -> dict[str, Any]:
-    """``python -m bench endpoint`` on the cached store of ``scale``: ``councilkg
-    serve`` against ``oxigraph serve-read-only``, same store, same run."""
-    graph = graphs.graph_at(scale, flavour="spread")
-    out = out_dir / f"endpoint-{scale}.json"
-    cmd = module_command("bench.endpoint", "--store", str(graph.store))
+def run_size(out_dir: Path, quick: bool) -> dict[str, Any]:
+    """``python -m bench size``: N-Quads bytes per byte of text, on the sample and
+    the synthetic corpus at 1× and 10× (the sample and 1× when quick)."""
+    out = out_dir / "size.json"
+    cmd = module_command("bench.size", "--out", str(out), "--scales", "1" if quick else "1,10")
+    return _run_stage(cmd, out)
+
+
+def run_endpoint(sizes: list[str], out_dir: Path, quick: bool) -> dict[str, Any]:
+    """``python -m bench endpoint`` on the cached stores of ``sizes``: ``councilkg
+    serve`` against ``oxigraph serve-read-only``, same store, same run, for the
+    bench's workload (one text per query kind, sent again and again) and for
+    distinct texts (every request a new query)."""
+    out = out_dir / "endpoint.json"
+    cmd = module_command("bench.endpoint", "--sizes", ",".join(sizes))
     cmd += ["--candidates", "councilkg", "--no-timeout-check", "--out", str(out)]
     if quick:
-        cmd += ["--repeat", "1", "--seconds", "0.5", "--concurrency", "1,4"]
-        cmd += ["--requests", "200", "--heavy-requests", "50"]
+        cmd += ["--repeat", "1", "--seconds", "0.5", "--concurrency", "1,16"]
+        cmd += ["--requests", "200", "--heavy-requests", "50", "--workload", "repeat"]
     else:
-        cmd += ["--repeat", "2", "--seconds", "2", "--concurrency", "1,4,16", "--timeout", "30"]
-    log(f"endpoint {scale}: {graph.meta['triples']:,} triples")
+        cmd += ["--repeat", "3", "--seconds", "2", "--concurrency", "1,16", "--timeout", "30"]
+        cmd += ["--workload", "both"]
+    log(f"endpoint {', '.join(sizes)}")
     data = _run_stage(cmd, out)
-    data["scale"] = scale
-    if data["status"] != "ok":
-        return data
+    data["sizes"] = sizes
     data.pop("runs", None)
-    data["triples"] = graph.meta["triples"]
-    summary = data["summary"]
-    # cells where either server failed requests (a query past the timeout) are not compared
-    failed = {(r["query"], r["concurrency"]) for r in summary.values() if r["errors"]}
-    ratios = [
-        row["ratio_to_baseline"]
-        for row in summary.values()
-        if row["candidate"] == "councilkg"
-        and row.get("ratio_to_baseline") is not None
-        and (row["query"], row["concurrency"]) not in failed
-    ]
-    data["cells_with_errors"] = sorted(f"{q} × {c}" for q, c in failed)
-    data["councilkg_ratio_min"] = min(ratios) if ratios else None
-    data["councilkg_ratio_median"] = median(ratios)
-    for server in ("councilkg", "oxigraph"):  # on the cheap query, where HTTP dominates
-        data[f"{server}_cpu_us_per_req"] = median(
-            [
-                row["server_cpu_us_per_req"]
-                for row in summary.values()
-                if row["candidate"] == server and row["query"] == "lookup"
-            ]
-        )
+    for part in data.get("by_size", {}).values():
+        part.pop("runs", None)
     return data
 
 
@@ -216,171 +204,6 @@ def profile_pyshacl(scale: str, top: int = 12) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------
-# Targets
-# ---------------------------------------------------------------------------
-
-
-def _seconds(entry: dict[str, Any]) -> str:
-    if entry.get("status") == "ok":
-        return f"{fmt_s(entry.get('total_s'))} s"
-    return shacl.status_text(entry)
-
-
-def _ratio_or_status(result: dict[str, Any]) -> str:
-    """pyshacl over rdflib ÷ Jena at one size, or why there is no ratio."""
-    over = _over_jena(result, "pyshacl-rdflib")
-    return fmt_x(over) if over else _seconds(result["engines"].get("pyshacl-rdflib", {}))
-
-
-def _over_jena(result: dict[str, Any], engine: str) -> float | None:
-    eng = result["engines"]
-    mine, base = eng.get(engine, {}).get("total_s"), eng.get("jena", {}).get("total_s")
-    return mine / base if mine and base else None
-
-
-def _largest(results: list[dict[str, Any]]) -> dict[str, Any] | None:
-    return max(results, key=lambda r: r["triples"]) if results else None
-
-
-def targets(stages: dict[str, Any]) -> list[dict[str, Any]]:
-    """The performance targets, where we stand, and what bounds a miss."""
-    rows: list[dict[str, Any]] = []
-    ld = _largest(stages.get("load", {}).get("results", []))
-    if ld:
-        mem = ld["methods"].get("oxigraph-memory", {}).get("ratio_to_rdflib")
-        gs = ld["methods"].get("graphstore-disk", {}).get("ratio_to_rdflib")
-        rows.append(
-            {
-                "target": "store load ≥ 10× rdflib's parse of the same N-Quads",
-                "at": ld["scale"],
-                "measured": f"Oxigraph bulk load in memory {fmt_x(mem)}; "
-                f"GraphStore on disk (named graphs + merged default graph) {fmt_x(gs)}",
-                "met": mem is not None and mem >= 10,
-                "bound": "in memory: met. On disk, RocksDB writes and the second load "
-                "(the merged default graph the store keeps) halve the rate; the ingest "
-                "path (`replace_graph`, one SPARQL update per graph) is slower still.",
-            }
-        )
-    sh_results = stages.get("shacl", {}).get("results", [])
-    sh = _largest(sh_results)
-    if sh:
-        eng = sh["engines"]
-        jena_total = eng.get("jena", {}).get("total_s")
-        rd = eng.get("pyshacl-rdflib", {}).get("total_s")
-        best = eng.get("pyshacl-oxigraph-countonce", {}).get("total_s")
-        r_rd = rd / jena_total if rd and jena_total else None
-        r_best = best / jena_total if best and jena_total else None
-        trend = ", ".join(f"{_ratio_or_status(r)} at {r['scale']}" for r in sh_results)
-        rows.append(
-            {
-                "target": "full SHACL within 5× Jena's time (same data and shapes; at 1M)",
-                "target_triples": 1_000_000,
-                "measured_triples": sh["triples"],
-                "at": f"{sh['scale']} ({sh['triples']:,} triples)",
-                "measured": f"pyshacl over rdflib (the project's validation) ÷ Jena: {trend} "
-                f"({_seconds(eng.get('pyshacl-rdflib', {}))} vs "
-                f"{_seconds(eng.get('jena', {}))}); pyshacl over Oxigraph counting "
-                f"once {fmt_x(r_best)} ({_seconds(eng.get('pyshacl-oxigraph-countonce', {}))})",
-                "met": r_rd is not None and r_rd <= 5,
-                "bound": "pyshacl runs every SHACL-SPARQL constraint once per focus node "
-                "through rdflib's SPARQL evaluator, and the ratio grows with the size (see "
-                "the profile); Jena's time at small sizes is mostly the JVM's start.",
-            }
-        )
-        inc = sh.get("incremental", {})
-        rd_inc = inc.get("pyshacl-rdflib", {}).get("total_s")
-        best_inc = inc.get("pyshacl-oxigraph-countonce", {}).get("total_s")
-        if rd_inc is not None:
-            rows.append(
-                {
-                    "target": "incremental validation of one changed source < 2 s",
-                    "at": f"{sh['scale']} ({inc['triples']:,} triples: the source with the "
-                    "reference and ontology graphs)",
-                    "measured": f"pyshacl over rdflib {fmt_s(rd_inc)} s; pyshacl over "
-                    f"Oxigraph counting once {fmt_s(best_inc)} s; Jena "
-                    f"{fmt_s(inc.get('jena', {}).get('total_s'))} s (whole processes)",
-                    "met": rd_inc < 2,
-                    "bound": "the reference and ontology graphs (~4.4k of the triples) are "
-                    "re-validated with every source, and pyshacl's per-focus-node SPARQL over "
-                    "rdflib dominates"
-                    + (
-                        "; over Oxigraph (counting once) the same run meets it"
-                        if best_inc is not None and best_inc < 2
-                        else ""
-                    )
-                    + ".",
-                }
-            )
-    ql = _largest(stages.get("queries", {}).get("results", []))
-    if ql:
-        slow = sorted(
-            (
-                (e["engines"].get("oxigraph-memory", {}).get("p50_s") or 0, name)
-                for name, e in ql["queries"].items()
-            ),
-            reverse=True,
-        )[:3]
-        shares = [
-            ratio(mem.get("engine_only_p50_s"), mem.get("p50_s"))
-            for mem in (ql["queries"][n]["engines"].get("oxigraph-memory", {}) for _, n in slow)
-        ]
-        share_text = ", ".join(f"{min(s, 1.0):.0%}" for s in shares if s is not None)
-        rows.append(
-            {
-                "target": "prepared queries p50 < 20 ms (at 1M)",
-                "target_triples": 1_000_000,
-                "measured_triples": ql["triples"],
-                "at": f"{ql['scale']} ({ql['triples']:,} triples)",
-                "measured": f"{ql['met_target_memory']} of {len(ql['queries'])} in memory, "
-                f"{ql['met_target_disk']} on disk; slowest: "
-                + ", ".join(f"{n} {fmt_ms(p)} ms" for p, n in slow),
-                "met": ql["met_target_memory"] == len(ql["queries"]),
-                "bound": "the slow ones read every vote, position, citation or event of "
-                "the graph before a FILTER keeps one year or item (`SUBSTR(STR(?date), 1, 4) "
-                "= ?year` on each date, subqueries over all briefings), so they grow with the "
-                f"graph, not with the answer; Oxigraph's evaluation is {share_text} of their "
-                "time (the rest: reading the rows into Python terms).",
-            }
-        )
-    ep = stages.get("endpoint", {})
-    if ep.get("status") == "ok":
-        low = ep["councilkg_ratio_min"]
-        rows.append(
-            {
-                "target": "endpoint ≥ 80 % of the bare oxigraph server's throughput",
-                "at": ep["scale"],
-                "measured": f"councilkg serve ÷ oxigraph req/s: median "
-                f"{fmt_x(ep['councilkg_ratio_median'])}, lowest {fmt_x(low)}",
-                "met": low is not None and low >= 0.8,
-                "bound": "the Python HTTP layer and the hop to the worker process: on the "
-                f"lookup, {ep['councilkg_cpu_us_per_req'] or 0:,.0f} µs of server CPU per "
-                f"request against oxigraph's {ep['oxigraph_cpu_us_per_req'] or 0:,.0f} µs, "
-                "and with 2 cores the 16 clients compete with it; it matters on cheap "
-                "queries, not on heavy ones"
-                + (
-                    f" (not compared: {', '.join(ep['cells_with_errors'])}, requests failed)"
-                    if ep.get("cells_with_errors")
-                    else ""
-                )
-                + ".",
-            }
-        )
-    elif ep:
-        # a stage that failed or timed out: reported with its cause, not skipped
-        rows.append(
-            {
-                "target": "endpoint ≥ 80 % of the bare oxigraph server's throughput",
-                "at": ep.get("scale", ""),
-                "measured": f"stage {ep.get('status')}: "
-                + (" ".join(str(ep.get("stderr", "")).split())[-300:] or "no output"),
-                "met": False,
-                "bound": "",
-            }
-        )
-    return rows
-
-
-# ---------------------------------------------------------------------------
 # Markdown
 # ---------------------------------------------------------------------------
 
@@ -400,14 +223,8 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         "## Targets",
         "",
-        "| target | at | measured | status | what bounds it |",
-        "|---|---|---|:---:|---|",
+        targets.markdown(report["targets"]),
     ]
-    for t in report["targets"]:
-        status = "met" if t["met"] else "**missed**"
-        if t.get("target_triples") and t["measured_triples"] < 0.9 * t["target_triples"]:
-            status += f" at {t['at'].split(' ')[0]} (1M not measured)"
-        out.append(f"| {t['target']} | {t['at']} | {t['measured']} | {status} | {t['bound']} |")
     if "ingest" in st and st["ingest"].get("status") == "ok":
         out += ["", "## Ingest (`python -m bench ingest`)", "", st["ingest"].get("markdown", "")]
     for key, title in (
@@ -424,11 +241,14 @@ def markdown(report: dict[str, Any]) -> str:
     if ep.get("status") == "ok":
         out += [
             "",
-            f"## Endpoint (`python -m bench endpoint`, {ep['scale']}: {ep['triples']:,} triples; "
+            f"## Endpoint (`python -m bench endpoint`, {', '.join(ep['sizes'])}; "
             "ratio: req/s ÷ oxigraph serve-read-only's)",
             "",
             ep["markdown"],
         ]
+    sz = st.get("size", {})
+    if sz.get("status") == "ok" and "markdown" in sz:
+        out += ["", "## Graph size (`python -m bench size`)", "", sz["markdown"]]
     prof = report.get("profile")
     if prof:
         out += [
@@ -470,43 +290,20 @@ def _shacl_notes(sh: dict[str, Any]) -> list[str]:
 
 
 def closing_note(report: dict[str, Any]) -> list[str]:
-    """Where we stand and the next step, from the figures."""
-    lines = []
-    missed = [t for t in report["targets"] if not t["met"]]
-    largest = report["sizes"][-1] if report["sizes"] else "?"
-    if "1M" not in report["sizes"] and "10M" not in report["sizes"]:
+    """The count of targets met, and the targets the run could not read."""
+    rows = report["targets"]
+    met = sum(1 for t in rows if t["met"] is True)
+    missed = [t for t in rows if t["met"] is False]
+    unread = [t for t in rows if t["met"] is None]
+    lines = [
+        f"{met} of {len(rows)} target rows met, {len(missed)} missed, {len(unread)} not measured."
+    ]
+    if not any(graphs.target_triples(s) >= 1_000_000 for s in report["sizes"]):
         lines.append(
-            f"Measured up to {largest}; the 1M targets are read at the largest size "
-            "measured here (`python -m bench report --sizes 10k,100k,1M` measures them)."
+            "The 1M targets (SHACL, queries, the endpoint's second size) need the 1M graphs: "
+            "`make bench-1m` (`python -m bench report --sizes 10k,100k,1M`)."
         )
-    lines.append(f"{len(report['targets']) - len(missed)} of {len(report['targets'])} targets met.")
-    sh = _largest(report["stages"].get("shacl", {}).get("results", []))
-    if sh:
-        eng = sh["engines"]
-        best = eng.get("pyshacl-oxigraph-countonce", {}).get("total_s")
-        rd = eng.get("pyshacl-rdflib", {}).get("total_s")
-        if best and rd:
-            lines.append(
-                f"Next step for SHACL: validate over the Oxigraph store with the count "
-                f"cached and string-typed shapes ({fmt_s(best)} s vs {fmt_s(rd)} s over "
-                "rdflib at the largest size, same results) and, for incremental runs, "
-                "pass pyshacl the changed source's nodes as `focus_nodes` so the "
-                "reference graph is not re-validated; Jena stays the cross-check."
-            )
-    ql = _largest(report["stages"].get("queries", {}).get("results", []))
-    if ql and ql["met_target_memory"] < len(ql["queries"]):
-        lines.append(
-            "Next step for the prepared queries: select the year and the item before the "
-            "scan, not after it (date ranges on typed `xsd:date` values, or the "
-            "supplement's period as a node the events link to), so a one-year query "
-            "touches one year's triples."
-        )
-    ep = report["stages"].get("endpoint", {})
-    if ep.get("status") == "ok" and (ep["councilkg_ratio_min"] or 1) < 0.8:
-        lines.append(
-            "Next step for the endpoint: cut the per-request Python work (pre-encoded "
-            "responses, fewer copies between front and worker) on cheap queries."
-        )
+    lines += [f"- missed: {t['target']} at {t['at'] or '?'}: {t['figure']}" for t in missed]
     return lines
 
 
@@ -587,19 +384,29 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
             ),
         )
     if "endpoint" in wanted:
-        endpoint_size = args.endpoint_size or max(
-            (s for s in sizes if graphs.target_triples(s) <= 1_000_000),
-            key=graphs.target_triples,
-            default=sizes[0],
+        # the target's sizes (100k and 1M) among those measured, else the largest ≤ 1M
+        endpoint_sizes = (
+            args.endpoint_sizes.split(",")
+            if args.endpoint_sizes
+            else [s for s in sizes if s.lower() in ("100k", "1m")]
+            or [
+                max(
+                    (s for s in sizes if graphs.target_triples(s) <= 1_000_000),
+                    key=graphs.target_triples,
+                    default=sizes[0],
+                )
+            ]
         )
-        timed("endpoint", lambda: run_endpoint(endpoint_size, out_dir, quick))
+        timed("endpoint", lambda: run_endpoint(endpoint_sizes, out_dir, quick))
+    if "size" in wanted:
+        timed("size", lambda: run_size(out_dir, quick))
     if "export" in wanted:
         timed("export", lambda: export.run(sizes, repeat=repeat, budget=5 if quick else 10))
     if args.profile and not quick and "shacl" in wanted:
         t0 = time.perf_counter()
         report["profile"] = profile_pyshacl(sizes[0])
         report["timings_s"]["profile"] = round(time.perf_counter() - t0, 1)
-    report["targets"] = targets(stages)
+    report["targets"] = targets.rows(stages)
     report["seconds"] = time.perf_counter() - started
     report["markdown"] = markdown(report)
     return report
@@ -616,7 +423,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--shacl-budget", type=float, default=40, help="s per engine and size")
     parser.add_argument("--shacl-engines", default="", help=f"of {', '.join(shacl.ENGINES)}")
     parser.add_argument("--oxigraph-max", default="10k", help="largest size for pyshacl-oxigraph")
-    parser.add_argument("--endpoint-size", default=None, help="default: the largest ≤ 1M")
+    parser.add_argument(
+        "--endpoint-sizes",
+        default=None,
+        help="default: 100k and 1M if measured, else the largest ≤ 1M",
+    )
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument("--out-dir", type=Path, default=RESULTS)
     parser.add_argument("--ingest-args", default=None, help="arguments for python -m bench ingest")
