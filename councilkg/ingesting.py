@@ -11,7 +11,7 @@ sorted N-Triples/N-Quads for review and diffing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -27,7 +27,7 @@ from councilkg.ingest.fact_yield import FactYield, fact_yield
 from councilkg.ingest.iris import Minter
 from councilkg.ingest.ntriples import nquads_lines, ntriples_lines
 from councilkg.ingest.pipeline import Coverage, IngestResult, ingest_file
-from councilkg.ingest.rdf import Triple, to_triples
+from councilkg.ingest.rdf import Mapper, Triple, to_triples
 from councilkg.ingest.records import Record, to_json
 from councilkg.ingest.reference import reference_triples
 from councilkg.resources import ontology_lines
@@ -36,6 +36,11 @@ from councilkg.store import GraphStore
 from councilkg.workers import default_workers, ordered_map
 
 LARGE_INPUT = 1_000_000  # bytes: show a progress bar from here on
+STREAM_BYTES = 4_000_000
+"""Bytes of text above which a file's graph is mapped and loaded in parts
+(its triples cost some 100 bytes of memory per byte of text)."""
+PART_TRIPLES = 200_000
+"""Triples per part of a large file's graph."""
 
 
 @dataclass(slots=True)
@@ -142,6 +147,15 @@ def load(
     # Workers only for paths whose records and triples are not wanted here:
     # then what crosses back is a report and the graph's lines.
     pooled = not keep and all(isinstance(i, Path) for i in items)
+    # Files too large to hold all their triples and lines at once: streamed.
+    large = [
+        n
+        for n, i in enumerate(items)
+        if store is not None and not keep and isinstance(i, Path) and _size(i) > STREAM_BYTES
+    ]
+    streamed = set(large)
+    small = [i for n, i in enumerate(items) if n not in streamed]
+    reports: list[tuple[int, FileReport]] = []
     n_workers = (workers if workers is not None else default_workers()) if pooled else 1
     with ExitStack() as staged:
         if store is not None:
@@ -150,7 +164,14 @@ def load(
             store.replace_graph_if_changed(str(minter.reference_graph()), list(ref_lines))
             store.replace_graph_if_changed(str(minter.ontology_graph()), list(onto_lines))
         bar = tqdm(total=len(items), unit="file", disable=not show, leave=False)
-        for done in ordered_map(task, items, n_workers):
+        for n in large:
+            # One at a time, here, its graph mapped and loaded in parts.
+            big = items[n]
+            assert store is not None and isinstance(big, Path)
+            reports.append((n, _load_large(big, store, minter, language)))
+            bar.update()
+        positions = iter(n for n in range(len(items)) if n not in streamed)
+        for done in ordered_map(task, small, n_workers):
             bar.set_postfix_str(Path(done.report.path).name)
             bar.update()
             if store is not None:
@@ -163,11 +184,12 @@ def load(
                     all_triples.update(done.triples)
                 if want_quads:
                     quads.extend(nquads_lines(done.triples, URIRef(done.report.graph)))
-            run.files.append(done.report)
+            reports.append((next(positions), done.report))
             # Nothing of this file is kept past its report: the next one
             # starts from the same heap.
             del done
         bar.close()
+        run.files = [report for _, report in sorted(reports, key=lambda nr: nr[0])]
         if store is not None:
             # The links between editions, from what the store now holds (the
             # files of this load and those loaded before).
@@ -185,6 +207,33 @@ def load(
         # that sees the new graph and an index of the old one rebuilds it.
         refresh_index(store)
     return run
+
+
+def _load_large(item: Path, store: GraphStore, minter: Minter, language: str) -> FileReport:
+    """Ingest a large file and load its graph part by part
+    (:func:`_triple_parts`): its triples and lines are never all held."""
+    result = ingest_file(item, language=language)
+    graph = str(minter.graph(result.source.sha256))
+    parts = (ntriples_lines(part) for part in _triple_parts(result.records, minter))
+    count = store.replace_graph_in_parts(graph, parts)
+    return _report(result, str(item), graph, count)
+
+
+def _triple_parts(records: list[Record], minter: Minter) -> Iterator[set[Triple]]:
+    """The triples of :func:`~councilkg.ingest.rdf.to_triples`, in parts of
+    about :data:`PART_TRIPLES` (a triple may occur in two parts).
+
+    The same :class:`~councilkg.ingest.rdf.Mapper` steps as ``run``: its
+    output set is taken whenever it has grown large enough.
+    """
+    mapper = Mapper(minter, records)
+    for record in records:
+        mapper.record(record)
+        if len(mapper.out) >= PART_TRIPLES:
+            yield mapper.out
+            mapper.out = set()
+    mapper.vote_events()
+    yield mapper.out
 
 
 @dataclass(slots=True)

@@ -23,10 +23,11 @@ stages itself.  Re-ingesting the same file changes nothing.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -39,10 +40,13 @@ DEFAULT_STORE = ".councilkg"
 STORE_ENV = "COUNCILKG_STORE"
 
 
-LOAD_BATCH = 32 * 1024 * 1024
+LOAD_BATCH = 16 * 1024 * 1024
 """Bytes of N-Quads gathered before a bulk load: large enough that the
 loader's fixed cost is amortised over many small sources, small enough to
-keep the ingest's memory flat."""
+keep the ingest's memory flat (the loader holds about three times its
+input while it sorts)."""
+SLICE_LINES = 20_000
+"""Lines of a graph encoded at a time."""
 
 
 class StoreError(OSError):
@@ -196,29 +200,64 @@ class GraphStore:
                 f"{{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }} }} ;\n"
                 f"DROP SILENT GRAPH {g}"
             )
-        if not ntriples:
-            return
+        self._add_lines(graph, ntriples)
+
+    def _add_lines(self, graph: str, ntriples: list[str]) -> None:
+        """Queue ``ntriples`` for the named graph and the default graph,
+        loading the queue whenever it reaches :data:`LOAD_BATCH` bytes."""
         # Each line twice: in the default graph as it is, in the named graph
-        # with the graph's IRI before its final " .".
+        # with the graph's IRI before its final " .".  Slice by slice, so a
+        # large graph's text is never all encoded at once.
         suffix = f" <{graph}> .\n"
-        named = "".join([_statement(line) + suffix for line in ntriples])
-        data = ("".join(ntriples) + named).encode("utf-8")
-        self._batch.append(data)
-        self._batch_bytes += len(data)
         self._batch_graphs.add(graph)
-        if self._batch_bytes >= LOAD_BATCH:
-            self._load_batch()
+        for start in range(0, len(ntriples), SLICE_LINES):
+            part = ntriples[start : start + SLICE_LINES]
+            default = "".join(part).encode("utf-8")
+            named = "".join([_statement(line) + suffix for line in part]).encode("utf-8")
+            self._batch += (default, named)
+            self._batch_bytes += len(default) + len(named)
+            if self._batch_bytes >= LOAD_BATCH:
+                self._load_batch()
 
     def _load_batch(self) -> None:
-        """Bulk-load the graphs written since the last batch in one call (a
-        bulk load costs a fixed tenth of a second or so, whatever its size)."""
+        """Bulk-load the queue in one call (a bulk load has a fixed cost of
+        a tenth of a second or so, so small graphs are gathered), read from
+        its pieces without joining them."""
         if not self._batch:
             return
-        data = b"".join(self._batch)
-        self._batch.clear()
+        pieces = _Pieces(self._batch)
+        self._batch = []
         self._batch_graphs.clear()
         self._batch_bytes = 0
-        self._target().bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        reader = io.BufferedReader(pieces, buffer_size=1 << 20)
+        self._target().bulk_load(reader, format=ox.RdfFormat.N_QUADS)
+
+    def replace_graph_in_parts(self, graph: str, parts: Iterable[list[str]]) -> int:
+        """Replace ``graph`` with the lines of ``parts``, part by part, and
+        return how many distinct triples it then holds.
+
+        For a source too large to hold all its lines at once: the parts may
+        repeat lines (the store keeps one).  The graph's digest is dropped, so
+        the next load writes it again.  Outside :meth:`staged` the whole
+        replacement is staged and published on its own.
+        """
+        if self._staged is None and self._digest_file is not None:
+            with self.staged():
+                return self.replace_graph_in_parts(graph, parts)
+        first = True
+        for lines in parts:
+            if first:
+                self._write_graph(graph, lines)
+                first = False
+            else:
+                self._add_lines(graph, lines)
+        if first:
+            self._write_graph(graph, [])
+        if self._digest_file is None:
+            self._memory_digests.pop(graph, None)
+        else:
+            self._pending_digests[graph] = ""  # matches no digest
+        return self.count(graph)
 
     def has_graph(self, graph: str) -> bool:
         """Whether named graph ``graph`` holds a triple."""
@@ -366,6 +405,28 @@ def _write_atomically(path: Path, text: str) -> None:
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+class _Pieces(io.RawIOBase):
+    """A readable stream over byte strings, consumed as it is read (the
+    bulk loader reads it; nothing is joined or kept)."""
+
+    def __init__(self, pieces: list[bytes]) -> None:
+        super().__init__()
+        pieces.reverse()
+        self._pieces = pieces  # last first: pop() takes the next
+        self._current = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._current and self._pieces:
+            self._current = memoryview(self._pieces.pop())
+        n = min(len(buffer), len(self._current))
+        buffer[:n] = self._current[:n]
+        self._current = self._current[n:]
+        return n
 
 
 def _statement(line: str) -> str:

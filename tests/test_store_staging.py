@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from councilkg import store_dirs
+from councilkg import ingesting, store_dirs
 from councilkg.ingesting import load
 from councilkg.store import GraphStore, store_generation
 from councilkg.workers import ordered_map
@@ -138,3 +138,31 @@ def test_workers_keep_the_order_and_raise_as_one_process_would() -> None:
     assert list(ordered_map(_double, [5, 1, 4, 2, 0, 6], 2)) == [10, 2, 8, 4, 0, 12]
     with pytest.raises(ValueError, match=f"process {os.getpid()}"):
         list(ordered_map(_double, [1, 2, 3, 4], 2))
+
+
+def all_quads(path: Path) -> list[str]:
+    store = GraphStore(path, read_only=True)
+    return sorted(str(q) for q in store.oxigraph.quads_for_pattern(None, None, None, None))
+
+
+def test_a_large_file_loaded_in_parts_gives_the_same_store(
+    tmp_path: Path, seed_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = load([seed_path], GraphStore(tmp_path / "whole"), progress=False)
+    monkeypatch.setattr(ingesting, "STREAM_BYTES", 0)
+    monkeypatch.setattr(ingesting, "PART_TRIPLES", 500)
+    parts = load([seed_path], GraphStore(tmp_path / "parts"), progress=False)
+    assert [f.to_dict() for f in parts.files] == [f.to_dict() for f in whole.files]
+    assert all_quads(tmp_path / "parts") == all_quads(tmp_path / "whole")
+
+
+def test_workers_give_the_same_store_and_reports(tmp_path: Path, seed_path: Path) -> None:
+    copies = []
+    for n in range(3):
+        copy = tmp_path / f"copy-{n}.txt"
+        copy.write_bytes(seed_path.read_bytes() + b"\n" * n)
+        copies.append(copy)
+    one = load(copies, GraphStore(tmp_path / "one"), progress=False, workers=1)
+    two = load(copies, GraphStore(tmp_path / "two"), progress=False, workers=2)
+    assert [f.to_dict() for f in two.files] == [f.to_dict() for f in one.files]
+    assert all_quads(tmp_path / "two") == all_quads(tmp_path / "one")
