@@ -238,8 +238,9 @@ def _triple_parts(records: list[Record], minter: Minter) -> Iterator[set[Triple]
 
 @dataclass(slots=True)
 class _Ingested:
-    """One file ingested: its report and graph lines, and its records and
-    triples when the caller writes them out."""
+    """One file ingested: its report and graph lines (or the lines as one
+    block of text), and its records and triples when the caller writes
+    them out."""
 
     report: FileReport
     lines: list[str]
@@ -260,7 +261,9 @@ def _ingest_one(
     graph = str(minter.graph(result.source.sha256))
     report = _report(result, shown, graph, len(lines))
     if not keep:
-        return _Ingested(report, lines, None, None)
+        # One string, not a list of lines: a fraction of the memory, and
+        # quick to send back from a worker.
+        return _Ingested(report, ["".join(lines)], None, None)
     return _Ingested(report, lines, result.records, triples)
 
 

@@ -27,7 +27,7 @@ import io
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -45,8 +45,8 @@ LOAD_BATCH = 16 * 1024 * 1024
 loader's fixed cost is amortised over many small sources, small enough to
 keep the ingest's memory flat (the loader holds about three times its
 input while it sorts)."""
-SLICE_LINES = 20_000
-"""Lines of a graph encoded at a time."""
+BLOCK_CHARS = 2_000_000
+"""Characters of a graph's text encoded at a time."""
 
 
 class StoreError(OSError):
@@ -173,11 +173,12 @@ class GraphStore:
         self._pending_digests = {}
         self._mark_generation()
 
-    def replace_graph(self, graph: str, ntriples: list[str]) -> None:
+    def replace_graph(self, graph: str, ntriples: Sequence[str]) -> None:
         """Replace named graph ``graph`` and keep the default graph the
         merge of all named graphs.
 
-        ``ntriples`` are N-Triples lines (each ending with `` .\\n``),
+        ``ntriples`` are N-Triples lines (each ending with `` .\\n``), or
+        blocks of such lines,
         bulk-loaded into the named graph and into the default graph (where
         a triple another graph states too is simply written again).  If the
         graph is there already, its triples that no other graph holds leave
@@ -190,7 +191,7 @@ class GraphStore:
             return
         self._write_graph(graph, ntriples)
 
-    def _write_graph(self, graph: str, ntriples: list[str]) -> None:
+    def _write_graph(self, graph: str, ntriples: Sequence[str]) -> None:
         self._dirty = True
         if graph in self._batch_graphs or self.has_graph(graph):
             store = self.oxigraph  # with the batch loaded
@@ -202,18 +203,18 @@ class GraphStore:
             )
         self._add_lines(graph, ntriples)
 
-    def _add_lines(self, graph: str, ntriples: list[str]) -> None:
+    def _add_lines(self, graph: str, ntriples: Sequence[str]) -> None:
         """Queue ``ntriples`` for the named graph and the default graph,
         loading the queue whenever it reaches :data:`LOAD_BATCH` bytes."""
         # Each line twice: in the default graph as it is, in the named graph
-        # with the graph's IRI before its final " .".  Slice by slice, so a
+        # with the graph's IRI before its final " .".  Block by block, so a
         # large graph's text is never all encoded at once.
         suffix = f" <{graph}> .\n"
         self._batch_graphs.add(graph)
-        for start in range(0, len(ntriples), SLICE_LINES):
-            part = ntriples[start : start + SLICE_LINES]
-            default = "".join(part).encode("utf-8")
-            named = "".join([_statement(line) + suffix for line in part]).encode("utf-8")
+        for block in _blocks(ntriples):
+            default = block.encode("utf-8")
+            # Every newline ends a statement (literals escape theirs).
+            named = block.replace(" .\n", suffix).encode("utf-8")
             self._batch += (default, named)
             self._batch_bytes += len(default) + len(named)
             if self._batch_bytes >= LOAD_BATCH:
@@ -264,7 +265,7 @@ class GraphStore:
         quads = self.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph))
         return next(iter(quads), None) is not None
 
-    def replace_graph_if_changed(self, graph: str, ntriples: list[str]) -> bool:
+    def replace_graph_if_changed(self, graph: str, ntriples: Sequence[str]) -> bool:
         """Replace ``graph`` unless the store already holds exactly these lines.
 
         The digest of each graph loaded this way is kept beside the database
@@ -427,6 +428,30 @@ class _Pieces(io.RawIOBase):
         buffer[:n] = self._current[:n]
         self._current = self._current[n:]
         return n
+
+
+def _blocks(ntriples: Sequence[str]) -> Iterator[str]:
+    """The text of ``ntriples`` in blocks of about :data:`BLOCK_CHARS`, cut
+    at line ends.  An item may hold many lines (a graph's whole text)."""
+    gathered: list[str] = []
+    size = 0
+    for item in ntriples:
+        if not item.endswith(" .\n"):
+            item = _statement(item) + " .\n"  # one line, ended the usual way
+        start = 0
+        while len(item) - start > BLOCK_CHARS:
+            cut = item.find("\n", start + BLOCK_CHARS) + 1 or len(item)
+            yield item[start:cut]
+            start = cut
+        rest = item[start:] if start else item
+        if rest:
+            gathered.append(rest)
+            size += len(rest)
+        if size >= BLOCK_CHARS:
+            yield "".join(gathered)
+            gathered, size = [], 0
+    if gathered:
+        yield "".join(gathered)
 
 
 def _statement(line: str) -> str:

@@ -6,7 +6,8 @@ independent, so two processes read two files while this one loads the
 store.  Why in order, with a small window: the output (graphs, reports,
 the order of the store's batches) must not depend on which worker finished
 first, and results waiting for a slow predecessor must not pile up in
-memory.
+memory (one call per worker is outstanding: a result is a whole file's
+graph).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def default_workers() -> int:
 
 def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
     """``fn`` of each item, in the order of ``items``, computed by up to
-    ``workers`` processes with at most two calls per worker outstanding.
+    ``workers`` processes with at most one call per worker outstanding.
 
     ``fn`` must be picklable (a module-level function or a partial of one).
     A call that fails in a worker is made again in this process, so the
@@ -57,7 +58,7 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Itera
         queue = iter(items)
         for item in queue:
             pending.append((item, pool.apply_async(_call, (fn, item))))
-            if len(pending) >= 2 * workers:
+            if len(pending) >= workers:
                 break
         while pending:
             item, waiting = pending.popleft()
