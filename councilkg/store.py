@@ -40,12 +40,12 @@ DEFAULT_STORE = ".councilkg"
 STORE_ENV = "COUNCILKG_STORE"
 
 
-LOAD_BATCH = 16 * 1024 * 1024
+LOAD_BATCH = 8 * 1024 * 1024
 """Bytes of N-Quads gathered before a bulk load: large enough that the
 loader's fixed cost is amortised over many small sources, small enough to
 keep the ingest's memory flat (the loader holds about three times its
 input while it sorts)."""
-BLOCK_CHARS = 2_000_000
+BLOCK_CHARS = 1_000_000
 """Characters of a graph's text encoded at a time."""
 
 
