@@ -73,6 +73,8 @@ DEFAULT_OUT = ROOT / "bench" / "results" / "ingest.json"
 STAGES = ("ingest", "rdf", "store", "full")
 MB = 1_000_000
 MIB = 1024 * 1024
+TARGET_RATIO = 2.0  # full path ≤ 2× bulk_load of the same quads
+RSS_LIMIT_MIB = 400.0  # peak RSS of the full path at the 1,000x corpus
 
 # Functions whose cumulative time the profile summary reports, by
 # (label, file suffix, function name).
@@ -166,27 +168,30 @@ def run_once(paths: list[Path], minter: Minter, ref_lines: list[str], work: Path
     gc.collect()
     t_ingest = t_rdf = 0.0
     parts = {"reference": 0.0, "graphs": 0.0, "flush": 0.0}
-    t0 = time.perf_counter()
-    store.replace_graph(str(minter.reference_graph()), ref_lines)
-    store.replace_graph(str(minter.ontology_graph()), ontology_lines())
-    parts["reference"] = time.perf_counter() - t0
-    records: list[int] = []
-    triples: list[int] = []
-    for path in paths:
+    # Staged as ``load`` stages a load: graphs gathered into bulk loads, one
+    # swap at the end (``flush``: the last bulk load, the flush and the swap).
+    with store.staged():
         t0 = time.perf_counter()
-        result = ingest_file(path)
-        t1 = time.perf_counter()
-        lines = ntriples_lines(to_triples(result.records, minter))
-        t2 = time.perf_counter()
-        store.replace_graph(str(minter.graph(result.source.sha256)), lines)
-        t3 = time.perf_counter()
-        t_ingest += t1 - t0
-        t_rdf += t2 - t1
-        parts["graphs"] += t3 - t2
-        records.append(len(result.records))
-        triples.append(len(lines))
-        del result, lines
-    t0 = time.perf_counter()
+        store.replace_graph(str(minter.reference_graph()), ref_lines)
+        store.replace_graph(str(minter.ontology_graph()), ontology_lines())
+        parts["reference"] = time.perf_counter() - t0
+        records: list[int] = []
+        triples: list[int] = []
+        for path in paths:
+            t0 = time.perf_counter()
+            result = ingest_file(path)
+            t1 = time.perf_counter()
+            lines = ntriples_lines(to_triples(result.records, minter))
+            t2 = time.perf_counter()
+            store.replace_graph(str(minter.graph(result.source.sha256)), lines)
+            t3 = time.perf_counter()
+            t_ingest += t1 - t0
+            t_rdf += t2 - t1
+            parts["graphs"] += t3 - t2
+            records.append(len(result.records))
+            triples.append(len(lines))
+            del result, lines
+        t0 = time.perf_counter()
     store.flush()
     parts["flush"] = time.perf_counter() - t0
     t_store = sum(parts.values())
@@ -198,11 +203,13 @@ def run_once(paths: list[Path], minter: Minter, ref_lines: list[str], work: Path
     store = GraphStore(full_dir)
     t_full, run = _timed(load, paths, store=store, minter=minter, progress=False)
     full_quads = store.count()
+    baseline = bulk_load_baseline(store, work)
     del store
     _drop(full_dir)
 
     return {
         "seconds": {"ingest": t_ingest, "rdf": t_rdf, "store": t_store, "full": t_full},
+        "bulk_load": baseline,
         "store_parts": parts,
         "records": records,
         "triples": triples,
@@ -210,6 +217,39 @@ def run_once(paths: list[Path], minter: Minter, ref_lines: list[str], work: Path
         "full_quads": full_quads,
         "full_triples": sum(f.triples for f in run.files) + run.reference_triples,
     }
+
+
+def bulk_load_baseline(store: GraphStore, work: Path) -> dict[str, Any]:
+    """The target's baseline: ``pyoxigraph.Store.bulk_load`` of the quads the
+    full path stored, into a fresh on-disk store, timed right after it.
+
+    Two figures: ``seconds``, the whole store content (the named graphs and
+    the merged default graph the store keeps, as N-Quads), the same quads
+    the full path wrote; ``named_seconds``, the named graphs alone (what
+    ``councilkg ingest --nquads`` writes).
+    """
+    import pyoxigraph as ox
+
+    everything = work / "baseline-all.nq"
+    named = work / "baseline-named.nq"
+    source = store.oxigraph
+    with everything.open("wb") as f:
+        source.dump(f, format=ox.RdfFormat.N_QUADS)
+    with named.open("wb") as f:
+        ox.serialize(store.quads(), f, format=ox.RdfFormat.N_QUADS)
+    out: dict[str, Any] = {"quads": len(source), "named_quads": sum(1 for _ in store.quads())}
+    for key, path in (("seconds", everything), ("named_seconds", named)):
+        folder = work / f"baseline-{key}"
+        target = ox.Store(str(folder))
+        gc.collect()
+        start = time.perf_counter()
+        target.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        target.flush()
+        out[key] = time.perf_counter() - start
+        del target
+        _drop(folder)
+        path.unlink()
+    return out
 
 
 def _proc_status_mib(field: str) -> float | None:
@@ -249,15 +289,29 @@ def memory_probe(seed: Path, n: int, files_dir: Path | None = None) -> dict[str,
     base = _proc_status_mib("VmRSS")
     reset = base is not None and _reset_peak_rss()
     with tempfile.TemporaryDirectory(prefix="ckg-bench-mem-") as tmp:
-        if files_dir is not None:
+        if files_dir is not None and files_dir.is_file():
+            paths = [files_dir]  # one (large) file
+        elif files_dir is not None:
             paths = corpus_files(files_dir)
         else:
             paths = make_copies(seed.read_bytes(), n, Path(tmp) / "files")
         store = GraphStore(Path(tmp) / "store")
-        load(paths, store=store, minter=minter, progress=False)
+        start = time.perf_counter()
+        run = load(paths, store=store, minter=minter, progress=False)
+        seconds = time.perf_counter() - start
         peak = _proc_status_mib("VmHWM")
         del store
         gc.collect()
+    ingested = {
+        "files": len(run.files),
+        "mb": sum(p.stat().st_size for p in paths) / MB,
+        "seconds": seconds,
+        "records": sum(f.records for f in run.files),
+        "triples": sum(f.triples for f in run.files),
+        "unparsed": sum(len(f.coverage.unparsed) for f in run.files),
+        "contradictions": sum(len(f.contradictions) for f in run.files),
+        "workers_peak_mib": _children_peak_mib(),
+    }
     method = "VmHWM (reset after warm-up) - VmRSS after warm-up, fresh child process"
     if peak is None or not reset:
         try:
@@ -272,7 +326,45 @@ def memory_probe(seed: Path, n: int, files_dir: Path | None = None) -> dict[str,
         "rss_peak_mib": round(peak, 1),
         "rss_delta_mib": None if base is None else round(peak - base, 1),
         "method": method,
+        **ingested,
     }
+
+
+def _children_peak_mib() -> float | None:
+    """The largest peak RSS of this process's finished children (the ingest's
+    worker processes), or None where unknown."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    scale = 1 if sys.platform == "darwin" else 1024
+    return round(peak * scale / MIB, 1) if peak else None
+
+
+TIME = Path("/usr/bin/time")
+
+
+def make_big_file(mb: float, folder: Path, corpus_seed: int) -> Path:
+    """One text file of at least ``mb`` MB: the files of synthetic 1,000x
+    corpora (seeds ``corpus_seed``, +1, …) one after the other, as one long
+    Repertoire text of many years' sections."""
+    folder.mkdir(parents=True, exist_ok=True)
+    big = folder / f"big-{mb:g}MB.txt"
+    written = 0
+    seed = corpus_seed
+    with big.open("wb") as out:
+        while written < mb * MB:
+            paths, _ = make_corpus(1000, seed, folder / f"corpus-{seed}")
+            for path in paths:
+                data = path.read_bytes()
+                out.write(data)
+                written += len(data)
+                if written >= mb * MB:
+                    break
+            shutil.rmtree(folder / f"corpus-{seed}", ignore_errors=True)
+            seed += 1
+    return big
 
 
 def measure_memory(seed: Path, n: int, files_dir: Path | None = None) -> dict[str, Any]:
@@ -280,6 +372,9 @@ def measure_memory(seed: Path, n: int, files_dir: Path | None = None) -> dict[st
     command = module_command("bench.ingest", "--memory-probe", str(n), "--seed", str(seed))
     if files_dir is not None:
         command += ["--probe-dir", str(files_dir)]
+    timed = TIME.exists()
+    if timed:  # the largest process of the run, warm-up and workers included
+        command = [str(TIME), "-f", "max-rss-kb %M", *command]
     proc = subprocess.run(
         command,
         capture_output=True,
@@ -297,6 +392,11 @@ def measure_memory(seed: Path, n: int, files_dir: Path | None = None) -> dict[st
             "error": proc.stderr[-2000:],
         }
     data: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    data["time_max_rss_mib"] = None
+    for line in proc.stderr.splitlines()[::-1] if timed else []:
+        if line.startswith("max-rss-kb "):
+            data["time_max_rss_mib"] = round(int(line.split()[1]) / 1024, 1)
+            break
     return data
 
 
@@ -417,6 +517,21 @@ def summarise(size: int, runs: list[dict[str, Any]], nbytes: int, files: int) ->
             "records_per_s": records / median if median else None,
             "triples_per_s": n_triples / median if median else None,
         }
+    full_s = stages["full"]["seconds"]
+    bulk = statistics.median(r["bulk_load"]["seconds"] for r in runs)
+    bulk_named = statistics.median(r["bulk_load"]["named_seconds"] for r in runs)
+    target = {
+        "full_s": full_s,
+        "bulk_load_s": bulk,
+        "ratio": full_s / bulk if bulk else None,
+        "bulk_load_named_s": bulk_named,
+        "ratio_named": full_s / bulk_named if bulk_named else None,
+        "quads": first["bulk_load"]["quads"],
+        "named_quads": first["bulk_load"]["named_quads"],
+        "runs": [r["seconds"]["full"] / r["bulk_load"]["seconds"] for r in runs],
+        "limit": TARGET_RATIO,
+        "met": bulk > 0 and full_s / bulk <= TARGET_RATIO,
+    }
     stages["store"]["parts"] = {
         part: statistics.median(r["store_parts"][part] for r in runs)
         for part in ("reference", "graphs", "flush")
@@ -434,6 +549,7 @@ def summarise(size: int, runs: list[dict[str, Any]], nbytes: int, files: int) ->
         "stored_quads": first["stored_quads"],
         "full_quads": first["full_quads"],
         "stages": stages,
+        "target": target,
     }
 
 
@@ -558,6 +674,52 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def target_markdown(report: dict[str, Any]) -> str:
+    """The two ingest targets: time against ``bulk_load`` of the same quads,
+    and peak memory per size."""
+    t = report["target"]
+    mem = report["memory"]
+    out = [
+        f"Target, time (N={t['n']}): full path {_f(t['full_s'], 2)} s, `bulk_load` of the "
+        f"same {t['quads']:,} quads (named graphs + merged default graph) into a fresh "
+        f"on-disk store {_f(t['bulk_load_s'], 2)} s: **{_f(t['ratio'], 2)}×** (limit "
+        f"{t['limit']:g}×, {'met' if t['met'] else 'missed'}); against the "
+        f"{t['named_quads']:,} named-graph quads alone ({_f(t['bulk_load_named_s'], 2)} s): "
+        f"{_f(t['ratio_named'], 2)}×.",
+        "",
+        "Target, memory: peak RSS (MiB; `/usr/bin/time -f %M` of the run, warm-up and "
+        "workers included):",
+        "",
+        "| input | MB | peak RSS MiB | main process MiB | workers MiB | s |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    rows = [(f"N={n}", m) for n, m in mem["sizes"].items()]
+    if mem["big_file"]:
+        rows.append((f"one file ({mem['big_file']['file']})", mem["big_file"]))
+    for label, m in rows:
+        out.append(
+            f"| {label} | {_f(m.get('mb'), 1)} | {_f(m.get('time_max_rss_mib'), 1)} "
+            f"| {_f(m.get('rss_peak_mib'), 1)} | {_f(m.get('workers_peak_mib'), 1)} "
+            f"| {_f(m.get('seconds'), 1)} |"
+        )
+    if mem["met"] is not None:
+        out += [
+            "",
+            f"At 1,000x: limit {mem['limit_mib']:g} MiB, {'met' if mem['met'] else 'missed'}.",
+        ]
+    return "\n".join(out)
+
+
+def _big_file(value: str | None) -> float | Path | None:
+    """``--big-file``: a size in MB, or a path."""
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return Path(value)
+
+
 def environment() -> dict[str, Any]:
     """Where the numbers come from."""
     commit = None
@@ -598,6 +760,8 @@ def bench(
     corpus_seed: int = 1,
     accuracy_max: int = 100,
     profile_size: int = 10,
+    memory_sizes: Sequence[int] = (),
+    big_file: float | Path | None = None,
 ) -> dict[str, Any]:
     """Measure every size ``repeat`` times (sizes interleaved within a round)."""
     seed = seed_path.read_bytes()
@@ -647,6 +811,10 @@ def bench(
                 print(f"accuracy: N={n}", file=sys.stderr, flush=True)
                 r["accuracy"] = measure_accuracy(work / f"corpus-{n}")
 
+        memory = memory_figures(
+            seed_path, results, memory_sizes if corpus else [], corpus_seed, big_file, work
+        )
+
         prof = None
         if with_profile:
             n = profile_size
@@ -690,7 +858,53 @@ def bench(
         "environment": environment(),
         "results": results,
         "dominant": dominant(results[-1]),
+        "target": {"n": results[-1]["n"], **results[-1]["target"]},
+        "memory": memory,
         "profile": prof,
+    }
+
+
+def memory_figures(
+    seed_path: Path,
+    results: list[dict[str, Any]],
+    extra_sizes: Sequence[int],
+    corpus_seed: int,
+    big_file: float | Path | None,
+    work: Path,
+) -> dict[str, Any]:
+    """Peak RSS per size (those timed, plus ``extra_sizes`` of the corpus
+    measured for memory alone) and for one large file: the memory target."""
+    sizes = {str(r["n"]): r["memory"] for r in results}
+    for n in extra_sizes:
+        if str(n) in sizes:
+            continue
+        print(f"memory: corpus N={n}", file=sys.stderr, flush=True)
+        make_corpus(n, corpus_seed, work / f"memory-{n}")
+        sizes[str(n)] = measure_memory(seed_path, n, work / f"memory-{n}")
+        shutil.rmtree(work / f"memory-{n}", ignore_errors=True)
+    big = None
+    if big_file is not None:
+        if isinstance(big_file, Path):
+            path = big_file
+        else:
+            print(f"memory: one file of {big_file:g} MB", file=sys.stderr, flush=True)
+            path = make_big_file(big_file, work / "big", corpus_seed)
+        print(f"memory: {path.name}", file=sys.stderr, flush=True)
+        big = {"file": path.name, **measure_memory(seed_path, 1, path)}
+
+    def peak(m: dict[str, Any] | None) -> float | None:
+        if not m:
+            return None
+        return m.get("time_max_rss_mib") or m.get("rss_peak_mib")
+
+    at_1000 = peak(sizes.get("1000"))
+    return {
+        "limit_mib": RSS_LIMIT_MIB,
+        "peak_mib": {n: peak(m) for n, m in sizes.items()},
+        "sizes": sizes,
+        "big_file": big,
+        "big_file_peak_mib": peak(big),
+        "met": None if at_1000 is None else at_1000 <= RSS_LIMIT_MIB,
     }
 
 
@@ -718,6 +932,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--profile", action="store_true", help="cProfile of the full path at --profile-size"
     )
     parser.add_argument("--profile-size", type=int, default=10, help="N of the profile")
+    parser.add_argument(
+        "--memory-sizes",
+        type=parse_sizes,
+        default=[],
+        help="with --corpus: more scales (e.g. 1000) measured for peak RSS only",
+    )
+    parser.add_argument(
+        "--big-file",
+        default=None,
+        help="peak RSS and time of one large file: its size in MB (built from corpus files) "
+        "or the path of a text file",
+    )
     parser.add_argument("--memory-probe", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--probe-dir", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -737,8 +963,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         corpus_seed=args.corpus_seed,
         accuracy_max=args.accuracy_max,
         profile_size=args.profile_size,
+        memory_sizes=args.memory_sizes,
+        big_file=_big_file(args.big_file),
     )
-    table = markdown(report)
+    table = markdown(report) + "\n\n" + target_markdown(report)
     report["markdown"] = table
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

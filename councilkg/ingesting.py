@@ -11,12 +11,14 @@ sorted N-Triples/N-Quads for review and diffing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, TextIO
 
+from rdflib import URIRef
 from tqdm import tqdm
 
 from councilkg.alignment import counterpart_lines
@@ -25,14 +27,20 @@ from councilkg.ingest.fact_yield import FactYield, fact_yield
 from councilkg.ingest.iris import Minter
 from councilkg.ingest.ntriples import nquads_lines, ntriples_lines
 from councilkg.ingest.pipeline import Coverage, IngestResult, ingest_file
-from councilkg.ingest.rdf import Triple, to_triples
-from councilkg.ingest.records import to_json
+from councilkg.ingest.rdf import Mapper, Triple, to_triples
+from councilkg.ingest.records import Record, to_json
 from councilkg.ingest.reference import reference_triples
 from councilkg.resources import ontology_lines
 from councilkg.search import refresh_index
 from councilkg.store import GraphStore
+from councilkg.workers import default_workers, ordered_map
 
 LARGE_INPUT = 1_000_000  # bytes: show a progress bar from here on
+STREAM_BYTES = 4_000_000
+"""Bytes of text above which a file's graph is mapped and loaded in parts
+(its triples cost some 100 bytes of memory per byte of text)."""
+PART_TRIPLES = 200_000
+"""Triples per part of a large file's graph."""
 
 
 @dataclass(slots=True)
@@ -101,6 +109,7 @@ def load(
     nquads_out: TextIO | None = None,
     progress: bool | None = None,
     keep_quads: bool = False,
+    workers: int | None = None,
 ) -> IngestRun:
     """Ingest each input and load its graph into ``store`` (when given), with
     the reference and ontology graphs; flush the store and, when its graph
@@ -114,6 +123,9 @@ def load(
     ``minter`` mints the IRIs (default: the default base).  ``progress``
     shows a bar; None: for several files or large ones.  ``keep_quads``
     keeps the sorted N-Quads in the result (:attr:`IngestRun.quads`).
+    ``workers``: processes that ingest files while this one loads the
+    store (default :func:`~councilkg.workers.default_workers`); the result
+    is the same with any number.
 
     Raises:
         councilkg.ingest.errors.IngestError: on the first file that is not Repertoire text.
@@ -127,49 +139,61 @@ def load(
     quads: list[str] = []
     ref, ref_lines, onto_lines = _fixed_graphs(minter)
     run.reference_triples = len(ref_lines)
-    if store is not None:
-        store.replace_graph_if_changed(str(minter.reference_graph()), list(ref_lines))
-        store.replace_graph_if_changed(str(minter.ontology_graph()), list(onto_lines))
     want_quads = nquads_out is not None or keep_quads
     if want_quads:
         quads.extend(nquads_lines(ref, minter.reference_graph()))
-    bar = tqdm(items, unit="file", disable=not show, leave=False)
-    for item in bar:
-        if isinstance(item, IngestResult):
-            result, shown = item, item.source.path
-        else:
-            bar.set_postfix_str(item.name)
-            result, shown = ingest_file(item, language=language), str(item)
-        triples = to_triples(result.records, minter)
-        lines = ntriples_lines(triples)
-        graph = minter.graph(result.source.sha256)
+    keep = records_out is not None or ntriples_out is not None or want_quads
+    task = partial(_ingest_one, language=language, minter=minter, keep=keep)
+    # Workers only for paths whose records and triples are not wanted here:
+    # then what crosses back is a report and the graph's lines.
+    pooled = not keep and all(isinstance(i, Path) for i in items)
+    # Files too large to hold all their triples and lines at once: streamed.
+    large = [
+        n
+        for n, i in enumerate(items)
+        if store is not None and not keep and isinstance(i, Path) and _size(i) > STREAM_BYTES
+    ]
+    streamed = set(large)
+    small = [i for n, i in enumerate(items) if n not in streamed]
+    reports: list[tuple[int, FileReport]] = []
+    n_workers = (workers if workers is not None else default_workers()) if pooled else 1
+    with ExitStack() as staged:
         if store is not None:
-            store.replace_graph(str(graph), lines)
-        if records_out is not None:
-            for record in result.records:
-                records_out.write(to_json(record) + "\n")
-        if ntriples_out is not None:
-            all_triples.update(triples)
-        if want_quads:
-            quads.extend(nquads_lines(triples, graph))
-        yielded = fact_yield(result)
-        diagnostics = sorted(
-            [*result.diagnostics, *yielded.diagnostics()],
-            key=lambda d: (d.start, d.code.value, d.message),
-        )
-        run.files.append(
-            FileReport(
-                shown,
-                result.source.sha256,
-                str(graph),
-                len(result.records),
-                len(lines),
-                result.coverage,
-                diagnostics,
-                yielded,
-                result.language,
-            )
-        )
+            # Every graph of this load is published at once, or none is.
+            staged.enter_context(store.staged())
+            store.replace_graph_if_changed(str(minter.reference_graph()), list(ref_lines))
+            store.replace_graph_if_changed(str(minter.ontology_graph()), list(onto_lines))
+        bar = tqdm(total=len(items), unit="file", disable=not show, leave=False)
+        for n in large:
+            # One at a time, here, its graph mapped and loaded in parts.
+            big = items[n]
+            assert store is not None and isinstance(big, Path)
+            reports.append((n, _load_large(big, store, minter, language)))
+            bar.update()
+        positions = iter(n for n in range(len(items)) if n not in streamed)
+        for done in ordered_map(task, small, n_workers):
+            bar.set_postfix_str(Path(done.report.path).name)
+            bar.update()
+            if store is not None:
+                store.replace_graph_if_changed(done.report.graph, done.lines)
+            if records_out is not None and done.records is not None:
+                for record in done.records:
+                    records_out.write(to_json(record) + "\n")
+            if done.triples is not None:
+                if ntriples_out is not None:
+                    all_triples.update(done.triples)
+                if want_quads:
+                    quads.extend(nquads_lines(done.triples, URIRef(done.report.graph)))
+            reports.append((next(positions), done.report))
+            # Nothing of this file is kept past its report: the next one
+            # starts from the same heap.
+            del done
+        bar.close()
+        run.files = [report for _, report in sorted(reports, key=lambda nr: nr[0])]
+        if store is not None:
+            # The links between editions, from what the store now holds (the
+            # files of this load and those loaded before).
+            store.replace_graph_if_changed(str(minter.alignment_graph()), counterpart_lines(store))
     if ntriples_out is not None:
         all_triples.update(ref)
         ntriples_out.writelines(ntriples_lines(all_triples))
@@ -178,14 +202,89 @@ def load(
     if nquads_out is not None:
         nquads_out.writelines(run.quads)
     if store is not None:
-        # The links between editions, from what the store now holds (the
-        # files of this load and those loaded before).
-        store.replace_graph_if_changed(str(minter.alignment_graph()), counterpart_lines(store))
         store.flush()
-        # After the flush, whose new generation the index records: a reader
+        # After the swap, whose new generation the index records: a reader
         # that sees the new graph and an index of the old one rebuilds it.
         refresh_index(store)
     return run
+
+
+def _load_large(item: Path, store: GraphStore, minter: Minter, language: str) -> FileReport:
+    """Ingest a large file and load its graph part by part
+    (:func:`_triple_parts`): its triples and lines are never all held."""
+    result = ingest_file(item, language=language)
+    graph = str(minter.graph(result.source.sha256))
+    parts = (ntriples_lines(part) for part in _triple_parts(result.records, minter))
+    count = store.replace_graph_in_parts(graph, parts)
+    return _report(result, str(item), graph, count)
+
+
+def _triple_parts(records: list[Record], minter: Minter) -> Iterator[set[Triple]]:
+    """The triples of :func:`~councilkg.ingest.rdf.to_triples`, in parts of
+    about :data:`PART_TRIPLES` (a triple may occur in two parts).
+
+    The same :class:`~councilkg.ingest.rdf.Mapper` steps as ``run``: its
+    output set is taken whenever it has grown large enough.
+    """
+    mapper = Mapper(minter, records)
+    for record in records:
+        mapper.record(record)
+        if len(mapper.out) >= PART_TRIPLES:
+            yield mapper.out
+            mapper.out = set()
+    mapper.vote_events()
+    yield mapper.out
+
+
+@dataclass(slots=True)
+class _Ingested:
+    """One file ingested: its report and graph lines (or the lines as one
+    block of text), and its records and triples when the caller writes
+    them out."""
+
+    report: FileReport
+    lines: list[str]
+    records: list[Record] | None
+    triples: set[Triple] | None
+
+
+def _ingest_one(
+    item: Path | IngestResult, *, language: str, minter: Minter, keep: bool
+) -> _Ingested:
+    """Ingest one input and map it to N-Triples (in a worker, or here)."""
+    if isinstance(item, IngestResult):
+        result, shown = item, item.source.path
+    else:
+        result, shown = ingest_file(item, language=language), str(item)
+    triples = to_triples(result.records, minter)
+    lines = ntriples_lines(triples)
+    graph = str(minter.graph(result.source.sha256))
+    report = _report(result, shown, graph, len(lines))
+    if not keep:
+        # One string, not a list of lines: a fraction of the memory, and
+        # quick to send back from a worker.
+        return _Ingested(report, ["".join(lines)], None, None)
+    return _Ingested(report, lines, result.records, triples)
+
+
+def _report(result: IngestResult, shown: str, graph: str, triples: int) -> FileReport:
+    """What one file yielded, with one W012 diagnostic per fact shortfall."""
+    yielded = fact_yield(result)
+    diagnostics = sorted(
+        [*result.diagnostics, *yielded.diagnostics()],
+        key=lambda d: (d.start, d.code.value, d.message),
+    )
+    return FileReport(
+        shown,
+        result.source.sha256,
+        graph,
+        len(result.records),
+        triples,
+        result.coverage,
+        diagnostics,
+        yielded,
+        result.language,
+    )
 
 
 @cache

@@ -8,27 +8,45 @@ SPARQL's RDF-merge semantics want it once, so the store keeps the merge as
 its default graph, maintained with every write, and queries run on it (as
 ``oxigraph serve`` on the same folder does).
 
-Why replace-by-graph in one SPARQL update: Oxigraph applies an update
-atomically, so ``DROP GRAPH`` + ``INSERT DATA`` in one request replaces a
-source's graph with no window in which readers see it half written, and a
-process that dies mid-load leaves the previous version in place.
-Re-ingesting the same file therefore changes nothing.
+Why writes go to a staged copy (:mod:`councilkg.store_dirs`): Oxigraph's
+bulk loader writes a graph several times faster than a SPARQL update but
+gives no transaction, so a reader could see a graph half loaded and a
+process killed mid-load would leave one.  Every write therefore goes to a
+checkpoint of the database (hard links, milliseconds), which is flushed and
+then swapped in by renaming one link: readers see the store before the
+writes or after all of them, and a process killed at any point before the
+rename leaves the previous version whole.  :func:`councilkg.ingesting.load`
+stages a whole ingest this way; a lone :meth:`GraphStore.replace_graph`
+stages itself.  Re-ingesting the same file changes nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from councilkg import store_dirs
+
 DEFAULT_STORE = ".councilkg"
 STORE_ENV = "COUNCILKG_STORE"
+
+
+LOAD_BATCH = 8 * 1024 * 1024
+"""Bytes of N-Quads gathered before a bulk load: large enough that the
+loader's fixed cost is amortised over many small sources, small enough to
+keep the ingest's memory flat (the loader holds about three times its
+input while it sorts)."""
+BLOCK_CHARS = 1_000_000
+"""Characters of a graph's text encoded at a time."""
 
 
 class StoreError(OSError):
@@ -48,22 +66,31 @@ class GraphStore:
         self.path = Path(path) if path is not None else default_store_path()
         self._digest_file: Path | None = self.path / "graphs.json"
         self._memory_digests: dict[str, str] = {}
+        self._pending_digests: dict[str, str] = {}
+        self._staged: ox.Store | None = None
+        self._batch: list[bytes] = []
+        self._batch_bytes = 0
+        self._batch_graphs: set[str] = set()
         self._dirty = False
-        db = self.path / "oxigraph"
         if read_only:
-            if not db.exists():
+            if not (self.path / store_dirs.LINK).exists():
                 raise FileNotFoundError(f"no store at {self.path} (run `councilkg ingest` first)")
             try:
-                self._store = ox.Store.read_only(str(db))
+                self._store = ox.Store.read_only(str(store_dirs.resolve(self.path)))
             except (OSError, RuntimeError) as exc:  # RocksDB's words, e.g. "Corruption: …"
                 raise StoreError(
                     f"cannot read the store at {self.path} ({_first_line(exc)}); if an ingest "
                     "is writing it, try again when it has finished"
                 ) from None
         else:
-            db.mkdir(parents=True, exist_ok=True)
+            self.path.mkdir(parents=True, exist_ok=True)
             try:
-                self._store = ox.Store(str(db))
+                if store_dirs.is_plain_folder(self.path):
+                    # A store from before the link: check its lock, then move it aside once.
+                    probe = ox.Store(str(self.path / store_dirs.LINK))
+                    del probe
+                store_dirs.ensure_link(self.path)
+                self._store = ox.Store(str(store_dirs.resolve(self.path)))
             except OSError as exc:
                 if "lock" not in str(exc).lower():
                     raise StoreError(
@@ -83,53 +110,190 @@ class GraphStore:
         self._dirty = False
         self._digest_file = None
         self._memory_digests = {}
+        self._pending_digests = {}
+        self._staged = None
+        self._batch = []
+        self._batch_bytes = 0
+        self._batch_graphs = set()
         self._store = ox.Store()
         return self
 
     @property
     def oxigraph(self) -> ox.Store:
-        """The underlying pyoxigraph store (for callers that need the full API)."""
-        return self._store
+        """The underlying pyoxigraph store (for callers that need the full
+        API), with every write made through this object in it: while writes
+        are staged, the staged copy."""
+        self._load_batch()
+        return self._target()
 
-    def replace_graph(self, graph: str, ntriples: list[str]) -> None:
-        """Atomically replace named graph ``graph`` and keep the default graph
-        the merge of all named graphs.
+    def _target(self) -> ox.Store:
+        return self._staged if self._staged is not None else self._store
 
-        ``ntriples`` are N-Triples lines (each ending with `` .\\n``).  One
-        SPARQL update does it all, so readers see the old state or the new
-        one: triples of the old graph that no other graph holds leave the
-        default graph, the named graph is replaced, and the new triples are
-        added to the default graph too.
+    @contextmanager
+    def staged(self) -> Iterator[None]:
+        """Stage every write made inside the block and publish them together.
+
+        The writes go to a checkpoint of the database (hard links, so it
+        costs milliseconds whatever the store's size), where the bulk loader
+        may write at full speed; reads through this object see them.  On a
+        normal exit the copy is flushed and swapped in by one rename
+        (:func:`councilkg.store_dirs.commit`) and a new generation is
+        marked; on an exception, or if the process dies, it is dropped and
+        the store is as it was.  A block that wrote nothing publishes
+        nothing.  In memory, or inside another block, writes go in place.
         """
-        body = "".join(ntriples)
-        g = f"<{graph}>"
-        self._dirty = True
-        self._store.update(
-            f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
-            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }} }} ;\n"
-            f"DROP SILENT GRAPH {g} ;\n"
-            f"INSERT DATA {{\n{body} GRAPH {g} {{\n{body}}} }}"
-        )
+        if self._staged is not None or self._digest_file is None:
+            yield
+            return
+        folder = store_dirs.start_staging(self.path)
+        self._store.flush()
+        self._store.backup(str(folder))
+        self._staged = ox.Store(str(folder))
+        self._dirty = False
+        try:
+            yield
+        except BaseException:
+            self._staged = None
+            self._batch.clear()
+            self._batch_graphs.clear()
+            self._pending_digests = {}
+            self._dirty = False
+            store_dirs.discard(self.path, folder)
+            raise
+        self._load_batch()
+        staged, self._staged = self._staged, None
+        if not self._dirty:
+            del staged
+            store_dirs.discard(self.path, folder)
+            return
+        staged.flush()
+        store_dirs.commit(self.path, folder)
+        self._store = staged  # this process keeps the lock of the live database
+        self._write_digests({**self._digests(), **self._pending_digests})
+        self._pending_digests = {}
+        self._mark_generation()
 
-    def replace_graph_if_changed(self, graph: str, ntriples: list[str]) -> bool:
+    def replace_graph(self, graph: str, ntriples: Sequence[str]) -> None:
+        """Replace named graph ``graph`` and keep the default graph the
+        merge of all named graphs.
+
+        ``ntriples`` are N-Triples lines (each ending with `` .\\n``), or
+        blocks of such lines,
+        bulk-loaded into the named graph and into the default graph (where
+        a triple another graph states too is simply written again).  If the
+        graph is there already, its triples that no other graph holds leave
+        the default graph first.  Outside :meth:`staged` the replacement is
+        staged and published on its own.
+        """
+        if self._staged is None and self._digest_file is not None:
+            with self.staged():
+                self._write_graph(graph, ntriples)
+            return
+        self._write_graph(graph, ntriples)
+
+    def _write_graph(self, graph: str, ntriples: Sequence[str]) -> None:
+        self._dirty = True
+        if graph in self._batch_graphs or self.has_graph(graph):
+            store = self.oxigraph  # with the batch loaded
+            g = f"<{graph}>"
+            store.update(
+                f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER NOT EXISTS "
+                f"{{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }} }} ;\n"
+                f"DROP SILENT GRAPH {g}"
+            )
+        self._add_lines(graph, ntriples)
+
+    def _add_lines(self, graph: str, ntriples: Sequence[str]) -> None:
+        """Queue ``ntriples`` for the named graph and the default graph,
+        loading the queue whenever it reaches :data:`LOAD_BATCH` bytes."""
+        # Each line twice: in the default graph as it is, in the named graph
+        # with the graph's IRI before its final " .".  Block by block, so a
+        # large graph's text is never all encoded at once.
+        suffix = f" <{graph}> .\n"
+        self._batch_graphs.add(graph)
+        for block in _blocks(ntriples):
+            default = block.encode("utf-8")
+            # Every newline ends a statement (literals escape theirs).
+            named = block.replace(" .\n", suffix).encode("utf-8")
+            self._batch += (default, named)
+            self._batch_bytes += len(default) + len(named)
+            if self._batch_bytes >= LOAD_BATCH:
+                self._load_batch()
+
+    def _load_batch(self) -> None:
+        """Bulk-load the queue in one call (a bulk load has a fixed cost of
+        a tenth of a second or so, so small graphs are gathered), read from
+        its pieces without joining them."""
+        if not self._batch:
+            return
+        pieces = _Pieces(self._batch)
+        self._batch = []
+        self._batch_graphs.clear()
+        self._batch_bytes = 0
+        reader = io.BufferedReader(pieces, buffer_size=1 << 20)
+        self._target().bulk_load(reader, format=ox.RdfFormat.N_QUADS)
+
+    def replace_graph_in_parts(self, graph: str, parts: Iterable[list[str]]) -> int:
+        """Replace ``graph`` with the lines of ``parts``, part by part, and
+        return how many distinct triples it then holds.
+
+        For a source too large to hold all its lines at once: the parts may
+        repeat lines (the store keeps one).  The graph's digest is dropped, so
+        the next load writes it again.  Outside :meth:`staged` the whole
+        replacement is staged and published on its own.
+        """
+        if self._staged is None and self._digest_file is not None:
+            with self.staged():
+                return self.replace_graph_in_parts(graph, parts)
+        first = True
+        for lines in parts:
+            if first:
+                self._write_graph(graph, lines)
+                first = False
+            else:
+                self._add_lines(graph, lines)
+        if first:
+            self._write_graph(graph, [])
+        if self._digest_file is None:
+            self._memory_digests.pop(graph, None)
+        else:
+            self._pending_digests[graph] = ""  # matches no digest
+        return self.count(graph)
+
+    def has_graph(self, graph: str) -> bool:
+        """Whether named graph ``graph`` holds a triple."""
+        quads = self.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        return next(iter(quads), None) is not None
+
+    def replace_graph_if_changed(self, graph: str, ntriples: Sequence[str]) -> bool:
         """Replace ``graph`` unless the store already holds exactly these lines.
 
         The digest of each graph loaded this way is kept beside the database
-        (``graphs.json``), so the reference graph is not rewritten on every
-        ingest.  Returns whether the graph was written.
+        (``graphs.json``, written when the write is published), so an
+        unchanged graph is not rewritten.  Returns whether the graph was
+        written.
         """
         digest = hashlib.sha256("".join(ntriples).encode("utf-8")).hexdigest()
         digests = self._digests()
-        if digests.get(graph) == digest and graph in self.graphs():
+        if digests.get(graph) == digest and (not ntriples or self.has_graph(graph)):
             return False
-        self.replace_graph(graph, ntriples)
-        digests[graph] = digest
-        if self._digest_file is not None:
-            _write_atomically(self._digest_file, json.dumps(digests, indent=1, sort_keys=True))
-        self._memory_digests = digests
+        if self._staged is None and self._digest_file is not None:
+            with self.staged():
+                self._write_graph(graph, ntriples)
+                self._pending_digests[graph] = digest
+        else:
+            self._write_graph(graph, ntriples)
+            if self._digest_file is None:
+                self._memory_digests[graph] = digest
+            else:
+                self._pending_digests[graph] = digest
         return True
 
     def _digests(self) -> dict[str, str]:
+        """The published digests, with those of writes staged but not published."""
+        return {**self._published_digests(), **self._pending_digests}
+
+    def _published_digests(self) -> dict[str, str]:
         if self._digest_file is None or not self._digest_file.exists():
             return dict(self._memory_digests)
         try:
@@ -148,14 +312,18 @@ class GraphStore:
             )
         return data
 
+    def _write_digests(self, digests: dict[str, str]) -> None:
+        if self._digest_file is not None:
+            _write_atomically(self._digest_file, json.dumps(digests, indent=1, sort_keys=True))
+
     def graphs(self) -> list[str]:
         """Named graphs, sorted."""
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(g.value for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode))
 
     def count(self, graph: str | None = None) -> int:
         """Number of triples: in one named graph, or in the merge of all."""
         target = ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, target))
+        return sum(1 for _ in self.oxigraph.quads_for_pattern(None, None, None, target))
 
     def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
         """Run a SPARQL query over the merge of all graphs (the default graph).
@@ -164,11 +332,11 @@ class GraphStore:
         as values (``substitutions``), never pasted into the query text.
         """
         subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-        return self._store.query(sparql, substitutions=subs)
+        return self.oxigraph.query(sparql, substitutions=subs)
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad of the named graphs (the default graph is derived from them)."""
-        for quad in self._store.quads_for_pattern(None, None, None, None):
+        for quad in self.oxigraph.quads_for_pattern(None, None, None, None):
             if isinstance(quad.graph_name, ox.NamedNode):
                 yield quad
 
@@ -179,11 +347,17 @@ class GraphStore:
         return out
 
     def flush(self) -> None:
-        """Flush writes to disk and, if the graph changed, mark a new
-        generation of the store (:func:`store_generation`): a running server
-        then moves all its readers to the new graph together."""
-        self._store.flush()
-        if self._dirty and self._digest_file is not None:
+        """Flush writes to disk and, if the graph changed in place (through
+        :attr:`oxigraph`), mark a new generation of the store
+        (:func:`store_generation`): a running server then moves all its
+        readers to the new graph together.  Staged writes are published when
+        their :meth:`staged` block ends."""
+        self.oxigraph.flush()
+        if self._staged is None and self._dirty:
+            self._mark_generation()
+
+    def _mark_generation(self) -> None:
+        if self._digest_file is not None:
             _write_atomically(self.path / GENERATION_FILE, f"{time.time_ns()}-{os.getpid()}\n")
         self._dirty = False
 
@@ -232,6 +406,59 @@ def _write_atomically(path: Path, text: str) -> None:
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+class _Pieces(io.RawIOBase):
+    """A readable stream over byte strings, consumed as it is read (the
+    bulk loader reads it; nothing is joined or kept)."""
+
+    def __init__(self, pieces: list[bytes]) -> None:
+        super().__init__()
+        pieces.reverse()
+        self._pieces = pieces  # last first: pop() takes the next
+        self._current = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._current and self._pieces:
+            self._current = memoryview(self._pieces.pop())
+        n = min(len(buffer), len(self._current))
+        buffer[:n] = self._current[:n]
+        self._current = self._current[n:]
+        return n
+
+
+def _blocks(ntriples: Sequence[str]) -> Iterator[str]:
+    """The text of ``ntriples`` in blocks of about :data:`BLOCK_CHARS`, cut
+    at line ends.  An item may hold many lines (a graph's whole text)."""
+    gathered: list[str] = []
+    size = 0
+    for item in ntriples:
+        if not item.endswith(" .\n"):
+            item = _statement(item) + " .\n"  # one line, ended the usual way
+        start = 0
+        while len(item) - start > BLOCK_CHARS:
+            cut = item.find("\n", start + BLOCK_CHARS) + 1 or len(item)
+            yield item[start:cut]
+            start = cut
+        rest = item[start:] if start else item
+        if rest:
+            gathered.append(rest)
+            size += len(rest)
+        if size >= BLOCK_CHARS:
+            yield "".join(gathered)
+            gathered, size = [], 0
+    if gathered:
+        yield "".join(gathered)
+
+
+def _statement(line: str) -> str:
+    """An N-Triples line without its final `` .`` and newline."""
+    if line.endswith(" .\n"):
+        return line[:-3]
+    return line.rstrip().removesuffix(".").rstrip()
 
 
 def _first_line(exc: BaseException) -> str:

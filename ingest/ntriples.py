@@ -9,6 +9,7 @@ of the text alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from rdflib import XSD, Literal, URIRef
@@ -26,16 +27,19 @@ _ESCAPES = {
 _XSD_STRING = str(XSD.string)
 
 
+_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f]')
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    ch = match.group()
+    return _ESCAPES.get(ch) or f"\\u{ord(ch):04X}"
+
+
 def _escape(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    """The text with N-Triples' escapes (most texts have none: returned as is)."""
+    if _SPECIAL.search(text) is None:
+        return text
+    return _SPECIAL.sub(_escape_char, text)
 
 
 def term(node: Node) -> str:
@@ -58,7 +62,19 @@ def term(node: Node) -> str:
 
 def ntriples_lines(triples: Iterable[tuple[Node, Node, Node]]) -> list[str]:
     """Sorted, de-duplicated N-Triples lines (each ending in a newline)."""
-    return sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples})
+    # Subjects and predicates recur (a node has many properties, a property
+    # many nodes): each is written once per call.
+    seen: dict[Node, str] = {}
+    lines = set()
+    for s, p, o in triples:
+        ts = seen.get(s)
+        if ts is None:
+            ts = seen[s] = term(s)
+        tp = seen.get(p)
+        if tp is None:
+            tp = seen[p] = term(p)
+        lines.add(f"{ts} {tp} {term(o)} .\n")
+    return sorted(lines)
 
 
 def nquads_lines(triples: Iterable[tuple[Node, Node, Node]], graph: URIRef) -> list[str]:
