@@ -56,14 +56,10 @@ from bench.common import (
     ROOT,
     child_env,
     environment,
-    fmt_ms,
     fmt_s,
-    fmt_x,
     log,
-    median,
     module_command,
     profile_table,
-    ratio,
     write_json,
 )
 

@@ -34,14 +34,15 @@ def test_a_refusing_server_fails_the_cell_and_the_run_goes_on() -> None:
 
 def test_a_failed_endpoint_stage_is_a_missed_target_with_its_cause() -> None:
     """The report says a stage failed, and why, instead of leaving it out."""
-    from bench.report import targets
+    from bench.targets import rows
 
-    rows = targets(
+    table = rows(
         {"endpoint": {"status": "timeout", "scale": "100k", "stderr": "ConnectionRefusedError"}}
     )
-    (row,) = [r for r in rows if r["target"].startswith("endpoint")]
+    (row,) = [r for r in table if r["key"] == "endpoint"]
     assert row["met"] is False
-    assert "stage timeout" in row["measured"] and "ConnectionRefusedError" in row["measured"]
+    assert "stage `endpoint` timeout" in row["figure"]
+    assert "ConnectionRefusedError" in row["figure"]
 
 
 def test_serve_is_measured_where_it_says_it_listens_even_from_a_cold_start(

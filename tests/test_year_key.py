@@ -95,5 +95,7 @@ def test_a_year_filter_gives_the_rows_of_the_dates_in_range(
 
 def _in_years(result: QueryResult, first: int, last: int) -> QueryResult:
     at = result.variables.index("date")
-    rows = [r for r in result.rows if r[at] is not None and first <= int(r[at].value[:4]) <= last]
+    rows = [
+        r for r in result.rows if (d := r[at]) is not None and first <= int(d.value[:4]) <= last
+    ]
     return QueryResult(result.variables, rows)

@@ -43,7 +43,7 @@ class CoreViolation:
 
 @cache
 def _shacl_rust() -> Any:
-    import shacl_rust  # type: ignore[import-not-found,unused-ignore]
+    import shacl_rust
 
     return shacl_rust
 

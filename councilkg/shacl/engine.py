@@ -34,7 +34,7 @@ from rdflib import RDF, Graph, Literal, Namespace
 from rdflib.graph import ConjunctiveGraph
 from rdflib.term import Node
 
-from councilkg.shacl import core, sparql
+from councilkg.shacl import core, ranges, sparql
 from councilkg.shacl.components import check_supported
 from councilkg.shacl.details import node_details
 from councilkg.shacl.oxgraph import graph_view
@@ -76,6 +76,7 @@ def prepare(shapes: Graph, ontology: Graph) -> Prepared:
             not run.
     """
     check_supported(shapes)
+    ranges.check_ranges_typed(shapes)
     return Prepared(
         shapes=shapes,
         core_turtle=core.core_shapes(shapes),
@@ -138,7 +139,9 @@ def validate_ntriples(data: bytes, setup: Prepared) -> FastRun:
     # shacl-rust reads the text, not Oxigraph's dump: Oxigraph stores numbers
     # and dates by value ("01" comes back "1"), and a pattern sees the text.
     found_sparql = [v for c in setup.constraints for v in sparql.run_constraint(store, c)]
-    found_core = _finish_core(pending, core_text, setup.core_turtle)
+    found_core = ranges.with_incomparable_ranges(
+        _finish_core(pending, core_text, setup.core_turtle), setup.shapes
+    )
     view = graph_view(store)
 
     def nested(shape: Node, value: Node) -> list[tuple[Literal, ...]]:
