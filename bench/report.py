@@ -363,7 +363,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
                 budget=5 if quick else args.shacl_budget,
                 oxigraph_max=0 if quick else graphs.target_triples(args.oxigraph_max),
                 engines=engines,
-                incremental_engines=("pyshacl-rdflib",) if quick else shacl.INCREMENTAL,
+                incremental_engines=("pyshacl-rdflib", "fast") if quick else shacl.INCREMENTAL,
                 incremental_budget=5 if quick else 8,
             ),
         )
