@@ -57,13 +57,7 @@ def build_report(
     report.add((root, RDF.type, SH.ValidationReport))
     conforms = True
     for c in core:
-        node = BNode()
-        report.add((root, SH.result, node))
-        report.add((node, RDF.type, SH.ValidationResult))
-        report.add((node, SH.focusNode, c.focus))
-        report.add((node, SH.sourceShape, c.shape))
-        report.add((node, SH.sourceConstraintComponent, c.component))
-        report.add((node, SH.resultSeverity, c.severity))
+        node = _result(report, root, c.focus, c.shape, c.component, c.severity)
         if c.value is not None:
             report.add((node, SH.value, c.value))
         path = shapes.value(c.shape, SH.path)
@@ -81,15 +75,16 @@ def build_report(
                     report.add((detail, SH.resultMessage, message))
         conforms = conforms and c.severity != SH.Violation
     for v in sparql:
-        node = BNode()
         constraint = v.constraint
-        report.add((root, SH.result, node))
-        report.add((node, RDF.type, SH.ValidationResult))
-        report.add((node, SH.focusNode, v.focus))
-        report.add((node, SH.sourceShape, constraint.shape))
+        node = _result(
+            report,
+            root,
+            v.focus,
+            constraint.shape,
+            SH.SPARQLConstraintComponent,
+            constraint.severity,
+        )
         report.add((node, SH.sourceConstraint, constraint.constraint))
-        report.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-        report.add((node, SH.resultSeverity, constraint.severity))
         report.add((node, SH.value, v.value))
         if v.path is not None:
             report.add((node, SH.resultPath, v.path))
@@ -98,3 +93,18 @@ def build_report(
         conforms = conforms and constraint.severity != SH.Violation
     report.add((root, SH.conforms, Literal(conforms)))
     return conforms, report
+
+
+def _result(
+    report: Graph, root: BNode, focus: Node, shape: Node, component: Node, severity: Node
+) -> BNode:
+    """A new ``sh:ValidationResult`` of ``root`` with what every result states,
+    whichever engine found it."""
+    node = BNode()
+    report.add((root, SH.result, node))
+    report.add((node, RDF.type, SH.ValidationResult))
+    report.add((node, SH.focusNode, focus))
+    report.add((node, SH.sourceShape, shape))
+    report.add((node, SH.sourceConstraintComponent, component))
+    report.add((node, SH.resultSeverity, severity))
+    return node
