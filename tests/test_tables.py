@@ -284,14 +284,26 @@ def test_a_range_filters_like_its_years(seed_store: GraphStore, query: cq.Prepar
     assert singular.rows == every  # scripts written before ranges still run
 
 
-def test_a_range_is_bound_as_two_typed_literals() -> None:
+def test_a_range_is_bound_as_two_typed_literals_and_its_years_as_rows() -> None:
     bound = cq.bind("vote-matrix", {"years": "2016-2020"})
     values = next(line for line in bound.sparql.splitlines() if "VALUES" in line)
+    years = " ".join(f'"{y}"^^<{XSD_INTEGER}>' for y in range(2016, 2021))
     assert values.strip() == (
         f'VALUES ?yearsFrom {{ "2016"^^<{XSD_INTEGER}> }} '
-        f'VALUES ?yearsTo {{ "2020"^^<{XSD_INTEGER}> }}'
+        f'VALUES ?yearsTo {{ "2020"^^<{XSD_INTEGER}> }} '
+        f"VALUES ?years {{ {years} }}"
     )
+    assert bound.values == (
+        ("yearsFrom", rdflib.Literal(2016)),
+        ("yearsTo", rdflib.Literal(2020)),
+        *(("years", rdflib.Literal(y)) for y in range(2016, 2021)),
+    )
+
+
+def test_a_query_without_a_year_key_gets_the_range_alone() -> None:
+    bound = cq.bind("citation-network", {"years": "2016-2020"})
     assert bound.values == (("yearsFrom", rdflib.Literal(2016)), ("yearsTo", rdflib.Literal(2020)))
+    assert "VALUES ?years " not in bound.sparql
 
 
 @pytest.mark.parametrize(
