@@ -304,6 +304,10 @@ def normalise_lists(query: PreparedQuery, result: QueryResult) -> QueryResult:
     A list column is a ``GROUP_CONCAT`` of ISO3 codes or symbols separated
     by spaces; SPARQL leaves the order of the items undefined (two Oxigraph
     servers disagree), so runners sort them and every engine answers alike.
+    A list with no items is unbound: a ``GROUP_CONCAT`` in an OPTIONAL
+    subquery leaves it so, one over the query's own groups (cheaper: the
+    subquery is evaluated over the whole graph) answers ``""``; both are
+    read alike.
     """
     idx = [result.variables.index(c) for c in query.lists if c in result.variables]
     if not idx:
@@ -314,7 +318,8 @@ def normalise_lists(query: PreparedQuery, result: QueryResult) -> QueryResult:
         for i in idx:
             t = cells[i]
             if t is not None and t.kind == "literal":
-                cells[i] = Term.literal(" ".join(sorted(t.value.split())), t.datatype, t.lang)
+                items = sorted(t.value.split())
+                cells[i] = Term.literal(" ".join(items), t.datatype, t.lang) if items else None
         rows.append(tuple(cells))
     result.rows = rows
     return result
