@@ -48,7 +48,7 @@ def term(node: Node) -> str:
     >>> term(Literal("a\\nb", lang="zh"))
     '"a\\\\nb"@zh'
     """
-    if isinstance(node, URIRef):
+    if type(node) is URIRef or isinstance(node, URIRef):  # the first test is the quick one
         return f"<{node}>"
     if isinstance(node, Literal):
         lexical = f'"{_escape(str(node))}"'
@@ -64,6 +64,8 @@ def ntriples_lines(triples: Iterable[tuple[Node, Node, Node]]) -> list[str]:
     """Sorted, de-duplicated N-Triples lines (each ending in a newline)."""
     # Subjects and predicates recur (a node has many properties, a property
     # many nodes): each is written once per call.
+    # IRI objects recur too (classes, the nodes facts point at); literals
+    # are written each time (their hash is slower than writing them).
     seen: dict[Node, str] = {}
     lines = set()
     for s, p, o in triples:
@@ -73,7 +75,13 @@ def ntriples_lines(triples: Iterable[tuple[Node, Node, Node]]) -> list[str]:
         tp = seen.get(p)
         if tp is None:
             tp = seen[p] = term(p)
-        lines.add(f"{ts} {tp} {term(o)} .\n")
+        if type(o) is URIRef:
+            to = seen.get(o)
+            if to is None:
+                to = seen[o] = f"<{o}>"
+        else:
+            to = term(o)
+        lines.add(f"{ts} {tp} {to} .\n")
     return sorted(lines)
 
 

@@ -12,9 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
-from rdflib import RDF, RDFS, XSD, Literal
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib import RDF as _RDF
+from rdflib import RDFS as _RDFS
+from rdflib import XSD as _XSD
+from rdflib import Literal
+from rdflib.namespace import DCTERMS as _DCTERMS
+from rdflib.namespace import PROV as _PROV
+from rdflib.namespace import SKOS as _SKOS
 from rdflib.term import Node, URIRef
 
 from councilkg.ingest import membership
@@ -44,7 +50,35 @@ from councilkg.ingest.records import (
     Videoconference,
     Vote,
 )
-from councilkg.ingest.vocab import CITO, CKG, OA
+from councilkg.ingest.vocab import CITO as _CITO
+from councilkg.ingest.vocab import CKG as _CKG
+from councilkg.ingest.vocab import OA as _OA
+
+
+class _Terms:
+    """A namespace whose terms are looked up once and then kept.
+
+    Why: rdflib builds (and, for a closed namespace, checks) a new
+    :class:`URIRef` on every attribute access, some microseconds each; the
+    mapping reads a term for nearly every triple it writes.  An unknown
+    term still raises, from the namespace itself, on first use.
+    """
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        value: URIRef = getattr(self._namespace, name)
+        setattr(self, name, value)
+        return value
+
+    def __getitem__(self, name: str) -> URIRef:
+        return self.__getattr__(name)
+
+
+RDF, RDFS, XSD = _Terms(_RDF), _Terms(_RDFS), _Terms(_XSD)
+DCTERMS, PROV, SKOS = _Terms(_DCTERMS), _Terms(_PROV), _Terms(_SKOS)
+CITO, CKG, OA = _Terms(_CITO), _Terms(_CKG), _Terms(_OA)
 
 Triple = tuple[Node, Node, Node]
 
