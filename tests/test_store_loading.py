@@ -1,0 +1,99 @@
+"""How the store queues and bulk-loads graphs: one load per batch (not per
+graph), run beside the caller, and whose failure is raised by the write
+and publishes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from councilkg import store as store_module
+from councilkg.ingesting import load
+from councilkg.store import GraphStore, store_generation
+
+A = "<urn:a> <urn:p> <urn:x> .\n"
+B = "<urn:b> <urn:p> <urn:x> .\n"
+
+
+def default_graph(store: GraphStore) -> set[str]:
+    return {
+        f"{q.subject} {q.predicate} {q.object} .\n"
+        for q in store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    }
+
+
+def all_quads(path: Path) -> list[str]:
+    store = GraphStore(path, read_only=True)
+    return sorted(str(q) for q in store.oxigraph.quads_for_pattern(None, None, None, None))
+
+
+class _CountedLoad(store_module._Load):
+    made = 0
+
+    def __init__(self, *args: Any) -> None:
+        type(self).made += 1
+        super().__init__(*args)
+
+
+def _copies(seed_path: Path, folder: Path, n: int) -> list[Path]:
+    out = []
+    for i in range(n):
+        copy = folder / f"copy-{i}.txt"
+        copy.write_bytes(seed_path.read_bytes() + b"\n" * i)
+        out.append(copy)
+    return out
+
+
+def test_the_graphs_of_a_load_are_gathered_into_one_bulk_load(
+    tmp_path: Path, seed_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "_Load", _CountedLoad)
+    _CountedLoad.made = 0
+    run = load(_copies(seed_path, tmp_path, 3), GraphStore(tmp_path / "store"), progress=False)
+    # Three sources, the reference, ontology and alignment graphs: one batch.
+    assert len(run.files) == 3
+    assert _CountedLoad.made == 1
+
+
+def test_batches_loaded_beside_the_caller_give_the_same_store(
+    tmp_path: Path, seed_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _copies(seed_path, tmp_path, 3)
+    load(files, GraphStore(tmp_path / "one"), progress=False, workers=1)
+    monkeypatch.setattr(store_module, "LOAD_BATCH", 50_000)  # many loads, one under way at a time
+    monkeypatch.setattr(store_module, "_Load", _CountedLoad)
+    _CountedLoad.made = 0
+    load(files, GraphStore(tmp_path / "many"), progress=False, workers=1)
+    assert _CountedLoad.made > 3
+    assert all_quads(tmp_path / "many") == all_quads(tmp_path / "one")
+
+
+def test_a_graph_replaced_while_its_load_is_under_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "LOAD_BATCH", 1)  # every graph starts a load
+    store = GraphStore(tmp_path / "store")
+    with store.staged():
+        store.replace_graph("urn:g1", [A])
+        store.replace_graph("urn:g1", [B])
+    assert store.graphs() == ["urn:g1"]
+    assert default_graph(store) == {B}
+
+
+def test_a_bulk_load_that_fails_publishes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "store"
+    store = GraphStore(path)
+    store.replace_graph("urn:g1", [A])
+    before = store_generation(path)
+    monkeypatch.setattr(store_module, "LOAD_BATCH", 1)
+    with pytest.raises(SyntaxError), store.staged():
+        store.replace_graph("urn:g2", ["<urn:b> <urn:p> no-term .\n"])  # loaded beside us
+        store.replace_graph("urn:g3", [B])  # waits for that load: raises its error
+    assert store_generation(path) == before
+    assert GraphStore(path, read_only=True).graphs() == ["urn:g1"]
+    assert store.graphs() == ["urn:g1"]
