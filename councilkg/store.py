@@ -154,6 +154,7 @@ class GraphStore:
         self._dirty = False
         try:
             yield
+            self._load_batch()  # the last batch, and the load under way: their errors too
         except BaseException:
             self._drop_load()
             self._staged = None
@@ -163,7 +164,6 @@ class GraphStore:
             self._dirty = False
             store_dirs.discard(self.path, folder)
             raise
-        self._load_batch()
         staged, self._staged = self._staged, None
         if not self._dirty:
             del staged

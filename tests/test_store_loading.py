@@ -97,3 +97,16 @@ def test_a_bulk_load_that_fails_publishes_nothing(
     assert store_generation(path) == before
     assert GraphStore(path, read_only=True).graphs() == ["urn:g1"]
     assert store.graphs() == ["urn:g1"]
+
+
+def test_a_last_bulk_load_that_fails_publishes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    store = GraphStore(path)
+    store.replace_graph("urn:g1", [A])
+    before = store_generation(path)
+    with pytest.raises(SyntaxError), store.staged():
+        store.replace_graph("urn:g2", ["<urn:b> <urn:p> no-term .\n"])  # loaded at the end
+    assert store_generation(path) == before
+    assert GraphStore(path, read_only=True).graphs() == ["urn:g1"]
+    store.replace_graph("urn:g3", [B])  # the store takes the next write
+    assert GraphStore(path, read_only=True).graphs() == ["urn:g1", "urn:g3"]
