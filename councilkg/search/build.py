@@ -199,7 +199,7 @@ def _base(store: GraphStore) -> str:
     return found[0] if found else DEFAULT_BASE
 
 
-BATCH = 10_000
+BATCH = 1_000
 """Rows of a query result held at once on their way to the staging file."""
 
 _STAGE = """
