@@ -50,11 +50,22 @@ def _query(name: str) -> str:
 
 
 def _rows(store: GraphStore, name: str, supplement: ox.NamedNode) -> list[tuple[str, Edition, str]]:
-    """The rows of query ``name`` for the passages of one supplement."""
+    """The rows of query ``name`` for the passages of one supplement.
+
+    The supplement is given as a ``VALUES`` block at the head of the
+    pattern, not as a substitution: Oxigraph plans a query before it sees
+    its substitutions, so a substituted supplement was joined last and each
+    query read every passage of the store (measured on 14 supplements at
+    the 1,000x corpus: 46 s against 15 s for the three queries over the
+    whole store; 11 s with the block).  ``str`` of a named node is its
+    N-Triples form, an IRI Oxigraph has already validated.
+    """
     sparql = _query(name)
+    head = sparql.index("WHERE {") + len("WHERE {")
+    bound = f"{sparql[:head]}\n  VALUES ?supplement {{ {supplement} }}{sparql[head:]}"
     return [
         (r["passage"].value, (r["supplement"].value, r["language"].value), r["key"].value)
-        for r in store.query(sparql, {"supplement": supplement})
+        for r in store.query(bound)
     ]
 
 
