@@ -11,6 +11,13 @@ of one, and the file is never written once in place (readers open it
 (:func:`councilkg.store.store_generation`); an index from another
 generation is stale and :func:`refresh_index` builds it again.
 
+How it is built, in memory bounded by the largest resource rather than the
+store: the query results are read a batch at a time into a scratch SQLite
+file beside it (de-duplicated and sorted there, on disk), then read back in
+IRI order one resource at a time into the index.  Gathering every entry in
+Python first cost memory in proportion to the corpus (the largest stage of
+an ingest of the 1,000x synthetic corpus).
+
 What is indexed (``queries/search/*.rq``), for the data IRIs
 (``{base}id/…``): labels and names in every language (zh, en; alternative
 and hidden names too), UN symbols, ISO3 codes and keys, titles, the text of
@@ -26,9 +33,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterable, Iterator
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import groupby, islice
+from operator import itemgetter
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import unquote
 
 import pyoxigraph as ox
@@ -83,6 +94,7 @@ CREATE VIRTUAL TABLE entry_fts USING fts5(
 """
 
 _PASSAGE = "https://w3id.org/councilkg/ontology#SourcePassage"
+_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
@@ -98,9 +110,12 @@ class IndexStats:
 
 @dataclass(slots=True)
 class _Entity:
+    """One data IRI and its entries (field, language, text), sorted."""
+
+    iri: str
     rest: str
     kind: str
-    entries: set[tuple[int, str, str]] = field(default_factory=set)  # (field, lang, text)
+    entries: list[tuple[int, str, str]]
 
 
 def index_path(store_path: str | Path) -> Path:
@@ -153,18 +168,23 @@ def build_index(store: GraphStore, *, generation: str | None = None) -> IndexSta
     whose handle holds what it committed)."""
     if generation is None:
         generation = store_generation(store.path)
-    entities = _collect(store)
     target = index_path(store.path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    stage = target.with_name(f".{target.name}.{os.getpid()}.stage")
     tmp.unlink(missing_ok=True)
+    stage.unlink(missing_ok=True)
     try:
-        entries = _write(tmp, entities, generation, _base(store))
+        base = _base(store)
+        with closing(_scratch(stage)) as staged:
+            _collect(store, base + "id/", staged)
+            entities, entries = _write(tmp, staged, generation, base)
         with tmp.open("rb") as f:
             os.fsync(f.fileno())
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
-    return IndexStats(target, len(entities), entries, target.stat().st_size, generation)
+        stage.unlink(missing_ok=True)
+    return IndexStats(target, entities, entries, target.stat().st_size, generation)
 
 
 def _base(store: GraphStore) -> str:
@@ -179,38 +199,80 @@ def _base(store: GraphStore) -> str:
     return found[0] if found else DEFAULT_BASE
 
 
-def _collect(store: GraphStore) -> dict[str, _Entity]:
-    """The entries of every data IRI, by IRI."""
-    prefix = _base(store) + "id/"
-    passages: set[str] = set()
-    entities: dict[str, _Entity] = {}
+BATCH = 1_000
+"""Rows of a query result held at once on their way to the staging file."""
 
-    def entity(iri: str) -> _Entity:
-        found = entities.get(iri)
-        if found is None:
-            rest = iri[len(prefix) :]
-            kind = "passage" if iri in passages else unquote(rest).split("/", 1)[0]
-            found = entities[iri] = _Entity(rest, kind)
-        return found
+_STAGE = """
+CREATE TABLE passage(iri TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE raw(iri TEXT NOT NULL, field INTEGER NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL);
+"""
 
-    labelless: list[str] = []
-    for row in store.query(read_text("queries", "search/kinds.rq")):
-        iri = row["s"].value
-        if not iri.startswith(prefix):
-            continue
-        if row["type"].value == _PASSAGE:
-            passages.add(iri)
-        else:
-            labelless.append(iri)
+
+def _scratch(path: Path) -> sqlite3.Connection:
+    """A database for one build's intermediate rows, never read by anyone
+    else (so unjournaled)."""
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.executescript(_STAGE)
+    return db
+
+
+def _batches(rows: Iterable[_T]) -> Iterator[list[_T]]:
+    """``rows`` in lists of at most :data:`BATCH`."""
+    it = iter(rows)
+    while batch := list(islice(it, BATCH)):
+        yield batch
+
+
+def _collect(store: GraphStore, prefix: str, staged: sqlite3.Connection) -> None:
+    """Stage the entries of every data IRI (those starting with ``prefix``)
+    and which of them are passages, reading each query's result in batches.
+
+    Why staged in a file rather than gathered in a dict: the entries are
+    about the size of the store's text; in Python objects they grew with
+    the corpus (hundreds of MiB at the 1,000x synthetic corpus), in SQLite
+    they are sorted and de-duplicated on disk within its page cache.
+    """
     rank = {name: i for i, name in enumerate(FIELDS)}
-    for row in store.query(read_text("queries", "search/entries.rq")):
-        iri, text = row["s"].value, row["text"]
-        if not iri.startswith(prefix) or not isinstance(text, ox.Literal):
-            continue
-        entity(iri).entries.add((rank[row["field"].value], text.language or "", text.value))
-    for iri in labelless:
-        entity(iri).entries.add((rank["id"], "", unquote(iri[len(prefix) :])))
-    return entities
+    id_rank = rank["id"]
+    for batch in _batches(store.query(read_text("queries", "search/kinds.rq"))):
+        passages: list[tuple[str]] = []
+        labelless: list[tuple[str, int, str, str]] = []
+        for row in batch:
+            iri = row["s"].value
+            if not iri.startswith(prefix):
+                continue
+            if row["type"].value == _PASSAGE:
+                passages.append((iri,))
+            else:
+                labelless.append((iri, id_rank, "", unquote(iri[len(prefix) :])))
+        staged.executemany("INSERT OR IGNORE INTO passage VALUES (?)", passages)
+        staged.executemany("INSERT INTO raw VALUES (?, ?, ?, ?)", labelless)
+    for batch in _batches(store.query(read_text("queries", "search/entries.rq"))):
+        entries = [
+            (iri, rank[row["field"].value], text.language or "", text.value)
+            for row in batch
+            if (iri := row["s"].value).startswith(prefix)
+            and isinstance(text := row["text"], ox.Literal)
+        ]
+        staged.executemany("INSERT INTO raw VALUES (?, ?, ?, ?)", entries)
+    staged.commit()
+
+
+def _entities(staged: sqlite3.Connection, prefix_len: int) -> Iterator[_Entity]:
+    """The staged entities in IRI order, each with its distinct entries in
+    (field, language, text) order: SQLite's BINARY order of UTF-8 text is
+    Python's order of ``str``, so this is ``sorted`` of the same sets."""
+    rows = staged.execute(
+        "SELECT DISTINCT raw.iri, field, lang, text, passage.iri IS NOT NULL FROM raw"
+        " LEFT JOIN passage ON passage.iri = raw.iri ORDER BY raw.iri, field, lang, text"
+    )
+    for iri, group in groupby(rows, key=itemgetter(0)):
+        entries = [(f, lang, text, is_passage) for _, f, lang, text, is_passage in group]
+        rest = iri[prefix_len:]
+        kind = "passage" if entries[0][3] else unquote(rest).split("/", 1)[0]
+        yield _Entity(iri, rest, kind, [e[:3] for e in entries])
 
 
 def _labels(item: _Entity) -> tuple[str | None, str | None, str | None]:
@@ -226,8 +288,9 @@ def _labels(item: _Entity) -> tuple[str | None, str | None, str | None]:
     return tuple(best[k][1] if k in best else None for k in ("en", "zh", ""))  # type: ignore[return-value]
 
 
-def _write(path: Path, entities: dict[str, _Entity], generation: str, base: str) -> int:
-    """Write the tables to a new database at ``path``; the number of entries."""
+def _write(path: Path, staged: sqlite3.Connection, generation: str, base: str) -> tuple[int, int]:
+    """Write the tables to a new database at ``path`` from the staged rows,
+    one entity at a time; the numbers of entities and entries."""
     db = sqlite3.connect(path)
     try:
         db.execute("PRAGMA journal_mode=OFF")
@@ -235,15 +298,14 @@ def _write(path: Path, entities: dict[str, _Entity], generation: str, base: str)
         db.executescript(_SCHEMA)
         meta = {"schema": SCHEMA_VERSION, "generation": generation, "base": base}
         db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
-        count = 0
-        for number, iri in enumerate(sorted(entities), start=1):
-            item = entities[iri]
+        count = number = 0
+        for number, item in enumerate(_entities(staged, len(base + "id/")), start=1):
             en, zh, plain = _labels(item)
             db.execute(
                 "INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (number, iri, item.rest, item.kind, en, zh, plain),
+                (number, item.iri, item.rest, item.kind, en, zh, plain),
             )
-            rows = [(number, f, lg, text, normalize(text)) for f, lg, text in sorted(item.entries)]
+            rows = [(number, f, lg, text, normalize(text)) for f, lg, text in item.entries]
             db.executemany(
                 "INSERT INTO entry(entity, field, lang, text, norm) VALUES (?, ?, ?, ?, ?)", rows
             )
@@ -254,7 +316,7 @@ def _write(path: Path, entities: dict[str, _Entity], generation: str, base: str)
         db.execute("VACUUM")
     finally:
         db.close()
-    return count
+    return number, count
 
 
 def open_index(path: Path) -> sqlite3.Connection:

@@ -1,0 +1,111 @@
+"""The search index is built from query results read a batch at a time and
+staged on disk (:mod:`councilkg.search.build`), so its build holds no more
+than one batch and one resource's entries however large the store; and what
+it holds is what the store says: every data IRI with a text entry or a page
+of its own, its distinct entries sorted, its kind and names — the same rows
+as gathering every entry in memory first (the reference here), on a store of
+both editions, with batches small enough that every result spans many.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from contextlib import closing
+from pathlib import Path
+from urllib.parse import unquote
+
+import pyoxigraph as ox
+import pytest
+
+from councilkg.ingest.iris import Minter
+from councilkg.ingesting import load
+from councilkg.resources import read_text, sample_path
+from councilkg.search import build
+from councilkg.search.text import normalize
+from councilkg.store import GraphStore
+
+ROOT = Path(__file__).resolve().parents[1]
+EN = ROOT / "tests" / "data" / "en" / "non-proliferation-2020.en.txt"
+PASSAGE = "https://w3id.org/councilkg/ontology#SourcePassage"
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("search-build") / "store"
+    load([sample_path(), EN], GraphStore(path), minter=Minter(), language="auto", progress=False)
+    return path
+
+
+Entity = tuple[str, str, str, str | None, str | None, str | None]
+Entry = tuple[int, int, str, str, str]
+
+
+def _expected(store: GraphStore) -> tuple[list[Entity], list[Entry]]:
+    """The index's rows from every entry gathered at once, in memory."""
+    prefix = build._base(store) + "id/"
+    rank = {name: i for i, name in enumerate(build.FIELDS)}
+    passages: set[str] = set()
+    entries: dict[str, set[tuple[int, str, str]]] = defaultdict(set)
+    for row in store.query(read_text("queries", "search/kinds.rq")):
+        iri = row["s"].value
+        if iri.startswith(prefix):
+            if row["type"].value == PASSAGE:
+                passages.add(iri)
+            else:
+                entries[iri].add((rank["id"], "", unquote(iri[len(prefix) :])))
+    for row in store.query(read_text("queries", "search/entries.rq")):
+        iri, text = row["s"].value, row["text"]
+        if iri.startswith(prefix) and isinstance(text, ox.Literal):
+            entries[iri].add((rank[row["field"].value], text.language or "", text.value))
+    entity_rows: list[Entity] = []
+    entry_rows: list[Entry] = []
+    for number, iri in enumerate(sorted(entries), start=1):
+        rest = iri[len(prefix) :]
+        kind = "passage" if iri in passages else unquote(rest).split("/", 1)[0]
+        ordered = sorted(entries[iri])
+        labels = build._labels(build._Entity(iri, rest, kind, ordered))
+        entity_rows.append((iri, rest, kind, *labels))
+        entry_rows += [(number, f, lang, text, normalize(text)) for f, lang, text in ordered]
+    return entity_rows, entry_rows
+
+
+def _rows(path: Path) -> tuple[list[Entity], list[Entry]]:
+    with closing(build.open_index(path)) as db:
+        entities = db.execute(
+            "SELECT iri, rest, kind, label_en, label_zh, label FROM entity ORDER BY id"
+        ).fetchall()
+        entries = db.execute(
+            "SELECT entity, field, lang, text, norm FROM entry ORDER BY id"
+        ).fetchall()
+    return entities, entries
+
+
+def test_batched_build_equals_the_in_memory_reference(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build, "BATCH", 7)
+    store = GraphStore(store_path, read_only=True)
+    stats = build.build_index(store)
+    entities, entries = _rows(stats.path)
+    assert (entities, entries) == _expected(store)
+    assert (stats.entities, stats.entries) == (len(entities), len(entries))
+    # Both editions are there: passages, labels in zh and en.
+    kinds = {e[2] for e in entities}
+    assert {"passage", "state", "document", "meeting"} <= kinds
+    assert any(e[3] and e[4] for e in entities)
+
+
+def test_the_build_leaves_only_the_index(store_path: Path) -> None:
+    build.build_index(GraphStore(store_path, read_only=True))
+    leftovers = [p.name for p in store_path.iterdir() if p.name.startswith(".search")]
+    assert leftovers == []
+    with closing(build.open_index(store_path / build.INDEX_FILE)) as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "raw" not in tables and "passage" not in tables
+
+
+def test_the_trigram_index_matches_the_entries(store_path: Path) -> None:
+    build.build_index(GraphStore(store_path, read_only=True))
+    with closing(sqlite3.connect(store_path / build.INDEX_FILE)) as db:
+        db.execute("INSERT INTO entry_fts(entry_fts) VALUES ('integrity-check')")
