@@ -35,7 +35,7 @@ from councilkg.ingest.reference import reference_triples
 from councilkg.ingest.vocab import CKG
 from councilkg.resources import ontology_lines
 from councilkg.search import refresh_index
-from councilkg.store import GraphStore
+from councilkg.store import GraphStore, encoded_blocks
 from councilkg.workers import default_workers, ordered_map
 
 LARGE_INPUT = 1_000_000  # bytes: show a progress bar from here on
@@ -157,7 +157,7 @@ def load(
     keep = records_out is not None or ntriples_out is not None or want_quads
     task = partial(_ingest_one, language=language, minter=minter, keep=keep)
     # Workers only for paths whose records and triples are not wanted here:
-    # then what crosses back is a report and the graph's lines.
+    # then what crosses back is a report and the graph's text in blocks.
     pooled = not keep and all(isinstance(i, Path) for i in items)
     # Files too large to hold all their triples and lines at once: streamed.
     large = [
@@ -190,7 +190,7 @@ def load(
             bar.set_postfix_str(Path(done.report.path).name)
             bar.update()
             if store is not None:
-                store.replace_graph_if_changed(done.report.graph, done.lines)
+                store.replace_blocks_if_changed(done.report.graph, done.blocks)
             if records_out is not None and done.records is not None:
                 for record in done.records:
                     records_out.write(to_json(record) + "\n")
@@ -277,12 +277,19 @@ def _triple_parts(records: list[Record], minter: Minter) -> Iterator[set[Triple]
 
 @dataclass(slots=True)
 class _Ingested:
-    """One file ingested: its report and graph lines (or the lines as one
-    block of text), and its records and triples when the caller writes
-    them out."""
+    """One file ingested: its report and its graph's N-Triples in UTF-8
+    blocks (:func:`~councilkg.store.encoded_blocks`), and its records and
+    triples when the caller writes them out.
+
+    Why blocks of bytes: a large file's graph sent back from a worker as
+    one string was held here three times at once (the pipe's pickle, the
+    string, and its UTF-8 copy hashed and queued by the store), each as
+    large as the graph's text; as blocks it is held as the pickle and the
+    blocks only, and the store hashes and queues the blocks as they are.
+    """
 
     report: FileReport
-    lines: list[str]
+    blocks: list[bytes]
     records: list[Record] | None
     triples: set[Triple] | None
 
@@ -299,11 +306,12 @@ def _ingest_one(
     lines = ntriples_lines(triples)
     graph = str(minter.graph(result.source.sha256))
     report = _report(result, shown, graph, len(lines))
+    # Blocks of about a megabyte, not a list of lines: a fraction of the
+    # memory, and quick to send back from a worker.
+    blocks = list(encoded_blocks(lines))
     if not keep:
-        # One string, not a list of lines: a fraction of the memory, and
-        # quick to send back from a worker.
-        return _Ingested(report, ["".join(lines)], None, None)
-    return _Ingested(report, lines, result.records, triples)
+        return _Ingested(report, blocks, None, None)
+    return _Ingested(report, blocks, result.records, triples)
 
 
 def _report(result: IngestResult, shown: str, graph: str, triples: int) -> FileReport:

@@ -190,9 +190,9 @@ class GraphStore:
         """
         if self._staged is None and self._digest_file is not None:
             with self.staged():
-                self._write_graph(graph, _encoded(ntriples))
+                self._write_graph(graph, encoded_blocks(ntriples))
             return
-        self._write_graph(graph, _encoded(ntriples))
+        self._write_graph(graph, encoded_blocks(ntriples))
 
     def _write_graph(self, graph: str, blocks: Iterable[bytes]) -> None:
         self._dirty = True
@@ -213,7 +213,7 @@ class GraphStore:
         self._add_lines(graph, blocks)
 
     def _add_lines(self, graph: str, blocks: Iterable[bytes]) -> None:
-        """Queue N-Triples ``blocks`` (:func:`_encoded`) for the named graph
+        """Queue N-Triples ``blocks`` (:func:`encoded_blocks`) for the named graph
         and the default graph, loading the queue whenever it reaches
         :data:`LOAD_BATCH` bytes."""
         # Each line twice: in the default graph as it is, in the named graph
@@ -279,10 +279,10 @@ class GraphStore:
         first = True
         for lines in parts:
             if first:
-                self._write_graph(graph, _encoded(lines))
+                self._write_graph(graph, encoded_blocks(lines))
                 first = False
             else:
-                self._add_lines(graph, _encoded(lines))
+                self._add_lines(graph, encoded_blocks(lines))
         if first:
             self._write_graph(graph, [])
         if self._digest_file is None:
@@ -304,13 +304,24 @@ class GraphStore:
         written.
         """
         # Encoded once, for the digest and the load.
-        blocks = list(_encoded(ntriples))
+        return self.replace_blocks_if_changed(graph, list(encoded_blocks(ntriples)))
+
+    def replace_blocks_if_changed(self, graph: str, blocks: Sequence[bytes]) -> bool:
+        """:meth:`replace_graph_if_changed` for a graph already in UTF-8
+        blocks (:func:`encoded_blocks`: each block whole lines ending in
+        `` .\n``).
+
+        Why blocks: a large graph that arrives from a worker process is then
+        never one string nor one ``bytes`` object; the blocks are hashed and
+        queued as they are.  The digest is that of their concatenation, so
+        it does not depend on where the blocks are cut.
+        """
         hashed = hashlib.sha256()
         for block in blocks:
             hashed.update(block)
         digest = hashed.hexdigest()
         digests = self._digests()
-        if digests.get(graph) == digest and (not ntriples or self.has_graph(graph)):
+        if digests.get(graph) == digest and (not blocks or self.has_graph(graph)):
             return False
         if self._staged is None and self._digest_file is not None:
             with self.staged():
@@ -470,8 +481,11 @@ class _Load:
             raise self.error
 
 
-def _encoded(ntriples: Sequence[str]) -> Iterator[bytes]:
-    """The blocks of :func:`_blocks`, in UTF-8."""
+def encoded_blocks(ntriples: Sequence[str]) -> Iterator[bytes]:
+    """The text of N-Triples lines (or blocks of lines) in UTF-8 blocks of
+    about :data:`BLOCK_CHARS` characters, each cut at a line end
+    (:func:`_blocks`): the form :meth:`GraphStore.replace_blocks_if_changed`
+    takes."""
     for block in _blocks(ntriples):
         yield block.encode("utf-8")
 
