@@ -23,6 +23,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS
 from tqdm import tqdm
 
+from councilkg import heap
 from councilkg.alignment import counterpart_lines
 from councilkg.ingest.errors import Diagnostic
 from councilkg.ingest.fact_yield import FactYield, fact_yield
@@ -201,8 +202,9 @@ def load(
                     quads.extend(nquads_lines(done.triples, URIRef(done.report.graph)))
             reports.append((next(positions), done.report))
             # Nothing of this file is kept past its report: the next one
-            # starts from the same heap.
+            # starts from the same heap, given back to the system.
             del done
+            heap.trim()
         bar.close()
         run.files = [report for _, report in sorted(reports, key=lambda nr: nr[0])]
         if store is not None:

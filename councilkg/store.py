@@ -34,7 +34,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from councilkg import store_dirs
+from councilkg import heap, store_dirs
 
 DEFAULT_STORE = ".councilkg"
 STORE_ENV = "COUNCILKG_STORE"
@@ -463,16 +463,21 @@ class _Load:
         # Joined, so the loader reads bytes without calling back into Python.
         data = b"".join(pieces)
         pieces.clear()
+        # Handed over in a list the thread empties, so that nothing else
+        # holds the batch once it is loaded (the Thread keeps its args).
         self.thread = threading.Thread(
-            target=self._run, args=(store, data), name="councilkg-bulk-load", daemon=True
+            target=self._run, args=(store, [data]), name="councilkg-bulk-load", daemon=True
         )
+        del data
         self.thread.start()
 
-    def _run(self, store: ox.Store, data: bytes) -> None:
+    def _run(self, store: ox.Store, box: list[bytes]) -> None:
         try:
-            store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+            store.bulk_load(box.pop(), format=ox.RdfFormat.N_QUADS)
         except BaseException as exc:  # raised again by result(), in the caller's thread
             self.error = exc
+        finally:
+            heap.trim()  # the batch and the loader's buffers, freed in this thread's arena
 
     def result(self) -> None:
         """Wait for the load; raise its error, if any."""
