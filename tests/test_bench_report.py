@@ -22,7 +22,7 @@ import pytest
 from bench import jena
 from bench.common import child_env
 
-STAGES = {"ingest", "size", "load", "shacl", "queries", "endpoint", "export"}
+STAGES = {"ingest", "memory", "size", "load", "shacl", "queries", "endpoint", "export"}
 PROBE = "pyshacl-oxigraph-untyped"
 
 
@@ -71,6 +71,12 @@ def test_report_has_every_stage_and_the_targets(report: dict[str, Any]) -> None:
     by_key = {t["key"]: t for t in report["targets"]}
     assert by_key["size"]["met"] is not None  # measured at every size
     assert by_key["shacl"]["met"] is None  # read at 1M only
+    # the memory stage measured the corpus at 1× and 10× (1,000× outside --quick):
+    # peaks shown, not judged below the size the target names
+    memory = report["stages"]["memory"]
+    assert memory["status"] == "ok", memory.get("stderr")
+    assert set(memory["memory"]["peak_mib"]) == {"1", "10"}
+    assert by_key["memory"]["met"] is None and "10×" in by_key["memory"]["figure"]
     assert "## Targets" in report["markdown"] and "## Closing note" in report["markdown"]
 
 
