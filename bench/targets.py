@@ -131,10 +131,9 @@ def ingest_memory(stage: dict[str, Any] | None) -> list[Row]:
             figure=figure or "no size measured",
             ratio=fmt_x(last / first) if first and last else "",
             met=bool(met) if met is not None else None,
-            bound="the file loop: a file's graph arrives from its worker as one "
-            "text, held as pickle, text and bytes at once; the store's readers "
-            "(~170 MiB of RocksDB tables and cache); a single file's layout and "
-            "records are held whole (~39 MiB per MB of text)",
+            bound="the store's own readers (~170 MiB of RocksDB tables and cache), "
+            "two 8 MB batches and one file's graph; a single large file's layout "
+            "and records are held whole (~39 MiB per MB of text)",
         )
     ]
 
