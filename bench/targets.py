@@ -318,11 +318,9 @@ def rows(stages: dict[str, Any]) -> list[Row]:
     out += ingest_speed(stages.get("ingest"))
     # The memory stage's corpus run; an ingest run given --memory-sizes
     # (``--ingest-args``) measures it too, and is read when it did.
-    ingest = stages.get("ingest") or {}
-    memory_stage = stages.get("memory")
-    if (ingest.get("memory") or {}).get("met") is not None or not memory_stage:
-        memory_stage = ingest or memory_stage
-    out += ingest_memory(memory_stage)
+    ingest = stages.get("ingest")
+    judged = ((ingest or {}).get("memory") or {}).get("met") is not None
+    out += ingest_memory(ingest if judged else stages.get("memory") or ingest)
     out += graph_size(stages.get("size"))
     out += shacl_full(stages.get("shacl"))
     out += shacl_incremental(stages.get("shacl"))

@@ -16,13 +16,10 @@ from councilkg.ingest.iris import Minter
 from councilkg.ingest.ntriples import ntriples_lines
 from councilkg.ingesting import _ingest_one, load
 from councilkg.store import GraphStore, encoded_blocks
+from tests.storequads import store_quads
 
 LINES = [f'<urn:s{i}> <urn:p> "值 {i}" .\n' for i in range(50)]
 GRAPH = "urn:g"
-
-
-def named_quads(store: GraphStore) -> list[str]:
-    return sorted(str(q) for q in store.oxigraph.quads_for_pattern(None, None, None, None))
 
 
 def digests(path: Path) -> dict[str, str]:
@@ -42,7 +39,7 @@ def test_blocks_cut_anywhere_give_the_graph_and_digest_of_its_lines(
     assert (len(blocks) > 1) == (block_chars < 1_000_000)
     by_blocks = GraphStore(tmp_path / "blocks")
     assert by_blocks.replace_blocks_if_changed(GRAPH, blocks)
-    assert named_quads(by_blocks) == named_quads(by_lines)
+    assert store_quads(by_blocks) == store_quads(by_lines)
     whole = hashlib.sha256("".join(LINES).encode("utf-8")).hexdigest()
     assert digests(tmp_path / "blocks") == digests(tmp_path / "lines") == {GRAPH: whole}
     # The same graph again, in other blocks or as lines: nothing is written.
@@ -82,6 +79,6 @@ def test_workers_sending_small_blocks_give_the_store_of_one_process(
     load(files, GraphStore(tmp_path / "two"), progress=False, workers=2)
     one = GraphStore(tmp_path / "one", read_only=True)
     two = GraphStore(tmp_path / "two", read_only=True)
-    assert named_quads(two) == named_quads(one)
+    assert store_quads(two) == store_quads(one)
     assert one.dump_nquads() == two.dump_nquads()
     assert digests(tmp_path / "two") == digests(tmp_path / "one")

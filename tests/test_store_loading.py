@@ -7,27 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 import pytest
 
 from councilkg import store as store_module
 from councilkg.ingesting import load
 from councilkg.store import GraphStore, store_generation
+from tests.storequads import all_quads, default_graph
 
 A = "<urn:a> <urn:p> <urn:x> .\n"
 B = "<urn:b> <urn:p> <urn:x> .\n"
-
-
-def default_graph(store: GraphStore) -> set[str]:
-    return {
-        f"{q.subject} {q.predicate} {q.object} .\n"
-        for q in store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph())
-    }
-
-
-def all_quads(path: Path) -> list[str]:
-    store = GraphStore(path, read_only=True)
-    return sorted(str(q) for q in store.oxigraph.quads_for_pattern(None, None, None, None))
 
 
 class _CountedLoad(store_module._Load):

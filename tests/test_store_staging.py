@@ -17,17 +17,11 @@ from councilkg import ingesting, store_dirs
 from councilkg.ingesting import load
 from councilkg.store import GraphStore, store_generation
 from councilkg.workers import ordered_map
+from tests.storequads import all_quads, default_graph
 
 A = "<urn:a> <urn:p> <urn:x> .\n"
 B = "<urn:b> <urn:p> <urn:x> .\n"
 C = "<urn:c> <urn:p> <urn:x> .\n"
-
-
-def default_graph(store: GraphStore) -> set[str]:
-    return {
-        f"{q.subject} {q.predicate} {q.object} .\n"
-        for q in store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph())
-    }
 
 
 def test_a_reader_opened_mid_write_sees_the_previous_version(tmp_path: Path) -> None:
@@ -138,11 +132,6 @@ def test_workers_keep_the_order_and_raise_as_one_process_would() -> None:
     assert list(ordered_map(_double, [5, 1, 4, 2, 0, 6], 2)) == [10, 2, 8, 4, 0, 12]
     with pytest.raises(ValueError, match=f"process {os.getpid()}"):
         list(ordered_map(_double, [1, 2, 3, 4], 2))
-
-
-def all_quads(path: Path) -> list[str]:
-    store = GraphStore(path, read_only=True)
-    return sorted(str(q) for q in store.oxigraph.quads_for_pattern(None, None, None, None))
 
 
 def test_a_large_file_loaded_in_parts_gives_the_same_store(
