@@ -300,11 +300,12 @@ def memory_probe(seed: Path, n: int, files_dir: Path | None = None) -> dict[str,
         run = load(paths, store=store, minter=minter, progress=False)
         seconds = time.perf_counter() - start
         peak = _proc_status_mib("VmHWM")
+        mb = sum(p.stat().st_size for p in paths) / MB  # before the copies go
         del store
         gc.collect()
     ingested = {
         "files": len(run.files),
-        "mb": sum(p.stat().st_size for p in paths) / MB,
+        "mb": mb,
         "seconds": seconds,
         "records": sum(f.records for f in run.files),
         "triples": sum(f.triples for f in run.files),

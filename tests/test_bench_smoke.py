@@ -82,6 +82,10 @@ def test_bench_runs_and_writes_json(tmp_path: Path) -> None:
             assert s["seconds"] > 0
         assert {"reference", "graphs", "flush"} == set(r["stages"]["store"]["parts"])
         assert {"rss_base_mib", "rss_peak_mib", "rss_delta_mib"} <= set(r["memory"])
+        # The probe ran (a failed probe reports its traceback under "error").
+        assert "error" not in r["memory"], r["memory"]["error"]
+        assert r["memory"]["rss_peak_mib"] > 0
+        assert r["memory"]["mb"] > 0
     # The baseline's ratio is 1 by construction.
     assert all(s["ratio_per_file"] == 1.0 for s in results[0]["stages"].values())
 
