@@ -38,6 +38,7 @@ from councilkg.ingest.extract.tables import extract_tables
 from councilkg.ingest.language import AUTO, check_language, detect_language
 from councilkg.ingest.layout import BlockKind, Document, recover_layout
 from councilkg.ingest.lexicon import load_lexicon
+from councilkg.ingest.memo import forget
 from councilkg.ingest.records import (
     Finding,
     Letter,
@@ -126,6 +127,7 @@ def ingest_source(source: Source, *, language: str = "zh") -> IngestResult:
         SourceError: not Repertoire text, not in ``language``, or (``auto``)
             in a language without a lexicon.
     """
+    forget()  # the last file's memos
     if language == AUTO:
         language = detect_language(source)
     lx = load_lexicon(language)

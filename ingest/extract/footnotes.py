@@ -10,7 +10,6 @@ lexicon's words, not by their numbers.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -30,9 +29,12 @@ class EventAt:
     date: dt.date | None
 
 
+_NUMBER = re.compile(r"\s*\d+\s*")
+
+
 def footnote_body(block: Block) -> tuple[str, int]:
     """The footnote's text without its leading number, and where it starts."""
-    m = re.match(r"\s*\d+\s*", block.text)
+    m = _NUMBER.match(block.text)
     start = m.end() if m else 0
     return block.text[start:], start
 
@@ -112,7 +114,7 @@ def _statement(ctx: Context, number: int) -> Provenance | None:
     start = max((text.rfind(c, 0, inner) for c in stops), default=-1) + 1
     before = [
         m.end
-        for m in ctx.markers.values()
+        for m in ctx.markers_in(marker.block)
         if m.block is marker.block and start <= m.end <= marker.start and m is not marker
     ]
     if before:
@@ -122,8 +124,7 @@ def _statement(ctx: Context, number: int) -> Provenance | None:
         start += 1
     if start >= end:
         return None
-    prov = ctx.prov(marker.block, start, end)
-    return dataclasses.replace(prov, text=ctx.reading(marker.block, start, end))
+    return ctx.prov(marker.block, start, end, ctx.reading(marker.block, start, end))
 
 
 def _stances(ctx: Context, sentence: str) -> tuple[str, ...]:
