@@ -46,6 +46,9 @@ FOOTER = re.compile(
     r"^\s*(?:(?P<page_before>\d{1,4})\s+)?(?P<job>\d{2}-\d{5})(?:\s*\((?P<lang>[A-Z])\))?"
     r"(?:\s+(?P<page_after>\d{1,4}))?\s*$"
 )
+# The three patterns above hold a literal ("undocs.org", five underscores,
+# the job number's hyphen) that a line must contain to match; looking for it
+# first spares most lines a regex call.
 FOOTNOTE_START = re.compile(r"^\s*(?P<number>\d{1,5})(?:\s+(?P<text>\S.*))?\s*$")
 
 
@@ -333,7 +336,7 @@ def _separate_streams(
 
     for idx, line in enumerate(lines):
         text = line.folded
-        link = LINK.match(text)
+        link = LINK.match(text) if "undocs.org" in text else None
         if link:
             doc.links.append(Link(link["url"], link["lang"], link["symbol"], line, page))
             zone = _Zone.LINKS
@@ -350,7 +353,7 @@ def _separate_streams(
             doc.furniture.append(furniture)
             zone = _Zone.BODY
             continue
-        if SEPARATOR.match(text):
+        if "_____" in text and SEPARATOR.match(text):
             zone = _Zone.FOOTNOTES
             first_in_block = True
             break_hint = False
@@ -594,7 +597,11 @@ def _furniture(line: Line, page: int, headers: tuple[re.Pattern[str], ...]) -> F
         if m := header.match(text):
             year = m.groupdict().get("year")
             return Furniture(line, page, "running-header", year=int(year) if year else None)
-    if (m := FOOTER.match(text)) and (m["page_before"] or m["page_after"] or m["lang"]):
+    if (
+        "-" in text
+        and (m := FOOTER.match(text))
+        and (m["page_before"] or m["page_after"] or m["lang"])
+    ):
         printed = m["page_before"] or m["page_after"]
         return Furniture(
             line,

@@ -179,13 +179,15 @@ def join_pieces(pieces: Iterable[tuple[str, int]], hyphens: str = "") -> Passage
     parts: list[str] = []
     runs_p: list[int] = []
     runs_s: list[int] = []
+    put, run_p, run_s = parts.append, runs_p.append, runs_s.append
     length = 0
     next_source: int | None = None
     last = ""
     spaces = _SPACES
+    words = _WORD.finditer
     for raw, offset in pieces:
         first = True
-        for m in _WORD.finditer(raw):
+        for m in words(raw):
             word = m.group()
             start = m.start()
             if length and not (
@@ -204,20 +206,19 @@ def join_pieces(pieces: Iterable[tuple[str, int]], hyphens: str = "") -> Passage
                 if keep is None:
                     keep = spaces[pair] = _space_between(last, word[0])
                 if keep:
-                    gap = offset + max(start - 1, 0)
+                    gap = offset + start - 1 if start else offset
                     if next_source != gap:
-                        runs_p.append(length)
-                        runs_s.append(gap)
-                    parts.append(" ")
+                        run_p(length)
+                        run_s(gap)
+                    put(" ")
                     length += 1
                     next_source = None
-                    last = " "
             first = False
             at = offset + start
             if next_source != at:
-                runs_p.append(length)
-                runs_s.append(at)
-            parts.append(word)
+                run_p(length)
+                run_s(at)
+            put(word)
             length += len(word)
             next_source = at + len(word)
             last = word[-1]

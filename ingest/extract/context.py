@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -43,6 +44,10 @@ BODY_KINDS = (
     BlockKind.TABLE_ROW,
     BlockKind.TABLE_NOTE,
 )
+
+
+_KIND_VALUE = {kind: kind.value for kind in BlockKind}
+"""Each block kind's name (an enum's ``value`` is a property, read per fact)."""
 
 
 def compact(text: str) -> str:
@@ -110,23 +115,49 @@ class Context:
         text: str | None = None,
     ) -> Provenance:
         """Provenance of ``block``, or of its passage characters ``[start, end)``
-        (read as ``text`` when given: a reading without markers, say)."""
+        (read as ``text`` when given: a reading without markers, say).
+
+        Written out rather than composed of the passage's and the block's
+        helpers: every fact asks for one, some ten thousand per file."""
         if start is None or end is None:
             s, e = block.start, block.end
             if text is None:
                 text = block.text
         else:
-            s, e = block.passage.source_span(start, end)
+            passage = block.passage
+            runs_p = passage.runs_p
+            if not runs_p:
+                s = 0
+                e = 0 if end <= start else 1
+            else:
+                runs_s = passage.runs_s
+                i = bisect_right(runs_p, start) - 1
+                if i < 0:
+                    i = 0
+                s = runs_s[i] + (start - runs_p[i])
+                if end <= start:
+                    e = s
+                else:
+                    j = bisect_right(runs_p, end - 1) - 1
+                    if j < 0:
+                        j = 0
+                    e = runs_s[j] + (end - 1 - runs_p[j]) + 1
             if text is None:
-                text = block.text[start:end]
-        page = block.page_at(s)
+                text = block.passage.text[start:end]
+        pages = block.line_pages
+        if not pages:
+            page = 0
+        elif pages[0] == pages[-1]:
+            page = pages[0]  # most blocks lie on one page
+        else:
+            page = block.page_at(s)
         src = self.doc.source
         return Provenance(
             src.name,
             src.sha256,
             page,
             self.doc.printed_pages().get(page),
-            block.kind.value,
+            _KIND_VALUE[block.kind],
             block.id,
             src.line_at(s),
             s,
