@@ -27,6 +27,9 @@ class DateMatch:
     explicit_year: bool
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _make(y: int, m: int, d: int) -> dt.date | None:
     try:
         return dt.date(y, m, d)
@@ -53,6 +56,8 @@ def find_dates(text: str, lexicon: Lexicon, *, default_year: int | None = None) 
 
     Impossible dates (``2 月 30 日``) are skipped, not guessed.
     """
+    if not _DIGIT.search(text):
+        return []  # every date has a day in digits (read by ``int`` below)
     found: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
     for m in lexicon.pattern("dates", "full").finditer(text):

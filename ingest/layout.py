@@ -844,6 +844,9 @@ class _BodyParser:
         self.colon = language.punctuation("colon")
         self.header_leftovers = str(lexicon.value("tables", "header_leftovers"))
         self.ts = uses_trailing_space
+        # Read once: asked of every line, and the lexicon's are properties.
+        self.terminal = lexicon.terminal
+        self.continuing = lexicon.continuing
         self.joiner = _joiner(lexicon.language)
         self.item = lexicon.pattern("headings", "item")
         self.subsection = lexicon.pattern("headings", "subsection")
@@ -885,7 +888,7 @@ class _BodyParser:
 
     # -- helpers ---------------------------------------------------------
     def _ends(self, line: Line) -> bool:
-        return _ends_block(line, self.ts, self.lx.terminal, self.lx.continuing)
+        return _ends_block(line, self.ts, self.terminal, self.continuing)
 
     def _open(self, kind: BlockKind, line: Line, page: int, **kw: object) -> _Pending:
         block = _Pending(kind, [line], [page], **kw)  # type: ignore[arg-type]
@@ -1057,10 +1060,10 @@ class _BodyParser:
         tail = "".join(tail.split())
         if not tail:
             return False
-        if tail[-1] in self.lx.terminal or tail[-1] in self.colon:
-            return tail == "".join(text.split()) or tail[-1] in self.lx.terminal
+        if tail[-1] in self.terminal or tail[-1] in self.colon:
+            return tail == "".join(text.split()) or tail[-1] in self.terminal
         # A closing quote or bracket ends a paragraph after a full stop only.
-        return tail[-1] in self.sentence_ends and len(tail) > 1 and tail[-2] in self.lx.terminal
+        return tail[-1] in self.sentence_ends and len(tail) > 1 and tail[-2] in self.terminal
 
     def _header_kind(self, text: str) -> TableKind:
         words = "".join(text.split())

@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from councilkg.ingest.dates import find_dates
 from councilkg.ingest.extract.context import Context
 from councilkg.ingest.layout import Block, BlockKind
+from councilkg.ingest.lexicon import load_lexicon
 from councilkg.ingest.records import Footnote, Letter, Provenance, Record
 from councilkg.ingest.symbols import find_symbols
 
@@ -132,9 +134,9 @@ def _stances(ctx: Context, sentence: str) -> tuple[str, ...]:
     (``…表示遗憾，同时确认他们致力于…`` is regret, then commitment); where
     two words overlap (``表示欢迎`` holds ``欢迎``), the longer counts."""
     found: list[tuple[int, int, str]] = []
-    for name, pattern in ctx.lx.value("positions", "stances"):
-        for m in re.finditer(pattern, sentence):
-            found.append((m.start(), -m.end(), str(name)))
+    for name, pattern in _stance_patterns(ctx.lang):
+        for m in pattern.finditer(sentence):
+            found.append((m.start(), -m.end(), name))
     out: list[str] = []
     covered = -1
     for start, neg_end, name in sorted(found):
@@ -144,6 +146,13 @@ def _stances(ctx: Context, sentence: str) -> tuple[str, ...]:
         if name not in out:
             out.append(name)
     return tuple(out)
+
+
+@cache
+def _stance_patterns(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The lexicon's stances, compiled once."""
+    stances = load_lexicon(lang).value("positions", "stances")
+    return tuple((str(name), re.compile(pattern)) for name, pattern in stances)
 
 
 def _citation_only(ctx: Context, text: str) -> bool:
