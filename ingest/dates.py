@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 from councilkg.ingest.lang import language_of
 from councilkg.ingest.lexicon import Lexicon
+from councilkg.ingest.slots import slot_init
 from councilkg.ingest.text import fold
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class DateMatch:
     """A date found in text: its span, the date, and whether the year was written."""

@@ -34,6 +34,7 @@ from councilkg.ingest.gazetteer import default_gazetteer
 from councilkg.ingest.lang import language_of
 from councilkg.ingest.lexicon import Lexicon, load_lexicon
 from councilkg.ingest.marker_grammar import MarkerGrammar, marker_grammar, marker_pattern
+from councilkg.ingest.slots import slot_init
 from councilkg.ingest.source import Line, Source
 from councilkg.ingest.text import Passage, join_pieces
 
@@ -76,6 +77,7 @@ class TableKind(StrEnum):
     VIDEOCONFERENCES = "videoconferences"
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Block:
     """A unit of the document model with its lines, pages and joined text.

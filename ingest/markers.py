@@ -17,6 +17,7 @@ from typing import Protocol
 
 from councilkg.ingest.layout import Block
 from councilkg.ingest.marker_grammar import MarkerGrammar, marker_pattern
+from councilkg.ingest.slots import slot_init
 
 # How many footnote numbers ahead a marker is looked for when the expected one
 # is not found: a few markers may be lost; a later number found far ahead is
@@ -24,6 +25,7 @@ from councilkg.ingest.marker_grammar import MarkerGrammar, marker_pattern
 _LOOKAHEAD = 3
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Marker:
     """Footnote ``number`` is referenced at ``[start, end)`` of ``block``."""
@@ -77,6 +79,7 @@ class Span(Protocol):
     def end(self) -> int: ...
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Offset:
     """A span of characters (a marker's, counted from another origin)."""

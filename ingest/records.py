@@ -14,44 +14,12 @@ import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
-_T = TypeVar("_T")
-
-
-def _slot_init(cls: type[_T]) -> type[_T]:
-    """Give a frozen, slotted dataclass an ``__init__`` that fills its slots
-    through their descriptors: the generated one calls ``object.__setattr__``
-    for every field, which made building a record cost twice as much, and a
-    file makes a provenance and a record for every fact.  Same signature,
-    defaults and ``__post_init__``; immutability, equality and hashing are
-    the dataclass's own."""
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    namespace: dict[str, Any] = {}
-    params: list[str] = []
-    body: list[str] = []
-    for f in fields:
-        if f.default_factory is not dataclasses.MISSING or not f.init or f.kw_only:
-            return cls  # not the simple shape this builds for: keep the dataclass's
-        namespace[f"_s_{f.name}"] = getattr(cls, f.name).__set__
-        if f.default is dataclasses.MISSING:
-            params.append(f.name)
-        else:
-            namespace[f"_d_{f.name}"] = f.default
-            params.append(f"{f.name}=_d_{f.name}")
-        body.append(f"    _s_{f.name}(self, {f.name})")
-    if hasattr(cls, "__post_init__"):
-        body.append("    self.__post_init__()")
-    source = f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body or ["    pass"])
-    exec(source, namespace)  # the source is built above from the field names only
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__doc__ = cls.__init__.__doc__
-    cls.__init__ = init  # type: ignore[method-assign]
-    return cls
+from councilkg.ingest.slots import slot_init
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Provenance:
     """Where a fact is stated: file, page, block, character span and text.
@@ -92,7 +60,7 @@ class Record:
     prov: Provenance
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class SourceFile(Record):
     """The ingested file as a whole."""
@@ -111,7 +79,7 @@ class SourceFile(Record):
     ``printed_pages`` are derived from them)."""
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class ItemGroup(Record):
     """A numbered section grouping items ("32. 与不扩散有关的项目")."""
@@ -124,7 +92,7 @@ class ItemGroup(Record):
     language: str
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Item(Record):
     """An agenda item (a lettered subsection or a table title)."""
@@ -140,7 +108,7 @@ class Item(Record):
     curated: bool
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Invitee:
     """One entry of an invitation or speakers cell.
@@ -156,7 +124,7 @@ class Invitee:
     prov: Provenance | None = None
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Decision(Record):
     """A decision recorded in a table: resolution, presidential statement, draft."""
@@ -179,7 +147,7 @@ class Decision(Record):
     unanimous: bool = False
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Vote(Record):
     """One member's position on a draft.
@@ -199,7 +167,7 @@ class Vote(Record):
     basis: str = "listed"  # listed | derived
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Meeting(Record):
     """A formal meeting (a row of a meetings table)."""
@@ -220,7 +188,7 @@ class Meeting(Record):
     language: str
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Videoconference(Record):
     """A videoconference (a row of a videoconferences table)."""
@@ -240,7 +208,7 @@ class Videoconference(Record):
     language: str
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Representation(Record):
     """A table note: who represented a State at an event."""
@@ -252,7 +220,7 @@ class Representation(Record):
     role_label: str
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Speaker(Record):
     """Someone the narrative reports speaking at an event."""
@@ -266,7 +234,7 @@ class Speaker(Record):
     role: str | None  # kind state: the role its representative spoke in
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Briefer(Record):
     """An official or body that briefed under an item (narrative summary)."""
@@ -277,7 +245,7 @@ class Briefer(Record):
     state: str | None
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Sponsor(Record):
     """A State that submitted a draft resolution."""
@@ -287,7 +255,7 @@ class Sponsor(Record):
     state: str
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Document(Record):
     """A UN document, identified by its symbol."""
@@ -299,7 +267,7 @@ class Document(Record):
     url: str
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Citation(Record):
     """A place where a document is referred to."""
@@ -314,7 +282,7 @@ class Citation(Record):
     footnote; None for a page's link list."""
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class DocumentCitation(Record):
     """A UN document citing another, where the Repertoire says so.
@@ -333,7 +301,7 @@ class DocumentCitation(Record):
     footnote: int | None
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Footnote(Record):
     """A footnote of the Part: number, text, what it cites and attributes."""
@@ -359,7 +327,7 @@ class Footnote(Record):
     """The documents (symbols) the sentence names."""
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Letter(Record):
     """A letter described in a footnote: senders, on whose behalf, date, symbol."""
@@ -372,7 +340,7 @@ class Letter(Record):
     footnote: int | None
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Mention(Record):
     """A State, organization, instrument or role named in the text."""
@@ -383,7 +351,7 @@ class Mention(Record):
     surface: str
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Passage(Record):
     """A paragraph of the narrative, rejoined, with the event it reports."""
@@ -397,7 +365,7 @@ class Passage(Record):
     language: str
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Unparsed(Record):
     """Text the ingest could not interpret, kept with its location."""
@@ -406,7 +374,7 @@ class Unparsed(Record):
     reason: str
 
 
-@_slot_init
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Finding(Record):
     """A coded diagnostic kept in the graph (contradictions, gaps)."""

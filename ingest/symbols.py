@@ -41,6 +41,7 @@ from typing import Literal
 from councilkg.ingest.errors import IngestError
 from councilkg.ingest.lang import all_languages, languages
 from councilkg.ingest.memo import per_source, per_source_dict
+from councilkg.ingest.slots import slot_init
 
 __all__ = [
     "DocumentKind",
@@ -257,6 +258,7 @@ class DocumentKind(StrEnum):
     DOCUMENT = "document"  # generic S/<year>/<n> when the context is unknown
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Symbol:
     """One UN document symbol, in canonical form and taken apart.
@@ -357,6 +359,7 @@ class Symbol:
 SymbolForm = Literal["symbol", "prose-resolution", "url"]
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class SymbolMatch:
     """One reference found in running text.

@@ -20,9 +20,11 @@ from councilkg.ingest.extract.context import Context
 from councilkg.ingest.layout import Block, BlockKind
 from councilkg.ingest.lexicon import load_lexicon
 from councilkg.ingest.records import Footnote, Letter, Provenance, Record
+from councilkg.ingest.slots import slot_init
 from councilkg.ingest.symbols import find_symbols
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class EventAt:
     """The event a footnote's marker sits in (from the narrative)."""

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from councilkg.ingest.lexicon import Named, named_table
+from councilkg.ingest.slots import slot_init
 from councilkg.ingest.text import fold
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class NameMatch:
     """A name found at ``[start, end)``: the entries it may denote."""
