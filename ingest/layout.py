@@ -708,6 +708,7 @@ def _next_marker_ahead(
     if expected is None:
         return False
     marker = marker_pattern(expected, counters)
+    digits = str(expected)  # which the marker holds: looked for first, in C
     joined = ""
     for line in lines[idx : idx + 40]:
         if line.is_blank and line.folded:
@@ -717,7 +718,7 @@ def _next_marker_ahead(
         if SEPARATOR.match(line.folded) or LINK.match(line.folded):
             return False
         joined += (joiner if joined else "") + line.folded.strip()
-        if marker.search(joined):
+        if digits in joined and marker.search(joined):
             return True
         if line.trailing_space:
             return False
