@@ -1,15 +1,18 @@
 """The parse stage's shortcuts change nothing but its speed.
 
 Per-source memos (``councilkg.ingest.memo``) answer again what a file asks
-twice; the records' slot-filling ``__init__`` replaces the dataclass's.
-These tests hold both to what they replace: the same answers with the
-memos warm or empty, forgotten between files, and records that construct,
-compare, hash, copy, pickle and refuse changes as frozen dataclasses do.
+twice; the records' slot-filling ``__init__`` replaces the dataclass's; the
+garbage collector is paused while a file is read.  These tests hold them
+to what they replace: the same answers with the memos warm or empty,
+forgotten between files; records that construct, compare, hash, copy,
+pickle and refuse changes as frozen dataclasses do; and no reference
+cycles made by the stages (so a paused collector leaves nothing behind).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import inspect
 import pickle
 from pathlib import Path
@@ -17,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from councilkg.ingest import memo
+from councilkg.ingest.errors import SourceError
 from councilkg.ingest.gazetteer import default_gazetteer
 from councilkg.ingest.pipeline import ingest_bytes
 from councilkg.ingest.records import Citation, Mention, Provenance, SourceFile, to_json
@@ -105,3 +109,36 @@ def test_records_keep_their_signature_and_checks() -> None:
         Provenance("f.txt", "0" * 64, 1, None, "paragraph", "b1", 3, 4, 6, "xyz", "xyz")
     with pytest.raises(TypeError):
         Mention(_prov(), kind="state", ref="FRA")  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    ("path", "language"),
+    [
+        (SAMPLE, "zh"),
+        (ENGLISH, "en"),
+        (REPO / "tests" / "data" / "sections" / "2020-syria-humanitarian.txt", "zh"),
+    ],
+)
+def test_a_file_leaves_nothing_for_the_collector(path: Path, language: str) -> None:
+    data = path.read_bytes()
+    ingest_bytes(data, "warm.txt", language=language)  # caches filled, not counted
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        result = ingest_bytes(data, "x.txt", language=language)
+        assert result.records
+        del result
+        assert gc.collect() == 0  # every object the stages dropped was freed already
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_the_collector_runs_again_after_a_file() -> None:
+    assert gc.isenabled()
+    ingest_bytes(SAMPLE.read_bytes(), "x.txt")
+    assert gc.isenabled()
+    with pytest.raises(SourceError):
+        ingest_bytes(b"not the Repertoire at all, only words\n", "x.txt")
+    assert gc.isenabled()
