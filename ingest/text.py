@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from councilkg.ingest.memo import per_source_dict
+
 # Full-width forms folded to ASCII.  CJK sentence punctuation (，。：；、！？)
 # is deliberately kept: it is the canonical form in the Chinese edition, and
 # patterns accept both forms where both occur.
@@ -190,6 +192,8 @@ def join_pieces(pieces: Iterable[tuple[str, int]], hyphens: str = "") -> Passage
         for m in words(raw):
             word = m.group()
             start = m.start()
+            # No space where a line ended with one of ``hyphens`` inside a
+            # word (a letter or digit on both sides: ``Non-`` / ``Proliferation``).
             if length and not (
                 first
                 and hyphens
@@ -232,9 +236,9 @@ def join_pieces(pieces: Iterable[tuple[str, int]], hyphens: str = "") -> Passage
     return passage
 
 
-_SPACES: dict[str, bool] = {}
+_SPACES: dict[str, bool] = per_source_dict()
 """Whether a space stays between two characters (the pair as a string):
-:func:`_space_between` of every pair met, which text repeats endlessly."""
+:func:`_space_between` of every pair met, which a text repeats endlessly."""
 
 
 def _space_between(prev: str, ch: str) -> bool:
