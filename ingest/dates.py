@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 from councilkg.ingest.lang import language_of
 from councilkg.ingest.lexicon import Lexicon
+from councilkg.ingest.slots import slot_init
 from councilkg.ingest.text import fold
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class DateMatch:
     """A date found in text: its span, the date, and whether the year was written."""
@@ -25,6 +27,9 @@ class DateMatch:
     end: int
     date: dt.date
     explicit_year: bool
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def _make(y: int, m: int, d: int) -> dt.date | None:
@@ -53,6 +58,8 @@ def find_dates(text: str, lexicon: Lexicon, *, default_year: int | None = None) 
 
     Impossible dates (``2 月 30 日``) are skipped, not guessed.
     """
+    if not _DIGIT.search(text):
+        return []  # every date has a day in digits (read by ``int`` below)
     found: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
     for m in lexicon.pattern("dates", "full").finditer(text):

@@ -43,6 +43,7 @@ from importlib.resources import files
 
 from councilkg.ingest.lang import get, languages
 from councilkg.ingest.language import LANGS
+from councilkg.ingest.memo import per_source_dict
 
 __all__ = ["COLUMNS", "Gazetteer", "State", "default_gazetteer", "parse_states_csv"]
 
@@ -113,6 +114,20 @@ def _not_states(lang: str) -> tuple[str, ...]:
 def _not_after(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(ISO3, pattern): that State is not named after text ending so, in ``lang``."""
     return get(lang).not_after if lang in languages() else ()
+
+
+@functools.cache
+def _not_after_by_state(lang: str) -> dict[str, tuple[re.Pattern[str], ...]]:
+    """:func:`_not_after` by State: most names found have none to check."""
+    out: dict[str, tuple[re.Pattern[str], ...]] = {}
+    for iso3, before in _not_after(lang):
+        out[iso3] = (*out.get(iso3, ()), before)
+    return out
+
+
+_KEYS: dict[tuple[str, str], str] = per_source_dict()
+"""The key of each name as found (:func:`_key`), by language: a file names
+the same States again and again."""
 
 
 def _fold(text: str) -> str:
@@ -348,15 +363,20 @@ class Gazetteer:
         ['NER', 'NGA']
         """
         matcher = self._matcher(_check_lang(lang))
-        not_after = _not_after(lang)
+        not_after = _not_after_by_state(lang)
+        keys = _KEYS
         found: list[tuple[int, int, State]] = []
         for m in matcher.pattern.finditer(text):
-            state = matcher.index.get(_key(m.group(), lang))
+            surface = m.group()
+            key = keys.get((surface, lang))
+            if key is None:
+                key = keys[(surface, lang)] = _key(surface, lang)
+            state = matcher.index.get(key)
             if state is None:
                 continue
-            if any(
-                state.iso3 == iso3 and before.search(text, _window(m.start()), m.start())
-                for iso3, before in not_after
+            befores = not_after.get(state.iso3)
+            if befores and any(
+                before.search(text, _window(m.start()), m.start()) for before in befores
             ):
                 continue  # "18 日本届会议": a date, then 本
             found.append((m.start(), m.end(), state))

@@ -34,6 +34,7 @@ from councilkg.ingest.gazetteer import default_gazetteer
 from councilkg.ingest.lang import language_of
 from councilkg.ingest.lexicon import Lexicon, load_lexicon
 from councilkg.ingest.marker_grammar import MarkerGrammar, marker_grammar, marker_pattern
+from councilkg.ingest.slots import slot_init
 from councilkg.ingest.source import Line, Source
 from councilkg.ingest.text import Passage, join_pieces
 
@@ -46,6 +47,9 @@ FOOTER = re.compile(
     r"^\s*(?:(?P<page_before>\d{1,4})\s+)?(?P<job>\d{2}-\d{5})(?:\s*\((?P<lang>[A-Z])\))?"
     r"(?:\s+(?P<page_after>\d{1,4}))?\s*$"
 )
+# The three patterns above hold a literal ("undocs.org", five underscores,
+# the job number's hyphen) that a line must contain to match; looking for it
+# first spares most lines a regex call.
 FOOTNOTE_START = re.compile(r"^\s*(?P<number>\d{1,5})(?:\s+(?P<text>\S.*))?\s*$")
 
 
@@ -73,6 +77,7 @@ class TableKind(StrEnum):
     VIDEOCONFERENCES = "videoconferences"
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Block:
     """A unit of the document model with its lines, pages and joined text.
@@ -333,7 +338,7 @@ def _separate_streams(
 
     for idx, line in enumerate(lines):
         text = line.folded
-        link = LINK.match(text)
+        link = LINK.match(text) if "undocs.org" in text else None
         if link:
             doc.links.append(Link(link["url"], link["lang"], link["symbol"], line, page))
             zone = _Zone.LINKS
@@ -350,7 +355,7 @@ def _separate_streams(
             doc.furniture.append(furniture)
             zone = _Zone.BODY
             continue
-        if SEPARATOR.match(text):
+        if "_____" in text and SEPARATOR.match(text):
             zone = _Zone.FOOTNOTES
             first_in_block = True
             break_hint = False
@@ -594,7 +599,11 @@ def _furniture(line: Line, page: int, headers: tuple[re.Pattern[str], ...]) -> F
         if m := header.match(text):
             year = m.groupdict().get("year")
             return Furniture(line, page, "running-header", year=int(year) if year else None)
-    if (m := FOOTER.match(text)) and (m["page_before"] or m["page_after"] or m["lang"]):
+    if (
+        "-" in text
+        and (m := FOOTER.match(text))
+        and (m["page_before"] or m["page_after"] or m["lang"])
+    ):
         printed = m["page_before"] or m["page_after"]
         return Furniture(
             line,
@@ -699,6 +708,7 @@ def _next_marker_ahead(
     if expected is None:
         return False
     marker = marker_pattern(expected, counters)
+    digits = str(expected)  # which the marker holds: looked for first, in C
     joined = ""
     for line in lines[idx : idx + 40]:
         if line.is_blank and line.folded:
@@ -708,7 +718,7 @@ def _next_marker_ahead(
         if SEPARATOR.match(line.folded) or LINK.match(line.folded):
             return False
         joined += (joiner if joined else "") + line.folded.strip()
-        if marker.search(joined):
+        if digits in joined and marker.search(joined):
             return True
         if line.trailing_space:
             return False
@@ -837,6 +847,9 @@ class _BodyParser:
         self.colon = language.punctuation("colon")
         self.header_leftovers = str(lexicon.value("tables", "header_leftovers"))
         self.ts = uses_trailing_space
+        # Read once: asked of every line, and the lexicon's are properties.
+        self.terminal = lexicon.terminal
+        self.continuing = lexicon.continuing
         self.joiner = _joiner(lexicon.language)
         self.item = lexicon.pattern("headings", "item")
         self.subsection = lexicon.pattern("headings", "subsection")
@@ -878,7 +891,7 @@ class _BodyParser:
 
     # -- helpers ---------------------------------------------------------
     def _ends(self, line: Line) -> bool:
-        return _ends_block(line, self.ts, self.lx.terminal, self.lx.continuing)
+        return _ends_block(line, self.ts, self.terminal, self.continuing)
 
     def _open(self, kind: BlockKind, line: Line, page: int, **kw: object) -> _Pending:
         block = _Pending(kind, [line], [page], **kw)  # type: ignore[arg-type]
@@ -1050,10 +1063,10 @@ class _BodyParser:
         tail = "".join(tail.split())
         if not tail:
             return False
-        if tail[-1] in self.lx.terminal or tail[-1] in self.colon:
-            return tail == "".join(text.split()) or tail[-1] in self.lx.terminal
+        if tail[-1] in self.terminal or tail[-1] in self.colon:
+            return tail == "".join(text.split()) or tail[-1] in self.terminal
         # A closing quote or bracket ends a paragraph after a full stop only.
-        return tail[-1] in self.sentence_ends and len(tail) > 1 and tail[-2] in self.lx.terminal
+        return tail[-1] in self.sentence_ends and len(tail) > 1 and tail[-2] in self.terminal
 
     def _header_kind(self, text: str) -> TableKind:
         words = "".join(text.split())

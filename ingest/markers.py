@@ -11,12 +11,14 @@ makes the search both cheap and safe.  The token itself is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 from councilkg.ingest.layout import Block
 from councilkg.ingest.marker_grammar import MarkerGrammar, marker_pattern
+from councilkg.ingest.slots import slot_init
 
 # How many footnote numbers ahead a marker is looked for when the expected one
 # is not found: a few markers may be lost; a later number found far ahead is
@@ -24,6 +26,7 @@ from councilkg.ingest.marker_grammar import MarkerGrammar, marker_pattern
 _LOOKAHEAD = 3
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Marker:
     """Footnote ``number`` is referenced at ``[start, end)`` of ``block``."""
@@ -52,12 +55,12 @@ def find_markers(
         text = block.text
         pos = 0
         while i < len(wanted):
-            m = marker_pattern(wanted[i], grammar).search(text, pos)
+            m = _search(wanted[i], grammar, text, pos)
             for skip in range(1, _LOOKAHEAD + 1):
                 if m is not None or i + skip >= len(wanted):
                     break
                 # tolerate missing markers: look for the next few numbers
-                m = marker_pattern(wanted[i + skip], grammar).search(text, pos)
+                m = _search(wanted[i + skip], grammar, text, pos)
                 if m is not None:
                     i += skip
             if m is None:
@@ -66,6 +69,15 @@ def find_markers(
             pos = m.end()
             i += 1
     return found
+
+
+def _search(number: int, grammar: MarkerGrammar, text: str, pos: int) -> re.Match[str] | None:
+    """The marker of ``number`` in ``text`` from ``pos``; its digits are
+    looked for first (a scan in C), as most blocks hold no such number and
+    the pattern, opening with a lookbehind, is tried at every position."""
+    if text.find(str(number), pos) < 0:
+        return None
+    return marker_pattern(number, grammar).search(text, pos)
 
 
 class Span(Protocol):
@@ -77,6 +89,7 @@ class Span(Protocol):
     def end(self) -> int: ...
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Offset:
     """A span of characters (a marker's, counted from another origin)."""

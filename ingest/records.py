@@ -16,7 +16,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from councilkg.ingest.slots import slot_init
 
+
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Provenance:
     """Where a fact is stated: file, page, block, character span and text.
@@ -57,6 +60,7 @@ class Record:
     prov: Provenance
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class SourceFile(Record):
     """The ingested file as a whole."""
@@ -75,6 +79,7 @@ class SourceFile(Record):
     ``printed_pages`` are derived from them)."""
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class ItemGroup(Record):
     """A numbered section grouping items ("32. 与不扩散有关的项目")."""
@@ -87,6 +92,7 @@ class ItemGroup(Record):
     language: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Item(Record):
     """An agenda item (a lettered subsection or a table title)."""
@@ -102,6 +108,7 @@ class Item(Record):
     curated: bool
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Invitee:
     """One entry of an invitation or speakers cell.
@@ -117,6 +124,7 @@ class Invitee:
     prov: Provenance | None = None
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Decision(Record):
     """A decision recorded in a table: resolution, presidential statement, draft."""
@@ -139,6 +147,7 @@ class Decision(Record):
     unanimous: bool = False
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Vote(Record):
     """One member's position on a draft.
@@ -158,6 +167,7 @@ class Vote(Record):
     basis: str = "listed"  # listed | derived
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Meeting(Record):
     """A formal meeting (a row of a meetings table)."""
@@ -178,6 +188,7 @@ class Meeting(Record):
     language: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Videoconference(Record):
     """A videoconference (a row of a videoconferences table)."""
@@ -197,6 +208,7 @@ class Videoconference(Record):
     language: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Representation(Record):
     """A table note: who represented a State at an event."""
@@ -208,6 +220,7 @@ class Representation(Record):
     role_label: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Speaker(Record):
     """Someone the narrative reports speaking at an event."""
@@ -221,6 +234,7 @@ class Speaker(Record):
     role: str | None  # kind state: the role its representative spoke in
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Briefer(Record):
     """An official or body that briefed under an item (narrative summary)."""
@@ -231,6 +245,7 @@ class Briefer(Record):
     state: str | None
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Sponsor(Record):
     """A State that submitted a draft resolution."""
@@ -240,6 +255,7 @@ class Sponsor(Record):
     state: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Document(Record):
     """A UN document, identified by its symbol."""
@@ -251,6 +267,7 @@ class Document(Record):
     url: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Citation(Record):
     """A place where a document is referred to."""
@@ -265,6 +282,7 @@ class Citation(Record):
     footnote; None for a page's link list."""
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class DocumentCitation(Record):
     """A UN document citing another, where the Repertoire says so.
@@ -283,6 +301,7 @@ class DocumentCitation(Record):
     footnote: int | None
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Footnote(Record):
     """A footnote of the Part: number, text, what it cites and attributes."""
@@ -308,6 +327,7 @@ class Footnote(Record):
     """The documents (symbols) the sentence names."""
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Letter(Record):
     """A letter described in a footnote: senders, on whose behalf, date, symbol."""
@@ -320,6 +340,7 @@ class Letter(Record):
     footnote: int | None
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Mention(Record):
     """A State, organization, instrument or role named in the text."""
@@ -330,6 +351,7 @@ class Mention(Record):
     surface: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Passage(Record):
     """A paragraph of the narrative, rejoined, with the event it reports."""
@@ -343,6 +365,7 @@ class Passage(Record):
     language: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Unparsed(Record):
     """Text the ingest could not interpret, kept with its location."""
@@ -351,6 +374,7 @@ class Unparsed(Record):
     reason: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Finding(Record):
     """A coded diagnostic kept in the graph (contradictions, gaps)."""

@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from councilkg.ingest.errors import SourceError
+from councilkg.ingest.slots import slot_init
 from councilkg.ingest.text import fold
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Line:
     """One physical line: 1-based number, start offset, text without its ending.

@@ -40,6 +40,8 @@ from typing import Literal
 
 from councilkg.ingest.errors import IngestError
 from councilkg.ingest.lang import all_languages, languages
+from councilkg.ingest.memo import per_source, per_source_dict
+from councilkg.ingest.slots import slot_init
 
 __all__ = [
     "DocumentKind",
@@ -256,6 +258,7 @@ class DocumentKind(StrEnum):
     DOCUMENT = "document"  # generic S/<year>/<n> when the context is unknown
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Symbol:
     """One UN document symbol, in canonical form and taken apart.
@@ -356,6 +359,7 @@ class Symbol:
 SymbolForm = Literal["symbol", "prose-resolution", "url"]
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class SymbolMatch:
     """One reference found in running text.
@@ -525,6 +529,7 @@ class _ProseForms:
 
     forms: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
     quick_keys: tuple[str, ...]
+    quick: re.Pattern[str]  # any of ``quick_keys``: one scan instead of one per key
 
 
 @functools.cache
@@ -537,7 +542,8 @@ def _prose_forms() -> _ProseForms:
         keys += [k for k in language.quick_keys if k not in keys]
     if "en" not in languages():
         forms.append((re.compile(_EN_RES_LIST), re.compile(_EN_RES_ONE)))
-    return _ProseForms(tuple(forms), tuple(keys))
+    quick = re.compile("|".join(re.escape(key) for key in keys))
+    return _ProseForms(tuple(forms), tuple(keys), quick)
 
 
 def _normalise_with_offsets(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
@@ -549,6 +555,8 @@ def _normalise_with_offsets(text: str) -> tuple[str, Sequence[int], Sequence[int
     normalised character has exactly one origin; the difference only
     matters for combining sequences, which never occur inside a symbol.
     """
+    if text.isascii():  # NFKC leaves ASCII alone
+        return text, range(len(text)), range(1, len(text) + 1)
     norm = text.translate(_ONE_TO_ONE)
     if not (_ONE_TO_ONE.expanding and _ONE_TO_ONE.expanding_re().search(text)):
         # The common case: every character normalises to one character, so
@@ -591,21 +599,43 @@ def find_symbols(text: str) -> list[SymbolMatch]:
     >>> [m.form for m in find_symbols("第 2216(2015)号和第\\n2231(2015)号决议")]
     ['prose-resolution', 'prose-resolution']
     """
+    return list(_symbols_in(text))
+
+
+_READ: dict[tuple[str, ...], Symbol] = per_source_dict()
+"""The symbol each matched string reads as, by form: a file cites the same
+documents again and again."""
+
+
+@per_source
+def _symbols_in(text: str) -> tuple[SymbolMatch, ...]:
+    """:func:`find_symbols`, kept for the source: a block's text is searched
+    by the documents, the citations and the footnotes alike."""
     prose = _prose_forms()
-    if not any(key in text for key in prose.quick_keys):
-        return []  # no slash and no prose reference: nothing can match
+    if not prose.quick.search(text):
+        return ()  # no slash and no prose reference: nothing can match
     norm, starts, ends = _normalise_with_offsets(text)
     # Higher-priority forms first: a URL contains a symbol, and a symbol
     # is never part of a prose reference, so earlier finds win overlaps.
     candidates: list[tuple[int, int, Symbol, SymbolForm]] = []
+    read = _READ
     for m in _URL_RE.finditer(norm):
-        candidates.append((m.start(), m.end(), _symbol_from_match(m), "url"))
+        symbol = read.get(("url", m.group()))
+        if symbol is None:
+            symbol = read[("url", m.group())] = _symbol_from_match(m)
+        candidates.append((m.start(), m.end(), symbol, "url"))
     for m in _FIND_RE.finditer(norm):
-        candidates.append((m.start(), m.end(), _symbol_from_match(m), "symbol"))
+        symbol = read.get(("symbol", m.group()))
+        if symbol is None:
+            symbol = read[("symbol", m.group())] = _symbol_from_match(m)
+        candidates.append((m.start(), m.end(), symbol, "symbol"))
     for list_re, one_re in prose.forms:
         for lm in list_re.finditer(norm):
             for i, om in enumerate(one_re.finditer(norm, lm.start(), lm.end())):
-                symbol = _build("S/RES", om.group("n"), year=int(om.group("y")))
+                n, y = om.group("n"), om.group("y")
+                symbol = read.get(("prose", n, y))
+                if symbol is None:
+                    symbol = read[("prose", n, y)] = _build("S/RES", n, year=int(y))
                 start = lm.start() if i == 0 else om.start()
                 candidates.append((start, om.end(), symbol, "prose-resolution"))
 
@@ -621,7 +651,7 @@ def find_symbols(text: str) -> list[SymbolMatch]:
             continue
         kept_starts.insert(i, cand[0])
         kept.insert(i, cand)
-    return [
+    return tuple(
         SymbolMatch(start=starts[s], end=ends[e - 1], symbol=sym, form=form)
         for s, e, sym, form in kept
-    ]
+    )

@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from councilkg.ingest.memo import per_source_dict
+
 # Full-width forms folded to ASCII.  CJK sentence punctuation (，。：；、！？)
 # is deliberately kept: it is the canonical form in the Chinese edition, and
 # patterns accept both forms where both occur.
@@ -37,6 +39,10 @@ _FOLD[0x2011] = "-"  # non-breaking hyphen
 _FOLD[0x2212] = "-"  # minus sign
 _FOLD[0xFEFF] = " "  # stray BOM / zero-width no-break space
 FOLD_TABLE: dict[int, str] = _FOLD
+# Most lines hold nothing to fold; one search in C finds out, where
+# ``str.translate`` with a dict looks up every character (and most of a
+# Chinese line misses, which costs more than a hit).
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD)) + "]")
 _WORD = re.compile(r"\S+")
 
 
@@ -60,7 +66,7 @@ def fold(text: str) -> str:
     >>> fold("发言中,多米尼加共和国代表; 赞成:中国"), fold("1,500; a:b")
     ('发言中，多米尼加共和国代表； 赞成：中国', '1,500; a:b')
     """
-    folded = text.translate(FOLD_TABLE)
+    folded = text.translate(FOLD_TABLE) if _FOLDABLE.search(text) else text
     if "," in folded or ";" in folded or ":" in folded:
         folded = _ASCII_CLAUSE_IN_CJK.sub(lambda m: _CJK_CLAUSE[m.group()], folded)
     return folded
@@ -169,22 +175,58 @@ def join_pieces(pieces: Iterable[tuple[str, int]], hyphens: str = "") -> Passage
     >>> join_pieces([("6 月 25 日,", 0), ("秘书长", 20)]).text
     '6 月 25 日，秘书长'
     """
-    out = PassageBuilder()
+    # The builder's bookkeeping inlined (one call per word was a third of
+    # the layout's time), and whether a space stays between two characters
+    # asked once per pair of characters (:func:`_space_between`).
+    parts: list[str] = []
+    runs_p: list[int] = []
+    runs_s: list[int] = []
+    put, run_p, run_s = parts.append, runs_p.append, runs_s.append
+    length = 0
+    next_source: int | None = None
+    last = ""
+    spaces = _SPACES
+    words = _WORD.finditer
     for raw, offset in pieces:
         first = True
-        for m in _WORD.finditer(raw):
+        for m in words(raw):
             word = m.group()
-            wrapped_hyphen = first and _closes_hyphen(out, word, hyphens)
-            first = False
-            if out.length and not wrapped_hyphen:
+            start = m.start()
+            # No space where a line ended with one of ``hyphens`` inside a
+            # word (a letter or digit on both sides: ``Non-`` / ``Proliferation``).
+            if length and not (
+                first
+                and hyphens
+                and length >= 2
+                and last in hyphens
+                and (parts[-1][-2:-1] if len(parts[-1]) > 1 else "").isalnum()
+                and word[0].isalnum()
+            ):
                 # Whitespace (in the line, or the wrap) separates this word
                 # from the last: keep one space only where it is not a
                 # justification or wrap artefact between CJK characters.
-                prev, ch = out.last, word[0]
-                if not (is_cjk(prev) or is_cjk(ch)) or _keeps_space(prev, ch):
-                    out.append_gap(" ", offset + max(m.start() - 1, 0))
-            out.append(word, offset + m.start())
-    passage = out.build()
+                pair = last + word[0]
+                keep = spaces.get(pair)
+                if keep is None:
+                    keep = spaces[pair] = _space_between(last, word[0])
+                if keep:
+                    gap = offset + start - 1 if start else offset
+                    if next_source != gap:
+                        run_p(length)
+                        run_s(gap)
+                    put(" ")
+                    length += 1
+                    next_source = None
+            first = False
+            at = offset + start
+            if next_source != at:
+                run_p(length)
+                run_s(at)
+            put(word)
+            length += len(word)
+            next_source = at + len(word)
+            last = word[-1]
+    passage = Passage("".join(parts), tuple(runs_p), tuple(runs_s))
     # A line ending in an ASCII comma before a CJK line: fold could not see
     # the CJK character after it (it folds line by line), the joined text can.
     if any(c in passage.text for c in ",;:"):
@@ -194,13 +236,14 @@ def join_pieces(pieces: Iterable[tuple[str, int]], hyphens: str = "") -> Passage
     return passage
 
 
-def _closes_hyphen(out: PassageBuilder, word: str, hyphens: str) -> bool:
-    """Whether ``word``, opening a line, continues a word the last line ended
-    with one of ``hyphens`` (a letter or digit on both sides)."""
-    if not hyphens or out.length < 2 or out.last not in hyphens:
-        return False
-    before = out.parts[-1][-2:-1] if len(out.parts[-1]) > 1 else ""
-    return before.isalnum() and word[0].isalnum()
+_SPACES: dict[str, bool] = per_source_dict()
+"""Whether a space stays between two characters (the pair as a string):
+:func:`_space_between` of every pair met, which a text repeats endlessly."""
+
+
+def _space_between(prev: str, ch: str) -> bool:
+    """Whether whitespace between ``prev`` and ``ch`` is kept as one space."""
+    return not (is_cjk(prev) or is_cjk(ch)) or _keeps_space(prev, ch)
 
 
 def _keeps_space(prev: str, ch: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -43,6 +44,10 @@ BODY_KINDS = (
     BlockKind.TABLE_ROW,
     BlockKind.TABLE_NOTE,
 )
+
+
+_KIND_VALUE = {kind: kind.value for kind in BlockKind}
+"""Each block kind's name (an enum's ``value`` is a property, read per fact)."""
 
 
 def compact(text: str) -> str:
@@ -88,6 +93,9 @@ class Context:
     item_of: dict[str, ItemScope] = field(default_factory=dict)
     markers: dict[int, Marker] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    _by_block: tuple[dict[int, Marker], dict[str, list[Marker]]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def lang(self) -> str:
@@ -99,35 +107,82 @@ class Context:
         """The edition's language: its lexicon and hooks."""
         return language_of(self.lx)
 
-    def prov(self, block: Block, start: int | None = None, end: int | None = None) -> Provenance:
-        """Provenance of ``block``, or of its passage characters ``[start, end)``."""
+    def prov(
+        self,
+        block: Block,
+        start: int | None = None,
+        end: int | None = None,
+        text: str | None = None,
+    ) -> Provenance:
+        """Provenance of ``block``, or of its passage characters ``[start, end)``
+        (read as ``text`` when given: a reading without markers, say).
+
+        Written out rather than composed of the passage's and the block's
+        helpers: every fact asks for one, some ten thousand per file."""
         if start is None or end is None:
-            s, e, text = block.start, block.end, block.text
+            s, e = block.start, block.end
+            if text is None:
+                text = block.text
         else:
-            s, e = block.passage.source_span(start, end)
-            text = block.text[start:end]
-        page = block.page_at(s)
+            passage = block.passage
+            runs_p = passage.runs_p
+            if not runs_p:
+                s = 0
+                e = 0 if end <= start else 1
+            else:
+                runs_s = passage.runs_s
+                i = bisect_right(runs_p, start) - 1
+                if i < 0:
+                    i = 0
+                s = runs_s[i] + (start - runs_p[i])
+                if end <= start:
+                    e = s
+                else:
+                    j = bisect_right(runs_p, end - 1) - 1
+                    if j < 0:
+                        j = 0
+                    e = runs_s[j] + (end - 1 - runs_p[j]) + 1
+            if text is None:
+                text = block.passage.text[start:end]
+        pages = block.line_pages
+        if not pages:
+            page = 0
+        elif pages[0] == pages[-1]:
+            page = pages[0]  # most blocks lie on one page
+        else:
+            page = block.page_at(s)
         src = self.doc.source
         return Provenance(
-            file=src.name,
-            sha256=src.sha256,
-            page=page,
-            printed_page=self.doc.printed_pages().get(page),
-            block_kind=block.kind.value,
-            block_id=block.id,
-            line=src.line_at(s),
-            start=s,
-            end=e,
-            text=text,
-            exact=src.text[s:e],
+            src.name,
+            src.sha256,
+            page,
+            self.doc.printed_pages().get(page),
+            _KIND_VALUE[block.kind],
+            block.id,
+            src.line_at(s),
+            s,
+            e,
+            text,
+            src.text[s:e],
         )
+
+    def markers_in(self, block: Block) -> list[Marker]:
+        """The footnote markers in ``block`` (an index kept per ``markers``:
+        a passage's reading asks for it, and scanning every marker each
+        time grew with the square of the file)."""
+        if self._by_block is None or self._by_block[0] is not self.markers:
+            index: dict[str, list[Marker]] = {}
+            for m in self.markers.values():
+                index.setdefault(m.block.id, []).append(m)
+            self._by_block = (self.markers, index)
+        return self._by_block[1].get(block.id, [])
 
     def reading(self, block: Block, start: int, end: int) -> str:
         """Characters ``[start, end)`` of ``block``'s text as a passage is
         read: without the footnote markers among them, stripped."""
         inside = [
             Offset(m.start - start, m.end - start)
-            for m in self.markers.values()
+            for m in self.markers_in(block)
             if m.block is block and start <= m.start < end
         ]
         return strip_markers(block.text[start:end], inside).strip()

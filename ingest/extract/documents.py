@@ -11,8 +11,6 @@ that order.
 
 from __future__ import annotations
 
-import dataclasses
-
 from councilkg.ingest.extract.context import TEXT_KINDS, Context
 from councilkg.ingest.extract.footnotes import footnote_body
 from councilkg.ingest.layout import Block, BlockKind
@@ -65,8 +63,7 @@ def sentence_provenance(ctx: Context, block: Block, start: int, end: int) -> Pro
         begin += 1
     finish = max(finish, end)
     # Read without the footnote markers it carries, as the passage is.
-    prov = ctx.prov(block, begin, finish)
-    return dataclasses.replace(prov, text=ctx.reading(block, begin, finish))
+    return ctx.prov(block, begin, finish, ctx.reading(block, begin, finish))
 
 
 def extract_documents(

@@ -10,18 +10,21 @@ lexicon's words, not by their numbers.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from councilkg.ingest.dates import find_dates
 from councilkg.ingest.extract.context import Context
 from councilkg.ingest.layout import Block, BlockKind
+from councilkg.ingest.lexicon import load_lexicon
 from councilkg.ingest.records import Footnote, Letter, Provenance, Record
+from councilkg.ingest.slots import slot_init
 from councilkg.ingest.symbols import find_symbols
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class EventAt:
     """The event a footnote's marker sits in (from the narrative)."""
@@ -30,9 +33,12 @@ class EventAt:
     date: dt.date | None
 
 
+_NUMBER = re.compile(r"\s*\d+\s*")
+
+
 def footnote_body(block: Block) -> tuple[str, int]:
     """The footnote's text without its leading number, and where it starts."""
-    m = re.match(r"\s*\d+\s*", block.text)
+    m = _NUMBER.match(block.text)
     start = m.end() if m else 0
     return block.text[start:], start
 
@@ -112,7 +118,7 @@ def _statement(ctx: Context, number: int) -> Provenance | None:
     start = max((text.rfind(c, 0, inner) for c in stops), default=-1) + 1
     before = [
         m.end
-        for m in ctx.markers.values()
+        for m in ctx.markers_in(marker.block)
         if m.block is marker.block and start <= m.end <= marker.start and m is not marker
     ]
     if before:
@@ -122,8 +128,7 @@ def _statement(ctx: Context, number: int) -> Provenance | None:
         start += 1
     if start >= end:
         return None
-    prov = ctx.prov(marker.block, start, end)
-    return dataclasses.replace(prov, text=ctx.reading(marker.block, start, end))
+    return ctx.prov(marker.block, start, end, ctx.reading(marker.block, start, end))
 
 
 def _stances(ctx: Context, sentence: str) -> tuple[str, ...]:
@@ -131,9 +136,9 @@ def _stances(ctx: Context, sentence: str) -> tuple[str, ...]:
     (``…表示遗憾，同时确认他们致力于…`` is regret, then commitment); where
     two words overlap (``表示欢迎`` holds ``欢迎``), the longer counts."""
     found: list[tuple[int, int, str]] = []
-    for name, pattern in ctx.lx.value("positions", "stances"):
-        for m in re.finditer(pattern, sentence):
-            found.append((m.start(), -m.end(), str(name)))
+    for name, pattern in _stance_patterns(ctx.lang):
+        for m in pattern.finditer(sentence):
+            found.append((m.start(), -m.end(), name))
     out: list[str] = []
     covered = -1
     for start, neg_end, name in sorted(found):
@@ -143,6 +148,13 @@ def _stances(ctx: Context, sentence: str) -> tuple[str, ...]:
         if name not in out:
             out.append(name)
     return tuple(out)
+
+
+@cache
+def _stance_patterns(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The lexicon's stances, compiled once."""
+    stances = load_lexicon(lang).value("positions", "stances")
+    return tuple((str(name), re.compile(pattern)) for name, pattern in stances)
 
 
 def _citation_only(ctx: Context, text: str) -> bool:

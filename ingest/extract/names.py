@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from functools import cache
 
 from councilkg.ingest.lexicon import Named, named_table
+from councilkg.ingest.memo import per_source_dict
+from councilkg.ingest.slots import slot_init
 from councilkg.ingest.text import fold
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class NameMatch:
     """A name found at ``[start, end)``: the entries it may denote."""
@@ -26,6 +29,11 @@ class NameMatch:
     surface: str
     candidates: tuple[Named, ...]
     short: bool
+
+
+_COMPACT: dict[str, str] = per_source_dict()
+"""The index key of each name as found: a file names the same officials
+and bodies again and again."""
 
 
 def _compact(name: str) -> str:
@@ -77,12 +85,16 @@ class NameFinder:
     def find(self, text: str) -> list[NameMatch]:
         """All names in ``text``, left to right, not overlapping."""
         out = []
+        compacts = _COMPACT
         for m in self.pattern.finditer(text):
-            key = _compact(m.group())
+            surface = m.group()
+            key = compacts.get(surface)
+            if key is None:
+                key = compacts[surface] = _compact(surface)
             if key not in self.index:
                 continue
             cands, short = self.index[key]
-            out.append(NameMatch(m.start(), m.end(), m.group(), cands, short))
+            out.append(NameMatch(m.start(), m.end(), surface, cands, short))
         return out
 
 

@@ -21,16 +21,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from councilkg.ingest.dates import find_dates
 from councilkg.ingest.errors import Code
 from councilkg.ingest.extract.context import Context, ItemScope
 from councilkg.ingest.extract.footnotes import EventAt
-from councilkg.ingest.extract.names import NameMatch, finder
+from councilkg.ingest.extract.names import NameFinder, NameMatch, finder
 from councilkg.ingest.extract.tables import TableResult
 from councilkg.ingest.gazetteer import State
+from councilkg.ingest.lang import get as get_language
 from councilkg.ingest.layout import Block, BlockKind
-from councilkg.ingest.lexicon import Named
+from councilkg.ingest.lexicon import Named, load_lexicon
 from councilkg.ingest.markers import Marker, strip_markers
 from councilkg.ingest.records import Briefer, Passage, Record, Speaker, Sponsor
 from councilkg.ingest.symbols import DocumentKind, find_symbols
@@ -86,23 +88,25 @@ def _masked(text: str, markers: list[Marker]) -> str:
 
 
 def _sentences(text: str, terminal: str, quote_close: str) -> list[_Sentence]:
+    """The sentences of ``text``: each ends after a terminal character and
+    the closing quotes that follow it; a tail that is not blank is one more."""
     out: list[_Sentence] = []
     start = 0
-    closers = quote_close
-    i = 0
-    while i < len(text):
-        if text[i] in terminal:
-            j = i + 1
-            while j < len(text) and text[j] in closers:
-                j += 1
-            out.append(_Sentence(start, j))
-            start = j
-            i = j
-            continue
-        i += 1
+    if terminal:
+        for m in _sentence_end(terminal, quote_close).finditer(text):
+            out.append(_Sentence(start, m.end()))
+            start = m.end()
     if start < len(text) and text[start:].strip():
         out.append(_Sentence(start, len(text)))
     return out
+
+
+@cache
+def _sentence_end(terminal: str, quote_close: str) -> re.Pattern[str]:
+    """A terminal character and the closing quotes after it (one search in
+    C finds each, where a loop looked at every character)."""
+    closers = f"[{re.escape(quote_close)}]*" if quote_close else ""
+    return re.compile(f"[{re.escape(terminal)}]{closers}")
 
 
 def _sentence_of_marker(text: str, sentences: list[_Sentence], pos: int) -> _Sentence | None:
@@ -187,9 +191,8 @@ def _item_narrative(
 
 def _clause_starts(text: str, sent: _Sentence, clause: str) -> list[int]:
     starts = [sent.start]
-    for i in range(sent.start, sent.end):
-        if text[i] in clause:
-            starts.append(i + 1)
+    if clause:
+        starts += [m.end() for m in _clause_end(clause).finditer(text, sent.start, sent.end)]
     out = []
     for s in starts:
         while s < sent.end and (text[s].isspace()):
@@ -197,6 +200,12 @@ def _clause_starts(text: str, sent: _Sentence, clause: str) -> list[int]:
         if s < sent.end:
             out.append(s)
     return out
+
+
+@cache
+def _clause_end(clause: str) -> re.Pattern[str]:
+    """One character that ends a clause."""
+    return re.compile(f"[{re.escape(clause)}]")
 
 
 def _resolve_role(m: NameMatch, last_full: dict[str, Named]) -> Named | None:
@@ -225,19 +234,20 @@ def _speakers(
     result: NarrativeResult,
 ) -> None:
     lx = ctx.lx
-    roles = finder("role", ctx.lang)
+    kit = _speaker_kit(ctx.lang)
+    roles = kit.roles
     chunk_matches = roles.find(text[sent.start : sent.end])
-    not_after = lx.pattern("narrative", "not_speaker_after")
-    capacities = sorted(lx.value("narrative", "capacities"), key=lambda c: -len(c["word"]))
-    state_speaker = lx.pattern("narrative", "state_speaker")
-    article = _article_pattern(ctx)
-    facilitator = lx.pattern("narrative", "facilitator_capacity")
-    held = lx.pattern("narrative", "held_by_state")
+    not_after = kit.not_after
+    capacities = kit.capacities
+    state_speaker = kit.state_speaker
+    article = kit.article
+    facilitator = kit.facilitator
+    held = kit.held
     found: list[
         tuple[str, str, str | None, str | None, int, int]
     ] = []  # kind, ref, capacity, state/role
     # 1. "听取了 X、Y 和 Z 的通报": every official named is a briefer/speaker.
-    for hm in lx.pattern("narrative", "heard_briefing").finditer(text, sent.start, sent.end):
+    for hm in kit.heard_briefing.finditer(text, sent.start, sent.end):
         who_s = hm.start("who")
         for m in roles.find(hm["who"]):
             entry = _resolve_role(m, last_full)
@@ -324,6 +334,38 @@ def _speakers(
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _SpeakerKit:
+    """What :func:`_speakers` reads of a language, fetched once: it runs for
+    every sentence."""
+
+    roles: NameFinder
+    not_after: re.Pattern[str]
+    capacities: tuple[dict[str, str], ...]  # longest word first
+    state_speaker: re.Pattern[str]
+    article: re.Pattern[str]
+    facilitator: re.Pattern[str]
+    held: re.Pattern[str]
+    heard_briefing: re.Pattern[str]
+
+
+@cache
+def _speaker_kit(lang: str) -> _SpeakerKit:
+    lx = load_lexicon(lang)
+    return _SpeakerKit(
+        roles=finder("role", lang),
+        not_after=lx.pattern("narrative", "not_speaker_after"),
+        capacities=tuple(
+            sorted(lx.value("narrative", "capacities"), key=lambda c: -len(c["word"]))
+        ),
+        state_speaker=lx.pattern("narrative", "state_speaker"),
+        article=_article_of(lang),
+        facilitator=lx.pattern("narrative", "facilitator_capacity"),
+        held=lx.pattern("narrative", "held_by_state"),
+        heard_briefing=lx.pattern("narrative", "heard_briefing"),
+    )
+
+
 def _state_list(ctx: Context, text: str, p: int, end: int) -> list[tuple[int, int, str]]:
     """States named one after another from ``p`` ("法国、德国和联合王国",
     "France, Germany and the United Kingdom"), joined by the lexicon's list
@@ -357,7 +399,12 @@ def _state_list(ctx: Context, text: str, p: int, end: int) -> list[tuple[int, in
 def _article_pattern(ctx: Context) -> re.Pattern[str]:
     """The language's article (see ``Language.article``); in a language
     without one, a pattern that matches nothing."""
-    return re.compile(ctx.language.article or "(?!)")
+    return _article_of(ctx.lang)
+
+
+@cache
+def _article_of(lang: str) -> re.Pattern[str]:
+    return re.compile(get_language(lang).article or "(?!)")
 
 
 def _after_article(article: re.Pattern[str], text: str, pos: int, end: int) -> int:
