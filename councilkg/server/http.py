@@ -14,13 +14,14 @@ application.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import functools
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -82,10 +83,46 @@ class Response:
 Handler = Callable[[Request], Awaitable[Response]]
 
 
+def _unquote_plus(raw: bytes) -> str:
+    """``urllib.parse.unquote_plus`` of an ASCII field, in C: each ``%XX``
+    becomes a ``\\xXX`` escape that :func:`codecs.escape_decode` decodes (a
+    SPARQL query is mostly escapes, and urllib decodes them one by one in
+    Python: 40 µs of a 300 µs request).  A ``%`` without two hex digits
+    after it is not an escape: urllib leaves it as it is, and so does the
+    fallback to it."""
+    raw = raw.replace(b"+", b" ")
+    if b"%" not in raw:
+        return raw.decode("ascii")
+    try:
+        decoded, _ = codecs.escape_decode(raw.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))
+    except ValueError:
+        return unquote(raw.decode("ascii"), encoding="utf-8", errors="replace")
+    if _NOT_HEX.search(raw):
+        return unquote(raw.decode("ascii"), encoding="utf-8", errors="replace")
+    return str(decoded.decode("utf-8", errors="replace"))
+
+
+_NOT_HEX = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+"""A ``%`` that does not start an escape."""
+
+
+def parse_query(qs: bytes) -> dict[str, list[str]]:
+    """``urllib.parse.parse_qs`` of a query string (blank values kept, UTF-8,
+    invalid sequences replaced), faster for the ASCII strings clients send."""
+    if not qs.isascii():
+        return parse_qs(qs.decode("latin-1"), keep_blank_values=True, encoding="utf-8")
+    out: dict[str, list[str]] = {}
+    for pair in qs.split(b"&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition(b"=")
+        out.setdefault(_unquote_plus(name), []).append(_unquote_plus(value))
+    return out
+
+
 @functools.lru_cache(maxsize=512)
 def _parse_query_string_cached(qs: bytes) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    parsed = parse_qs(qs.decode("latin-1"), keep_blank_values=True, encoding="utf-8")
-    return tuple((k, tuple(v)) for k, v in parsed.items())
+    return tuple((k, tuple(v)) for k, v in parse_query(qs).items())
 
 
 def _parse_query_string(qs: bytes) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -70,7 +70,13 @@ import pyoxigraph as ox
 
 from councilkg.export.formats import FORMATS
 from councilkg.server.cache import CacheKey, ResultCache, cacheable
-from councilkg.server.http import MAX_RESULTS_HEADER, TRUNCATED_HEADER, Request, Response
+from councilkg.server.http import (
+    MAX_RESULTS_HEADER,
+    TRUNCATED_HEADER,
+    Request,
+    Response,
+    parse_query,
+)
 from councilkg.server.negotiation import (
     GRAPH_FORMATS,
     FormatError,
@@ -122,7 +128,11 @@ class SparqlProtocol:
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
             if ctype == "application/x-www-form-urlencoded":
                 try:
-                    form = parse_qs(request.body.decode("utf-8"), keep_blank_values=True)
+                    form = (
+                        parse_query(request.body)
+                        if request.body.isascii()
+                        else parse_qs(request.body.decode("utf-8"), keep_blank_values=True)
+                    )
                 except UnicodeDecodeError:
                     return Response.text(400, "the form is not UTF-8")
                 for key, values in form.items():
