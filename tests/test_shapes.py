@@ -44,9 +44,10 @@ from councilkg.validation import (
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
 SHA = hashlib.sha256(SEED.read_bytes()).hexdigest()
+SID = SHA[:16]  # the source's id in IRIs
 BASE = "https://w3id.org/councilkg/"
 ID = BASE + "id/"
-SRC = f"{ID}source/{SHA}/"
+SRC = f"{ID}source/{SID}/"
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _CKG = Namespace("https://w3id.org/councilkg/ontology#")
 CKGSH = "https://w3id.org/councilkg/shapes#"
@@ -697,8 +698,8 @@ MUTATIONS = [
     # --- provenance (provenance.ttl) ---------------------------------------------
     m(
         "sha256-in-upper-case",
-        replace_any(f"<id:source/{SHA}>", "ckg:sha256", f'"{SHA.upper()}"'),
-        ("ckgsh:SourceFile-sha256", f"id:source/{SHA}"),
+        replace_any(f"<id:source/{SID}>", "ckg:sha256", f'"{SHA.upper()}"'),
+        ("ckgsh:SourceFile-sha256", f"id:source/{SID}"),
     ),
     m(
         "printed-page-zero",
@@ -745,7 +746,7 @@ MUTATIONS = [
     m(
         "finding-with-a-malformed-code",
         f"""INSERT DATA {{ <src:finding/E1/0> a ckg:Finding ; ckg:findingCode "E1" ;
-              ckg:message "counts disagree" ; ckg:findingSource <id:source/{SHA}> ;
+              ckg:message "counts disagree" ; ckg:findingSource <id:source/{SID}> ;
               prov:wasDerivedFrom <src:span/10068-10093> }}""",
         ("ckgsh:Finding-findingCode", "src:finding/E1/0"),
     ),
