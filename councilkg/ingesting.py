@@ -311,8 +311,10 @@ class _HeldSources:
             names = self.store.oxigraph.quads_for_pattern(
                 node, ox.NamedNode(str(RDFS.label)), None, graph
             )
-            name = next((q.object.value for q in names), str(node))
-            return quad.object.value, name
+            name = next(
+                (str(q.object.value) for q in names if isinstance(q.object, ox.Literal)), ""
+            )
+            return str(getattr(quad.object, "value", "")), name or node.value
         return None
 
 

@@ -515,9 +515,9 @@ MUTATIONS = [
     ),
     m(
         "decision-span-misquoted",
-        """DELETE { ?quote oa:exact ?exact } INSERT { ?quote oa:exact "S/PRST/2020/" }
+        """DELETE { ?span oa:exact ?exact } INSERT { ?span oa:exact "S/PRST/2020/" }
            WHERE { <id:document/S/PRST/2020/13> prov:wasDerivedFrom ?span .
-                   ?span oa:hasSelector ?quote . ?quote oa:exact ?exact }""",
+                   ?span oa:exact ?exact }""",
         ("ckgsh:DecisionSpanQuotesSymbol", "id:document/S/PRST/2020/13"),
     ),
     m(
@@ -726,20 +726,30 @@ MUTATIONS = [
     ),
     m(
         "span-without-quote",
-        f"""DELETE {{ ?span oa:hasSelector ?quote }}
-            WHERE {{ {VE} prov:wasDerivedFrom ?span . ?span oa:hasSelector ?quote .
-                     ?quote a oa:TextQuoteSelector }}""",
-        ("ckgsh:SourceSpan-quoteSelector", "src:span/10068-10093"),
+        f"""DELETE {{ ?span oa:exact ?quote }}
+            WHERE {{ {VE} prov:wasDerivedFrom ?span . ?span oa:exact ?quote }}""",
+        ("ckgsh:SourceSpan-exact", "src:span/10068-10093"),
     ),
     m(
-        "selector-starts-after-it-ends",
-        replace_any("<src:span/10068-10093/position>", "oa:start", "20000"),
-        ("ckgsh:TextPositionSelector-start", "src:span/10068-10093/position"),
+        "fact-derived-from-an-undescribed-span",
+        f"INSERT DATA {{ {VE} prov:wasDerivedFrom <src:span/1-2> }}",
+        ("ckgsh:SourceSpan-hasSource", "src:span/1-2"),
+        ("ckgsh:SourceSpan-start", "src:span/1-2"),
+        ("ckgsh:SourceSpan-end", "src:span/1-2"),
+        ("ckgsh:SourceSpan-exact", "src:span/1-2"),
+        ("ckgsh:SourceSpan-lineNumber", "src:span/1-2"),
+        ("ckgsh:SourceSpan-onPage", "src:span/1-2"),
+        why="a span's class is not stated: what a fact is derived from is held to the span's shape",
+    ),
+    m(
+        "span-starts-after-it-ends",
+        replace_any("<src:span/10068-10093>", "oa:start", "20000"),
+        ("ckgsh:SourceSpan-start", "src:span/10068-10093"),
     ),
     m(
         "empty-quote",
-        replace_any("<src:span/10068-10093/quote>", "oa:exact", '""'),
-        ("ckgsh:TextQuoteSelector-exact", "src:span/10068-10093/quote"),
+        replace_any("<src:span/10068-10093>", "oa:exact", '""'),
+        ("ckgsh:SourceSpan-exact", "src:span/10068-10093"),
         ("ckgsh:DecisionSpanQuotesSymbol", "id:document/S/2020/797"),
         why="the span is also the decision's, whose quote must show its symbol",
     ),
