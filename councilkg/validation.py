@@ -317,7 +317,9 @@ def _page(graph: Graph, node: Node) -> tuple[int | None, int | None]:
 
 def _span_location(graph: Graph, span: Node) -> SourceLocation:
     """A span is its own selector: offsets and quoted characters on it."""
-    source = graph.value(span, OA.hasSource)
+    source = graph.value(span, OA.hasSource)  # a span in no block
+    if source is None:
+        source = graph.value(graph.value(span, CKG.block), CKG.ofSource)
     quote = _str(graph.value(span, OA.exact))
     start = _int(graph.value(span, OA.start))
     end = _int(graph.value(span, OA.end))

@@ -5,8 +5,8 @@ N-Triples and re-ingesting must not duplicate anything, so every node has an
 IRI minted from its language-neutral key (:mod:`councilkg.ingest.iris`).  Provenance:
 each fact-bearing node is ``prov:wasDerivedFrom`` a source span: its
 characters' offsets and the characters themselves (Web Annotation's
-text-position and text-quote terms, on the span itself), its source file,
-and the block (``ckg:SourcePassage``), line and page it lies on.
+text-position and text-quote terms, on the span itself), and the block
+(``ckg:SourcePassage``, in its source file), line and page it lies on.
 """
 
 from __future__ import annotations
@@ -153,10 +153,12 @@ class Mapper:
 
         The span is its own selector: a node with Web Annotation's
         text-position (``oa:start``, ``oa:end``) and text-quote (``oa:exact``)
-        terms on it, its source (``oa:hasSource``), line, page and block.
-        Why not a ``oa:SpecificResource`` with two selector nodes and three
+        terms on it, its line, page and block (``ckg:block``, whose
+        ``ckg:ofSource`` is the span's source), or, for a span in no block
+        (a finding's), its source (``oa:hasSource``).  Why not a
+        ``oa:SpecificResource`` with two selector nodes and three
         ``rdf:type`` statements: those were 13 quads a span, half the bytes
-        of a source's graph, and said nothing the 7 do not.  Its class
+        of a source's graph, and said nothing these 6 do not.  Its class
         (``ckg:SourceSpan``) is not stated: a span is what a fact is
         ``prov:wasDerivedFrom``, and the shapes target it so.
         """
@@ -165,7 +167,6 @@ class Mapper:
         if (prov.start, prov.end) in self.spans:
             return
         self.spans.add((prov.start, prov.end))
-        self.add(span, OA.hasSource, self.m.source(prov.sha256))
         self.add(span, OA.start, Literal(prov.start))
         self.add(span, OA.end, Literal(prov.end))
         exact = prov.text if prov.exact is None else prov.exact
@@ -175,7 +176,10 @@ class Mapper:
             self.add(span, CKG.readingText, Literal(prov.text))
         self.add(span, CKG.lineNumber, Literal(prov.line))
         self.add(span, CKG.onPage, self.m.page(prov.sha256, prov.page))
-        if prov.block_kind not in ("source", "finding"):
+        if prov.block_kind in ("source", "finding"):
+            self.add(span, OA.hasSource, self.m.source(prov.sha256))
+        else:
+            # Its source is its block's (``ckg:block/ckg:ofSource``).
             self.add(span, CKG.block, self.m.passage(prov.sha256, prov.block_id))
 
     def date(self, value: dt.date | None) -> Literal | None:

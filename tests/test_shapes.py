@@ -733,7 +733,7 @@ MUTATIONS = [
     m(
         "fact-derived-from-an-undescribed-span",
         f"INSERT DATA {{ {VE} prov:wasDerivedFrom <src:span/1-2> }}",
-        ("ckgsh:SourceSpan-hasSource", "src:span/1-2"),
+        ("ckgsh:SourceSpanShape", "src:span/1-2"),
         ("ckgsh:SourceSpan-start", "src:span/1-2"),
         ("ckgsh:SourceSpan-end", "src:span/1-2"),
         ("ckgsh:SourceSpan-exact", "src:span/1-2"),
