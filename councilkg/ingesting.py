@@ -173,7 +173,7 @@ def load(
         small_input = store is not None and size < POOL_BYTES
         workers = 1 if small_input else default_workers()
     n_workers = workers if pooled else 1
-    held = _HeldSources(store, minter)
+    held = _HeldSources(store)
     with ExitStack() as staged:
         if store is not None:
             # Every graph of this load is published at once, or none is.
@@ -272,13 +272,25 @@ class _HeldSources:
 
     Why a check at all: a source is named in IRIs by 64 bits of its digest;
     two texts that agree on those would silently replace each other's graph
-    (odds of about n²/2⁶⁵, but a wrong graph is never acceptable).
+    (odds of about n²/2⁶⁵, but a wrong graph is never acceptable).  The
+    store's sources are read once, before the load queues anything: a read
+    during the load would wait for the queued graphs to be written, one bulk
+    load per file instead of one per batch.
     """
 
-    def __init__(self, store: GraphStore | None, minter: Minter) -> None:
-        self.store = store
-        self.minter = minter
+    def __init__(self, store: GraphStore | None) -> None:
         self.held: dict[str, tuple[str, str]] = {}  # id → (full digest, file)
+        if store is None:
+            return
+        graphs = store.oxigraph
+        label = ox.NamedNode(str(RDFS.label))
+        for quad in graphs.quads_for_pattern(None, ox.NamedNode(CKG.sha256), None):
+            if not isinstance(quad.object, ox.Literal) or quad.graph_name == ox.DefaultGraph():
+                continue
+            names = graphs.quads_for_pattern(quad.subject, label, None, quad.graph_name)
+            name = next((q.object.value for q in names if isinstance(q.object, ox.Literal)), "")
+            digest = quad.object.value
+            self.held.setdefault(source_id(digest), (digest, name or str(quad.subject)))
 
     def claim(self, path: str, sha256: str) -> None:
         """Record that ``path`` (of digest ``sha256``) takes its source id.
@@ -288,10 +300,6 @@ class _HeldSources:
                 in this load or in the store.
         """
         key = source_id(sha256)
-        if key not in self.held:
-            stored = self._stored(sha256)
-            if stored is not None:
-                self.held[key] = stored
         other = self.held.setdefault(key, (sha256, path))
         if other[0] != sha256:
             raise IngestError(
@@ -299,23 +307,6 @@ class _HeldSources:
                 f"{other[1]} (SHA-256 {other[0]}); two different texts cannot share "
                 "one source's IRIs and graph"
             )
-
-    def _stored(self, sha256: str) -> tuple[str, str] | None:
-        """The digest and file name the store holds for ``sha256``'s source id."""
-        if self.store is None:
-            return None
-        graph = ox.NamedNode(str(self.minter.graph(sha256)))
-        node = ox.NamedNode(str(self.minter.source(sha256)))
-        digests = self.store.oxigraph.quads_for_pattern(node, ox.NamedNode(CKG.sha256), None, graph)
-        for quad in digests:
-            names = self.store.oxigraph.quads_for_pattern(
-                node, ox.NamedNode(str(RDFS.label)), None, graph
-            )
-            name = next(
-                (str(q.object.value) for q in names if isinstance(q.object, ox.Literal)), ""
-            )
-            return str(getattr(quad.object, "value", "")), name or node.value
-        return None
 
 
 def _triple_parts(records: list[Record], minter: Minter) -> Iterator[set[Triple]]:
