@@ -10,7 +10,7 @@ and the synthetic Repertoire of :mod:`bench.synth` at each scale (1× and
 into a fresh on-disk store and exported by
 ``councilkg.export.writers.export_store`` as N-Quads (what ``councilkg
 export --format nquads`` writes: every named graph, sorted lines); the
-figure counts the lines of the source graphs (``{base}graph/source/{sha256}``)
+figure counts the lines of the source graphs (``{base}graph/source/{id}``)
 only: the reference, ontology and alignment graphs are the same whatever
 the text, so they are not a cost per byte of it.  Source bytes: the text
 files' sizes (UTF-8).
@@ -20,7 +20,8 @@ bulk load, the store's own dump); each quad repeats its subject and graph
 IRI, so the count of quads weighs as much as the literals.  The breakdown
 says where the bytes go: by predicate, by kind of subject (spans, source
 texts, passages, pages, the rest) and what every quad repeats (the graph
-IRI; the 64-digit SHA-256 that the IRIs below a source carry).
+IRI; the source's id, 16 digits of its SHA-256, that the IRIs below a
+source carry).
 
 The target (``target`` in the JSON): at most 25 bytes of N-Quads per byte
 of source text, read at the largest input.  Nothing is asserted here.
@@ -44,8 +45,9 @@ SCHEMA = 1
 DEFAULT_OUT = RESULTS / "size.json"
 SAMPLE = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
 LIMIT = 25.0  # bytes of N-Quads per byte of source text (issue's target)
-_SOURCE_GRAPH = re.compile(r"<([^>]*/graph/source/([0-9a-f]{64}))> \.$")
-_SHA = re.compile(r"[0-9a-f]{64}")
+_SOURCE_GRAPH = re.compile(r"<([^>]*/graph/source/([0-9a-f]{16}))> \.$")
+_SOURCE_ID = re.compile(r"/source/[0-9a-f]{16}(?=[/>])")
+_SOURCE_NODE = re.compile(r"/source/[0-9a-f]{16}$")
 
 
 def subject_kind(subject: str) -> str:
@@ -58,7 +60,7 @@ def subject_kind(subject: str) -> str:
         return "page"
     if "/finding/" in subject:
         return "finding"
-    if _SHA.fullmatch(subject.rsplit("/", 1)[-1]):
+    if _SOURCE_NODE.search(subject):
         return "source file"
     return "facts and the rest"
 
@@ -80,7 +82,7 @@ def breakdown(lines: Sequence[str], source_bytes: int) -> dict[str, Any]:
         quads += 1
         total += size
         graph_bytes += len(m.group(1)) + 3  # <…> and the space before it
-        sha_bytes += 64 * len(_SHA.findall(line))
+        sha_bytes += 16 * len(_SOURCE_ID.findall(line))
         by_predicate[predicate[1:-1]] += size
         quads_by_predicate[predicate[1:-1]] += 1
         by_kind[subject_kind(subject[1:-1])] += size
@@ -96,7 +98,7 @@ def breakdown(lines: Sequence[str], source_bytes: int) -> dict[str, Any]:
         "bytes_per_quad": round(total / quads, 1) if quads else None,
         "repeated": {
             "graph_iri": {"bytes": graph_bytes, "per_source_byte": per(graph_bytes)},
-            "sha256_in_iris": {"bytes": sha_bytes, "per_source_byte": per(sha_bytes)},
+            "source_id_in_iris": {"bytes": sha_bytes, "per_source_byte": per(sha_bytes)},
         },
         "by_kind": [
             {"kind": k, "bytes": v, "per_source_byte": per(v)} for k, v in by_kind.most_common()
@@ -146,7 +148,7 @@ def table(results: Sequence[dict[str, Any]]) -> str:
     """Markdown: the figure per input, then the top predicates of the last."""
     out = [
         "| input | source bytes | N-Quads bytes | quads | bytes / source byte "
-        "| graph IRI | SHA-256 in IRIs |",
+        "| graph IRI | source id in IRIs |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
@@ -155,7 +157,7 @@ def table(results: Sequence[dict[str, Any]]) -> str:
             f"| {r['name']} | {fmt_n(r['source_bytes'])} | {fmt_n(r['nquads_bytes'])} "
             f"| {fmt_n(r['quads'])} | {r['bytes_per_source_byte']:.1f} "
             f"| {rep['graph_iri']['per_source_byte']:.1f} "
-            f"| {rep['sha256_in_iris']['per_source_byte']:.1f} |"
+            f"| {rep['source_id_in_iris']['per_source_byte']:.1f} |"
         )
     if results:
         last = results[-1]
@@ -191,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "schema": SCHEMA,
         "stage": "size",
         "environment": environment(),
-        "graphs": "the source graphs ({base}graph/source/{sha256}) of `councilkg export "
+        "graphs": "the source graphs ({base}graph/source/{id}) of `councilkg export "
         "--format nquads`",
         "target": {
             "target": f"graph size ≤ {LIMIT:g} bytes of N-Quads per byte of source text",

@@ -20,14 +20,14 @@ from typing import Any, TextIO
 
 import pyoxigraph as ox
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, RDFS
 from tqdm import tqdm
 
 from councilkg import heap
 from councilkg.alignment import counterpart_lines
-from councilkg.ingest.errors import Diagnostic
+from councilkg.ingest.errors import Diagnostic, IngestError
 from councilkg.ingest.fact_yield import FactYield, fact_yield
-from councilkg.ingest.iris import Minter
+from councilkg.ingest.iris import Minter, source_id
 from councilkg.ingest.ntriples import nquads_lines, ntriples_lines
 from councilkg.ingest.pipeline import Coverage, IngestResult, ingest_file
 from councilkg.ingest.rdf import Mapper, Triple, to_triples
@@ -173,6 +173,7 @@ def load(
         small_input = store is not None and size < POOL_BYTES
         workers = 1 if small_input else default_workers()
     n_workers = workers if pooled else 1
+    held = _HeldSources(store)
     with ExitStack() as staged:
         if store is not None:
             # Every graph of this load is published at once, or none is.
@@ -184,12 +185,13 @@ def load(
             # One at a time, here, its graph mapped and loaded in parts.
             big = items[n]
             assert store is not None and isinstance(big, Path)
-            reports.append((n, _load_large(big, store, minter, language)))
+            reports.append((n, _load_large(big, store, minter, language, held)))
             bar.update()
         positions = iter(n for n in range(len(items)) if n not in streamed)
         for done in ordered_map(task, small, n_workers):
             bar.set_postfix_str(Path(done.report.path).name)
             bar.update()
+            held.claim(done.report.path, done.report.sha256)
             if store is not None:
                 store.replace_blocks_if_changed(done.report.graph, done.blocks)
             if records_out is not None and done.records is not None:
@@ -250,14 +252,61 @@ def _alignment_lines(store: GraphStore) -> list[str]:
     return counterpart_lines(store)
 
 
-def _load_large(item: Path, store: GraphStore, minter: Minter, language: str) -> FileReport:
+def _load_large(
+    item: Path, store: GraphStore, minter: Minter, language: str, held: _HeldSources
+) -> FileReport:
     """Ingest a large file and load its graph part by part
     (:func:`_triple_parts`): its triples and lines are never all held."""
     result = ingest_file(item, language=language)
+    held.claim(str(item), result.source.sha256)
     graph = str(minter.graph(result.source.sha256))
     parts = (ntriples_lines(part) for part in _triple_parts(result.records, minter))
     count = store.replace_graph_in_parts(graph, parts)
     return _report(result, str(item), graph, count)
+
+
+class _HeldSources:
+    """The full SHA-256 behind each source id (:func:`~councilkg.ingest.iris.source_id`)
+    of this load and of the store, so that two different texts never share
+    one source's IRIs and graph.
+
+    Why a check at all: a source is named in IRIs by 64 bits of its digest;
+    two texts that agree on those would silently replace each other's graph
+    (odds of about n²/2⁶⁵, but a wrong graph is never acceptable).  The
+    store's sources are read once, before the load queues anything: a read
+    during the load would wait for the queued graphs to be written, one bulk
+    load per file instead of one per batch.
+    """
+
+    def __init__(self, store: GraphStore | None) -> None:
+        self.held: dict[str, tuple[str, str]] = {}  # id → (full digest, file)
+        if store is None:
+            return
+        graphs = store.oxigraph
+        label = ox.NamedNode(str(RDFS.label))
+        for quad in graphs.quads_for_pattern(None, ox.NamedNode(CKG.sha256), None):
+            if not isinstance(quad.object, ox.Literal) or quad.graph_name == ox.DefaultGraph():
+                continue
+            names = graphs.quads_for_pattern(quad.subject, label, None, quad.graph_name)
+            name = next((q.object.value for q in names if isinstance(q.object, ox.Literal)), "")
+            digest = quad.object.value
+            self.held.setdefault(source_id(digest), (digest, name or str(quad.subject)))
+
+    def claim(self, path: str, sha256: str) -> None:
+        """Record that ``path`` (of digest ``sha256``) takes its source id.
+
+        Raises:
+            IngestError: when a different full digest already holds the id,
+                in this load or in the store.
+        """
+        key = source_id(sha256)
+        other = self.held.setdefault(key, (sha256, path))
+        if other[0] != sha256:
+            raise IngestError(
+                f"{path}: its source id {key} (SHA-256 {sha256}) is already held by "
+                f"{other[1]} (SHA-256 {other[0]}); two different texts cannot share "
+                "one source's IRIs and graph"
+            )
 
 
 def _triple_parts(records: list[Record], minter: Minter) -> Iterator[set[Triple]]:

@@ -31,8 +31,8 @@ by default), whose report goes through the same
 
 Why a source location per result: a violation is only useful if someone
 can open the Repertoire at the right page and read the sentence.  Every
-fact-bearing node is ``prov:wasDerivedFrom`` a ``ckg:SourceSpan``; nodes
-that have no span of their own (a vote count, a selector, a cited document)
+fact-bearing node is ``prov:wasDerivedFrom`` a source span; nodes
+that have no span of their own (a vote count, a cited document)
 are located through the node they belong to.
 """
 
@@ -316,14 +316,13 @@ def _page(graph: Graph, node: Node) -> tuple[int | None, int | None]:
 
 
 def _span_location(graph: Graph, span: Node) -> SourceLocation:
-    source = graph.value(span, OA.hasSource)
-    quote = start = end = None
-    for selector in sorted(graph.objects(span, OA.hasSelector), key=str):
-        if (selector, RDF.type, OA.TextQuoteSelector) in graph:
-            quote = _str(graph.value(selector, OA.exact))
-        if (selector, RDF.type, OA.TextPositionSelector) in graph:
-            start = _int(graph.value(selector, OA.start))
-            end = _int(graph.value(selector, OA.end))
+    """A span is its own selector: offsets and quoted characters on it."""
+    source = graph.value(span, OA.hasSource)  # a span in no block
+    if source is None:
+        source = graph.value(graph.value(span, CKG.block), CKG.ofSource)
+    quote = _str(graph.value(span, OA.exact))
+    start = _int(graph.value(span, OA.start))
+    end = _int(graph.value(span, OA.end))
     page_index, printed = _page(graph, span)
     return SourceLocation(
         file=_str(graph.value(source, RDFS.label)) if source is not None else None,
@@ -368,12 +367,12 @@ def _span_order(graph: Graph, span: Node) -> tuple[int, str]:
 
 
 def _owners(graph: Graph, node: Node) -> Iterator[Node]:
-    """Nodes that ``node`` belongs to, nearest first: the span of a selector,
-    the vote event of a count, the footnote of a position, the meeting of a
-    sub-item, the event or citing footnote/passage of a document, the source
-    file of a supplement, then the IRI's parents (minted child nodes such
+    """Nodes that ``node`` belongs to, nearest first: the vote event of a
+    count, the footnote of a position, the meeting of a sub-item, the event
+    or citing footnote/passage of a document, the source file of a
+    supplement, then the IRI's parents (minted child nodes such
     as ``…/vote-event/S/2020/797/count/for`` live below their parent)."""
-    for prop in (OA.hasSelector, CKG["count"], CKG.subItemConcept, CKG.record, CKG.decision):
+    for prop in (CKG["count"], CKG.subItemConcept, CKG.record, CKG.decision):
         yield from sorted(graph.subjects(prop, node), key=str)
     for prop in (CKG.statedIn, CKG.describedIn, CKG.inVoteEvent):
         yield from sorted(graph.objects(node, prop), key=str)
@@ -395,7 +394,7 @@ def locate(graph: Graph, node: Node | None, *, _depth: int = 0) -> SourceLocatio
     own block or page location, or that of a node it belongs to."""
     if node is None or isinstance(node, Literal):
         return None
-    if (node, RDF.type, CKG.SourceSpan) in graph:
+    if (None, PROV.wasDerivedFrom, node) in graph:  # a span (its class is not stated)
         return _span_location(graph, node)
     spans = sorted(graph.objects(node, PROV.wasDerivedFrom), key=lambda s: _span_order(graph, s))
     if spans:

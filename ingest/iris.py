@@ -17,9 +17,18 @@ one IRI, and stable across re-ingest:
 - role, organization, instrument: ``id/role/{key}``, ``id/organization/{key}``,
   ``id/instrument/{key}`` (curated keys)
 - Council membership: ``id/membership/{ISO3}/{first year}``
-- source file: ``id/source/{sha256}``; its pages, blocks and spans below it
-- named graph: ``graph/source/{sha256}`` per source file, ``graph/reference``,
+- source file: ``id/source/{id}``; its pages, blocks and spans below it
+- named graph: ``graph/source/{id}`` per source file, ``graph/reference``,
   ``graph/alignment`` (the counterparts of passages across editions)
+
+A source's ``{id}`` is the first 16 hexadecimal digits (64 bits) of its
+text's SHA-256 (:func:`source_id`), not all 64: every quad of a source's
+graph carries it once in the graph IRI and again in most subjects, and the
+full digest there was a third of the graph's bytes.  64 bits keep two
+different texts apart with odds of about n²/2⁶⁵ for n files (nil for any
+real Repertoire), and the ingest refuses a text whose id is already held by
+a different full digest; the full SHA-256 stays on the source node
+(``ckg:sha256``).
 
 Symbols keep their slashes and parentheses (``id/document/S/RES/2231(2015)``):
 both are legal in IRIs and keep the address readable.  Other characters
@@ -38,6 +47,18 @@ from rdflib.term import URIRef
 
 DEFAULT_BASE = "https://w3id.org/councilkg/"
 _SAFE = "/()._-~!$&'*+,;=:@"
+SOURCE_ID_DIGITS = 16
+"""Hexadecimal digits of a text's SHA-256 that name its source in IRIs."""
+
+
+def source_id(sha256: str) -> str:
+    """The id of a source in IRIs: the first :data:`SOURCE_ID_DIGITS`
+    hexadecimal digits of its SHA-256 (a full digest or an id already).
+
+    >>> source_id("e9c79a4311407cd1" + "0" * 48)
+    'e9c79a4311407cd1'
+    """
+    return sha256[:SOURCE_ID_DIGITS].lower()
 
 
 def _seg(value: str) -> str:
@@ -161,8 +182,8 @@ class Minter:
         return self._iri("id", "membership", iso3.upper(), str(first_year))
 
     def source(self, sha256: str) -> URIRef:
-        """A source file."""
-        return self._iri("id", "source", sha256)
+        """A source file, by its SHA-256 (named by :func:`source_id`)."""
+        return self._iri("id", "source", source_id(sha256))
 
     def page(self, sha256: str, index: int) -> URIRef:
         """A page of a source file, by its 0-based ``index``; the IRI counts
@@ -189,8 +210,9 @@ class Minter:
         return URIRef(str(parent) + "/" + "/".join(_seg(p) for p in parts))
 
     def graph(self, sha256: str) -> URIRef:
-        """The named graph of one source file."""
-        return self._iri("graph", "source", sha256)
+        """The named graph of one source file, by its SHA-256 (named by
+        :func:`source_id`)."""
+        return self._iri("graph", "source", source_id(sha256))
 
     def ontology_graph(self) -> URIRef:
         """The named graph holding the ontology (labels of code lists, classes)."""

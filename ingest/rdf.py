@@ -3,9 +3,10 @@
 Why no blank nodes: the same input must give byte-identical sorted
 N-Triples and re-ingesting must not duplicate anything, so every node has an
 IRI minted from its language-neutral key (:mod:`councilkg.ingest.iris`).  Provenance:
-each fact-bearing node is ``prov:wasDerivedFrom`` a source span, a Web
-Annotation ``oa:SpecificResource`` with a text-position and a text-quote
-selector, in the block (``ckg:SourcePassage``) and page it lies on.
+each fact-bearing node is ``prov:wasDerivedFrom`` a source span: its
+characters' offsets and the characters themselves (Web Annotation's
+text-position and text-quote terms, on the span itself), and the block
+(``ckg:SourcePassage``, in its source file), line and page it lies on.
 """
 
 from __future__ import annotations
@@ -148,31 +149,37 @@ class Mapper:
         return Literal(value, lang=self.lang) if value else None
 
     def prov(self, node: URIRef, prov: Provenance) -> None:
-        """``node prov:wasDerivedFrom <span>`` and the span's description."""
+        """``node prov:wasDerivedFrom <span>`` and the span's description.
+
+        The span is its own selector: a node with Web Annotation's
+        text-position (``oa:start``, ``oa:end``) and text-quote (``oa:exact``)
+        terms on it, its line, page and block (``ckg:block``, whose
+        ``ckg:ofSource`` is the span's source), or, for a span in no block
+        (a finding's), its source (``oa:hasSource``).  Why not a
+        ``oa:SpecificResource`` with two selector nodes and three
+        ``rdf:type`` statements: those were 13 quads a span, half the bytes
+        of a source's graph, and said nothing these 6 do not.  Its class
+        (``ckg:SourceSpan``) is not stated: a span is what a fact is
+        ``prov:wasDerivedFrom``, and the shapes target it so.
+        """
         span = self.m.span(prov.sha256, prov.start, prov.end)
         self.add(node, PROV.wasDerivedFrom, span)
         if (prov.start, prov.end) in self.spans:
             return
         self.spans.add((prov.start, prov.end))
-        src = self.m.source(prov.sha256)
-        pos = URIRef(f"{span}/position")
-        quote = URIRef(f"{span}/quote")
-        self.add(span, RDF.type, CKG.SourceSpan)
-        self.add(span, OA.hasSource, src)
-        self.add(span, OA.hasSelector, pos)
-        self.add(span, OA.hasSelector, quote)
-        self.add(pos, RDF.type, OA.TextPositionSelector)
-        self.add(pos, OA.start, Literal(prov.start))
-        self.add(pos, OA.end, Literal(prov.end))
+        self.add(span, OA.start, Literal(prov.start))
+        self.add(span, OA.end, Literal(prov.end))
         exact = prov.text if prov.exact is None else prov.exact
-        self.add(quote, RDF.type, OA.TextQuoteSelector)
-        self.add(quote, OA.exact, Literal(exact))
+        self.add(span, OA.exact, Literal(exact))
         if prov.text and prov.text != exact:
             # The quote as read (lines joined, page furniture out), for pages.
             self.add(span, CKG.readingText, Literal(prov.text))
         self.add(span, CKG.lineNumber, Literal(prov.line))
         self.add(span, CKG.onPage, self.m.page(prov.sha256, prov.page))
-        if prov.block_kind not in ("source", "finding"):
+        if prov.block_kind in ("source", "finding"):
+            self.add(span, OA.hasSource, self.m.source(prov.sha256))
+        else:
+            # Its source is its block's (``ckg:block/ckg:ofSource``).
             self.add(span, CKG.block, self.m.passage(prov.sha256, prov.block_id))
 
     def date(self, value: dt.date | None) -> Literal | None:

@@ -44,9 +44,10 @@ from councilkg.validation import (
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
 SHA = hashlib.sha256(SEED.read_bytes()).hexdigest()
+SID = SHA[:16]  # the source's id in IRIs
 BASE = "https://w3id.org/councilkg/"
 ID = BASE + "id/"
-SRC = f"{ID}source/{SHA}/"
+SRC = f"{ID}source/{SID}/"
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _CKG = Namespace("https://w3id.org/councilkg/ontology#")
 CKGSH = "https://w3id.org/councilkg/shapes#"
@@ -514,9 +515,9 @@ MUTATIONS = [
     ),
     m(
         "decision-span-misquoted",
-        """DELETE { ?quote oa:exact ?exact } INSERT { ?quote oa:exact "S/PRST/2020/" }
+        """DELETE { ?span oa:exact ?exact } INSERT { ?span oa:exact "S/PRST/2020/" }
            WHERE { <id:document/S/PRST/2020/13> prov:wasDerivedFrom ?span .
-                   ?span oa:hasSelector ?quote . ?quote oa:exact ?exact }""",
+                   ?span oa:exact ?exact }""",
         ("ckgsh:DecisionSpanQuotesSymbol", "id:document/S/PRST/2020/13"),
     ),
     m(
@@ -697,8 +698,8 @@ MUTATIONS = [
     # --- provenance (provenance.ttl) ---------------------------------------------
     m(
         "sha256-in-upper-case",
-        replace_any(f"<id:source/{SHA}>", "ckg:sha256", f'"{SHA.upper()}"'),
-        ("ckgsh:SourceFile-sha256", f"id:source/{SHA}"),
+        replace_any(f"<id:source/{SID}>", "ckg:sha256", f'"{SHA.upper()}"'),
+        ("ckgsh:SourceFile-sha256", f"id:source/{SID}"),
     ),
     m(
         "printed-page-zero",
@@ -725,27 +726,37 @@ MUTATIONS = [
     ),
     m(
         "span-without-quote",
-        f"""DELETE {{ ?span oa:hasSelector ?quote }}
-            WHERE {{ {VE} prov:wasDerivedFrom ?span . ?span oa:hasSelector ?quote .
-                     ?quote a oa:TextQuoteSelector }}""",
-        ("ckgsh:SourceSpan-quoteSelector", "src:span/10068-10093"),
+        f"""DELETE {{ ?span oa:exact ?quote }}
+            WHERE {{ {VE} prov:wasDerivedFrom ?span . ?span oa:exact ?quote }}""",
+        ("ckgsh:SourceSpan-exact", "src:span/10068-10093"),
     ),
     m(
-        "selector-starts-after-it-ends",
-        replace_any("<src:span/10068-10093/position>", "oa:start", "20000"),
-        ("ckgsh:TextPositionSelector-start", "src:span/10068-10093/position"),
+        "fact-derived-from-an-undescribed-span",
+        f"INSERT DATA {{ {VE} prov:wasDerivedFrom <src:span/1-2> }}",
+        ("ckgsh:SourceSpanShape", "src:span/1-2"),
+        ("ckgsh:SourceSpan-start", "src:span/1-2"),
+        ("ckgsh:SourceSpan-end", "src:span/1-2"),
+        ("ckgsh:SourceSpan-exact", "src:span/1-2"),
+        ("ckgsh:SourceSpan-lineNumber", "src:span/1-2"),
+        ("ckgsh:SourceSpan-onPage", "src:span/1-2"),
+        why="a span's class is not stated: what a fact is derived from is held to the span's shape",
+    ),
+    m(
+        "span-starts-after-it-ends",
+        replace_any("<src:span/10068-10093>", "oa:start", "20000"),
+        ("ckgsh:SourceSpan-start", "src:span/10068-10093"),
     ),
     m(
         "empty-quote",
-        replace_any("<src:span/10068-10093/quote>", "oa:exact", '""'),
-        ("ckgsh:TextQuoteSelector-exact", "src:span/10068-10093/quote"),
+        replace_any("<src:span/10068-10093>", "oa:exact", '""'),
+        ("ckgsh:SourceSpan-exact", "src:span/10068-10093"),
         ("ckgsh:DecisionSpanQuotesSymbol", "id:document/S/2020/797"),
         why="the span is also the decision's, whose quote must show its symbol",
     ),
     m(
         "finding-with-a-malformed-code",
         f"""INSERT DATA {{ <src:finding/E1/0> a ckg:Finding ; ckg:findingCode "E1" ;
-              ckg:message "counts disagree" ; ckg:findingSource <id:source/{SHA}> ;
+              ckg:message "counts disagree" ; ckg:findingSource <id:source/{SID}> ;
               prov:wasDerivedFrom <src:span/10068-10093> }}""",
         ("ckgsh:Finding-findingCode", "src:finding/E1/0"),
     ),

@@ -29,7 +29,7 @@ IRIs of the description (below ``dataset``, by default ``{base}dataset``):
 - ``{dataset}/service/sparql``: the SPARQL endpoint as a DCAT data service;
 - ``{dataset}/temporal``: the period covered.
 
-A named graph's subset is the graph itself (``graph/source/{sha256}`` is a
+A named graph's subset is the graph itself (``graph/source/{id}`` is a
 ``void:Dataset`` whose triples are that graph's), with ``dcterms:source`` its
 source file and the file's name, SHA-256, size and language.
 

@@ -1,0 +1,91 @@
+"""A source is named in IRIs by 16 hexadecimal digits of its SHA-256.
+
+The IRIs below a source and its graph carry the short id; the full digest
+stays on the source node; and two different texts whose digests agree on
+those 16 digits (a collision, made here by patching the digest the ingest
+computes) are refused with both digests named, leaving the store as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from councilkg.ingest import source as source_module
+from councilkg.ingest.errors import IngestError
+from councilkg.ingest.iris import Minter, source_id
+from councilkg.ingest.vocab import CKG
+from councilkg.ingesting import load
+from councilkg.store import GraphStore
+
+ROOT = Path(__file__).resolve().parents[1]
+ZH = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
+EN = ROOT / "tests" / "data" / "en" / "non-proliferation-2020.en.txt"
+PREFIX = "0123456789abcdef"
+
+
+def _colliding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every text's SHA-256 start with :data:`PREFIX` (the rest its own)."""
+
+    def sha256(data: bytes) -> Any:
+        real = hashlib.sha256(data).hexdigest()
+        return SimpleNamespace(hexdigest=lambda: PREFIX + real[16:])
+
+    monkeypatch.setattr(source_module, "hashlib", SimpleNamespace(sha256=sha256))
+
+
+def _digest(path: Path) -> str:
+    return PREFIX + hashlib.sha256(path.read_bytes()).hexdigest()[16:]
+
+
+def test_source_iris_carry_sixteen_digits_and_the_node_the_full_digest() -> None:
+    store = GraphStore.in_memory()
+    load([ZH], store, progress=False)
+    sha = hashlib.sha256(ZH.read_bytes()).hexdigest()
+    minter = Minter()
+    graph = str(minter.graph(sha))
+    assert graph.endswith("/graph/source/" + sha[:16])
+    assert source_id(sha) == sha[:16] == source_id(sha[:16])
+    assert graph in store.graphs()
+    node = ox.NamedNode(str(minter.source(sha)))
+    assert node.value.endswith("/id/source/" + sha[:16])
+    digests = store.oxigraph.quads_for_pattern(
+        node, ox.NamedNode(CKG.sha256), None, ox.NamedNode(graph)
+    )
+    assert [q.object.value for q in digests] == [sha]
+    for quad in store.quads():
+        assert sha not in quad.subject.value  # never the full digest in an IRI
+
+
+def test_two_texts_sharing_a_source_id_in_one_load_are_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _colliding(monkeypatch)
+    store = GraphStore(tmp_path / "store")
+    with pytest.raises(IngestError) as raised:
+        load([ZH, EN], store, progress=False, workers=1, language="auto")
+    message = str(raised.value)
+    assert _digest(ZH) in message and _digest(EN) in message
+    assert PREFIX in message
+    assert not [g for g in store.graphs() if "/graph/source/" in g]
+
+
+def test_a_text_whose_source_id_the_store_holds_for_another_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _colliding(monkeypatch)
+    store = GraphStore(tmp_path / "store")
+    load([ZH], store, progress=False)
+    before = store.dump_nquads()
+    load([ZH], store, progress=False)  # the same text again: its own id, fine
+    assert store.dump_nquads() == before
+    with pytest.raises(IngestError) as raised:
+        load([EN], store, progress=False, language="auto")
+    message = str(raised.value)
+    assert _digest(ZH) in message and _digest(EN) in message and ZH.name in message
+    assert store.dump_nquads() == before
