@@ -191,9 +191,9 @@ def graph_size(stage: dict[str, Any] | None) -> list[Row]:
             figure=f"{t['nquads_bytes']:,} bytes of N-Quads = {t['figure']:.1f} B/B",
             ratio=fmt_x(t["ratio"]),
             met=bool(t["met"]),
-            bound="every quad repeats its graph IRI (107 bytes) and a subject IRI carrying "
-            "the source's 64-digit digest; a fact's span is 13 quads with its quote "
-            "(bench/README.md: the measured alternative)",
+            bound="every quad repeats its graph IRI (60 bytes) and a subject IRI; a fact's "
+            "span is 6 quads with its quote; what is left is listed in bench/README.md "
+            "(types, a span's line and page, whole-block spans, repeated literals)",
         )
     ]
 
