@@ -155,3 +155,15 @@ def test_endpoint_and_ingest_ran(report: dict[str, Any]) -> None:
     ingest = report["stages"]["ingest"]
     assert ingest["status"] == "ok", ingest.get("stderr")
     assert ingest["results"] and ingest["stores_agree"] is True
+
+
+def test_pyshacl_is_profiled_only_where_it_ends() -> None:
+    """The profile runs in the report's own process with no timeout: on the
+    smallest size measured, and not at all when that is past 100k (pyshacl
+    did not finish 1M within 900 s)."""
+    from bench.report import profile_scale
+
+    assert profile_scale(["1M", "10k", "100k"]) == "10k"
+    assert profile_scale(["100k"]) == "100k"
+    assert profile_scale(["1M"]) is None
+    assert profile_scale(["10M", "1M"]) is None
