@@ -90,7 +90,6 @@ EXTERNAL_TERMS: dict[str, tuple[str, str | None]] = {
     # PROV-O, Web Annotation, ORG, OWL-Time, CiTO
     "wasDerivedFrom": ("prov:wasDerivedFrom", "@id"),
     "hasSource": ("oa:hasSource", "@id"),
-    "hasSelector": ("oa:hasSelector", "@id"),
     "start": ("oa:start", "xsd:integer"),
     "end": ("oa:end", "xsd:integer"),
     "exact": ("oa:exact", None),
