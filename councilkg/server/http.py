@@ -93,12 +93,9 @@ def _unquote_plus(raw: bytes) -> str:
     raw = raw.replace(b"+", b" ")
     if b"%" not in raw:
         return raw.decode("ascii")
-    try:
-        decoded, _ = codecs.escape_decode(raw.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))
-    except ValueError:
+    if _NOT_HEX.search(raw):  # then not every "\\x" would have two hex digits
         return unquote(raw.decode("ascii"), encoding="utf-8", errors="replace")
-    if _NOT_HEX.search(raw):
-        return unquote(raw.decode("ascii"), encoding="utf-8", errors="replace")
+    decoded, _ = codecs.escape_decode(raw.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))
     return str(decoded.decode("utf-8", errors="replace"))
 
 
