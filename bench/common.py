@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,39 @@ def repeat_within(
         if time.perf_counter() - started >= budget_s:
             break
     return runs
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One engine's run at one size, as the next size's forecast reads it:
+    ``seconds`` is None when the run did not finish (a timeout)."""
+
+    triples: int
+    seconds: float | None
+    limit_s: float
+
+
+def outgrown(before: Outcome | None, triples: int, limit_s: float) -> str | None:
+    """Why a run at ``triples`` is not worth starting, from the same engine's
+    run at a smaller size (None: run it).
+
+    Why a forecast: a larger size is only measured after the smaller ones,
+    and an engine that did not finish there, or whose time scaled linearly
+    (the most hopeful reading: none of these engines is sub-linear) would
+    exceed ``limit_s``, would only spend that limit to report a timeout —
+    pyshacl at 1M spent 15 minutes so, which kept 1M out of `make bench`.
+    """
+    if before is None or triples <= before.triples:
+        return None
+    if before.seconds is None:
+        return f"did not finish in {before.limit_s:g} s at {before.triples:,} triples"
+    forecast = before.seconds * triples / before.triples
+    if forecast <= limit_s:
+        return None
+    return (
+        f"{before.seconds:.3g} s at {before.triples:,} triples: "
+        f"at least {forecast:.3g} s here, over {limit_s:g} s"
+    )
 
 
 # ---------------------------------------------------------------------------
