@@ -2,8 +2,8 @@
 
 Usage::
 
-    python -m bench report                          # 10k and 100k triples (make bench)
-    python -m bench report --sizes 10k,100k,1M      # + 1M on demand (10M too)
+    python -m bench report                          # 10k, 100k and 1M triples (make bench)
+    python -m bench report --sizes 10k,100k         # a shorter run, without the 1M rows
     python -m bench report --quick --sizes tiny     # the smoke run of tests/test_bench_report.py
     python -m bench report --stages shacl,queries   # some stages only
 
@@ -334,7 +334,7 @@ def closing_note(report: dict[str, Any]) -> list[str]:
     if not any(graphs.target_triples(s) >= 1_000_000 for s in report["sizes"]):
         lines.append(
             "The 1M targets (SHACL, queries, the endpoint's second size) need the 1M graphs: "
-            "`make bench-1m` (`python -m bench report --sizes 10k,100k,1M`)."
+            "`make bench` (`python -m bench report`, whose sizes are 10k, 100k and 1M)."
         )
     lines += [f"- missed: {t['target']} at {t['at'] or '?'}: {t['figure']}" for t in missed]
     return lines
@@ -452,7 +452,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.report", description=__doc__.split("\n\n")[0]
     )
-    parser.add_argument("--sizes", default="10k,100k", help="triples: tiny, 10k, 100k, 1M, 10M")
+    parser.add_argument("--sizes", default="10k,100k,1M", help="triples: tiny, 10k, 100k, 1M, 10M")
     parser.add_argument("--stages", default=",".join(STAGES))
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (medians)")
     parser.add_argument("--quick", action="store_true", help="one run each, short cells (smoke)")
