@@ -428,6 +428,7 @@ def run(
         "target_p50_s": TARGET_P50_S,
         "target_hand_ratio": TARGET_HAND_RATIO,
         "before": before,
+        "queries": sorted(args.queries) or None,  # --queries: only these were timed
         "engines": list(engines),
         "results": [measure_size(s, args) for s in sizes],
     }

@@ -38,6 +38,8 @@ def test_only_the_queries_named_are_timed(tmp_path: Path) -> None:
         check=False,
     )  # fmt: skip
     assert out.exists(), proc.stderr[-3000:]
-    (result,) = json.loads(out.read_text(encoding="utf-8"))["results"]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["queries"] == ["cited-by", "invitations"]
+    (result,) = report["results"]
     assert sorted(result["queries"]) == ["cited-by", "invitations"]
     assert all(q["rows"] for q in result["queries"].values())
