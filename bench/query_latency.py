@@ -6,6 +6,7 @@ Usage::
     python -m bench query-latency [--sizes 10k,100k] [--repeat 20]
                                   [--rdflib-repeat 3] [--rdflib-budget 3]
                                   [--rdflib-timeout 10] [--no-hand] [--before REV]
+                                  [--queries NAME,NAME]
                                   [--out bench/results/query_latency.json]
 
 Every query of the catalogue (``queries/*.rq``, :func:`councilkg.queries.catalogue`)
@@ -235,7 +236,7 @@ def measure_disk(
 
 def measure_size(scale: str, args: argparse.Namespace) -> dict[str, Any]:
     graph = graphs.graph_at(scale, flavour="spread")
-    catalogue = cq.catalogue()
+    catalogue = [q for q in cq.catalogue() if not args.queries or q.name in args.queries]
     bound = {q.name: cq.bind(q, q.examples()) for q in catalogue}
     per_query: dict[str, dict[str, Any]] = {q.name: {"engines": {}} for q in catalogue}
     answers: dict[str, dict[str, Counter[tuple[Any, ...]]]] = {q.name: {} for q in catalogue}
@@ -406,6 +407,7 @@ def run(
     engines: Sequence[str] = ENGINES,
     hand: bool = True,
     before: str | None = None,
+    queries: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The prepared-query stage at each size (what bench/report.py calls)."""
     args = argparse.Namespace(
@@ -417,6 +419,7 @@ def run(
         rdflib_timeout=rdflib_timeout,
         engines=list(engines),
         history={},  # query → rdflib's outcome at the last size (bench.common.outgrown)
+        queries=set(queries or ()),  # only these queries (all when empty)
     )
     sizes = sorted(sizes, key=graphs.target_triples)
     report: dict[str, Any] = {
@@ -429,6 +432,7 @@ def run(
         "target_p50_s": TARGET_P50_S,
         "target_hand_ratio": TARGET_HAND_RATIO,
         "before": before,
+        "queries": sorted(args.queries) or None,  # --queries: only these were timed
         "engines": list(engines),
         "results": [measure_size(s, args) for s in sizes],
     }
@@ -455,8 +459,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="REV",
         help="also time the queries of git revision REV on the on-disk store (same run)",
     )
+    parser.add_argument(
+        "--queries",
+        metavar="NAME,NAME",
+        help="time only these prepared queries (comma-separated; default every one)",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
+    names = [n.strip() for n in (args.queries or "").split(",") if n.strip()]
+    unknown = sorted(set(names) - {q.name for q in cq.catalogue()})
+    if unknown:
+        parser.error(f"no prepared query named {', '.join(unknown)}")
     report = run(
         [s.strip() for s in args.sizes.split(",") if s.strip()],
         repeat=args.repeat,
@@ -466,6 +479,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         engines=[e for e in args.engines.split(",") if e],
         hand=not args.no_hand,
         before=args.before,
+        queries=names,
     )
     report["environment"] = environment()
     write_json(args.out, report)

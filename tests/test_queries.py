@@ -360,6 +360,20 @@ def test_cited_by(seed_store: GraphStore, gold: dict[str, Any]) -> None:
                 assert isinstance(r["printedPage"], int) and isinstance(r["filePage"], int), r
 
 
+def test_cited_by_a_videoconference_is_one_row(seed_store: GraphStore) -> None:
+    """A videoconference whose record note cites a document is one row, with
+    no page: it has none (the page's OPTIONALs once matched every page of
+    the graph for it, one row per page, each with that page's numbers)."""
+    symbol = "A/75/2"
+    rows = run(seed_store, "cited-by", symbol=symbol).values()
+    conferences = [r for r in rows if r["kind"] == str(CKG.Videoconference)]
+    assert conferences
+    assert len({r["citing"] for r in conferences}) == len(conferences)
+    for r in conferences:
+        assert "printedPage" not in r and "filePage" not in r and "line" not in r, r
+        assert symbol in squash(str(r["text"])), r
+
+
 def test_cited_by_a_resolution_lists_passages(seed_store: GraphStore, gold: dict[str, Any]) -> None:
     symbol = "S/RES/2231(2015)"
     assert symbol in gold["documents"]

@@ -35,10 +35,28 @@ def _ox_term(node: Any) -> Term | None:
 
 
 def select_embedded(store: GraphStore, sparql: str) -> QueryResult:
-    """Run SELECT text on the store's default graph (the merge of its graphs)."""
+    """Run SELECT text on the store's default graph (the merge of its graphs).
+
+    Each solution is read by iterating it (its values in the order of the
+    variables) and each distinct term is turned into a :class:`Term` once:
+    an answer repeats its members, positions and dates on every row, and
+    reading a solution by variable name and building a term for every cell
+    cost more than the query itself for answers of hundreds of rows (375
+    rows: 6.5 ms against 0.5 ms).
+    """
     solutions = store.query(sparql)
     variables = tuple(v.value for v in solutions.variables)
-    rows = [tuple(_ox_term(s[v]) for v in variables) for s in solutions]
+    seen: dict[Any, Term | None] = {}
+    rows: list[tuple[Term | None, ...]] = []
+    for solution in solutions:
+        row = []
+        for node in solution:
+            try:
+                term = seen[node]
+            except KeyError:
+                term = seen[node] = _ox_term(node)
+            row.append(term)
+        rows.append(tuple(row))
     return QueryResult(variables, rows)
 
 

@@ -392,8 +392,19 @@ def normalise_values(query: PreparedQuery, result: QueryResult) -> QueryResult:
     then prints the same in tables, CSV and JSON whatever engine gave it."""
     declared = dict(query.types)
     types = [declared.get(v) for v in result.variables]
-    result.rows = [
-        tuple(None if t is None else canonical(t, types[i]) for i, t in enumerate(row))
-        for row in result.rows
-    ]
+    # Each distinct term of a column is made canonical once: answers repeat
+    # their values from row to row.
+    done: dict[tuple[Term, str | None], Term] = {}
+
+    def one(term: Term | None, datatype: str | None) -> Term | None:
+        if term is None:
+            return None
+        key = (term, datatype)
+        try:
+            return done[key]
+        except KeyError:
+            out = done[key] = canonical(term, datatype)
+            return out
+
+    result.rows = [tuple(one(t, types[i]) for i, t in enumerate(row)) for row in result.rows]
     return result
