@@ -43,7 +43,7 @@ def trim() -> None:
         f(0)
 
 
-TRIM_BYTES = 4_000_000
+TRIM_BYTES = 2_000_000
 """Bytes freed (as counted by the caller) after which :class:`Trimmer` trims."""
 
 
