@@ -18,7 +18,7 @@ file by file).  For each N the script times, as the median of ``--repeat``
 runs:
 
 ``ingest``  ``councilkg.ingest.pipeline.ingest_file`` on each file;
-``rdf``     ``councilkg.ingest.rdf.to_triples`` + ``councilkg.ingest.ntriples.ntriples_lines``;
+``rdf``     ``councilkg.ingest.rdf.to_ntriples`` (records → sorted N-Triples lines);
 ``store``   loading those lines (and the reference graph) into a fresh
             on-disk ``GraphStore``;
 ``full``    ``councilkg.ingesting.load`` into a fresh on-disk
@@ -61,7 +61,7 @@ from bench.synth import check as corpus_check
 from councilkg.ingest.iris import Minter
 from councilkg.ingest.ntriples import ntriples_lines
 from councilkg.ingest.pipeline import ingest_file
-from councilkg.ingest.rdf import to_triples
+from councilkg.ingest.rdf import to_ntriples
 from councilkg.ingest.reference import reference_triples
 from councilkg.ingesting import load
 from councilkg.resources import ontology_lines
@@ -89,8 +89,7 @@ PROFILE_STEPS: tuple[tuple[str, str, str], ...] = (
     ("  extract_documents", "ingest/extract/documents.py", "extract_documents"),
     ("  extract_mentions", "ingest/extract/mentions.py", "extract_mentions"),
     ("  _coverage", "ingest/pipeline.py", "_coverage"),
-    ("to_triples (RDF mapping)", "ingest/rdf.py", "to_triples"),
-    ("ntriples_lines (serialisation)", "ingest/ntriples.py", "ntriples_lines"),
+    ("to_ntriples (RDF mapping to N-Triples)", "ingest/rdf.py", "to_ntriples"),
     ("reference_triples", "ingest/reference.py", "reference_triples"),
     ("GraphStore.replace_graph (Oxigraph load)", "councilkg/store.py", "replace_graph"),
     ("GraphStore.flush", "councilkg/store.py", "flush"),
@@ -181,7 +180,7 @@ def run_once(paths: list[Path], minter: Minter, ref_lines: list[str], work: Path
             t0 = time.perf_counter()
             result = ingest_file(path)
             t1 = time.perf_counter()
-            lines = ntriples_lines(to_triples(result.records, minter))
+            lines = to_ntriples(result.records, minter)
             t2 = time.perf_counter()
             store.replace_graph(str(minter.graph(result.source.sha256)), lines)
             t3 = time.perf_counter()
@@ -771,7 +770,7 @@ def bench(
     ref_lines = ntriples_lines(reference_triples(minter))
     base = ingest_file(seed_path)
     base_records = len(base.records)
-    base_triples = len(ntriples_lines(to_triples(base.records, minter)))
+    base_triples = len(to_ntriples(base.records, minter))
 
     runs: dict[int, list[dict[str, Any]]] = {n: [] for n in sizes}
     equivalent = True  # copies: every copy gives the seed's counts; corpus: every run the same

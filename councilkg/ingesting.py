@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pyoxigraph as ox
-from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDFS
 from tqdm import tqdm
 
@@ -28,9 +27,14 @@ from councilkg.alignment import counterpart_lines
 from councilkg.ingest.errors import Diagnostic, IngestError
 from councilkg.ingest.fact_yield import FactYield, fact_yield
 from councilkg.ingest.iris import Minter, source_id
-from councilkg.ingest.ntriples import nquads_lines, ntriples_lines
+from councilkg.ingest.ntriples import (
+    nquads_lines,
+    nquads_of_lines,
+    ntriples_lines,
+    triples_of_lines,
+)
 from councilkg.ingest.pipeline import Coverage, IngestResult, ingest_file
-from councilkg.ingest.rdf import Mapper, Triple, to_triples
+from councilkg.ingest.rdf import Mapper, Triple, to_ntriples
 from councilkg.ingest.records import Record, to_json
 from councilkg.ingest.reference import reference_triples
 from councilkg.ingest.vocab import CKG
@@ -148,7 +152,7 @@ def load(
     size = sum(_size(i) for i in items)
     show = progress if progress is not None else (len(items) > 1 or size > LARGE_INPUT)
     run = IngestRun()
-    all_triples: set[Triple] = set()
+    all_lines: set[str] = set()  # the N-Triples output's, when asked for
     quads: list[str] = []
     ref, ref_lines, onto_lines = _fixed_graphs(minter)
     run.reference_triples = len(ref_lines)
@@ -174,6 +178,7 @@ def load(
         workers = 1 if small_input else default_workers()
     n_workers = workers if pooled else 1
     held = _HeldSources(store)
+    trimmer = heap.Trimmer()
     with ExitStack() as staged:
         if store is not None:
             # Every graph of this load is published at once, or none is.
@@ -197,16 +202,18 @@ def load(
             if records_out is not None and done.records is not None:
                 for record in done.records:
                     records_out.write(to_json(record) + "\n")
-            if done.triples is not None:
+            if done.lines is not None:
                 if ntriples_out is not None:
-                    all_triples.update(done.triples)
+                    all_lines.update(done.lines)
                 if want_quads:
-                    quads.extend(nquads_lines(done.triples, URIRef(done.report.graph)))
+                    quads.extend(nquads_of_lines(done.lines, done.report.graph))
             reports.append((next(positions), done.report))
             # Nothing of this file is kept past its report: the next one
-            # starts from the same heap, given back to the system.
+            # starts from the same heap, given back to the system once a
+            # few megabytes of graphs were freed (a trim's cost is fixed).
+            freed = sum(len(block) for block in done.blocks)
             del done
-            heap.trim()
+            trimmer.freed(freed)
         bar.close()
         run.files = [report for _, report in sorted(reports, key=lambda nr: nr[0])]
         if store is not None:
@@ -214,8 +221,9 @@ def load(
             # files of this load and those loaded before).
             store.replace_graph_if_changed(str(minter.alignment_graph()), _alignment_lines(store))
     if ntriples_out is not None:
-        all_triples.update(ref)
-        ntriples_out.writelines(ntriples_lines(all_triples))
+        # The lines of the union of the graphs: the sorted union of their lines.
+        all_lines.update(ref_lines)
+        ntriples_out.writelines(sorted(all_lines))
     if want_quads:
         run.quads = sorted(set(quads))
     if nquads_out is not None:
@@ -256,11 +264,11 @@ def _load_large(
     item: Path, store: GraphStore, minter: Minter, language: str, held: _HeldSources
 ) -> FileReport:
     """Ingest a large file and load its graph part by part
-    (:func:`_triple_parts`): its triples and lines are never all held."""
+    (:func:`_line_parts`): its triples and lines are never all held."""
     result = ingest_file(item, language=language)
     held.claim(str(item), result.source.sha256)
     graph = str(minter.graph(result.source.sha256))
-    parts = (ntriples_lines(part) for part in _triple_parts(result.records, minter))
+    parts = (sorted(part) for part in _line_parts(result.records, minter))
     count = store.replace_graph_in_parts(graph, parts)
     return _report(result, str(item), graph, count)
 
@@ -309,9 +317,9 @@ class _HeldSources:
             )
 
 
-def _triple_parts(records: list[Record], minter: Minter) -> Iterator[set[Triple]]:
-    """The triples of :func:`~councilkg.ingest.rdf.to_triples`, in parts of
-    about :data:`PART_TRIPLES` (a triple may occur in two parts).
+def _line_parts(records: list[Record], minter: Minter) -> Iterator[set[str]]:
+    """The N-Triples lines of :func:`~councilkg.ingest.rdf.to_ntriples`, in
+    parts of about :data:`PART_TRIPLES` (a line may occur in two parts).
 
     The same :class:`~councilkg.ingest.rdf.Mapper` steps as ``run``: its
     output set is taken whenever it has grown large enough.
@@ -330,7 +338,7 @@ def _triple_parts(records: list[Record], minter: Minter) -> Iterator[set[Triple]
 class _Ingested:
     """One file ingested: its report and its graph's N-Triples in UTF-8
     blocks (:func:`~councilkg.store.encoded_blocks`), and its records and
-    triples when the caller writes them out.
+    sorted lines when the caller writes them out.
 
     Why blocks of bytes: a large file's graph sent back from a worker as
     one string was held here three times at once (the pipe's pickle, the
@@ -342,7 +350,12 @@ class _Ingested:
     report: FileReport
     blocks: list[bytes]
     records: list[Record] | None
-    triples: set[Triple] | None
+    lines: list[str] | None
+
+    @property
+    def triples(self) -> set[Triple] | None:
+        """The graph as rdflib terms, when its lines were kept."""
+        return None if self.lines is None else triples_of_lines(self.lines)
 
 
 def _ingest_one(
@@ -353,8 +366,7 @@ def _ingest_one(
         result, shown = item, item.source.path
     else:
         result, shown = ingest_file(item, language=language), str(item)
-    triples = to_triples(result.records, minter)
-    lines = ntriples_lines(triples)
+    lines = to_ntriples(result.records, minter)
     graph = str(minter.graph(result.source.sha256))
     report = _report(result, shown, graph, len(lines))
     # Blocks of about a megabyte, not a list of lines: a fraction of the
@@ -362,7 +374,7 @@ def _ingest_one(
     blocks = list(encoded_blocks(lines))
     if not keep:
         return _Ingested(report, blocks, None, None)
-    return _Ingested(report, blocks, result.records, triples)
+    return _Ingested(report, blocks, result.records, lines)
 
 
 def _report(result: IngestResult, shown: str, graph: str, triples: int) -> FileReport:

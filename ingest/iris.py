@@ -205,7 +205,7 @@ class Minter:
         digest = hashlib.sha256(message.encode("utf-8")).hexdigest()[:12]
         return URIRef(f"{self.source(sha256)}/finding/{code}/{start}-{end}/{digest}")
 
-    def node(self, parent: URIRef, *parts: str) -> URIRef:
+    def node(self, parent: str, *parts: str) -> URIRef:
         """A node that exists only within ``parent`` (an invitation of a meeting)."""
         return URIRef(str(parent) + "/" + "/".join(_seg(p) for p in parts))
 

@@ -7,6 +7,17 @@ each fact-bearing node is ``prov:wasDerivedFrom`` a source span: its
 characters' offsets and the characters themselves (Web Annotation's
 text-position and text-quote terms, on the span itself), and the block
 (``ckg:SourcePassage``, in its source file), line and page it lies on.
+
+Why the mapping writes N-Triples text, not rdflib terms: what the ingest
+stores is N-Triples lines (:func:`to_ntriples`), and building an rdflib
+term for each of them only to write it out again cost more than the
+mapping itself (a ``Literal`` checks, casts and normalises its value; a
+``URIRef`` scans itself for characters an IRI cannot hold; a literal's
+hash and every term's equality are Python functions, called for each set
+insert).  Each term is the text :func:`~councilkg.ingest.ntriples.term`
+writes for it, so the lines are the same bytes; :func:`to_triples` reads
+them back as rdflib terms, the same set as before, for the callers that
+want a graph.
 """
 
 from __future__ import annotations
@@ -26,6 +37,7 @@ from rdflib.term import Node, URIRef
 
 from councilkg.ingest import membership
 from councilkg.ingest.iris import Minter
+from councilkg.ingest.ntriples import escape, term, triples_of_lines
 from councilkg.ingest.records import (
     Briefer,
     Citation,
@@ -55,9 +67,11 @@ from councilkg.ingest.vocab import CITO as _CITO
 from councilkg.ingest.vocab import CKG as _CKG
 from councilkg.ingest.vocab import OA as _OA
 
+Triple = tuple[Node, Node, Node]
+
 
 class _Terms:
-    """A namespace whose terms are looked up once and then kept.
+    """A namespace's terms as N-Triples text (``<…>``), each looked up once.
 
     Why: rdflib builds (and, for a closed namespace, checks) a new
     :class:`URIRef` on every attribute access, some microseconds each; the
@@ -68,12 +82,12 @@ class _Terms:
     def __init__(self, namespace: Any) -> None:
         self._namespace = namespace
 
-    def __getattr__(self, name: str) -> URIRef:
-        value: URIRef = getattr(self._namespace, name)
+    def __getattr__(self, name: str) -> str:
+        value = f"<{getattr(self._namespace, name)}>"
         setattr(self, name, value)
         return value
 
-    def __getitem__(self, name: str) -> URIRef:
+    def __getitem__(self, name: str) -> str:
         return self.__getattr__(name)
 
 
@@ -81,74 +95,211 @@ RDF, RDFS, XSD = _Terms(_RDF), _Terms(_RDFS), _Terms(_XSD)
 DCTERMS, PROV, SKOS = _Terms(_DCTERMS), _Terms(_PROV), _Terms(_SKOS)
 CITO, CKG, OA = _Terms(_CITO), _Terms(_CKG), _Terms(_OA)
 
-Triple = tuple[Node, Node, Node]
+_INTEGER = f"^^<{_XSD.integer}>"
+_BOOLEAN = f"^^<{_XSD.boolean}>"
+_DATE = f"^^<{_XSD.date}>"
+
+
+def _lit(value: object) -> str:
+    """The N-Triples text of ``Literal(value)``: a plain string, an
+    ``xsd:boolean`` or an ``xsd:integer`` in rdflib's lexical form (any
+    other value is written by rdflib itself)."""
+    if type(value) is str:
+        return f'"{escape(value)}"'
+    if type(value) is bool:
+        return f'"{"true" if value else "false"}"{_BOOLEAN}'
+    if type(value) is int:
+        return f'"{value}"{_INTEGER}'
+    return term(Literal(value))
+
+
+def _text(value: str, lang: str | None) -> str:
+    """The N-Triples text of ``Literal(value, lang=lang)``."""
+    if lang:
+        return f'"{escape(value)}"@{lang}'
+    return f'"{escape(value)}"'
+
+
+def _date(value: dt.date) -> str:
+    """The N-Triples text of an ``xsd:date`` literal."""
+    return f'"{value.isoformat()}"{_DATE}'
+
+
+class _Iris:
+    """The minter's IRIs as N-Triples text, each minted once per source.
+
+    Why a memo: a source's graph names the same States, documents, items,
+    pages and blocks again and again (a block per fact's span, a State
+    per vote); minting builds and checks a ``URIRef`` each time.
+    """
+
+    def __init__(self, minter: Minter) -> None:
+        self.minter = minter
+        self._memo: dict[tuple[Any, ...], str] = {}
+
+    def _term(self, kind: str, *args: Any) -> str:
+        key = (kind, *args)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = f"<{getattr(self.minter, kind)(*args)}>"
+        return found
+
+    def document(self, symbol: str) -> str:
+        return self._term("document", symbol)
+
+    def state(self, iso3: str) -> str:
+        return self._term("state", iso3)
+
+    def meeting(self, record: str) -> str:
+        return self._term("meeting", record)
+
+    def videoconference(self, date: dt.date, item_key: str) -> str:
+        return self._term("videoconference", date, item_key)
+
+    def event(self, key: str) -> str:
+        return self._term("event", key)
+
+    def vote_event(self, draft: str) -> str:
+        return self._term("vote_event", draft)
+
+    def vote(self, draft: str, iso3: str) -> str:
+        return f"<{self.minter.vote(draft, iso3)}>"
+
+    def item(self, key: str) -> str:
+        return self._term("item", key)
+
+    def sub_item(self, item_key: str, key: str) -> str:
+        return self._term("sub_item", item_key, key)
+
+    def supplement(self, period: str) -> str:
+        return self._term("supplement", period)
+
+    def item_group(self, key: str) -> str:
+        return self._term("item_group", key)
+
+    def item_scheme(self) -> str:
+        return self._term("item_scheme")
+
+    def footnote(self, period: str, number: int) -> str:
+        return self._term("footnote", period, number)
+
+    def position(self, period: str, number: int) -> str:
+        return self._term("position", period, number)
+
+    def role(self, key: str) -> str:
+        return self._term("role", key)
+
+    def organization(self, key: str) -> str:
+        return self._term("organization", key)
+
+    def instrument(self, key: str) -> str:
+        return self._term("instrument", key)
+
+    def membership(self, iso3: str, first_year: int) -> str:
+        return self._term("membership", iso3, first_year)
+
+    def source(self, sha256: str) -> str:
+        return self._term("source", sha256)
+
+    def page(self, sha256: str, index: int) -> str:
+        return self._term("page", sha256, index)
+
+    def passage(self, sha256: str, block_id: str) -> str:
+        return self._term("passage", sha256, block_id)
+
+    def span(self, sha256: str, start: int, end: int) -> str:
+        return f"<{self.minter.span(sha256, start, end)}>"
+
+    def finding(self, sha256: str, code: str, start: int, end: int, message: str) -> str:
+        return f"<{self.minter.finding(sha256, code, start, end, message)}>"
+
+    def node(self, parent: str, *parts: str) -> str:
+        """A node within ``parent`` (an IRI's N-Triples text)."""
+        return f"<{self.minter.node(parent[1:-1], *parts)}>"
+
+
+def below(node: str, path: str) -> str:
+    """The IRI ``{node}{path}`` of a node's N-Triples text, as text."""
+    return f"{node[:-1]}{path}>"
+
+
+def _texts(table: dict[str, URIRef]) -> dict[str, str]:
+    return {key: f"<{value}>" for key, value in table.items()}
+
 
 DOC_CLASS = {
-    "resolution": CKG.Resolution,
-    "presidential-statement": CKG.PresidentialStatement,
-    "meeting-record": CKG.MeetingRecord,
-    "draft-resolution": CKG.DraftResolution,
-    "letter": CKG.Letter,
-    "report-of-the-secretary-general": CKG.SecretaryGeneralReport,
-    "report-of-the-security-council-to-the-general-assembly": CKG.CouncilAnnualReport,
-    "ga-document": CKG.GADocument,
-    "ga-resolution": CKG.GAResolution,
-    "agenda": CKG.Agenda,
-    "document": CKG.Document,
+    "resolution": _CKG.Resolution,
+    "presidential-statement": _CKG.PresidentialStatement,
+    "meeting-record": _CKG.MeetingRecord,
+    "draft-resolution": _CKG.DraftResolution,
+    "letter": _CKG.Letter,
+    "report-of-the-secretary-general": _CKG.SecretaryGeneralReport,
+    "report-of-the-security-council-to-the-general-assembly": _CKG.CouncilAnnualReport,
+    "ga-document": _CKG.GADocument,
+    "ga-resolution": _CKG.GAResolution,
+    "agenda": _CKG.Agenda,
+    "document": _CKG.Document,
 }
 POSITION = {
-    "for": CKG.InFavour,
-    "against": CKG.Against,
-    "abstaining": CKG.Abstaining,
-    "absent": CKG.Absent,
-    "not-participating": CKG.NotParticipating,
+    "for": _CKG.InFavour,
+    "against": _CKG.Against,
+    "abstaining": _CKG.Abstaining,
+    "absent": _CKG.Absent,
+    "not-participating": _CKG.NotParticipating,
 }
 # How a vote is known (Vote.basis): listed by name, or derived from unanimity.
 BASIS = {
-    "listed": CKG.ListedInVoteNote,
-    "derived": CKG.DerivedFromUnanimity,
+    "listed": _CKG.ListedInVoteNote,
+    "derived": _CKG.DerivedFromUnanimity,
 }
 FORMAT = {
-    "briefing": CKG.BriefingFormat,
-    "debate": CKG.DebateFormat,
-    "open-debate": CKG.OpenDebateFormat,
-    "adoption": CKG.AdoptionFormat,
-    "private": CKG.PrivateFormat,
+    "briefing": _CKG.BriefingFormat,
+    "debate": _CKG.DebateFormat,
+    "open-debate": _CKG.OpenDebateFormat,
+    "adoption": _CKG.AdoptionFormat,
+    "private": _CKG.PrivateFormat,
 }
 MODALITY = {
-    "vote": CKG.ByVote,
-    "written-procedure": CKG.ByWrittenProcedure,
-    "without-vote": CKG.WithoutVote,
+    "vote": _CKG.ByVote,
+    "written-procedure": _CKG.ByWrittenProcedure,
+    "without-vote": _CKG.WithoutVote,
 }
-GROUP = {"all-council-members": CKG.AllCouncilMembers, "all-invitees": CKG.AllInvitees}
+GROUP = {"all-council-members": _CKG.AllCouncilMembers, "all-invitees": _CKG.AllInvitees}
+_DOC_CLASS, _POSITION, _BASIS = _texts(DOC_CLASS), _texts(POSITION), _texts(BASIS)
+_FORMAT, _MODALITY, _GROUP = _texts(FORMAT), _texts(MODALITY), _texts(GROUP)
 
 
 class Mapper:
-    """Maps the records of one source file to triples."""
+    """Maps the records of one source file to N-Triples lines (:attr:`out`).
+
+    Every term is N-Triples text (``<iri>``, ``"lexical"@lang``,
+    ``"lexical"^^<datatype>``), as :func:`~councilkg.ingest.ntriples.term`
+    writes it; :attr:`m` mints IRIs as such text.
+    """
 
     def __init__(self, minter: Minter, records: list[Record]) -> None:
-        self.m = minter
+        self.m = _Iris(minter)
         self.records = records
         source = next(r for r in records if isinstance(r, SourceFile))
         self.source = source
         self.lang = source.language
         self.period = source.period or "unknown"
-        self.out: set[Triple] = set()
+        self.out: set[str] = set()
         self.spans: set[tuple[int, int]] = set()
         self._instrument_mentions: list[Mention] | None = None
-        self._citations: set[URIRef] = set()
+        self._citations: set[str] = set()
 
     # -- helpers ---------------------------------------------------------
-    def add(self, s: Node, p: Node, o: Node | None) -> None:
-        """Add a triple unless the object is missing."""
+    def add(self, s: str, p: str, o: str | None) -> None:
+        """Add the triple's line unless the object is missing."""
         if o is not None:
-            self.out.add((s, p, o))
+            self.out.add(f"{s} {p} {o} .\n")
 
-    def text(self, value: str | None) -> Literal | None:
+    def text(self, value: str | None) -> str | None:
         """A literal in the edition's language."""
-        return Literal(value, lang=self.lang) if value else None
+        return _text(value, self.lang) if value else None
 
-    def prov(self, node: URIRef, prov: Provenance) -> None:
+    def prov(self, node: str, prov: Provenance) -> None:
         """``node prov:wasDerivedFrom <span>`` and the span's description.
 
         The span is its own selector: a node with Web Annotation's
@@ -167,14 +318,14 @@ class Mapper:
         if (prov.start, prov.end) in self.spans:
             return
         self.spans.add((prov.start, prov.end))
-        self.add(span, OA.start, Literal(prov.start))
-        self.add(span, OA.end, Literal(prov.end))
+        self.add(span, OA.start, _lit(prov.start))
+        self.add(span, OA.end, _lit(prov.end))
         exact = prov.text if prov.exact is None else prov.exact
-        self.add(span, OA.exact, Literal(exact))
+        self.add(span, OA.exact, _lit(exact))
         if prov.text and prov.text != exact:
             # The quote as read (lines joined, page furniture out), for pages.
-            self.add(span, CKG.readingText, Literal(prov.text))
-        self.add(span, CKG.lineNumber, Literal(prov.line))
+            self.add(span, CKG.readingText, _lit(prov.text))
+        self.add(span, CKG.lineNumber, _lit(prov.line))
         self.add(span, CKG.onPage, self.m.page(prov.sha256, prov.page))
         if prov.block_kind in ("source", "finding"):
             self.add(span, OA.hasSource, self.m.source(prov.sha256))
@@ -182,11 +333,11 @@ class Mapper:
             # Its source is its block's (``ckg:block/ckg:ofSource``).
             self.add(span, CKG.block, self.m.passage(prov.sha256, prov.block_id))
 
-    def date(self, value: dt.date | None) -> Literal | None:
+    def date(self, value: dt.date | None) -> str | None:
         """An ``xsd:date`` literal."""
-        return Literal(value.isoformat(), datatype=XSD.date) if value else None
+        return _date(value) if value else None
 
-    def actor(self, kind: str, ref: str) -> URIRef | None:
+    def actor(self, kind: str, ref: str) -> str | None:
         """The node of an invitee/speaker/mention reference."""
         if kind == "state":
             return self.m.state(ref)
@@ -195,14 +346,14 @@ class Mapper:
         if kind in ("organization", "historical"):
             return self.m.organization(ref)
         if kind == "group":
-            return GROUP.get(ref)
+            return _GROUP.get(ref)
         if kind == "instrument":
             return self.m.instrument(ref)
         return None
 
     # -- records ---------------------------------------------------------
-    def run(self) -> set[Triple]:
-        """Map every record; returns the triples."""
+    def run(self) -> set[str]:
+        """Map every record; returns the N-Triples lines (unsorted)."""
         for record in self.records:
             self.record(record)
         self.vote_events()
@@ -263,59 +414,59 @@ class Mapper:
     def source_file(self, r: SourceFile) -> None:
         src = self.m.source(r.sha256)
         self.add(src, RDF.type, CKG.SourceFile)
-        self.add(src, RDFS.label, Literal(r.name))
-        self.add(src, CKG.sha256, Literal(r.sha256))
-        self.add(src, CKG.byteSize, Literal(r.size))
-        self.add(src, DCTERMS.language, Literal(r.language))
-        self.add(src, CKG.period, Literal(r.period) if r.period else None)
-        self.add(src, CKG.jobNumber, Literal(r.job_number) if r.job_number else None)
-        self.add(src, CKG.pageCount, Literal(r.pages))
+        self.add(src, RDFS.label, _lit(r.name))
+        self.add(src, CKG.sha256, _lit(r.sha256))
+        self.add(src, CKG.byteSize, _lit(r.size))
+        self.add(src, DCTERMS.language, _lit(r.language))
+        self.add(src, CKG.period, _lit(r.period) if r.period else None)
+        self.add(src, CKG.jobNumber, _lit(r.job_number) if r.job_number else None)
+        self.add(src, CKG.pageCount, _lit(r.pages))
         supplement = self.m.supplement(self.period)
         self.add(src, CKG.supplement, supplement)
         self.add(supplement, RDF.type, CKG.RepertoireSupplement)
-        self.add(supplement, CKG.period, Literal(self.period))
+        self.add(supplement, CKG.period, _lit(self.period))
         printed = dict(r.printed_pages)
         for index in range(r.pages):
             page = self.m.page(r.sha256, index)
             self.add(page, RDF.type, CKG.Page)
             self.add(page, CKG.ofSource, src)
-            self.add(page, CKG.pageIndex, Literal(index))
+            self.add(page, CKG.pageIndex, _lit(index))
             if index in printed:
-                self.add(page, CKG.printedPage, Literal(printed[index]))
+                self.add(page, CKG.printedPage, _lit(printed[index]))
                 if index not in r.stated_pages:
-                    self.add(page, CKG.printedPageInferred, Literal(True))
+                    self.add(page, CKG.printedPageInferred, _lit(True))
 
     def item_group(self, r: ItemGroup) -> None:
         node = self.m.item_group(r.key)
         self.add(node, RDF.type, CKG.ItemGroup)
-        self.add(node, CKG.key, Literal(r.key))
-        self.add(node, SKOS.prefLabel, Literal(r.title, lang=r.language))
+        self.add(node, CKG.key, _lit(r.key))
+        self.add(node, SKOS.prefLabel, _text(r.title, r.language))
         if r.title_en:
-            self.add(node, SKOS.prefLabel, Literal(r.title_en, lang="en"))
-        self.add(node, CKG.itemNumber, Literal(r.number))
+            self.add(node, SKOS.prefLabel, _text(r.title_en, "en"))
+        self.add(node, CKG.itemNumber, _lit(r.number))
         self.prov(node, r.prov)
 
     def item(self, r: Item) -> None:
         node = self.m.item(r.key)
         self.add(node, RDF.type, CKG.AgendaItem)
         self.add(node, SKOS.inScheme, self.m.item_scheme())
-        self.add(node, CKG.key, Literal(r.key))
-        self.add(node, CKG.curated, Literal(r.curated))
-        self.add(node, SKOS.prefLabel, Literal(r.title, lang=r.language))
+        self.add(node, CKG.key, _lit(r.key))
+        self.add(node, CKG.curated, _lit(r.curated))
+        self.add(node, SKOS.prefLabel, _text(r.title, r.language))
         if r.title_en:
-            self.add(node, SKOS.prefLabel, Literal(r.title_en, lang="en"))
-        self.add(node, CKG.itemNumber, Literal(r.number) if r.number else None)
-        self.add(node, CKG.subsectionLetter, Literal(r.subsection) if r.subsection else None)
+            self.add(node, SKOS.prefLabel, _text(r.title_en, "en"))
+        self.add(node, CKG.itemNumber, _lit(r.number) if r.number else None)
+        self.add(node, CKG.subsectionLetter, _lit(r.subsection) if r.subsection else None)
         if r.group_key:
             group = self.m.item_group(r.group_key)
             self.add(node, CKG.itemGroup, group)
             self.add(group, SKOS.member, node)
         self.prov(node, r.prov)
 
-    def _event_common(self, node: URIRef, r: Meeting | Videoconference) -> None:
+    def _event_common(self, node: str, r: Meeting | Videoconference) -> None:
         self.add(node, DCTERMS.date, self.date(r.date))
         # The year as an integer key: a year filter binds it before the joins.
-        self.add(node, CKG.year, Literal(r.date.year) if r.date else None)
+        self.add(node, CKG.year, _lit(r.date.year) if r.date else None)
         self.add(node, CKG.agendaItem, self.m.item(r.item_key))
         for symbol in r.decisions:
             self.add(node, CKG.decision, self.m.document(symbol))
@@ -323,7 +474,7 @@ class Mapper:
         self.prov(node, r.prov)
 
     def _invitations(
-        self, event: URIRef, rule: URIRef, tag: str, invitees: Iterable[Invitee], prov: Provenance
+        self, event: str, rule: str, tag: str, invitees: Iterable[Invitee], prov: Provenance
     ) -> None:
         for inv in invitees:
             target = self.actor(inv.kind, inv.ref)
@@ -332,7 +483,7 @@ class Mapper:
             self.add(node, CKG.event, event)
             self.add(node, CKG.invitationRule, rule)
             self.add(node, CKG.invitee, target)
-            self.add(node, RDFS.label, Literal(inv.label, lang=self.lang))
+            self.add(node, RDFS.label, _text(inv.label, self.lang))
             self.prov(node, inv.prov or prov)
 
     def meeting(self, r: Meeting) -> None:
@@ -346,11 +497,11 @@ class Mapper:
             self.add(concept, RDF.type, CKG.SubItem)
             self.add(concept, SKOS.broader, self.m.item(r.item_key))
             self.add(concept, SKOS.inScheme, self.m.item_scheme())
-            self.add(concept, CKG.key, Literal(r.sub_item_key))
+            self.add(concept, CKG.key, _lit(r.sub_item_key))
             self.add(concept, SKOS.prefLabel, self.text(r.sub_item))
             if r.sub_item_en:
-                self.add(concept, SKOS.prefLabel, Literal(r.sub_item_en, lang="en"))
-        self.add(node, CKG.format, FORMAT.get(r.format or ""))
+                self.add(concept, SKOS.prefLabel, _text(r.sub_item_en, "en"))
+        self.add(node, CKG.format, _FORMAT.get(r.format or ""))
         for symbol in r.other_documents:
             self.add(node, CKG.otherDocument, self.m.document(symbol))
         self._event_common(node, r)
@@ -362,7 +513,7 @@ class Mapper:
             self.add(part, RDF.type, CKG.Participation)
             self.add(part, CKG.event, node)
             self.add(part, CKG.participant, target)
-            self.add(part, RDFS.label, Literal(sp.label, lang=self.lang))
+            self.add(part, RDFS.label, _text(sp.label, self.lang))
             self.prov(part, sp.prov or r.prov)
 
     def videoconference(self, r: Videoconference) -> None:
@@ -371,7 +522,7 @@ class Mapper:
         if r.record:
             self.add(node, CKG.record, self.m.document(r.record))
         else:
-            self.add(node, CKG.noRecord, Literal(True))
+            self.add(node, CKG.noRecord, _lit(True))
             self.add(node, CKG.recordNote, self.text(r.record_note))
             for symbol in r.record_note_cites:
                 self.add(node, CITO.cites, self.m.document(symbol))
@@ -379,17 +530,17 @@ class Mapper:
         if r.record and r.record_date:
             self.add(self.m.document(r.record), DCTERMS.date, self.date(r.record_date))
         if r.open is not None:
-            self.add(node, CKG.open, Literal(r.open))
+            self.add(node, CKG.open, _lit(r.open))
         self._event_common(node, r)
 
     def decision(self, r: Decision) -> None:
         doc = self.m.document(r.symbol)
-        self.add(doc, RDF.type, DOC_CLASS.get(r.kind, CKG.Document))
+        self.add(doc, RDF.type, _DOC_CLASS.get(r.kind, CKG.Document))
         self.add(doc, CKG.agendaItem, self.m.item(r.item_key))
         self.add(doc, CKG.takenAt, self.m.event(r.event))
         if r.adopted is not None:
-            self.add(doc, CKG.adopted, Literal(r.adopted))
-        self.add(doc, CKG.modality, MODALITY.get(r.modality))
+            self.add(doc, CKG.adopted, _lit(r.adopted))
+        self.add(doc, CKG.modality, _MODALITY.get(r.modality))
         if r.written_procedure_record:
             self.add(doc, CKG.writtenProcedureRecord, self.m.document(r.written_procedure_record))
         self.prov(doc, r.prov)
@@ -403,23 +554,23 @@ class Mapper:
         self.add(ve, CKG.onDraft, doc)
         self.add(ve, CKG.event, self.m.event(r.event))
         self.add(ve, DCTERMS.date, self.date(r.date))
-        self.add(ve, CKG.year, Literal(r.date.year) if r.date else None)
+        self.add(ve, CKG.year, _lit(r.date.year) if r.date else None)
         if r.unanimous:
-            self.add(ve, CKG.unanimous, Literal(True))
+            self.add(ve, CKG.unanimous, _lit(True))
         if r.votes_for is not None:
-            self.add(ve, CKG.votesFor, Literal(r.votes_for))
-            self.add(ve, CKG.votesAgainst, Literal(r.votes_against))
-            self.add(ve, CKG.votesAbstaining, Literal(r.votes_abstaining))
+            self.add(ve, CKG.votesFor, _lit(r.votes_for))
+            self.add(ve, CKG.votesAgainst, _lit(r.votes_against))
+            self.add(ve, CKG.votesAbstaining, _lit(r.votes_abstaining))
             for position, value in (
                 ("for", r.votes_for),
                 ("against", r.votes_against),
                 ("abstaining", r.votes_abstaining),
             ):
-                count = URIRef(f"{ve}/count/{position}")
+                count = below(ve, f"/count/{position}")
                 self.add(ve, CKG.count, count)
                 self.add(count, RDF.type, CKG.VoteCount)
-                self.add(count, CKG.countOption, POSITION[position])
-                self.add(count, CKG.countValue, Literal(value))
+                self.add(count, CKG.countOption, _POSITION[position])
+                self.add(count, CKG.countValue, _lit(value))
         if r.adopted is not None:
             self.add(ve, CKG.result, CKG.Adopted if r.adopted else CKG.NotAdopted)
         self.prov(ve, r.prov)
@@ -455,15 +606,15 @@ class Mapper:
         self.add(node, RDF.type, CKG.Vote)
         self.add(node, CKG.inVoteEvent, ve)
         self.add(node, CKG.voter, self.m.state(r.member))
-        self.add(node, CKG.position, POSITION[r.position])
-        self.add(node, CKG.basis, BASIS[r.basis])
+        self.add(node, CKG.position, _POSITION[r.position])
+        self.add(node, CKG.basis, _BASIS[r.basis])
         self.prov(node, r.prov)
         if r.basis == "derived":
             # What the vote is derived from besides the span: the count in
             # favour (when the table gives counts) and the member's term.
             decision = self._decisions().get(r.draft)
             if decision is not None and decision.votes_for is not None:
-                self.add(node, CKG.derivedFromCount, URIRef(f"{ve}/count/for"))
+                self.add(node, CKG.derivedFromCount, below(ve, "/count/for"))
             for term in membership.terms():
                 if term.iso3 == r.member and term.covers(r.date.year):
                     term_node = self.m.membership(r.member, term.first_year)
@@ -492,7 +643,7 @@ class Mapper:
         self.add(node, CKG.event, event)
         self.add(node, CKG.participant, self.actor(r.kind, r.ref))
         if r.capacity:
-            self.add(node, CKG.capacity, Literal(r.capacity))
+            self.add(node, CKG.capacity, _lit(r.capacity))
         if r.role:
             self.add(node, CKG.inRole, self.m.role(r.role))
         if r.state:
@@ -505,7 +656,7 @@ class Mapper:
         self.add(node, RDF.type, CKG.ItemBriefing)
         self.add(node, CKG.agendaItem, item)
         self.add(node, CKG.briefer, self.m.role(r.role))
-        self.add(node, CKG.period, Literal(self.period))
+        self.add(node, CKG.period, _lit(self.period))
         if r.state:
             self.add(node, CKG.heldByState, self.m.state(r.state))
         self.prov(node, r.prov)
@@ -521,15 +672,15 @@ class Mapper:
 
     def document(self, r: Document) -> None:
         node = self.m.document(r.symbol)
-        self.add(node, RDF.type, DOC_CLASS.get(r.kind, CKG.Document))
+        self.add(node, RDF.type, _DOC_CLASS.get(r.kind, CKG.Document))
         if r.kind != "document":
             self.add(node, RDF.type, CKG.Document)
-        self.add(node, CKG.symbol, Literal(r.symbol))
-        self.add(node, CKG.displaySymbol, Literal(r.display))
-        self.add(node, RDFS.label, Literal(r.display))
-        self.add(node, RDFS.seeAlso, URIRef(r.url))
+        self.add(node, CKG.symbol, _lit(r.symbol))
+        self.add(node, CKG.displaySymbol, _lit(r.display))
+        self.add(node, RDFS.label, _lit(r.display))
+        self.add(node, RDFS.seeAlso, f"<{r.url}>")
 
-    def _citing_node(self, prov: Provenance, footnote: int | None) -> URIRef:
+    def _citing_node(self, prov: Provenance, footnote: int | None) -> str:
         if footnote is not None:
             return self.m.footnote(self.period, footnote)
         if prov.block_kind == "link-list":
@@ -551,7 +702,7 @@ class Mapper:
         self.add(citing, CITO.cites, self.m.document(r.cited))
         self._citation_node(citing, r.cited, r.prov)
 
-    def _citation_node(self, citing: URIRef, symbol: str, sentence: Provenance) -> None:
+    def _citation_node(self, citing: str, symbol: str, sentence: Provenance) -> None:
         """The citation itself (CiTO's cito:Citation), once per citing unit
         and document: the sentence that cites, the first where there are
         several."""
@@ -570,14 +721,14 @@ class Mapper:
         self.add(node, RDF.type, CKG.Footnote)
         self.add(node, CKG.supplement, self.m.supplement(self.period))
         if r.cites:
-            self.add(node, CKG.orderedCites, Literal(" ".join(r.cites)))
-        self.add(node, CKG.footnoteNumber, Literal(r.number))
-        self.add(node, CKG.period, Literal(self.period))
+            self.add(node, CKG.orderedCites, _lit(" ".join(r.cites)))
+        self.add(node, CKG.footnoteNumber, _lit(r.number))
+        self.add(node, CKG.period, _lit(self.period))
         self.add(node, CKG.text, self.text(r.text))
         if r.continued:
-            self.add(node, CKG.continuesAfterBreak, Literal(True))
+            self.add(node, CKG.continuesAfterBreak, _lit(True))
         if r.ibid:
-            self.add(node, CKG.ibid, Literal(True))
+            self.add(node, CKG.ibid, _lit(True))
         if r.item_key:
             self.add(node, CKG.agendaItem, self.m.item(r.item_key))
         if r.event:
@@ -585,19 +736,19 @@ class Mapper:
         if r.passage:
             passage = self.m.passage(r.prov.sha256, r.passage)
             self.add(node, CKG.inPassage, passage)
-            self.add(passage, CKG.footnoteMarker, Literal(r.number))
+            self.add(passage, CKG.footnoteMarker, _lit(r.number))
         self.prov(node, r.prov)
         if r.states:
             pos = self.m.position(self.period, r.number)
             self.add(pos, RDF.type, CKG.Position)
             self.add(pos, CKG.statedIn, node)
-            self.add(pos, CKG.orderedStates, Literal(" ".join(r.states)))
+            self.add(pos, CKG.orderedStates, _lit(" ".join(r.states)))
             for iso3 in r.states:
                 self.add(pos, CKG.attributedTo, self.m.state(iso3))
             if r.event:
                 self.add(pos, CKG.event, self.m.event(r.event))
             self.add(pos, DCTERMS.date, self.date(r.event_date))
-            self.add(pos, CKG.year, Literal(r.event_date.year) if r.event_date else None)
+            self.add(pos, CKG.year, _lit(r.event_date.year) if r.event_date else None)
             if r.item_key:
                 self.add(pos, CKG.agendaItem, self.m.item(r.item_key))
             if r.passage:
@@ -611,7 +762,7 @@ class Mapper:
                 for stance in r.stances:
                     self.add(pos, CKG.stance, CKG[stance])
                 if r.stances:
-                    self.add(pos, CKG.orderedStances, Literal(" ".join(r.stances)))
+                    self.add(pos, CKG.orderedStances, _lit(" ".join(r.stances)))
                 for symbol in r.subjects:
                     self.add(pos, DCTERMS.subject, self.m.document(symbol))
                 for key in self._instruments_in(r.statement):
@@ -674,30 +825,37 @@ class Mapper:
         for event in r.events:
             self.add(node, CKG.event, self.m.event(event))
 
-    def _block(self, node: URIRef, prov: Provenance, cls: URIRef, text: str) -> None:
+    def _block(self, node: str, prov: Provenance, cls: str, text: str) -> None:
         self.add(node, RDF.type, cls)
         self.add(node, RDF.type, CKG.SourcePassage)
         self.add(node, CKG.ofSource, self.m.source(prov.sha256))
-        self.add(node, CKG.blockKind, Literal(prov.block_kind))
+        self.add(node, CKG.blockKind, _lit(prov.block_kind))
         self.add(node, CKG.text, self.text(text))
         self.add(node, CKG.onPage, self.m.page(prov.sha256, prov.page))
-        self.add(node, CKG.lineNumber, Literal(prov.line))
+        self.add(node, CKG.lineNumber, _lit(prov.line))
 
     def unparsed(self, r: Unparsed) -> None:
         node = self.m.passage(r.prov.sha256, r.prov.block_id)
         self._block(node, r.prov, CKG.UnparsedPassage, r.prov.text)
-        self.add(node, CKG.reason, Literal(r.reason))
+        self.add(node, CKG.reason, _lit(r.reason))
         self.prov(node, r.prov)
 
     def finding(self, r: Finding) -> None:
         node = self.m.finding(r.prov.sha256, r.code, r.prov.start, r.prov.end, r.message)
         self.add(node, RDF.type, CKG.Finding)
-        self.add(node, CKG.findingCode, Literal(r.code))
-        self.add(node, CKG.message, Literal(r.message))
+        self.add(node, CKG.findingCode, _lit(r.code))
+        self.add(node, CKG.message, _lit(r.message))
         self.add(node, CKG.findingSource, self.m.source(r.prov.sha256))
         self.prov(node, r.prov)
 
 
+def to_ntriples(records: list[Record], minter: Minter | None = None) -> list[str]:
+    """The sorted N-Triples lines of one source's records: the lines
+    :func:`~councilkg.ingest.ntriples.ntriples_lines` writes of
+    :func:`to_triples`, without building the rdflib terms."""
+    return sorted(Mapper(minter or Minter(), records).run())
+
+
 def to_triples(records: list[Record], minter: Minter | None = None) -> set[Triple]:
-    """All triples of one source's records."""
-    return Mapper(minter or Minter(), records).run()
+    """All triples of one source's records, as rdflib terms."""
+    return triples_of_lines(Mapper(minter or Minter(), records).run())
