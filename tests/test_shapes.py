@@ -562,6 +562,11 @@ MUTATIONS = [
         ("ckgsh:YearKey-year", "id:meeting/8733"),
     ),
     m(
+        "meeting-without-its-year-key",
+        f"DELETE WHERE {{ {MEETING} ckg:year ?year }}",
+        ("ckgsh:DatedYearKeyShape", "id:meeting/8733"),
+    ),
+    m(
         "meeting-year-key-out-of-range",
         replace(MEETING, "ckg:year", "2020", "1900"),
         ("ckgsh:YearKey-year", "id:meeting/8733"),
