@@ -104,11 +104,13 @@ def repeat_within(
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """One engine's run at one size, as the next size's forecast reads it:
-    ``seconds`` is None when the run did not finish (a timeout)."""
+    ``seconds`` is None when the run did not finish (``status`` says how:
+    a timeout after ``limit_s``, an error)."""
 
     triples: int
     seconds: float | None
     limit_s: float
+    status: str = "timeout"
 
 
 def outgrown(before: Outcome | None, triples: int, limit_s: float) -> str | None:
@@ -118,13 +120,14 @@ def outgrown(before: Outcome | None, triples: int, limit_s: float) -> str | None
     Why a forecast: a larger size is only measured after the smaller ones,
     and an engine that did not finish there, or whose time scaled linearly
     (the most hopeful reading: none of these engines is sub-linear) would
-    exceed ``limit_s``, would only spend that limit to report a timeout —
-    pyshacl at 1M spent 15 minutes so, which kept 1M out of `make bench`.
+    exceed ``limit_s``, would only spend that limit to report a timeout
+    (pyshacl at 1M: its whole 15-minute timeout, a third of a run with 1M).
     """
     if before is None or triples <= before.triples:
         return None
     if before.seconds is None:
-        return f"did not finish in {before.limit_s:g} s at {before.triples:,} triples"
+        how = f"in {before.limit_s:g} s" if before.status == "timeout" else f"({before.status})"
+        return f"did not finish {how} at {before.triples:,} triples"
     forecast = before.seconds * triples / before.triples
     if forecast <= limit_s:
         return None

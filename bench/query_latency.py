@@ -282,7 +282,7 @@ def measure_size(scale: str, args: argparse.Namespace) -> dict[str, Any]:
             stats["timeout_s"] = args.rdflib_timeout
             per_query[q.name]["engines"][BASELINE] = stats
             finished = stats["p50_s"] if stats["n"] else None
-            args.history[q.name] = Outcome(triples, finished, args.rdflib_timeout)
+            args.history[q.name] = Outcome(triples, finished, args.rdflib_timeout, stats["status"])
             if rd_answer is not None:
                 answers[q.name][BASELINE] = rd_answer
         del rd

@@ -564,6 +564,7 @@ def measure_size(scale: str, args: argparse.Namespace) -> dict[str, Any]:
             meta["triples"],
             s["total_s"] if s["status"] == "ok" else None,
             args.timeout,
+            s["status"],
         )
         log(
             f"  {engine}: {fmt_s(s['total_s'])} s total, {fmt_s(s['validate_s'])} s validate, "

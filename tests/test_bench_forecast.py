@@ -33,6 +33,8 @@ def test_a_run_that_did_not_finish_is_not_started_at_a_larger_size() -> None:
     why = outgrown(timed_out, 1_000_000, limit_s=10_000)
     assert why is not None and "did not finish in 900 s" in why
     assert outgrown(timed_out, 50_000, limit_s=40) is None  # smaller: it may finish
+    failed = Outcome(triples=10_000, seconds=None, limit_s=900, status="error")
+    assert "did not finish (error)" in (outgrown(failed, 100_000, limit_s=40) or "")
 
 
 def _bench(tmp_path: Path, *args: str) -> dict[str, Any]:
