@@ -61,6 +61,12 @@ those sizes one after the other (:mod:`bench.graphs`, cached).
 comment, so that no answer can come from ``councilkg serve``'s answer cache
 (:mod:`councilkg.server.cache`): that measures the way to a worker and back.
 
+With distinct texts the stage then measures each kind's evaluation alone,
+in a process of its own (:func:`evaluation_cost`), and sets it beside the
+cells' CPU, split into the HTTP front and the workers (:func:`cost_split`:
+how much CPU per request the target's ratio leaves for the hop from the
+front to a query worker, and what it costs now).
+
 A server whose process died is started again before the next cell, and the
 restart is listed (``restarts``: when, exit status, the end of its standard
 error); ``councilkg serve`` is started with ``--port 0`` and measured on the
@@ -192,6 +198,19 @@ class Server:
 
     def cpu(self) -> float:
         return sum(cpu_seconds(p) for p in self.pids())
+
+    def cpu_split(self) -> tuple[float, float]:
+        """CPU of the first process (the HTTP front: ``councilkg serve``'s
+        event loop, the proxy, or oxigraph itself) and of every other
+        process of the server (query workers, the proxy's backend)."""
+        front = self.procs[0].pid if self.procs else None
+        own = rest = 0.0
+        for pid in self.pids():
+            if pid == front:
+                own += cpu_seconds(pid)
+            else:
+                rest += cpu_seconds(pid)
+        return own, rest
 
     def alive(self) -> bool:
         return all(proc.poll() is None for proc in self.procs)
@@ -617,7 +636,7 @@ def run_cell(
             barrier.abort()
             break
         time.sleep(0.001)
-    cpu0 = server.cpu()
+    front0, rest0 = server.cpu_split()
     t0 = time.perf_counter()
     stop_at[0] = t0 + max_seconds
     try:
@@ -631,7 +650,9 @@ def run_cell(
         # a request has its own 60 s timeout; past that the thread is stuck
         t.join(timeout=max_seconds + 120)
     wall = time.perf_counter() - t0
-    cpu = server.cpu() - cpu0
+    front1, rest1 = server.cpu_split()
+    front, rest = front1 - front0, rest1 - rest0
+    cpu = front + rest
     n = len(latencies)
     lat = sorted(latencies)
     return {
@@ -644,6 +665,8 @@ def run_cell(
         "p50_ms": 1000 * lat[n // 2] if n else None,
         "p95_ms": 1000 * lat[min(n - 1, int(n * 0.95))] if n else None,
         "server_cpu_us_per_req": 1e6 * cpu / n if n else None,
+        "front_cpu_us_per_req": 1e6 * front / n if n else None,
+        "rest_cpu_us_per_req": 1e6 * rest / n if n else None,
         "failed": None,
     }
 
@@ -662,6 +685,8 @@ def _failed_cell(server: Server, causes: list[str]) -> dict[str, Any]:
         "p50_ms": None,
         "p95_ms": None,
         "server_cpu_us_per_req": None,
+        "front_cpu_us_per_req": None,
+        "rest_cpu_us_per_req": None,
         "failed": f"{causes[0]} (server: {server.states()})"
         + (f"; it said: {words}" if words else ""),
     }
@@ -694,6 +719,175 @@ def timeout_check(server: Server, limit: float) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------
+# What a distinct request costs to evaluate, without HTTP or a hop
+
+
+EVALUATE_S = 2.0
+"""At most this long per query kind and round of :func:`evaluation_cost`."""
+
+
+def _evaluate(store: Path, names: list[str], rounds: int = 3, requests: int = 1000) -> None:
+    """Child of :func:`evaluation_cost`: print, as JSON, the CPU µs per
+    request of each query kind evaluated in this process, each request a new
+    text (numbered as the ``distinct`` workload numbers them): ``handle`` is
+    what a ``councilkg serve`` worker does with the front's request (policy,
+    evaluation, JSON results within the cap); ``pyoxigraph`` is
+    ``Store.query`` + ``serialize`` alone.  Medians of ``rounds``, after a
+    warm-up, each round bounded by :data:`EVALUATE_S`."""
+    import pyoxigraph as ox
+
+    from councilkg.server.config import ServerConfig
+    from councilkg.server.worker import handle
+    from councilkg.store import GraphStore
+
+    oxstore = GraphStore(store, read_only=True).oxigraph
+    config = ServerConfig(store_path=store)
+    policy = {
+        "allow_update": config.allow_update,
+        "allow_load": config.allow_load,
+        "allow_service": config.allow_service,
+    }
+    numbers = itertools.count()
+
+    def by_handle(text: str) -> None:
+        request: dict[str, Any] = {
+            "op": "query",
+            "text": text,
+            "results": "json",
+            "graph": None,
+            "default_graph": [],
+            "named_graph": [],
+            "max_results": config.max_results,
+            "policy": policy,
+        }
+        header, _ = handle(oxstore, request)
+        if header["status"] != 200:
+            raise RuntimeError(f"{header}")
+
+    def by_pyoxigraph(text: str) -> None:
+        result = oxstore.query(text)
+        assert isinstance(result, ox.QuerySolutions)
+        result.serialize(format=ox.QueryResultsFormat.JSON)
+
+    out: dict[str, dict[str, float]] = {}
+    for name in names:
+        query = QUERIES[name]
+        out[name] = {}
+        for how, call in (("handle", by_handle), ("pyoxigraph", by_pyoxigraph)):
+            for _ in range(20):
+                call(query + f"\n# {next(numbers)}\n")
+            costs = []
+            for _ in range(rounds):
+                cpu0, wall_end, n = time.process_time(), time.perf_counter() + EVALUATE_S, 0
+                while n < requests and time.perf_counter() < wall_end:
+                    call(query + f"\n# {next(numbers)}\n")
+                    n += 1
+                costs.append(1e6 * (time.process_time() - cpu0) / n)
+            out[name][how] = round(statistics.median(costs), 1)
+    print(json.dumps(out))
+
+
+def evaluation_cost(store: Path, names: list[str]) -> dict[str, Any]:
+    """CPU µs per request of each query kind evaluated in a process of its
+    own, as :func:`_evaluate` measures it (``{kind: {"handle": µs,
+    "pyoxigraph": µs}}``), or ``{"failed": cause}``.
+
+    Why: a server that answers every new text must at least evaluate it, and
+    a front that parses HTTP must at least do what it does for a kept answer;
+    set beside oxigraph's whole cost per request, these two say how much CPU
+    is left for the way between them (the hop to a query worker) at the
+    target's ratio.  A process of its own, so its warm caches measure the
+    evaluation alone."""
+    cmd = module_command(
+        "bench.endpoint", "--evaluate", "--store", str(store), "--queries", ",".join(names)
+    )
+    try:
+        proc = subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            timeout=60 + 2 * 3 * EVALUATE_S * len(names),
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return {"failed": "did not finish"}
+    if proc.returncode != 0:
+        return {"failed": proc.stderr.strip()[-300:] or f"exit {proc.returncode}"}
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def cost_split(summary: dict[str, Any], evaluation: dict[str, Any]) -> dict[str, Any]:
+    """Where a request's CPU goes at :data:`TARGET_CLIENTS` clients, per query
+    kind: oxigraph's whole server; ``councilkg serve``'s front and workers
+    on the distinct texts and its front on kept answers (the repeated
+    texts); the evaluation alone (:func:`evaluation_cost`).  ``left_for_hop``
+    is the CPU per request that the target's ratio leaves for the way from
+    the front to the evaluation and back if throughput follows server CPU:
+    oxigraph's cost ÷ :data:`TARGET_RATIO`, less the front on a kept answer,
+    less ``handle``; ``hop_now`` what the distinct texts cost beyond those
+    two today."""
+
+    def cell(cand: str, kind: str) -> dict[str, Any]:
+        row: dict[str, Any] = summary.get(f"{cand}|{kind}|{TARGET_CLIENTS}") or {}
+        return row
+
+    out: dict[str, Any] = {}
+    for name, costs in evaluation.items():
+        if not isinstance(costs, dict):
+            continue
+        distinct = name + DISTINCT
+        ox_cpu = cell(BASELINE, distinct).get("server_cpu_us_per_req")
+        mine = cell("councilkg", distinct)
+        kept = cell("councilkg", name).get("server_cpu_us_per_req")
+        row: dict[str, Any] = {
+            "oxigraph_us": ox_cpu,
+            "councilkg_us": mine.get("server_cpu_us_per_req"),
+            "councilkg_front_us": mine.get("front_cpu_us_per_req"),
+            "councilkg_workers_us": mine.get("rest_cpu_us_per_req"),
+            "front_kept_answer_us": kept,
+            "handle_us": costs.get("handle"),
+            "pyoxigraph_us": costs.get("pyoxigraph"),
+            "left_for_hop_us": None,
+            "hop_now_us": None,
+        }
+        if ox_cpu is not None and kept is not None and costs.get("handle") is not None:
+            floor = kept + costs["handle"]
+            row["left_for_hop_us"] = round(ox_cpu / TARGET_RATIO - floor, 1)
+            if row["councilkg_us"] is not None:
+                row["hop_now_us"] = round(row["councilkg_us"] - floor, 1)
+        out[name] = row
+    return out
+
+
+def cost_markdown(split: dict[str, Any]) -> str:
+    """:func:`cost_split` as a table."""
+    if not split:
+        return ""
+
+    def f(v: float | None) -> str:
+        return "—" if v is None else f"{v:,.0f}"
+
+    lines = [
+        f"### where a new text's CPU goes ({TARGET_CLIENTS} clients, µs per request)",
+        "",
+        "| query | oxigraph (whole server) | councilkg: front + workers | front, kept answer "
+        "| evaluation alone: worker's handle / pyoxigraph | left for the hop at "
+        f"{TARGET_RATIO:g}× | hop now |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in split.items():
+        lines.append(
+            f"| {name} | {f(r['oxigraph_us'])} | {f(r['councilkg_front_us'])} + "
+            f"{f(r['councilkg_workers_us'])} | {f(r['front_kept_answer_us'])} | "
+            f"{f(r['handle_us'])} / {f(r['pyoxigraph_us'])} | {f(r['left_for_hop_us'])} | "
+            f"{f(r['hop_now_us'])} |"
+        )
+    lines.append("")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
 # Report
 
 
@@ -715,6 +909,8 @@ def summarise(runs: dict[str, list[dict[str, Any]]], candidates: list[str]) -> d
             "p50_ms": _med([c["p50_ms"] for c in cells]),
             "p95_ms": _med([c["p95_ms"] for c in cells]),
             "server_cpu_us_per_req": _med([c["server_cpu_us_per_req"] for c in cells]),
+            "front_cpu_us_per_req": _med([c.get("front_cpu_us_per_req") for c in cells]),
+            "rest_cpu_us_per_req": _med([c.get("rest_cpu_us_per_req") for c in cells]),
             "errors": sum(c["errors"] for c in cells),
             "failed": [c["failed"] for c in cells if c.get("failed")],
             "rows": cells[0]["rows"],
@@ -960,13 +1156,22 @@ def run_store(
             if server is not None:
                 server.stop()
     summary = summarise(runs, candidates)
+    # With the servers stopped: the evaluation alone, for the kinds sent as
+    # new texts, beside what the cells cost (cost_split).
+    new_texts = [k.removesuffix(DISTINCT) for k, _, is_distinct in kinds if is_distinct]
+    evaluation = (
+        evaluation_cost(store, new_texts) if new_texts and "councilkg" in candidates else {}
+    )
+    split = cost_split(summary, evaluation)
     return {
         "summary": summary,
         "runs": runs,
         "timeout_check": checks,
         "restarts": restarts,
         "target": target(summary),
-        "markdown": markdown(summary, candidates, checks),
+        "evaluation": evaluation,
+        "cost_split": split,
+        "markdown": markdown(summary, candidates, checks) + "\n" + cost_markdown(split),
     }
 
 
@@ -1003,12 +1208,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     # internal: run one of the alternative apps
     parser.add_argument("--serve", choices=("proxy", "inproc"), help=argparse.SUPPRESS)
+    parser.add_argument("--evaluate", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--backend-port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.serve:
         _serve_alternative(args.serve, args)
+        return 0
+    if args.evaluate:
+        _evaluate(args.store, args.queries.split(","))
         return 0
 
     candidates = [c for c in args.candidates.split(",") if c and c != BASELINE]

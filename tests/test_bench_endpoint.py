@@ -148,3 +148,49 @@ def test_the_baseline_keeps_no_thread_per_query(sample_store_path: Path) -> None
         server.stop()
     assert cell["failed"] is None and cell["requests"] >= 100
     assert threads < 100, threads
+
+
+def test_a_new_texts_cost_is_split_into_front_evaluation_and_what_is_left(
+    sample_store_path: Path,
+) -> None:
+    """The evaluation alone is measured in a process of its own on a real
+    store (both ways, every round a number), and the split is the arithmetic
+    its docstring states: what the target's ratio leaves for the hop is
+    oxigraph's cost ÷ 0.9 less the front on a kept answer and the worker's
+    evaluation; the hop now is the rest of what a new text costs."""
+    measured = endpoint.evaluation_cost(sample_store_path, ["lookup"])
+    assert set(measured) == {"lookup"}, measured
+    assert set(measured["lookup"]) == {"handle", "pyoxigraph"}
+    assert all(v > 0 for v in measured["lookup"].values())
+
+    def cell(cpu: float, front: float | None = None) -> dict[str, Any]:
+        rest = None if front is None else cpu - front
+        return {
+            "server_cpu_us_per_req": cpu,
+            "front_cpu_us_per_req": front,
+            "rest_cpu_us_per_req": rest,
+        }
+
+    summary = {
+        "oxigraph|lookup-distinct|16": cell(270.0),
+        "councilkg|lookup-distinct|16": cell(600.0, front=150.0),
+        "councilkg|lookup|16": cell(70.0),
+        "councilkg|lookup-distinct|1": cell(9999.0, front=1.0),  # not the target's clients
+    }
+    split = endpoint.cost_split(summary, {"lookup": {"handle": 180.0, "pyoxigraph": 170.0}})
+    assert split["lookup"] == {
+        "oxigraph_us": 270.0,
+        "councilkg_us": 600.0,
+        "councilkg_front_us": 150.0,
+        "councilkg_workers_us": 450.0,
+        "front_kept_answer_us": 70.0,
+        "handle_us": 180.0,
+        "pyoxigraph_us": 170.0,
+        "left_for_hop_us": 50.0,
+        "hop_now_us": 350.0,
+    }
+    assert "| lookup | 270 | 150 + 450 | 70 | 180 / 170 | 50 | 350 |" in endpoint.cost_markdown(
+        split
+    )
+    # a failed measurement leaves no row, and the stage goes on
+    assert endpoint.cost_split(summary, {"failed": "did not finish"}) == {}
