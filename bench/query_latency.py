@@ -29,6 +29,13 @@ only if it returns the prepared query's rows; the fastest of those is the
 baseline of ``prepared_over_hand_p50`` (the prepared query on the on-disk
 store ÷ the fastest hand-written form; the target is ≤ 2).
 
+Beside each question on the on-disk store, **the floor of its answer**
+(:mod:`bench.floor`): what an answer of as many rows and bound cells costs
+at least on the same store, stored one node per row, timed interleaved with
+the question's forms; ``floor_p50_s`` and ``prepared_over_floor_p50`` per
+query.  A query far above its floor reads beyond its answer; one near a
+floor over the 20 ms target needs a smaller answer, not another plan.
+
 The measuring itself is ``bench/queries.py``'s: one untimed warm-up, then
 ``--repeat`` timed runs for Oxigraph; rdflib in a forked child, up to
 ``--rdflib-repeat`` runs within ``--rdflib-budget`` seconds, abandoned after
