@@ -348,6 +348,10 @@ def measure_size(scale: str, args: argparse.Namespace) -> dict[str, Any]:
             default=(None, None),
         )[::-1],
         "all_agree": all(e["agree"] in (True, None) for e in per_query.values()),
+        # the queries no plan can bring under the target: their answer alone costs more
+        "floor_over_target": sorted(
+            n for n, e in per_query.items() if (e["floor_p50_s"] or 0) >= TARGET_P50_S
+        ),
     }
 
 
