@@ -261,6 +261,10 @@ def markdown(report: dict[str, Any]) -> str:
     ):
         if key in st and "markdown" in st[key]:
             out += ["", f"## {title}", "", st[key]["markdown"]]
+        queries = st.get(key, {}) if key == "queries" else {}
+        if "oxigraph-disk" in queries.get("engines", ()) and queries.get("target_markdown"):
+            # the on-disk store against the hand-written forms and the floor of each answer
+            out += ["", queries["target_markdown"]]
         if key == "shacl" and "shacl" in st:
             out += _shacl_notes(st["shacl"])
     ep = st.get("endpoint", {})
