@@ -167,3 +167,19 @@ def test_pyshacl_is_profiled_only_where_it_ends() -> None:
     assert profile_scale(["100k"]) == "100k"
     assert profile_scale(["1M"]) is None
     assert profile_scale(["10M", "1M"]) is None
+
+
+def test_the_query_rows_bound_names_the_misses_at_and_above_their_floor() -> None:
+    """The queries' row says, from the run, which misses cost the bound by
+    their answer alone (the floor) and which are above a floor under it."""
+    from bench import targets
+
+    timed = {"fast": 0.002, "big": 0.150, "slow": 0.060}
+    result: dict[str, Any] = {"floor_over_target": ["big"]}
+    bound = targets._queries_bound(result, timed, 0.02)
+    assert "on this engine" in bound and bound.index("big") < bound.index("above a floor")
+    assert bound.endswith("above a floor under 20 ms: slow") and "fast" not in bound
+    assert targets._queries_bound({}, timed, 0.02) == (
+        "over the bound: big, slow (no floor measured in this run)"
+    )
+    assert targets._queries_bound(result, {"fast": 0.002}, 0.02) == ""
