@@ -716,6 +716,12 @@ class Mapper:
         citing = self._citing_node(r.prov, r.footnote)
         self.add(citing, CITO.cites, document)
         self.add(self.m.supplement(self.period), CITO.cites, document)
+        if r.footnote is None and r.prov.block_kind != "link-list":
+            # A citing passage carries its period's years itself (a footnote
+            # reaches them through its ckg:supplement): the citations of a
+            # year or a range of years start from them.
+            for year in _period_years(self.period):
+                self.add(citing, CKG.periodYear, _lit(year))
         if r.sentence is not None:
             self._citation_node(citing, r.symbol, r.sentence)
 

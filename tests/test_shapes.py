@@ -718,7 +718,17 @@ MUTATIONS = [
     m(
         "supplement-year-key-as-a-string",
         replace("<id:repertoire/2020>", "ckg:periodYear", "2020", '"2020"'),
-        ("ckgsh:RepertoireSupplement-periodYear", "id:repertoire/2020"),
+        ("ckgsh:PeriodYearKey-periodYear", "id:repertoire/2020"),
+    ),
+    m(
+        "citing-passage-without-its-period-key",
+        "DELETE WHERE { <src:block/b00005> ckg:periodYear ?year }",
+        ("ckgsh:CitingPassagePeriodYearShape", "src:block/b00005"),
+    ),
+    m(
+        "citing-passage-period-key-out-of-range",
+        replace("<src:block/b00005>", "ckg:periodYear", "2020", "1900"),
+        ("ckgsh:PeriodYearKey-periodYear", "src:block/b00005"),
     ),
     # --- provenance (provenance.ttl) ---------------------------------------------
     m(

@@ -116,6 +116,34 @@ def test_every_supplement_has_the_years_of_its_period_as_integers(seed_store: Gr
         assert r["type"] == "http://www.w3.org/2001/XMLSchema#integer", r
 
 
+def test_every_citing_passage_has_the_years_of_its_sources_period(
+    seed_store: GraphStore,
+) -> None:
+    """Passages that cite carry the key, those that do not (and pages,
+    footnotes, source files) do not: the key serves the citations."""
+    rows = _select(
+        seed_store,
+        """PREFIX ckg: <https://w3id.org/councilkg/ontology#>
+        PREFIX cito: <http://purl.org/spar/cito/>
+        SELECT ?passage ?period ?year (EXISTS { ?passage cito:cites ?d } AS ?cites) WHERE {
+          ?passage a ckg:SourcePassage ; ckg:ofSource/ckg:period ?period .
+          OPTIONAL { ?passage ckg:periodYear ?year }
+        }""",
+    )
+    assert any(r["cites"] == "true" for r in rows) and any(r["cites"] == "false" for r in rows)
+    for r in rows:
+        assert r["year"] == (r["period"] if r["cites"] == "true" else None), r
+    keyed = _select(
+        seed_store,
+        """PREFIX ckg: <https://w3id.org/councilkg/ontology#>
+        SELECT DISTINCT ?kind WHERE { ?node ckg:periodYear ?y ; a ?kind }""",
+    )
+    assert {r["kind"] for r in keyed} == {
+        "https://w3id.org/councilkg/ontology#RepertoireSupplement",
+        "https://w3id.org/councilkg/ontology#SourcePassage",
+    }
+
+
 def test_citation_network_for_years_gives_the_rows_of_their_periods(
     seed_store: GraphStore,
 ) -> None:
