@@ -22,10 +22,10 @@ HEADER = (
 def test_a_guarded_line_is_kept_only_when_its_parameter_is_bound() -> None:
     text = "SELECT ?p WHERE {\n\t  #if years: ?p <urn:year> ?years .\n  #if other: ?p ?q ?r .\n}\n"
     assert guarded_params(text) == ["years", "other"]
-    assert apply_guards(text, {"years"}) == (
+    assert apply_guards(text, {"years": ""}) == (
         "SELECT ?p WHERE {\n\t  ?p <urn:year> ?years .\n  #if other: ?p ?q ?r .\n}\n"
     )
-    assert apply_guards(text, ()) == text
+    assert apply_guards(text, {}) == text
     # not a guard: no colon, no space after it, or text before the '#'
     for line in ("#if years ?p ?q ?r .", "#if years:?p ?q ?r .", "?p ?q ?r . #if years: ?x"):
         assert guarded_params(line) == [], line
@@ -33,7 +33,7 @@ def test_a_guarded_line_is_kept_only_when_its_parameter_is_bound() -> None:
 
 def test_a_guard_naming_no_parameter_is_refused() -> None:
     body = "SELECT ?p WHERE {\n  #if year: ?p <urn:year> ?years .\n  ?p ?q ?yearsFrom, ?yearsTo }\n"
-    with pytest.raises(ValueError, match="'#if year:' names no parameter"):
+    with pytest.raises(ValueError, match="a guard names 'year', no parameter"):
         cq.parse_query("t", HEADER + body)
     query = cq.parse_query("t", HEADER + body.replace("#if year:", "#if years:"))
     assert "?p <urn:year> ?years ." in cq.bind(query, {"years": "2020"}).sparql
@@ -69,3 +69,30 @@ def test_an_undated_position_is_kept_without_years_and_left_out_with_them(
     year = str(next(r for r in every.rows if str(r[at].value) == undated)[4].value)[:4]
     with_years = cq.run_embedded(store, cq.bind("position-states", {"years": year}))
     assert len(with_years) and all(str(r[at].value) != undated for r in with_years.rows)
+
+
+def test_a_values_line_is_the_parameters_values_block_where_it_is_bound() -> None:
+    body = (
+        "SELECT ?p WHERE {\n  ?p ?q ?yearsFrom, ?yearsTo .\n"
+        "  OPTIONAL {\n    #values years\n    ?p <urn:year> ?years }\n}\n"
+    )
+    query = cq.parse_query("t", HEADER + body)
+    bound = cq.bind(query, {"years": "2019-2020"}).sparql
+    block = next(ln for ln in bound.splitlines() if ln.startswith("    VALUES"))
+    integer = "^^<http://www.w3.org/2001/XMLSchema#integer>"
+    assert block.strip().startswith(
+        f'VALUES ?yearsFrom {{ "2019"{integer} }} VALUES ?yearsTo {{ "2020"{integer} }}'
+    )
+    assert "?years {" in block and block.count("VALUES") == 3
+    assert "    #values years\n" in cq.bind(query, {}).sparql
+    with pytest.raises(ValueError, match="a guard names 'item', no parameter"):
+        cq.parse_query("t", HEADER + body.replace("#values years", "#values item"))
+
+
+def test_briefers_by_item_gives_its_item_to_the_events_optional() -> None:
+    """The OPTIONAL of a briefer's events is evaluated once over the graph
+    (several patterns): the item's values inside it give it its start."""
+    bound = cq.bind("briefers-by-item", {"item": "non-proliferation"}).sparql
+    optional = bound[bound.rindex("OPTIONAL {") :]
+    assert '\n    VALUES ?item { "non-proliferation" }\n' in optional
+    assert "#values item" in cq.get("briefers-by-item").body

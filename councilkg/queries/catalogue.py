@@ -247,7 +247,9 @@ def parse_query(name: str, text: str) -> PreparedQuery:
                 raise ValueError(f"queries/{name}.rq: parameter {p.name!r} is not a query variable")
     for guard in guarded_params(query.body):
         if guard not in names:
-            raise ValueError(f"queries/{name}.rq: '#if {guard}:' names no parameter of the query")
+            raise ValueError(
+                f"queries/{name}.rq: a guard names {guard!r}, no parameter of the query"
+            )
     where_brace(query.body)  # fails early on a query without a WHERE group
     return query
 
