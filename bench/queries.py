@@ -103,6 +103,8 @@ SYMBOL_PREDICATES = {f"<{CKG}symbol>", f"<{CKG}displaySymbol>"}
 LIST_PREDICATES = {f"<{CKG}orderedCites>"}
 PERIOD_PREDICATE = f"<{CKG}period>"
 YEAR_PREDICATE = f"<{CKG}year>"  # the year of a dated node, an integer key
+PERIOD_YEAR_PREDICATE = f"<{CKG}periodYear>"  # a year a supplement covers, likewise
+YEAR_KEYS = (YEAR_PREDICATE, PERIOD_YEAR_PREDICATE)
 KEY = f"<{CKG}key>"
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 XSD_DATE = "^^<http://www.w3.org/2001/XMLSchema#date>"
@@ -149,7 +151,7 @@ def copy_template(lines: Sequence[str]) -> str:
                 o = f'"{YEAR_OPEN}{date.group(1)}{YEAR_CLOSE}{day}"{XSD_DATE}'
             elif p == PERIOD_PREDICATE and re.fullmatch(r'"\d{4}"', o):
                 o = f'"{YEAR_OPEN}{o[1:5]}{YEAR_CLOSE}"'
-            elif p == YEAR_PREDICATE and re.fullmatch(r'"\d{4}"' + re.escape(XSD_INTEGER), o):
+            elif p in YEAR_KEYS and re.fullmatch(r'"\d{4}"' + re.escape(XSD_INTEGER), o):
                 o = f'"{YEAR_OPEN}{o[1:5]}{YEAR_CLOSE}"{XSD_INTEGER}'
             elif p in SYMBOL_PREDICATES or (p == LABEL and document):
                 o = f'"{o[1:-1]}{ADD}"'

@@ -134,6 +134,7 @@ class CKG(DefinedNamespace):
     displaySymbol: URIRef
     draft: URIRef
     event: URIRef
+    eventItem: URIRef
     failureReason: URIRef
     findingCode: URIRef
     findingSource: URIRef
@@ -173,6 +174,7 @@ class CKG(DefinedNamespace):
     pageIndex: URIRef
     participant: URIRef
     period: URIRef
+    periodYear: URIRef
     permanent: URIRef
     permanentMemberAgainst: URIRef
     position: URIRef

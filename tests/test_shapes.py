@@ -567,6 +567,16 @@ MUTATIONS = [
         ("ckgsh:DatedYearKeyShape", "id:meeting/8733"),
     ),
     m(
+        "meeting-without-its-item-key",
+        f"DELETE WHERE {{ {MEETING} ckg:eventItem ?item }}",
+        ("ckgsh:CouncilEvent-eventItem", "id:meeting/8733"),
+    ),
+    m(
+        "meeting-item-key-not-an-item",
+        replace_any(MEETING, "ckg:eventItem", "<id:state/USA>"),
+        ("ckgsh:CouncilEvent-eventItem", "id:meeting/8733"),
+    ),
+    m(
         "meeting-year-key-out-of-range",
         replace(MEETING, "ckg:year", "2020", "1900"),
         ("ckgsh:YearKey-year", "id:meeting/8733"),
@@ -699,6 +709,26 @@ MUTATIONS = [
         "supplement-period-malformed",
         replace_any("<id:repertoire/2020>", "ckg:period", '"2020年"'),
         ("ckgsh:RepertoireSupplement-period", "id:repertoire/2020"),
+    ),
+    m(
+        "supplement-without-its-year-key",
+        "DELETE WHERE { <id:repertoire/2020> ckg:periodYear ?year }",
+        ("ckgsh:RepertoireSupplement-periodYear", "id:repertoire/2020"),
+    ),
+    m(
+        "supplement-year-key-as-a-string",
+        replace("<id:repertoire/2020>", "ckg:periodYear", "2020", '"2020"'),
+        ("ckgsh:PeriodYearKey-periodYear", "id:repertoire/2020"),
+    ),
+    m(
+        "citing-passage-without-its-period-key",
+        "DELETE WHERE { <src:block/b00005> ckg:periodYear ?year }",
+        ("ckgsh:CitingPassagePeriodYearShape", "src:block/b00005"),
+    ),
+    m(
+        "citing-passage-period-key-out-of-range",
+        replace("<src:block/b00005>", "ckg:periodYear", "2020", "1900"),
+        ("ckgsh:PeriodYearKey-periodYear", "src:block/b00005"),
     ),
     # --- provenance (provenance.ttl) ---------------------------------------------
     m(

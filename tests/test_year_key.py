@@ -61,8 +61,8 @@ def test_a_range_of_years_binds_each_year_where_the_query_joins_it() -> None:
         f'"{y}"^^<http://www.w3.org/2001/XMLSchema#integer>' for y in (2016, 2017, 2018)
     ]
     assert "VALUES ?yearsFrom {" in bound.sparql and "VALUES ?yearsTo {" in bound.sparql
-    # citation-network filters by period and never names ?years: no rows of it
-    assert "VALUES ?years " not in cq.bind("citation-network", {"years": "2016-2018"}).sparql
+    # citation-network names ?years in a guarded line (its supplements' key)
+    assert "VALUES ?years {" in cq.bind("citation-network", {"years": "2016-2018"}).sparql
     # unset: nothing bound, the key matches every year
     assert "VALUES" not in cq.bind("co-voting", {}).sparql
 
@@ -99,3 +99,74 @@ def _in_years(result: QueryResult, first: int, last: int) -> QueryResult:
         r for r in result.rows if (d := r[at]) is not None and first <= int(d.value[:4]) <= last
     ]
     return QueryResult(result.variables, rows)
+
+
+def test_every_supplement_has_the_years_of_its_period_as_integers(seed_store: GraphStore) -> None:
+    rows = _select(
+        seed_store,
+        """PREFIX ckg: <https://w3id.org/councilkg/ontology#>
+        SELECT ?supplement ?period ?year (DATATYPE(?year) AS ?type) WHERE {
+          ?supplement a ckg:RepertoireSupplement ; ckg:period ?period .
+          OPTIONAL { ?supplement ckg:periodYear ?year }
+        }""",
+    )
+    assert rows
+    for r in rows:
+        assert r["year"] == r["period"], r
+        assert r["type"] == "http://www.w3.org/2001/XMLSchema#integer", r
+
+
+def test_every_citing_passage_has_the_years_of_its_sources_period(
+    seed_store: GraphStore,
+) -> None:
+    """Passages that cite carry the key, those that do not (and pages,
+    footnotes, source files) do not: the key serves the citations."""
+    rows = _select(
+        seed_store,
+        """PREFIX ckg: <https://w3id.org/councilkg/ontology#>
+        PREFIX cito: <http://purl.org/spar/cito/>
+        SELECT ?passage ?period ?year (EXISTS { ?passage cito:cites ?d } AS ?cites) WHERE {
+          ?passage a ckg:SourcePassage ; ckg:ofSource/ckg:period ?period .
+          OPTIONAL { ?passage ckg:periodYear ?year }
+        }""",
+    )
+    assert any(r["cites"] == "true" for r in rows) and any(r["cites"] == "false" for r in rows)
+    for r in rows:
+        assert r["year"] == (r["period"] if r["cites"] == "true" else None), r
+    keyed = _select(
+        seed_store,
+        """PREFIX ckg: <https://w3id.org/councilkg/ontology#>
+        SELECT DISTINCT ?kind WHERE { ?node ckg:periodYear ?y ; a ?kind }""",
+    )
+    assert {r["kind"] for r in keyed} == {
+        "https://w3id.org/councilkg/ontology#RepertoireSupplement",
+        "https://w3id.org/councilkg/ontology#SourcePassage",
+    }
+
+
+def test_citation_network_for_years_gives_the_rows_of_their_periods(
+    seed_store: GraphStore,
+) -> None:
+    """Started from the supplements' key when years are asked for, the rows
+    are exactly those of the unparameterised answer whose period (a
+    videoconference's: its date's year) falls in the years."""
+    every = cq.run_embedded(seed_store, cq.bind("citation-network", {}))
+    at = every.variables.index("period")
+    assert len(every)
+    for years in ("2020", "2019-2021", "1990-1999"):
+        got = cq.run_embedded(seed_store, cq.bind("citation-network", {"years": years}))
+        first, _, last = years.partition("-")
+        want = [r for r in every.rows if int(first) <= int(r[at].value) <= int(last or first)]
+        assert Counter(got.rows) == Counter(want), years
+        assert len(got) == (len(every) if years != "1990-1999" else 0), years
+
+
+def test_every_event_has_its_agenda_items_as_its_item_key(seed_store: GraphStore) -> None:
+    """``ckg:eventItem`` is ``ckg:agendaItem`` on meetings and videoconferences,
+    and on nothing else."""
+    pairs = """PREFIX ckg: <https://w3id.org/councilkg/ontology#>
+        SELECT ?node ?item WHERE {{ ?node {p} ?item . {kind} }}"""
+    events = "?node a ?kind . VALUES ?kind { ckg:Meeting ckg:Videoconference }"
+    items = _select(seed_store, pairs.format(p="ckg:agendaItem", kind=events))
+    keys = _select(seed_store, pairs.format(p="ckg:eventItem", kind=""))
+    assert items and Counter(map(str, items)) == Counter(map(str, keys))

@@ -11,6 +11,8 @@ ones below it directly (never this package), so there is no import cycle:
   block at the top of the outermost ``WHERE`` group (:func:`bind_text`);
 - :mod:`~councilkg.queries.catalogue`: the ``queries/*.rq`` files and their
   headers (:func:`catalogue`, :func:`get`, :class:`PreparedQuery`);
+- :mod:`~councilkg.queries.guards`: lines of a query kept only when a
+  parameter is bound (``#if years: …``), a key to start from;
 - :mod:`~councilkg.queries.binding`: user text validated by parameter type
   and bound as RDF terms (:func:`bind`, :class:`BoundQuery`);
 - :mod:`~councilkg.queries.results`: engine-neutral :class:`Term` and

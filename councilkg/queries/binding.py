@@ -42,7 +42,8 @@ from councilkg.ingest.lexicon import named_table
 from councilkg.ingest.symbols import SymbolError, parse_symbol
 from councilkg.queries.catalogue import PreparedQuery, get
 from councilkg.queries.errors import QueryError
-from councilkg.queries.inject import ABSOLUTE_IRI, bind_text
+from councilkg.queries.guards import apply_guards
+from councilkg.queries.inject import ABSOLUTE_IRI, bind_text, values_blocks
 
 __all__ = ["MAX_YEAR", "MIN_YEAR", "BoundQuery", "bind", "inject_values", "parse_params"]
 
@@ -140,8 +141,17 @@ def bind(query: PreparedQuery | str, raw: Mapping[str, object]) -> BoundQuery:
 
 def inject_values(query: PreparedQuery, values: Sequence[tuple[str, Node]]) -> str:
     """The query's SPARQL with ``values`` in a ``VALUES`` block at the top of
-    its outermost ``WHERE`` group (the header replaced by one comment line)."""
-    body = query.body
+    its outermost ``WHERE`` group (the header replaced by one comment line),
+    and the guarded lines of the parameters bound kept
+    (:mod:`councilkg.queries.guards`: ``#if years: ?position ckg:year
+    ?years .``), so the plan starts from their key only when they are set,
+    and their ``VALUES`` again where a ``#values NAME`` line asks."""
+    bound: dict[str, str] = {}
+    for p in query.params:
+        own = [(name, node) for name, node in values if name in {p.name, *p.variables}]
+        if own:
+            bound[p.name] = values_blocks(own)
+    body = apply_guards(query.body, bound)
     head = f"# councilkg prepared query: {query.name}\n"
     if not values:
         return head + body

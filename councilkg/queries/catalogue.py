@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from councilkg.queries.errors import QueryError
+from councilkg.queries.guards import guarded_params
 from councilkg.queries.inject import where_brace
 from councilkg.resources import resource_files
 
@@ -244,6 +245,11 @@ def parse_query(name: str, text: str) -> PreparedQuery:
         for var in p.variables:
             if not re.search(rf"[?$]{var}\b", query.body):
                 raise ValueError(f"queries/{name}.rq: parameter {p.name!r} is not a query variable")
+    for guard in guarded_params(query.body):
+        if guard not in names:
+            raise ValueError(
+                f"queries/{name}.rq: a guard names {guard!r}, no parameter of the query"
+            )
     where_brace(query.body)  # fails early on a query without a WHERE group
     return query
 

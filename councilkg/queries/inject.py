@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from councilkg.ingest.ntriples import term as nt_term
 
-__all__ = ["ABSOLUTE_IRI", "bind_text", "where_brace"]
+__all__ = ["ABSOLUTE_IRI", "bind_text", "values_blocks", "where_brace"]
 
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]+")
 """An IRI that may be written as a SPARQL IRIREF: an absolute scheme, then no
@@ -46,12 +46,22 @@ def bind_text(text: str, values: Sequence[tuple[str, Node]]) -> str:
     """
     if not values:
         return text
+    at = where_brace(text) + 1
+    return f"{text[:at]}\n  {values_blocks(values)}{text[at:]}"
+
+
+def values_blocks(values: Sequence[tuple[str, Node]]) -> str:
+    """``VALUES`` blocks for ``values``, one per variable, each term written
+    by the N-Triples encoder (see :func:`bind_text`).
+
+    >>> from rdflib import Literal
+    >>> values_blocks([("item", Literal("non-proliferation"))])
+    'VALUES ?item { "non-proliferation" }'
+    """
     rows: dict[str, list[str]] = {}  # a variable given several values: one row each
     for name, node in values:
         rows.setdefault(name, []).append(nt_term(node))
-    blocks = " ".join(f"VALUES ?{name} {{ {' '.join(terms)} }}" for name, terms in rows.items())
-    at = where_brace(text) + 1
-    return f"{text[:at]}\n  {blocks}{text[at:]}"
+    return " ".join(f"VALUES ?{name} {{ {' '.join(terms)} }}" for name, terms in rows.items())
 
 
 def where_brace(text: str) -> int:

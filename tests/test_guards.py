@@ -1,0 +1,98 @@
+"""Guarded lines of a prepared query (``#if NAME: TEXT``): kept as a pattern
+when the parameter is bound, left a comment when it is not, so a query can
+start from a key that does not cover its unparameterised answer
+(``position-states``: undated positions have no year key)."""
+
+from __future__ import annotations
+
+import pytest
+
+from councilkg import queries as cq
+from councilkg.ingest.iris import Minter
+from councilkg.ingest.pipeline import IngestResult
+from councilkg.queries.guards import apply_guards, guarded_params
+from tests.conftest import load_store
+
+HEADER = (
+    "# title: T\n# title@zh: T\n# description: D\n# description@zh: D\n"
+    "# param: years | years | optional | 2020 | Years\n# columns: p\n"
+)
+
+
+def test_a_guarded_line_is_kept_only_when_its_parameter_is_bound() -> None:
+    text = "SELECT ?p WHERE {\n\t  #if years: ?p <urn:year> ?years .\n  #if other: ?p ?q ?r .\n}\n"
+    assert guarded_params(text) == ["years", "other"]
+    assert apply_guards(text, {"years": ""}) == (
+        "SELECT ?p WHERE {\n\t  ?p <urn:year> ?years .\n  #if other: ?p ?q ?r .\n}\n"
+    )
+    assert apply_guards(text, {}) == text
+    # not a guard: no colon, no space after it, or text before the '#'
+    for line in ("#if years ?p ?q ?r .", "#if years:?p ?q ?r .", "?p ?q ?r . #if years: ?x"):
+        assert guarded_params(line) == [], line
+
+
+def test_a_guard_naming_no_parameter_is_refused() -> None:
+    body = "SELECT ?p WHERE {\n  #if year: ?p <urn:year> ?years .\n  ?p ?q ?yearsFrom, ?yearsTo }\n"
+    with pytest.raises(ValueError, match="a guard names 'year', no parameter"):
+        cq.parse_query("t", HEADER + body)
+    query = cq.parse_query("t", HEADER + body.replace("#if year:", "#if years:"))
+    assert "?p <urn:year> ?years ." in cq.bind(query, {"years": "2020"}).sparql
+    assert "#if years: ?p <urn:year> ?years ." in cq.bind(query, {}).sparql
+
+
+def test_position_states_starts_from_the_year_key_only_with_years() -> None:
+    bound = cq.bind("position-states", {"years": "2016-2020"}).sparql
+    unset = cq.bind("position-states", {}).sparql
+    key = "?position ckg:year ?years ."
+    assert f"\n  {key}\n" in bound and "VALUES ?years {" in bound
+    assert f"#if years: {key}" in unset and f"\n  {key}" not in unset
+
+
+def test_an_undated_position_is_kept_without_years_and_left_out_with_them(
+    seed_result: IngestResult, minter: Minter
+) -> None:
+    """The seed's positions are all dated: one loses its date (and so its
+    key) here, as a position whose footnote gives no date has none."""
+    store = load_store(seed_result, minter)
+    every = cq.run_embedded(store, cq.bind("position-states", {}))
+    at = every.variables.index("position")
+    undated = str(every.rows[0][at].value)
+    store.oxigraph.update(
+        "PREFIX ckg: <https://w3id.org/councilkg/ontology#> "
+        "PREFIX dcterms: <http://purl.org/dc/terms/> "
+        f"DELETE {{ ?p dcterms:date ?d ; ckg:year ?y }} WHERE {{ VALUES ?p {{ <{undated}> }} "
+        "?p dcterms:date ?d ; ckg:year ?y }"
+    )
+    after = cq.run_embedded(store, cq.bind("position-states", {}))
+    assert len(after) == len(every)
+    assert any(str(r[at].value) == undated for r in after.rows)
+    year = str(next(r for r in every.rows if str(r[at].value) == undated)[4].value)[:4]
+    with_years = cq.run_embedded(store, cq.bind("position-states", {"years": year}))
+    assert len(with_years) and all(str(r[at].value) != undated for r in with_years.rows)
+
+
+def test_a_values_line_is_the_parameters_values_block_where_it_is_bound() -> None:
+    body = (
+        "SELECT ?p WHERE {\n  ?p ?q ?yearsFrom, ?yearsTo .\n"
+        "  OPTIONAL {\n    #values years\n    ?p <urn:year> ?years }\n}\n"
+    )
+    query = cq.parse_query("t", HEADER + body)
+    bound = cq.bind(query, {"years": "2019-2020"}).sparql
+    block = next(ln for ln in bound.splitlines() if ln.startswith("    VALUES"))
+    integer = "^^<http://www.w3.org/2001/XMLSchema#integer>"
+    assert block.strip().startswith(
+        f'VALUES ?yearsFrom {{ "2019"{integer} }} VALUES ?yearsTo {{ "2020"{integer} }}'
+    )
+    assert "?years {" in block and block.count("VALUES") == 3
+    assert "    #values years\n" in cq.bind(query, {}).sparql
+    with pytest.raises(ValueError, match="a guard names 'item', no parameter"):
+        cq.parse_query("t", HEADER + body.replace("#values years", "#values item"))
+
+
+def test_briefers_by_item_gives_its_item_to_the_events_optional() -> None:
+    """The OPTIONAL of a briefer's events is evaluated once over the graph
+    (several patterns): the item's values inside it give it its start."""
+    bound = cq.bind("briefers-by-item", {"item": "non-proliferation"}).sparql
+    optional = bound[bound.rindex("OPTIONAL {") :]
+    assert '\n    VALUES ?item { "non-proliferation" }\n' in optional
+    assert "#values item" in cq.get("briefers-by-item").body
