@@ -23,7 +23,6 @@ want a graph.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -112,19 +111,6 @@ def _lit(value: object) -> str:
     if type(value) is int:
         return f'"{value}"{_INTEGER}'
     return term(Literal(value))
-
-
-_PERIOD = re.compile(r"(\d{4})(?:-(\d{4}))?")
-
-
-def _period_years(period: str) -> range:
-    """The years a supplement's period covers (``2020``, ``2016-2017``);
-    none for a period that is not a year or a range of years."""
-    m = _PERIOD.fullmatch(period)
-    if m is None:
-        return range(0)
-    first = int(m.group(1))
-    return range(first, int(m.group(2) or first) + 1)
 
 
 def _text(value: str, lang: str | None) -> str:
@@ -439,12 +425,6 @@ class Mapper:
         self.add(src, CKG.supplement, supplement)
         self.add(supplement, RDF.type, CKG.RepertoireSupplement)
         self.add(supplement, CKG.period, _lit(self.period))
-        # The years the period covers as integer keys: a query for a year or
-        # a range of years (citation-network) starts from the supplements of
-        # those years and their footnotes and sources, where a filter on the
-        # period string would be applied after reading every citation.
-        for year in _period_years(self.period):
-            self.add(supplement, CKG.periodYear, _lit(year))
         printed = dict(r.printed_pages)
         for index in range(r.pages):
             page = self.m.page(r.sha256, index)
@@ -716,12 +696,6 @@ class Mapper:
         citing = self._citing_node(r.prov, r.footnote)
         self.add(citing, CITO.cites, document)
         self.add(self.m.supplement(self.period), CITO.cites, document)
-        if r.footnote is None and r.prov.block_kind != "link-list":
-            # A citing passage carries its period's years itself (a footnote
-            # reaches them through its ckg:supplement): the citations of a
-            # year or a range of years start from them.
-            for year in _period_years(self.period):
-                self.add(citing, CKG.periodYear, _lit(year))
         if r.sentence is not None:
             self._citation_node(citing, r.symbol, r.sentence)
 

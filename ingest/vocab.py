@@ -174,7 +174,6 @@ class CKG(DefinedNamespace):
     pageIndex: URIRef
     participant: URIRef
     period: URIRef
-    periodYear: URIRef
     permanent: URIRef
     permanentMemberAgainst: URIRef
     position: URIRef

@@ -197,8 +197,12 @@ def _virtuoso_version() -> str:
 
 
 @contextmanager
-def virtuoso_server(*, startup_timeout: float = 90) -> Iterator[VirtuosoServer]:
-    """Run ``scripts/virtuoso-serve.sh`` on a new database until the block ends.
+def virtuoso_server(
+    *, startup_timeout: float = 90, max_cost_s: int | None = None
+) -> Iterator[VirtuosoServer]:
+    """Run ``scripts/virtuoso-serve.sh`` on a new database until the block ends;
+    ``max_cost_s``: the longest estimated query time Virtuoso accepts
+    (``VIRTUOSO_MAX_COST_S``; default Debian's 400 s).
 
     Raises:
         EngineMissingError: Virtuoso is not installed (see :data:`INSTALL_HINT`).
@@ -223,6 +227,9 @@ def virtuoso_server(*, startup_timeout: float = 90) -> Iterator[VirtuosoServer]:
                     stdin=subprocess.DEVNULL,
                     start_new_session=True,
                     preexec_fn=die_with_parent,
+                    env={**os.environ, "VIRTUOSO_MAX_COST_S": str(max_cost_s)}
+                    if max_cost_s is not None
+                    else None,
                 )
             base_url = f"http://127.0.0.1:{http_port}"
             server_header = None

@@ -710,26 +710,6 @@ MUTATIONS = [
         replace_any("<id:repertoire/2020>", "ckg:period", '"2020年"'),
         ("ckgsh:RepertoireSupplement-period", "id:repertoire/2020"),
     ),
-    m(
-        "supplement-without-its-year-key",
-        "DELETE WHERE { <id:repertoire/2020> ckg:periodYear ?year }",
-        ("ckgsh:RepertoireSupplement-periodYear", "id:repertoire/2020"),
-    ),
-    m(
-        "supplement-year-key-as-a-string",
-        replace("<id:repertoire/2020>", "ckg:periodYear", "2020", '"2020"'),
-        ("ckgsh:PeriodYearKey-periodYear", "id:repertoire/2020"),
-    ),
-    m(
-        "citing-passage-without-its-period-key",
-        "DELETE WHERE { <src:block/b00005> ckg:periodYear ?year }",
-        ("ckgsh:CitingPassagePeriodYearShape", "src:block/b00005"),
-    ),
-    m(
-        "citing-passage-period-key-out-of-range",
-        replace("<src:block/b00005>", "ckg:periodYear", "2020", "1900"),
-        ("ckgsh:PeriodYearKey-periodYear", "src:block/b00005"),
-    ),
     # --- provenance (provenance.ttl) ---------------------------------------------
     m(
         "sha256-in-upper-case",

@@ -301,24 +301,7 @@ def test_a_range_is_bound_as_two_typed_literals_and_its_years_as_rows() -> None:
 
 
 def test_a_query_without_a_year_key_gets_the_range_alone() -> None:
-    """A query (here written for the test: every prepared query that takes
-    years now joins a year key) that names only ``?yearsFrom``/``?yearsTo``
-    is given the range, not a row per year."""
-    from councilkg.queries.catalogue import parse_query
-
-    query = parse_query(
-        "range-only",
-        "# title: Dated events in a range of years\n"
-        "# title@zh: 某些年份的活动\n"
-        "# description: Events whose date falls in the years.\n"
-        "# description@zh: 日期在这些年份内的活动。\n"
-        "# param: years | years | optional | 2016-2020 | Only these years\n"
-        "# columns: event\n"
-        "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-        "SELECT ?event WHERE { ?event dcterms:date ?date "
-        "FILTER(!BOUND(?yearsFrom) || (YEAR(?date) >= ?yearsFrom && YEAR(?date) <= ?yearsTo)) }\n",
-    )
-    bound = cq.bind(query, {"years": "2016-2020"})
+    bound = cq.bind("citation-network", {"years": "2016-2020"})
     assert bound.values == (("yearsFrom", rdflib.Literal(2016)), ("yearsTo", rdflib.Literal(2020)))
     assert "VALUES ?years " not in bound.sparql
 

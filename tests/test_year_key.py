@@ -61,8 +61,8 @@ def test_a_range_of_years_binds_each_year_where_the_query_joins_it() -> None:
         f'"{y}"^^<http://www.w3.org/2001/XMLSchema#integer>' for y in (2016, 2017, 2018)
     ]
     assert "VALUES ?yearsFrom {" in bound.sparql and "VALUES ?yearsTo {" in bound.sparql
-    # citation-network names ?years in a guarded line (its supplements' key)
-    assert "VALUES ?years {" in cq.bind("citation-network", {"years": "2016-2018"}).sparql
+    # citation-network filters by period and never names ?years: no rows of it
+    assert "VALUES ?years " not in cq.bind("citation-network", {"years": "2016-2018"}).sparql
     # unset: nothing bound, the key matches every year
     assert "VALUES" not in cq.bind("co-voting", {}).sparql
 
@@ -101,55 +101,12 @@ def _in_years(result: QueryResult, first: int, last: int) -> QueryResult:
     return QueryResult(result.variables, rows)
 
 
-def test_every_supplement_has_the_years_of_its_period_as_integers(seed_store: GraphStore) -> None:
-    rows = _select(
-        seed_store,
-        """PREFIX ckg: <https://w3id.org/councilkg/ontology#>
-        SELECT ?supplement ?period ?year (DATATYPE(?year) AS ?type) WHERE {
-          ?supplement a ckg:RepertoireSupplement ; ckg:period ?period .
-          OPTIONAL { ?supplement ckg:periodYear ?year }
-        }""",
-    )
-    assert rows
-    for r in rows:
-        assert r["year"] == r["period"], r
-        assert r["type"] == "http://www.w3.org/2001/XMLSchema#integer", r
-
-
-def test_every_citing_passage_has_the_years_of_its_sources_period(
-    seed_store: GraphStore,
-) -> None:
-    """Passages that cite carry the key, those that do not (and pages,
-    footnotes, source files) do not: the key serves the citations."""
-    rows = _select(
-        seed_store,
-        """PREFIX ckg: <https://w3id.org/councilkg/ontology#>
-        PREFIX cito: <http://purl.org/spar/cito/>
-        SELECT ?passage ?period ?year (EXISTS { ?passage cito:cites ?d } AS ?cites) WHERE {
-          ?passage a ckg:SourcePassage ; ckg:ofSource/ckg:period ?period .
-          OPTIONAL { ?passage ckg:periodYear ?year }
-        }""",
-    )
-    assert any(r["cites"] == "true" for r in rows) and any(r["cites"] == "false" for r in rows)
-    for r in rows:
-        assert r["year"] == (r["period"] if r["cites"] == "true" else None), r
-    keyed = _select(
-        seed_store,
-        """PREFIX ckg: <https://w3id.org/councilkg/ontology#>
-        SELECT DISTINCT ?kind WHERE { ?node ckg:periodYear ?y ; a ?kind }""",
-    )
-    assert {r["kind"] for r in keyed} == {
-        "https://w3id.org/councilkg/ontology#RepertoireSupplement",
-        "https://w3id.org/councilkg/ontology#SourcePassage",
-    }
-
-
 def test_citation_network_for_years_gives_the_rows_of_their_periods(
     seed_store: GraphStore,
 ) -> None:
-    """Started from the supplements' key when years are asked for, the rows
-    are exactly those of the unparameterised answer whose period (a
-    videoconference's: its date's year) falls in the years."""
+    """With years asked for, the rows are exactly those of the
+    unparameterised answer whose period (a videoconference's: its date's
+    year) falls in the years."""
     every = cq.run_embedded(seed_store, cq.bind("citation-network", {}))
     at = every.variables.index("period")
     assert len(every)
