@@ -6,18 +6,15 @@ else: too many rows, cells that are not the answer's, another store)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bench import floor
-from bench.common import child_env
 from councilkg import queries as cq
 from councilkg.queries.results import QueryResult, Term
 from councilkg.store import GraphStore
+from tests.benchrun import run_bench
 
 # Queries of the catalogue whose work is well above their answer's on the
 # bench's smallest graph (several patterns a row), so the comparison with
@@ -69,21 +66,10 @@ def test_a_probe_reads_spans_on_a_real_store(seed_store: GraphStore) -> None:
 
 @pytest.mark.slow
 def test_query_latency_reports_each_querys_floor_below_it(tmp_path: Path) -> None:
-    out = tmp_path / "out.json"
-    proc = subprocess.run(
-        [
-            sys.executable, "-m", "bench", "query-latency", "--sizes", "tiny", "--repeat", "5",
-            "--engines", "oxigraph-disk", "--no-hand", "--queries", ",".join(BOUNDED),
-            "--out", str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=child_env(COUNCILKG_BENCH_CACHE=str(tmp_path / "cache")),
-        check=False,
+    report = run_bench(
+        tmp_path, "query-latency", "--sizes", "tiny", "--repeat", "5",
+        "--engines", "oxigraph-disk", "--no-hand", "--queries", ",".join(BOUNDED),
     )  # fmt: skip
-    assert out.exists(), proc.stderr[-3000:]
-    report = json.loads(out.read_text(encoding="utf-8"))
     (result,) = report["results"]
     for name in BOUNDED:
         q = result["queries"][name]

@@ -9,15 +9,12 @@ its 900 s timeout there.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from bench.common import Outcome, child_env, outgrown
+from bench.common import Outcome, outgrown
+from tests.benchrun import run_bench
 
 
 def test_a_run_that_scales_past_the_limit_is_not_started() -> None:
@@ -37,25 +34,10 @@ def test_a_run_that_did_not_finish_is_not_started_at_a_larger_size() -> None:
     assert "did not finish (error)" in (outgrown(failed, 100_000, limit_s=40) or "")
 
 
-def _bench(tmp_path: Path, *args: str) -> dict[str, Any]:
-    out = tmp_path / "out.json"
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench", *args, "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=child_env(COUNCILKG_BENCH_CACHE=str(tmp_path / "cache")),
-        check=False,
-    )
-    assert out.exists(), proc.stderr[-3000:]
-    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    return data
-
-
 @pytest.mark.slow
 def test_shacl_skips_other_engines_but_never_the_targets(tmp_path: Path) -> None:
     # A budget no run meets: every forecast past the first size is over it.
-    report = _bench(
+    report = run_bench(
         tmp_path, "shacl", "--sizes", "10k,tiny", "--budget", "0.001", "--repeat", "1",
         "--engines", "fast,pyshacl-rdflib",
     )  # fmt: skip
@@ -71,7 +53,7 @@ def test_shacl_skips_other_engines_but_never_the_targets(tmp_path: Path) -> None
 
 @pytest.mark.slow
 def test_query_latency_skips_rdflib_queries_that_timed_out_below(tmp_path: Path) -> None:
-    report = _bench(
+    report = run_bench(
         tmp_path, "query-latency", "--sizes", "tiny,10k", "--repeat", "1", "--no-hand",
         "--engines", "oxigraph-memory,rdflib-memory", "--rdflib-timeout", "0.000001",
     )  # fmt: skip
