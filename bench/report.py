@@ -131,8 +131,9 @@ def run_memory(out_dir: Path, quick: bool) -> dict[str, Any]:
     of a whole ingest of the synthetic corpus at 1× and at 1,000× (23 MB, 63
     files; about 40 s to generate and 3–5 minutes to ingest here), each in a
     fresh process; 1× and 10× only when quick.  The 50 MB single file
-    (``--ingest-args "--corpus --big-file 50"``) takes half an hour and is
-    left to a run of its own."""
+    (``--ingest-args "--corpus --big-file 50"``: about 2 minutes to generate
+    and 5 to ingest, which would take the whole run past 20 minutes) is left
+    to a run of its own."""
     out = out_dir / "memory.json"
     cmd = module_command("bench.ingest", "--out", str(out), "--corpus", "--repeat", "1")
     cmd += ["--sizes", "1", "--accuracy-max", "1"]

@@ -33,7 +33,8 @@ from councilkg.ingest.ntriples import (
     ntriples_lines,
     triples_of_lines,
 )
-from councilkg.ingest.pipeline import Coverage, IngestResult, ingest_file
+from councilkg.ingest.parts import Part, parts_of, read_part
+from councilkg.ingest.pipeline import Coverage, IngestResult, ingest_source
 from councilkg.ingest.rdf import Mapper, Triple, to_ntriples
 from councilkg.ingest.records import Record, to_json
 from councilkg.ingest.reference import reference_triples
@@ -72,6 +73,9 @@ class FileReport:
     diagnostics: list[Diagnostic]  # the ingest's, and one W012 per fact shortfall
     fact_yield: FactYield
     language: str = "zh"  # the code of the lexicon the file was read with
+    document: str | None = None
+    """Which document of a file that holds several this is
+    (:attr:`~councilkg.ingest.parts.Part.label`); None for a file that is one."""
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -87,6 +91,7 @@ class FileReport:
         """The report as plain data (``councilkg ingest --format json``)."""
         return {
             "path": self.path,
+            "document": self.document,
             "language": self.language,
             "sha256": self.sha256,
             "graph": self.graph,
@@ -134,6 +139,9 @@ def load(
     An input is a text file's path, or a file already ingested (an
     :class:`~councilkg.ingest.pipeline.IngestResult`, e.g. from
     :func:`~councilkg.ingest.pipeline.ingest_bytes`), which is loaded as is.
+    A file that holds several documents (:mod:`councilkg.ingest.parts`) is
+    ingested document by document, each a source and a graph of its own,
+    with a report each.
     ``language`` is the code of the edition's language, or ``auto``: each
     file's own (:func:`~councilkg.ingest.language.detect_language`).
     ``minter`` mints the IRIs (default: the default base).  ``progress``
@@ -148,7 +156,9 @@ def load(
         councilkg.ingest.errors.IngestError: on the first file that is not Repertoire text.
     """
     minter = minter if minter is not None else Minter()
-    items = [i if isinstance(i, IngestResult) else Path(i) for i in inputs]
+    items = [
+        part for i in inputs for part in ([i] if isinstance(i, IngestResult) else parts_of(Path(i)))
+    ]
     size = sum(_size(i) for i in items)
     show = progress if progress is not None else (len(items) > 1 or size > LARGE_INPUT)
     run = IngestRun()
@@ -163,12 +173,12 @@ def load(
     task = partial(_ingest_one, language=language, minter=minter, keep=keep)
     # Workers only for paths whose records and triples are not wanted here:
     # then what crosses back is a report and the graph's text in blocks.
-    pooled = not keep and all(isinstance(i, Path) for i in items)
+    pooled = not keep and all(isinstance(i, Part) for i in items)
     # Files too large to hold all their triples and lines at once: streamed.
     large = [
         n
         for n, i in enumerate(items)
-        if store is not None and not keep and isinstance(i, Path) and _size(i) > STREAM_BYTES
+        if store is not None and not keep and isinstance(i, Part) and _size(i) > STREAM_BYTES
     ]
     streamed = set(large)
     small = [i for n, i in enumerate(items) if n not in streamed]
@@ -189,7 +199,7 @@ def load(
         for n in large:
             # One at a time, here, its graph mapped and loaded in parts.
             big = items[n]
-            assert store is not None and isinstance(big, Path)
+            assert store is not None and isinstance(big, Part)
             reports.append((n, _load_large(big, store, minter, language, held)))
             bar.update()
         positions = iter(n for n in range(len(items)) if n not in streamed)
@@ -261,16 +271,16 @@ def _alignment_lines(store: GraphStore) -> list[str]:
 
 
 def _load_large(
-    item: Path, store: GraphStore, minter: Minter, language: str, held: _HeldSources
+    item: Part, store: GraphStore, minter: Minter, language: str, held: _HeldSources
 ) -> FileReport:
-    """Ingest a large file and load its graph part by part
+    """Ingest a large document and load its graph part by part
     (:func:`_line_parts`): its triples and lines are never all held."""
-    result = ingest_file(item, language=language)
-    held.claim(str(item), result.source.sha256)
+    result = ingest_source(read_part(item), language=language)
+    held.claim(item.path, result.source.sha256)
     graph = str(minter.graph(result.source.sha256))
     parts = (sorted(part) for part in _line_parts(result.records, minter))
     count = store.replace_graph_in_parts(graph, parts)
-    return _report(result, str(item), graph, count)
+    return _report(result, item, graph, count)
 
 
 class _HeldSources:
@@ -359,16 +369,16 @@ class _Ingested:
 
 
 def _ingest_one(
-    item: Path | IngestResult, *, language: str, minter: Minter, keep: bool
+    item: Part | IngestResult, *, language: str, minter: Minter, keep: bool
 ) -> _Ingested:
     """Ingest one input and map it to N-Triples (in a worker, or here)."""
     if isinstance(item, IngestResult):
-        result, shown = item, item.source.path
+        result = item
     else:
-        result, shown = ingest_file(item, language=language), str(item)
+        result = ingest_source(read_part(item), language=language)
     lines = to_ntriples(result.records, minter)
     graph = str(minter.graph(result.source.sha256))
-    report = _report(result, shown, graph, len(lines))
+    report = _report(result, item, graph, len(lines))
     # Blocks of about a megabyte, not a list of lines: a fraction of the
     # memory, and quick to send back from a worker.
     blocks = list(encoded_blocks(lines))
@@ -377,15 +387,18 @@ def _ingest_one(
     return _Ingested(report, blocks, result.records, lines)
 
 
-def _report(result: IngestResult, shown: str, graph: str, triples: int) -> FileReport:
-    """What one file yielded, with one W012 diagnostic per fact shortfall."""
+def _report(
+    result: IngestResult, item: Part | IngestResult, graph: str, triples: int
+) -> FileReport:
+    """What one file (or document of a file) yielded, with one W012
+    diagnostic per fact shortfall."""
     yielded = fact_yield(result)
     diagnostics = sorted(
         [*result.diagnostics, *yielded.diagnostics()],
         key=lambda d: (d.start, d.code.value, d.message),
     )
     return FileReport(
-        shown,
+        item.path if isinstance(item, Part) else result.source.path,
         result.source.sha256,
         graph,
         len(result.records),
@@ -394,6 +407,7 @@ def _report(result: IngestResult, shown: str, graph: str, triples: int) -> FileR
         diagnostics,
         yielded,
         result.language,
+        item.label if isinstance(item, Part) else None,
     )
 
 
@@ -407,8 +421,8 @@ def _fixed_graphs(
     return ref, tuple(ntriples_lines(ref)), tuple(ontology_lines())
 
 
-def _size(item: Path | IngestResult) -> int:
+def _size(item: Part | IngestResult) -> int:
     """Bytes of an input (0 for a missing file: ingesting it reports the error)."""
     if isinstance(item, IngestResult):
         return item.source.size
-    return item.stat().st_size if item.exists() else 0
+    return item.size

@@ -87,6 +87,7 @@ class Code(StrEnum):
     NOTE_INCOMPLETE = "W015"  # a vote note that could not be read completely
     DUPLICATE_VOTER = "E005"  # a member listed twice in one vote note
     NARRATIVE_PARTIAL = "W016"  # a narrative count of one kind of event below the table's
+    SEVERAL_DOCUMENTS = "W017"  # page footers of another job number: two documents read as one
 
 
 @dataclass(frozen=True, slots=True)

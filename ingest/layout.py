@@ -592,6 +592,19 @@ def _opens_with_closing(text: str, clause_continuation: str) -> bool:
     return bool(stripped) and stripped[0] in clause_continuation
 
 
+def footer_match(text: str) -> re.Match[str] | None:
+    """The job-number footer ``text`` (a folded line) is, if it is one: a job
+    number with the page's number or the edition's letter beside it (a job
+    number alone may be a symbol's tail or a date range)."""
+    if (
+        "-" in text
+        and (m := FOOTER.match(text))
+        and (m["page_before"] or m["page_after"] or m["lang"])
+    ):
+        return m
+    return None
+
+
 def _furniture(line: Line, page: int, headers: tuple[re.Pattern[str], ...]) -> Furniture | None:
     """The running head or job-number footer this line is, if it is one."""
     text = line.folded
@@ -599,11 +612,7 @@ def _furniture(line: Line, page: int, headers: tuple[re.Pattern[str], ...]) -> F
         if m := header.match(text):
             year = m.groupdict().get("year")
             return Furniture(line, page, "running-header", year=int(year) if year else None)
-    if (
-        "-" in text
-        and (m := FOOTER.match(text))
-        and (m["page_before"] or m["page_after"] or m["lang"])
-    ):
+    if m := footer_match(text):
         printed = m["page_before"] or m["page_after"]
         return Furniture(
             line,

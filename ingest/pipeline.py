@@ -108,7 +108,9 @@ class IngestResult:
 
 
 def ingest_file(path: str | Path, *, language: str = "zh") -> IngestResult:
-    """Ingest one Repertoire text file.
+    """Ingest one Repertoire text file, read as one document (a file that
+    holds several: :func:`councilkg.ingest.parts.parts_of`, which
+    :func:`councilkg.ingesting.load` reads them with).
 
     Raises:
         SourceError: unreadable, empty, not UTF-8, or not Repertoire text.
@@ -234,7 +236,16 @@ def _enrich(record: Record, formats: dict[str, str], open_vcs: dict[str, bool]) 
 def _source_record(source: Source, doc: Document, year: int | None, language: str) -> SourceFile:
     jobs = [f.job_number for f in doc.furniture if f.job_number]
     prov = Provenance(
-        source.name, source.sha256, 0, None, "source", "source", 1, 0, len(source.text), ""
+        source.name,
+        source.sha256,
+        0,
+        None,
+        "source",
+        "source",
+        source.lines[0].number if source.lines else 1,
+        0,
+        len(source.text),
+        "",
     )
     return SourceFile(
         prov=prov,

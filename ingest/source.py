@@ -139,8 +139,9 @@ def remove_zero_width(text: str) -> tuple[str, tuple[int, ...]]:
     return "".join(out), tuple(removed)
 
 
-def split_lines(text: str) -> tuple[Line, ...]:
-    """Split into :class:`Line` objects keeping offsets.
+def split_lines(text: str, first_line: int = 1) -> tuple[Line, ...]:
+    """Split into :class:`Line` objects keeping offsets, numbered from
+    ``first_line`` (a document that starts further down its file).
 
     >>> [(ln.number, ln.start, ln.text) for ln in split_lines("a\\r\\nbc\\rd\\n")]
     [(1, 0, 'a'), (2, 3, 'bc'), (3, 6, 'd')]
@@ -148,7 +149,7 @@ def split_lines(text: str) -> tuple[Line, ...]:
     lines: list[Line] = []
     pos = 0
     n = len(text)
-    number = 0
+    number = first_line - 1
     while pos < n:
         m = _LINE.match(text, pos)
         assert m is not None  # the pattern matches the empty string
@@ -171,8 +172,13 @@ def read_source(path: str | Path) -> Source:
     return source_from_bytes(data, str(p))
 
 
-def source_from_bytes(data: bytes, path: str) -> Source:
-    """Build a :class:`Source` from bytes already in memory (tests, stdin)."""
+def source_from_bytes(data: bytes, path: str, *, first_line: int = 1) -> Source:
+    """Build a :class:`Source` from bytes already in memory (tests, stdin, one
+    document of a file that holds several: :mod:`councilkg.ingest.parts`).
+
+    ``first_line`` is the number in its file of the first line of ``data``,
+    so that every line, diagnostic and span names the file's own line.
+    """
     nul = data.find(b"\x00")
     if nul >= 0:
         raise SourceError(
@@ -189,6 +195,6 @@ def source_from_bytes(data: bytes, path: str) -> Source:
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         text=text,
-        lines=split_lines(text),
+        lines=split_lines(text, first_line),
         removed=removed,
     )

@@ -31,7 +31,7 @@
 # VIRTUOSO_MAX_COST_S, when set, replaces [SPARQL] MaxQueryCostEstimationTime
 # (Debian's 400 s): Virtuoso refuses a query whose estimated time exceeds it,
 # and the estimate varies from run to run (it samples the indexes); the
-# engine suite runs once with a quarter of the default, so that a prepared
+# engine suite runs once with half the default, so that a prepared
 # query close to the limit fails every time instead of now and then.
 #
 # Prints "virtuoso-serve: ready" once the server answers and the grants ran;

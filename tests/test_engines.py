@@ -225,8 +225,14 @@ def test_prepared_query_same_rows(
     assert sorted(remote.to_csv().splitlines()) == sorted(embedded.to_csv().splitlines())
 
 
-VIRTUOSO_MARGIN_S = 100
-"""A quarter of Virtuoso's default ``MaxQueryCostEstimationTime`` (400 s)."""
+VIRTUOSO_MARGIN_S = 200
+"""Half of Virtuoso's default ``MaxQueryCostEstimationTime`` (400 s).
+
+Not less: the estimate of one unchanged query on the same data varies
+between server starts (``citation-network`` with its years: 38-64 s in
+nine starts, 102 s in one run of the whole suite), so a quarter of the
+default refused it now and then; a form estimated at 365-401 s, the
+kind this guards against, is still refused every run."""
 
 
 def test_virtuoso_estimates_every_prepared_query_well_under_its_limit(
@@ -235,7 +241,7 @@ def test_virtuoso_estimates_every_prepared_query_well_under_its_limit(
     """Virtuoso refuses a query whose *estimated* time exceeds its limit, and
     the estimate samples its indexes: a form estimated at 365–401 s against
     the default 400 passed the suite above one run and failed it the next.
-    With the limit at a quarter of the default, every prepared query with
+    With the limit at half the default, every prepared query with
     both its parameter sets must still be accepted (and answer as the
     embedded store does), so none runs close to the limit people have."""
     if why := _why_missing("virtuoso"):

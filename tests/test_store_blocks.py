@@ -14,6 +14,7 @@ import pytest
 from councilkg import store as store_module
 from councilkg.ingest.iris import Minter
 from councilkg.ingest.ntriples import ntriples_lines
+from councilkg.ingest.parts import parts_of
 from councilkg.ingesting import _ingest_one, load
 from councilkg.store import GraphStore, encoded_blocks
 from tests.storequads import store_quads
@@ -56,8 +57,9 @@ def test_a_file_ingested_for_the_store_is_its_lines_in_blocks(
 ) -> None:
     monkeypatch.setattr(store_module, "BLOCK_CHARS", 10_000)
     minter = Minter()
-    kept = _ingest_one(seed_path, language="zh", minter=minter, keep=True)
-    sent = _ingest_one(seed_path, language="zh", minter=minter, keep=False)
+    (part,) = parts_of(seed_path)
+    kept = _ingest_one(part, language="zh", minter=minter, keep=True)
+    sent = _ingest_one(part, language="zh", minter=minter, keep=False)
     assert sent.records is None and sent.triples is None
     assert len(sent.blocks) > 1
     assert all(len(block) < 4 * 10_000 + 4_000 for block in sent.blocks)

@@ -313,6 +313,21 @@ def _layout_diagnostics(ctx: Context) -> None:
         ctx.diagnostics.append(
             Diagnostic(code, issue.message, src.line_at(issue.start), issue.start, issue.end)
         )
+    jobs = [f for f in ctx.doc.furniture if f.job_number]
+    other = next((f for f in jobs if f.job_number != jobs[0].job_number), None)
+    if other is not None:
+        ctx.diagnostics.append(
+            Diagnostic(
+                Code.SEVERAL_DOCUMENTS,
+                f"a footer of job number {other.job_number} after footers of "
+                f"{jobs[0].job_number}: a page of another document read as one with this, "
+                "or a damaged footer (councilkg ingest reads each document of a file on "
+                "its own)",
+                other.line.number,
+                other.line.start,
+                other.line.end,
+            )
+        )
     lines: dict[int, int] = {}
     for offset in src.removed:
         line = src.line_at(offset)
