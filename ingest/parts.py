@@ -153,7 +153,9 @@ def _footers(f: BinaryIO) -> Iterator[tuple[int, int, str]]:
 @cache
 def _headers() -> tuple[re.Pattern[str], ...]:
     """Every edition's running heads: what may stand beside a footer at the
-    end of a page, whatever the language of the file."""
+    end of a page, whatever the language of the file (the Part's title of
+    a facing page too: the layout takes such a line for furniture wherever
+    it stands, so no document loses a heading to its neighbour)."""
     return tuple(
         load_lexicon(language).pattern("furniture", name)
         for language in lexicon_languages()
