@@ -73,9 +73,15 @@ class FileReport:
     diagnostics: list[Diagnostic]  # the ingest's, and one W012 per fact shortfall
     fact_yield: FactYield
     language: str = "zh"  # the code of the lexicon the file was read with
-    document: str | None = None
+    document: Part | None = None
     """Which document of a file that holds several this is
-    (:attr:`~councilkg.ingest.parts.Part.label`); None for a file that is one."""
+    (:mod:`councilkg.ingest.parts`); None for a file that is one."""
+
+    @property
+    def shown(self) -> str:
+        """The file, and which of its documents this is where it holds several."""
+        label = self.document.label if self.document is not None else None
+        return f"{self.path}, {label}" if label else self.path
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -91,7 +97,7 @@ class FileReport:
         """The report as plain data (``councilkg ingest --format json``)."""
         return {
             "path": self.path,
-            "document": self.document,
+            "document": _document_dict(self.document),
             "language": self.language,
             "sha256": self.sha256,
             "graph": self.graph,
@@ -407,8 +413,22 @@ def _report(
         diagnostics,
         yielded,
         result.language,
-        item.label if isinstance(item, Part) else None,
+        item if isinstance(item, Part) and item.count > 1 else None,
     )
+
+
+def _document_dict(part: Part | None) -> dict[str, Any] | None:
+    """Where in its file a document is, for ``--format json``."""
+    if part is None:
+        return None
+    return {
+        "index": part.index,
+        "count": part.count,
+        "job_number": part.job,
+        "first_line": part.first_line,
+        "start_byte": part.start,
+        "end_byte": part.end,
+    }
 
 
 @cache

@@ -151,7 +151,12 @@ def test_the_file_gives_each_documents_graph_as_its_own_file_does(
     parts = parts_of(together)
     run = load([together], None, keep_quads=True)
     each = load(alone, None, keep_quads=True)
-    assert [f.document for f in run.files] == [p.label for p in parts]
+    assert [f.document for f in run.files] == parts
+    assert [f.shown for f in run.files] == [f"{together}, {p.label}" for p in parts]
+    assert [f.to_dict()["document"]["first_line"] for f in run.files] == [
+        p.first_line for p in parts
+    ]
+    assert all(f.document is None and f.shown == f.path for f in each.files)
     assert {f.path for f in run.files} == {str(together)}
     assert [f.sha256 for f in run.files] == [f.sha256 for f in each.files]
     alone_parts = [parts_of(p)[0] for p in alone]

@@ -157,9 +157,8 @@ def _report(run: IngestRun, *, quiet: bool, to_stderr: bool) -> bool:
         contradictions = f.contradictions
         fy = f.fact_yield
         kinds = ", ".join(f"{k.kind} {k.extracted}/{k.announced}" for k in fy.kinds)
-        shown = f"{f.path}, {f.document}" if f.document else f.path
         click.echo(
-            f"{shown}: {f.language}, fact yield {fy.percent()} ({kinds}), {f.records} records, "
+            f"{f.shown}: {f.language}, fact yield {fy.percent()} ({kinds}), {f.records} records, "
             f"{f.triples} triples, {len(cov.unparsed)} unparsed, "
             f"{len(f.warnings)} warnings, {len(contradictions)} contradictions",
             err=to_stderr,
