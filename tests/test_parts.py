@@ -194,3 +194,17 @@ def test_a_text_of_several_documents_read_as_one_says_so(documents: list[bytes])
         d.code is not Code.SEVERAL_DOCUMENTS
         for d in ingest_bytes(documents[0], "one.txt").diagnostics
     )
+
+
+def test_each_document_is_read_in_its_own_language(seed_bytes: bytes, tmp_path: Path) -> None:
+    """The English edition's pages, then the Chinese sample's: two job
+    numbers, two documents, each read with its own lexicon."""
+    english = (
+        Path(__file__).parent / "data" / "en" / "threats-terrorist-acts-2020.en.txt"
+    ).read_bytes()
+    together, _ = _write(tmp_path, [english, seed_bytes])
+    parts = parts_of(together)
+    assert [together.read_bytes()[p.start : p.end] for p in parts] == [english, seed_bytes]
+    run = load([together], None, language="auto")
+    assert [f.language for f in run.files] == ["en", "zh"]
+    assert all(not f.coverage.unparsed for f in run.files)
