@@ -13,14 +13,17 @@ Read as one document, the same text loses the later documents' footnotes
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from bench import synth
+from councilkg.cli import main
 from councilkg.ingest.errors import Code
 from councilkg.ingest.parts import Part, parts_of, read_part
 from councilkg.ingest.pipeline import ingest_bytes
@@ -208,3 +211,23 @@ def test_each_document_is_read_in_its_own_language(seed_bytes: bytes, tmp_path: 
     run = load([together], None, language="auto")
     assert [f.language for f in run.files] == ["en", "zh"]
     assert all(not f.coverage.unparsed for f in run.files)
+
+
+def test_the_command_reports_each_document(documents: list[bytes], tmp_path: Path) -> None:
+    together, _ = _write(tmp_path, documents)
+    parts = parts_of(together)
+    store = tmp_path / "store"
+    text = CliRunner().invoke(
+        main, ["ingest", str(together), "--store", str(store), "-q", "--no-progress"]
+    )
+    assert text.exit_code == 0, text.output
+    shown = [ln.split(": ", 1)[0] for ln in text.output.splitlines() if ": zh, " in ln]
+    assert shown == [f"{together}, {p.label}" for p in parts]
+    as_json = CliRunner().invoke(
+        main, ["ingest", str(together), "--no-store", "--format", "json", "--no-progress"]
+    )
+    assert as_json.exit_code == 0, as_json.output
+    files = json.loads(as_json.output)["files"]
+    assert [(f["path"], f["document"]["index"], f["document"]["job_number"]) for f in files] == [
+        (str(together), p.index, p.job) for p in parts
+    ]
