@@ -79,7 +79,7 @@ class _Run:
 
     job: str
     footers: int
-    next_line: int  # the number of the first line after the run's last footer and blank lines
+    next_line: int  # the first line after the page that ends with the run's last footer
     end: int  # and its byte offset
 
 
@@ -125,7 +125,7 @@ def _footers(f: BinaryIO) -> Iterator[tuple[int, int, str]]:
     running head: the number of that line, and its byte offset).  Lines end as
     :func:`~councilkg.ingest.source.split_lines` ends them (``\\n``,
     ``\\r\\n``, ``\\r``), so the numbers are the ingest's own."""
-    pending: str | None = None  # the job of a footer followed so far by blank lines
+    pending: str | None = None  # a footer's job, while blank lines and running heads follow it
     number = 0
     offset = 0
     for raw in f:
