@@ -404,7 +404,7 @@ def _report(
         key=lambda d: (d.start, d.code.value, d.message),
     )
     return FileReport(
-        item.path if isinstance(item, Part) else result.source.path,
+        result.source.path,
         result.source.sha256,
         graph,
         len(result.records),

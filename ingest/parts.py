@@ -9,7 +9,7 @@ is taken for disorder), dates every footnote by the commonest year, and
 holds the layout and records of the whole file at once, however long.
 
 Where one document ends: every page ends with its footer, which states the
-document's job number (``21-12994 130``).  A file's documents are the runs
+document's job number and the page's (``23-01234 57``).  A file's documents are the runs
 of pages with one job number, cut after the last footer of each run and
 the blank lines and running heads that end its page with it.  A single
 footer with another number between two of the same (a damaged line) does
@@ -39,7 +39,7 @@ from councilkg.ingest.source import ZERO_WIDTH, Source, read_source, source_from
 from councilkg.ingest.text import fold
 
 _FOOTER_BYTES = 80
-"""Longer lines are not footers ("130 21-12994 (C)" is under 20 bytes):
+"""Longer lines are not footers ("57 23-01234 (C)" is under 20 bytes):
 the scan decodes only lines this short that hold a hyphen."""
 _HEADER_BYTES = 400
 """Longer lines are not running heads (a Part's title, in English)."""
@@ -140,10 +140,9 @@ def _footers(f: BinaryIO) -> Iterator[tuple[int, int, str]]:
             if pending is not None and piece.strip() and not _header(piece):
                 yield number, pos, pending
                 pending = None
-            if b"-" in piece and len(piece) <= _FOOTER_BYTES:
-                text = fold(ZERO_WIDTH.sub("", piece.decode("utf-8", "replace")))
-                if m := footer_match(text):
-                    pending = m["job"]
+            short = b"-" in piece and len(piece) <= _FOOTER_BYTES
+            if short and (m := footer_match(_folded(piece))):
+                pending = m["job"]
             pos = end_raw if k == len(pieces) - 1 else pos + len(piece) + 1
         offset = end_raw
     if pending is not None:
@@ -167,8 +166,14 @@ def _header(piece: bytes) -> bool:
     """Whether a line (bytes) is a running head."""
     if len(piece) > _HEADER_BYTES:
         return False
-    text = fold(ZERO_WIDTH.sub("", piece.decode("utf-8", "replace")))
+    text = _folded(piece)
     return any(header.match(text) for header in _headers())
+
+
+def _folded(piece: bytes) -> str:
+    """A line as the layout matches it: decoded, zero-width characters out,
+    full-width forms folded (:class:`~councilkg.ingest.source.Line`)."""
+    return fold(ZERO_WIDTH.sub("", piece.decode("utf-8", "replace")))
 
 
 def _runs(footers: Iterable[tuple[int, int, str]]) -> list[_Run]:
