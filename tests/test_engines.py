@@ -228,11 +228,17 @@ def test_prepared_query_same_rows(
 VIRTUOSO_MARGIN_S = 200
 """Half of Virtuoso's default ``MaxQueryCostEstimationTime`` (400 s).
 
-Not less: the estimate of one unchanged query on the same data varies
-between server starts (``citation-network`` with its years: 38-64 s in
-nine starts, 102 s in one run of the whole suite), so a quarter of the
-default refused it now and then; a form estimated at 365-401 s, the
-kind this guards against, is still refused every run."""
+The estimate of one unchanged query on the same data varies between server
+starts by a factor common to every query of that start (Virtuoso samples
+its indexes when it starts): ``citation-network`` with its years 38-149 s
+over a score of starts, 251 s in one run of the whole suite, while its
+ratio to the other queries stayed within 1 %.  So a query refused at the
+margin is asked again on a server started anew (:data:`VIRTUOSO_STARTS`
+in all), and the test fails on a query refused in every start: a form
+estimated at 365-401 s, the kind this guards against, is refused in each."""
+
+VIRTUOSO_STARTS = 3
+"""Server starts a query must be refused in, at the margin, to fail."""
 
 
 def test_virtuoso_estimates_every_prepared_query_well_under_its_limit(
@@ -246,18 +252,29 @@ def test_virtuoso_estimates_every_prepared_query_well_under_its_limit(
     embedded store does), so none runs close to the limit people have."""
     if why := _why_missing("virtuoso"):
         _require(why)
-    refused = []
-    with engines.virtuoso_server(max_cost_s=VIRTUOSO_MARGIN_S) as v:
-        push(engine_store, v.store_url, batch_triples=2000)
-        for query, params in BINDINGS:
-            bound = cq.bind(query, params)
-            try:
-                remote = run_remote(v.query_url, bound)
-            except Exception as exc:  # the refusal names the estimate
-                found = re.search(r"estimated execution time -?\d+", str(exc))
-                refused.append(f"{query} {params}: {found[0] if found else exc}")
-                continue
-            assert comparable(remote) == comparable(cq.run_embedded(engine_store, bound)), query
+    pending = list(BINDINGS)
+    refusals: dict[int, list[str]] = {}  # index in BINDINGS -> each start's refusal
+    for _ in range(VIRTUOSO_STARTS):
+        with engines.virtuoso_server(max_cost_s=VIRTUOSO_MARGIN_S) as v:
+            push(engine_store, v.store_url, batch_triples=2000)
+            refused_now = []
+            for query, params in pending:
+                bound = cq.bind(query, params)
+                try:
+                    remote = run_remote(v.query_url, bound)
+                except Exception as exc:  # the refusal names the estimate
+                    found = re.search(r"estimated execution time -?\d+", str(exc))
+                    refusals.setdefault(BINDINGS.index((query, params)), []).append(
+                        found[0] if found else str(exc)
+                    )
+                    refused_now.append((query, params))
+                    continue
+                embedded = cq.run_embedded(engine_store, bound)
+                assert comparable(remote) == comparable(embedded), query
+        pending = refused_now
+        if not pending:
+            break
+    refused = [f"{q} {p}: {refusals[BINDINGS.index((q, p))]}" for q, p in pending]
     assert not refused, refused
 
 

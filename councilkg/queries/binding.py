@@ -146,12 +146,11 @@ def inject_values(query: PreparedQuery, values: Sequence[tuple[str, Node]]) -> s
     (:mod:`councilkg.queries.guards`: ``#if years: ?position ckg:year
     ?years .``), so the plan starts from their key only when they are set,
     and their ``VALUES`` again where a ``#values NAME`` line asks."""
-    bound: dict[str, dict[str, str]] = {}
+    bound: dict[str, str] = {}
     for p in query.params:
         own = [(name, node) for name, node in values if name in {p.name, *p.variables}]
-        for name in dict.fromkeys(name for name, _ in own):  # the binder's order
-            block = values_blocks([(n, node) for n, node in own if n == name])
-            bound.setdefault(p.name, {})[name] = block
+        if own:
+            bound[p.name] = values_blocks(own)
     body = apply_guards(query.body, bound)
     head = f"# councilkg prepared query: {query.name}\n"
     if not values:

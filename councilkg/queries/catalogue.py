@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from councilkg.queries.errors import QueryError
-from councilkg.queries.guards import guarded_params, values_variables
+from councilkg.queries.guards import guarded_params
 from councilkg.queries.inject import where_brace
 from councilkg.resources import resource_files
 
@@ -250,15 +250,6 @@ def parse_query(name: str, text: str) -> PreparedQuery:
             raise ValueError(
                 f"queries/{name}.rq: a guard names {guard!r}, no parameter of the query"
             )
-    by_name = {p.name: p for p in query.params}
-    for guard, variables in values_variables(query.body):
-        binds = {by_name[guard].name, *by_name[guard].variables}
-        for var in variables:
-            if var not in binds:
-                raise ValueError(
-                    f"queries/{name}.rq: '#values {guard}' names ?{var}, "
-                    f"which the parameter does not bind ({', '.join(sorted(binds))})"
-                )
     where_brace(query.body)  # fails early on a query without a WHERE group
     return query
 

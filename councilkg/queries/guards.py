@@ -28,11 +28,7 @@ graph and hash-joins it, without the row's bindings; the parameter's
 values inside the OPTIONAL give that evaluation its start
 (``briefers-by-item``: the item's events, not every participation of the
 graph).  The variable is the one bound outside too, so the answer is the
-same.  ``#values NAME ?VAR …`` gives only the blocks of the variables named
-(a ``years`` parameter binds ``?years``, ``?yearsFrom`` and ``?yearsTo``):
-Virtuoso 7 estimates a subquery holding the single-row blocks of the range's
-ends, which it does not use, at thousands of times its limit and refuses
-the query (``co-voting``).
+same.
 """
 
 from __future__ import annotations
@@ -40,19 +36,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["GUARD", "VALUES_LINE", "apply_guards", "guarded_params", "values_variables"]
+__all__ = ["GUARD", "VALUES_LINE", "apply_guards", "guarded_params"]
 
 GUARD = re.compile(r"^(?P<indent>[ \t]*)#if (?P<name>[A-Za-z_][A-Za-z0-9_]*): (?P<text>.*)$", re.M)
 """A guarded line: ``#if NAME: TEXT`` (indentation kept), one parameter
 name, a colon and a space, then the SPARQL text to keep on one line."""
 
 VALUES_LINE = re.compile(
-    r"^(?P<indent>[ \t]*)#values (?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"(?P<variables>(?:[ \t]+\?[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*$",
-    re.M,
+    r"^(?P<indent>[ \t]*)#values (?P<name>[A-Za-z_][A-Za-z0-9_]*)[ \t]*$", re.M
 )
-"""A line ``#values NAME`` (the parameter's ``VALUES`` blocks, where it is
-bound) or ``#values NAME ?VAR …`` (only those variables' blocks)."""
+"""A line ``#values NAME``: the parameter's ``VALUES`` block, where it is bound."""
 
 
 def guarded_params(text: str) -> list[str]:
@@ -65,38 +58,19 @@ def guarded_params(text: str) -> list[str]:
     return [m.group("name") for form in (GUARD, VALUES_LINE) for m in form.finditer(text)]
 
 
-def values_variables(text: str) -> list[tuple[str, tuple[str, ...]]]:
-    """Each ``#values`` line of ``text`` that names variables: the
-    parameter and those variables (without ``?``), in order.
-
-    >>> values_variables("  #values years ?years\\n  #values item\\n")
-    [('years', ('years',))]
-    """
-    return [
-        (m.group("name"), tuple(v.lstrip("?") for v in m.group("variables").split()))
-        for m in VALUES_LINE.finditer(text)
-        if m.group("variables").strip()
-    ]
-
-
-def apply_guards(text: str, bound: Mapping[str, Mapping[str, str]]) -> str:
+def apply_guards(text: str, bound: Mapping[str, str]) -> str:
     """``text`` with each guarded line whose parameter is bound turned into
     its SPARQL text and each ``#values`` line of a bound parameter into the
-    ``VALUES`` blocks it asks for; the others left as they are (comments).
+    parameter's ``VALUES`` text; the others left as they are (comments).
 
-    ``bound`` maps each bound parameter to its variables' ``VALUES`` blocks
-    (variable name, without ``?``, to its block), in the order the blocks
-    are written.
+    ``bound`` maps each bound parameter to its ``VALUES`` text.
 
-    >>> print(apply_guards("  #if years: ?p ckg:year ?years .", {"years": {}}))
+    >>> print(apply_guards("  #if years: ?p ckg:year ?years .", {"years": ""}))
       ?p ckg:year ?years .
     >>> apply_guards("  #if years: ?p ckg:year ?years .", {})
     '  #if years: ?p ckg:year ?years .'
-    >>> print(apply_guards("    #values item", {"item": {"item": 'VALUES ?item { "a" }'}}))
+    >>> print(apply_guards("    #values item", {"item": 'VALUES ?item { "a" }'}))
         VALUES ?item { "a" }
-    >>> blocks = {"years": {"yearsFrom": "VALUES ?yearsFrom { 1 }", "years": "VALUES ?years { 1 }"}}
-    >>> print(apply_guards("  #values years ?years", blocks))
-      VALUES ?years { 1 }
     """
 
     def keep(m: re.Match[str]) -> str:
@@ -105,10 +79,8 @@ def apply_guards(text: str, bound: Mapping[str, Mapping[str, str]]) -> str:
         return m.group(0)
 
     def values(m: re.Match[str]) -> str:
-        blocks = bound.get(m.group("name"))
-        if blocks is None:
-            return m.group(0)
-        wanted = [v.lstrip("?") for v in m.group("variables").split()] or list(blocks)
-        return m.group("indent") + " ".join(blocks[v] for v in wanted if v in blocks)
+        if m.group("name") in bound:
+            return m.group("indent") + bound[m.group("name")]
+        return m.group(0)
 
     return VALUES_LINE.sub(values, GUARD.sub(keep, text))
