@@ -252,29 +252,28 @@ def test_virtuoso_estimates_every_prepared_query_well_under_its_limit(
     embedded store does), so none runs close to the limit people have."""
     if why := _why_missing("virtuoso"):
         _require(why)
-    pending = list(BINDINGS)
-    refusals: dict[int, list[str]] = {}  # index in BINDINGS -> each start's refusal
+    pending = list(range(len(BINDINGS)))  # indices: a binding's params are a dict
+    refusals: dict[int, list[str]] = {}  # each start's refusal of a binding
     for _ in range(VIRTUOSO_STARTS):
         with engines.virtuoso_server(max_cost_s=VIRTUOSO_MARGIN_S) as v:
             push(engine_store, v.store_url, batch_triples=2000)
             refused_now = []
-            for query, params in pending:
+            for n in pending:
+                query, params = BINDINGS[n]
                 bound = cq.bind(query, params)
                 try:
                     remote = run_remote(v.query_url, bound)
                 except Exception as exc:  # the refusal names the estimate
                     found = re.search(r"estimated execution time -?\d+", str(exc))
-                    refusals.setdefault(BINDINGS.index((query, params)), []).append(
-                        found[0] if found else str(exc)
-                    )
-                    refused_now.append((query, params))
+                    refusals.setdefault(n, []).append(found[0] if found else str(exc))
+                    refused_now.append(n)
                     continue
                 embedded = cq.run_embedded(engine_store, bound)
                 assert comparable(remote) == comparable(embedded), query
         pending = refused_now
         if not pending:
             break
-    refused = [f"{q} {p}: {refusals[BINDINGS.index((q, p))]}" for q, p in pending]
+    refused = [f"{BINDINGS[n][0]} {BINDINGS[n][1]}: {refusals[n]}" for n in pending]
     assert not refused, refused
 
 
