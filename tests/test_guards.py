@@ -113,3 +113,16 @@ def test_co_voting_gives_its_years_to_the_pairs_optional() -> None:
     assert "\n    VALUES ?yearsFrom {" in optional and "VALUES ?years {" in optional
     assert "FILTER(BOUND(?memberB))" in optional
     assert "#values years" in cq.get("co-voting").body
+
+
+def test_citation_network_filters_its_citations_before_the_optionals() -> None:
+    """The citations and their filters are a group of their own, with the
+    parameters' values again, so that the OPTIONALs after it are looked up
+    for the rows kept, not for every citation of the graph."""
+    bound = cq.bind("citation-network", {"years": "2016-2020", "edition": "zh"}).sparql
+    where = bound.index("WHERE {")
+    group = bound[bound.index("\n  {\n", where) : bound.index("\n  OPTIONAL {", where)]
+    assert "VALUES ?yearsFrom {" in group and "VALUES ?edition {" in group
+    assert "FILTER(!BOUND(?yearsFrom)" in group and "FILTER(!BOUND(?edition)" in group
+    body = cq.get("citation-network").body
+    assert "#values years" in body and "#values edition" in body
