@@ -9,14 +9,15 @@ is taken for disorder), dates every footnote by the commonest year, and
 holds the layout and records of the whole file at once, however long.
 
 Where one document ends: every page ends with its footer, which states the
-document's job number and the page's (``23-01234 57``).  A file's documents are the runs
-of pages with one job number, cut after the last footer of each run and
-the blank lines and running heads that end its page with it.  A single
-footer with another number between two of the same (a damaged line) does
-not cut.  A file with one job number, or none, is one document: exactly
-the text :func:`~councilkg.ingest.source.read_source` reads.  A document
-whose last page has no footer (an excerpt cut inside a page) gives that
-page to the next: nothing in the text tells where it ends.
+document's job number and the page's number (``23-01234 57``).  A file's
+documents are the runs of pages with one job number, cut after the last
+footer of each run and the blank lines and running heads that end its
+page with it.  A single footer with another number between two of the
+same (a damaged line) does not cut.  A file with one job number, or none,
+is one document: exactly the text
+:func:`~councilkg.ingest.source.read_source` reads.  A document whose last
+page has no footer (an excerpt cut inside a page) gives that page to the
+next: nothing in the text tells where it ends.
 
 The file is scanned as bytes, line by line, so finding the cuts holds no
 more than a line; each document is then read alone (:func:`read_part`),
