@@ -67,13 +67,14 @@ from councilkg.store import GraphStore
 
 # COUNCILKG_BENCH_CACHE moves the cache (the smoke test uses a temporary folder)
 CACHE = Path(os.environ.get("COUNCILKG_BENCH_CACHE") or ROOT / "bench" / "results" / "cache")
-GENERATOR_VERSION = {"spread": 7, "clean": 7}  # bump when a flavour's output changes
+GENERATOR_VERSION = {"spread": 7, "clean": 8}  # bump when a flavour's output changes
 FLAVOURS = ("spread", "clean")
 FAULT_EVERY = 10  # faults go into copies 1, 11, 21, …
 
 CKG = "https://w3id.org/councilkg/ontology#"
 ORG = "http://www.w3.org/ns/org#"
-OA_EXACT = "<http://www.w3.org/ns/oa#exact>"
+# The literals that quote the source: a passage's text, a span's characters.
+QUOTES = ("<http://www.w3.org/ns/oa#exact>", f"<{CKG}text>")
 SCALES = {"tiny": 7_000, "10k": 10_000, "100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
 _ANNUAL_REPORT = re.compile(r"(A/[1-9][0-9]{0,2}/2)" + re.escape(replica.ADD))
 # Footnote numbers, renumbered per clean copy (+ FOOTNOTE_OFFSET × k): see graph_at's doc.
@@ -160,9 +161,10 @@ def _clean_template(template: str, source: Sequence[str]) -> str:
     )
     out = []
     for line in text.splitlines(keepends=True):
-        if f" {OA_EXACT} " in line:
-            s, rest = line.split(f" {OA_EXACT} ", 1)
-            line = f"{s} {OA_EXACT} " + symbols.sub(lambda m: m.group(1) + replica.ADD, rest)
+        for quote in QUOTES:
+            if f" {quote} " in line:
+                s, rest = line.split(f" {quote} ", 1)
+                line = f"{s} {quote} " + symbols.sub(lambda m: m.group(1) + replica.ADD, rest)
         out.append(line)
     return "".join(out)
 

@@ -30,10 +30,10 @@ by default), whose report goes through the same
 :func:`results_from_report`.
 
 Why a source location per result: a violation is only useful if someone
-can open the Repertoire at the right page and read the sentence.  Every
-fact-bearing node is ``prov:wasDerivedFrom`` a source span; nodes
-that have no span of their own (a vote count, a cited document)
-are located through the node they belong to.
+can open the Repertoire at the right page and read the passage.  Every
+fact-bearing node is ``prov:wasDerivedFrom`` the passage that states it;
+nodes that are derived from none (a vote count, a cited document) are
+located through the node they belong to.
 """
 
 from __future__ import annotations
@@ -316,11 +316,15 @@ def _page(graph: Graph, node: Node) -> tuple[int | None, int | None]:
 
 
 def _span_location(graph: Graph, span: Node) -> SourceLocation:
-    """A span is its own selector: offsets and quoted characters on it."""
-    source = graph.value(span, OA.hasSource)  # a span in no block
-    if source is None:
-        source = graph.value(graph.value(span, CKG.block), CKG.ofSource)
+    """What a fact is derived from is its own selector: a passage (its
+    offsets, its text as read quoted) or a span in no block (its offsets,
+    the source's characters quoted)."""
+    source = graph.value(span, OA.hasSource) or graph.value(span, CKG.ofSource)
     quote = _str(graph.value(span, OA.exact))
+    if quote is None:
+        quote = _str(graph.value(span, CKG.text))
+        if quote is not None and len(quote) > _QUOTE_LIMIT:
+            quote = quote[: _QUOTE_LIMIT - 1] + "…"
     start = _int(graph.value(span, OA.start))
     end = _int(graph.value(span, OA.end))
     page_index, printed = _page(graph, span)
@@ -390,11 +394,12 @@ def _owners(graph: Graph, node: Node) -> Iterator[Node]:
 
 
 def locate(graph: Graph, node: Node | None, *, _depth: int = 0) -> SourceLocation | None:
-    """The source location of ``node``: its first source span (by line), its
-    own block or page location, or that of a node it belongs to."""
+    """The source location of ``node``: the first passage (by line) it is
+    derived from, its own block or page location, or that of a node it
+    belongs to."""
     if node is None or isinstance(node, Literal):
         return None
-    if (None, PROV.wasDerivedFrom, node) in graph:  # a span (its class is not stated)
+    if (None, PROV.wasDerivedFrom, node) in graph:  # a passage, or a span in no block
         return _span_location(graph, node)
     spans = sorted(graph.objects(node, PROV.wasDerivedFrom), key=lambda s: _span_order(graph, s))
     if spans:

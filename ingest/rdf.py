@@ -3,10 +3,10 @@
 Why no blank nodes: the same input must give byte-identical sorted
 N-Triples and re-ingesting must not duplicate anything, so every node has an
 IRI minted from its language-neutral key (:mod:`councilkg.ingest.iris`).  Provenance:
-each fact-bearing node is ``prov:wasDerivedFrom`` a source span: its
-characters' offsets and the characters themselves (Web Annotation's
-text-position and text-quote terms, on the span itself), and the block
-(``ckg:SourcePassage``, in its source file), line and page it lies on.
+each fact-bearing node is ``prov:wasDerivedFrom`` the block that states it
+(``ckg:SourcePassage``: a paragraph, table row or footnote of its source
+file), which is its own Web Annotation text-position selector, with its
+text as read, line and page (:meth:`Mapper.prov`).
 
 Why the mapping writes N-Triples text, not rdflib terms: what the ingest
 stores is N-Triples lines (:func:`to_ntriples`), and building an rdflib
@@ -240,6 +240,8 @@ DOC_CLASS = {
     "agenda": _CKG.Agenda,
     "document": _CKG.Document,
 }
+# The block kinds of a span in no block: it keeps a selector of its own.
+_NO_BLOCK = frozenset({"source", "finding"})
 POSITION = {
     "for": _CKG.InFavour,
     "against": _CKG.Against,
@@ -299,20 +301,35 @@ class Mapper:
         """A literal in the edition's language."""
         return _text(value, self.lang) if value else None
 
-    def prov(self, node: str, prov: Provenance) -> None:
-        """``node prov:wasDerivedFrom <span>`` and the span's description.
+    def prov(self, node: str, prov: Provenance, *, ordered: bool = False) -> None:
+        """``node prov:wasDerivedFrom`` the passage, table row or footnote
+        that states it (its block), or a span of the source in no block.
 
-        The span is its own selector: a node with Web Annotation's
-        text-position (``oa:start``, ``oa:end``) and text-quote (``oa:exact``)
-        terms on it, its line, page and block (``ckg:block``, whose
-        ``ckg:ofSource`` is the span's source), or, for a span in no block
-        (a finding's), its source (``oa:hasSource``).  Why not a
-        ``oa:SpecificResource`` with two selector nodes and three
-        ``rdf:type`` statements: those were 13 quads a span, half the bytes
-        of a source's graph, and said nothing these 6 do not.  Its class
-        (``ckg:SourceSpan``) is not stated: a span is what a fact is
-        ``prov:wasDerivedFrom``, and the shapes target it so.
+        The block is the text selector: one per passage, cell or footnote,
+        with its offsets in the file (``oa:start``, ``oa:end``), its text as
+        read, its first line and page (:meth:`_block`); every fact it states
+        points at it.  Why not a span of its own per fact, with its quoted
+        characters, line and page: that costs six quads a fact, a quarter
+        of the graph's bytes, while what a reader cites is the page,
+        paragraph, table row or footnote.  The typed records
+        (``--records``) still give each fact's own characters.
+
+        ``ordered``: the node also gets the offset of its own characters
+        (``ckg:offset``), for facts whose order in the text is part of the
+        record (who spoke, was invited, briefed or sponsored, in the order
+        named).
+
+        A span in no block (a finding about the whole file) keeps its own
+        selector: offsets, quoted characters, line, page and its source
+        (``oa:hasSource``).
         """
+        if ordered:
+            # Where the text names it: the order of the speakers, invitees,
+            # briefers … that one passage lists is a fact of the record.
+            self.add(node, CKG.offset, _lit(prov.start))
+        if prov.block_kind not in _NO_BLOCK:
+            self.add(node, PROV.wasDerivedFrom, self.m.passage(prov.sha256, prov.block_id))
+            return
         span = self.m.span(prov.sha256, prov.start, prov.end)
         self.add(node, PROV.wasDerivedFrom, span)
         if (prov.start, prov.end) in self.spans:
@@ -322,16 +339,9 @@ class Mapper:
         self.add(span, OA.end, _lit(prov.end))
         exact = prov.text if prov.exact is None else prov.exact
         self.add(span, OA.exact, _lit(exact))
-        if prov.text and prov.text != exact:
-            # The quote as read (lines joined, page furniture out), for pages.
-            self.add(span, CKG.readingText, _lit(prov.text))
         self.add(span, CKG.lineNumber, _lit(prov.line))
         self.add(span, CKG.onPage, self.m.page(prov.sha256, prov.page))
-        if prov.block_kind in ("source", "finding"):
-            self.add(span, OA.hasSource, self.m.source(prov.sha256))
-        else:
-            # Its source is its block's (``ckg:block/ckg:ofSource``).
-            self.add(span, CKG.block, self.m.passage(prov.sha256, prov.block_id))
+        self.add(span, OA.hasSource, self.m.source(prov.sha256))
 
     def date(self, value: dt.date | None) -> str | None:
         """An ``xsd:date`` literal."""
@@ -461,7 +471,7 @@ class Mapper:
             group = self.m.item_group(r.group_key)
             self.add(node, CKG.itemGroup, group)
             self.add(group, SKOS.member, node)
-        self.prov(node, r.prov)
+        self.prov(node, r.prov, ordered=True)
 
     def _event_common(self, node: str, r: Meeting | Videoconference) -> None:
         self.add(node, DCTERMS.date, self.date(r.date))
@@ -488,7 +498,7 @@ class Mapper:
             self.add(node, CKG.invitationRule, rule)
             self.add(node, CKG.invitee, target)
             self.add(node, RDFS.label, _text(inv.label, self.lang))
-            self.prov(node, inv.prov or prov)
+            self.prov(node, inv.prov or prov, ordered=True)
 
     def meeting(self, r: Meeting) -> None:
         node = self.m.meeting(r.record)
@@ -518,7 +528,7 @@ class Mapper:
             self.add(part, CKG.event, node)
             self.add(part, CKG.participant, target)
             self.add(part, RDFS.label, _text(sp.label, self.lang))
-            self.prov(part, sp.prov or r.prov)
+            self.prov(part, sp.prov or r.prov, ordered=True)
 
     def videoconference(self, r: Videoconference) -> None:
         node = self.m.videoconference(r.date, r.item_key)
@@ -547,7 +557,7 @@ class Mapper:
         self.add(doc, CKG.modality, _MODALITY.get(r.modality))
         if r.written_procedure_record:
             self.add(doc, CKG.writtenProcedureRecord, self.m.document(r.written_procedure_record))
-        self.prov(doc, r.prov)
+        self.prov(doc, r.prov, ordered=True)
         if r.votes_for is None and not r.unanimous:
             return
         # A vote event where the table gives counts, or says "adopted
@@ -652,7 +662,7 @@ class Mapper:
             self.add(node, CKG.inRole, self.m.role(r.role))
         if r.state:
             self.add(node, CKG.heldByState, self.m.state(r.state))
-        self.prov(node, r.prov)
+        self.prov(node, r.prov, ordered=True)
 
     def briefer(self, r: Briefer) -> None:
         item = self.m.item(r.item_key)
@@ -663,7 +673,7 @@ class Mapper:
         self.add(node, CKG.period, _lit(self.period))
         if r.state:
             self.add(node, CKG.heldByState, self.m.state(r.state))
-        self.prov(node, r.prov)
+        self.prov(node, r.prov, ordered=True)
 
     def sponsor(self, r: Sponsor) -> None:
         doc = self.m.document(r.draft)
@@ -672,7 +682,7 @@ class Mapper:
         self.add(node, RDF.type, CKG.Sponsorship)
         self.add(node, CKG.draft, doc)
         self.add(node, CKG.sponsorState, self.m.state(r.state))
-        self.prov(node, r.prov)
+        self.prov(node, r.prov, ordered=True)
 
     def document(self, r: Document) -> None:
         node = self.m.document(r.symbol)
@@ -798,7 +808,7 @@ class Mapper:
             self.add(node, CKG.onBehalfOf, self.m.state(iso3))
         if r.footnote is not None:
             self.add(node, CKG.describedIn, self.m.footnote(self.period, r.footnote))
-        self.prov(node, r.prov)
+        self.prov(node, r.prov, ordered=True)
 
     def mention(self, r: Mention) -> None:
         target = self.actor(r.kind, r.ref)
@@ -837,12 +847,15 @@ class Mapper:
         self.add(node, CKG.text, self.text(text))
         self.add(node, CKG.onPage, self.m.page(prov.sha256, prov.page))
         self.add(node, CKG.lineNumber, _lit(prov.line))
+        # The block is the selector its facts point at (:meth:`prov`).
+        self.add(node, OA.start, _lit(prov.start))
+        self.add(node, OA.end, _lit(prov.end))
 
     def unparsed(self, r: Unparsed) -> None:
         node = self.m.passage(r.prov.sha256, r.prov.block_id)
         self._block(node, r.prov, CKG.UnparsedPassage, r.prov.text)
+        # Not derived from anything else: it is the selector of its text.
         self.add(node, CKG.reason, _lit(r.reason))
-        self.prov(node, r.prov)
 
     def finding(self, r: Finding) -> None:
         node = self.m.finding(r.prov.sha256, r.code, r.prov.start, r.prov.end, r.message)

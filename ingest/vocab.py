@@ -116,7 +116,6 @@ class CKG(DefinedNamespace):
     agendaItem: URIRef
     attributedTo: URIRef
     basis: URIRef
-    block: URIRef
     blockKind: URIRef
     briefer: URIRef
     byteSize: URIRef
@@ -161,6 +160,7 @@ class CKG(DefinedNamespace):
     modality: URIRef
     noRecord: URIRef
     ofSource: URIRef
+    offset: URIRef
     onBehalfOf: URIRef
     onDraft: URIRef
     onPage: URIRef
@@ -179,7 +179,6 @@ class CKG(DefinedNamespace):
     position: URIRef
     printedPage: URIRef
     printedPageInferred: URIRef
-    readingText: URIRef
     reason: URIRef
     record: URIRef
     recordNote: URIRef

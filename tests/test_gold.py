@@ -10,9 +10,9 @@ ones ``councilkg facts`` runs), so a drift in them fails here too; the
 test-only queries of ``tests/queries/`` read what no shipped query reads
 (the text, the provenance, and links that the fact queries reach another
 way), and the outcome of a vote is read with the prepared query
-``decision-outcome``.  The fact queries read only facts derived from a span
-of the source; :func:`test_fact_nodes_are_derived_from_a_span` makes sure
-no fact is left out that way.
+``decision-outcome``.  The fact queries read only facts derived from a
+passage of the source; :func:`test_fact_nodes_are_derived_from_a_passage`
+makes sure no fact is left out that way.
 """
 
 from __future__ import annotations
@@ -416,12 +416,14 @@ def _subsequence(needle: str, haystack: str) -> bool:
 
 
 def test_every_fact_has_exact_provenance(seed_store: GraphStore, seed_result: IngestResult) -> None:
-    """Each span's quoted text (``oa:exact``) is the source's characters at its
-    offsets, exactly; its text as read, where given, is those characters
-    folded with whitespace and page furniture aside; its line and page are
-    those of its start."""
+    """What a fact is derived from is a selector of the source: a passage's
+    text as read is the characters at its offsets, folded with whitespace
+    and page furniture aside; a span in no block quotes the characters at
+    its offsets exactly (``oa:exact``); the line and page are those of the
+    start; and a fact's own offset (``ckg:offset``) lies in a passage it is
+    derived from."""
     source = seed_result.source
-    rows = select(seed_store, "all-spans")
+    rows = select(seed_store, "all-derivations")
     from councilkg.ingest.records import Footnote, Vote
 
     assert len(rows) >= sum(isinstance(r, Footnote | Vote) for r in seed_result.records)
@@ -429,21 +431,30 @@ def test_every_fact_has_exact_provenance(seed_store: GraphStore, seed_result: In
     for block in seed_result.document.blocks:
         for line, page in zip(block.lines, block.line_pages, strict=True):
             page_of_line[line.number] = page
+    within: dict[str, bool] = {}
     for r in rows:
         start, end = int(r["start"]), int(r["end"])
-        assert 0 <= start <= end <= len(source.text)
-        assert r["exact"] == source.text[start:end], r
-        reading = strip_spaces(r.get("reading") or r["exact"])
+        assert 0 <= start < end <= len(source.text)
+        assert (r.get("text") is None) != (r.get("exact") is None), r
+        if r.get("exact") is not None:
+            assert r["exact"] == source.text[start:end], r
+        reading = strip_spaces(r.get("text") or r["exact"])
         assert _subsequence(reading, strip_spaces(fold(source.text[start:end]))), r
         assert int(r["line"]) == source.line_at(start)
         if int(r["line"]) in page_of_line:
             assert int(r["pageIndex"]) == page_of_line[int(r["line"])]
+        if r.get("offset") is not None:
+            inside = start <= int(r["offset"]) < end
+            within[r["node"]] = within.get(r["node"], False) or inside
+    assert within and all(within.values()), [n for n, ok in within.items() if not ok]
 
 
-def test_fact_nodes_are_derived_from_a_span(seed_store: GraphStore) -> None:
-    """Every fact node (and every letter with a sender) has a span with a
-    start offset: the fact queries read facts through that path (for their
-    order), so none is left out of the comparisons above."""
+def test_fact_nodes_are_derived_from_a_passage(seed_store: GraphStore) -> None:
+    """Every fact node (and every letter with a sender) is derived from a
+    passage with a start offset, and the facts whose order in the text is
+    part of the record have their own offsets: the fact queries read facts
+    through those paths (for their order), so none is left out of the
+    comparisons above."""
     query = """
     PREFIX ckg: <https://w3id.org/councilkg/ontology#>
     PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -457,6 +468,16 @@ def test_fact_nodes_are_derived_from_a_span(seed_store: GraphStore) -> None:
       FILTER NOT EXISTS { ?node prov:wasDerivedFrom/oa:start ?start }
     }"""
     assert [r["node"].value for r in seed_store.query(query)] == []
+    ordered = """
+    PREFIX ckg: <https://w3id.org/councilkg/ontology#>
+    PREFIX prov: <http://www.w3.org/ns/prov#>
+    SELECT DISTINCT ?node WHERE {
+      VALUES ?class { ckg:Participation ckg:Invitation ckg:Sponsorship ckg:ItemBriefing
+                      ckg:AgendaItem }
+      ?node a ?class ; prov:wasDerivedFrom ?from .
+      FILTER NOT EXISTS { ?node ckg:offset ?offset }
+    }"""
+    assert [r["node"].value for r in seed_store.query(ordered)] == []
 
 
 # -- the queries themselves ------------------------------------------------------------

@@ -510,9 +510,36 @@ def test_source_of_a_meeting(seed_store: GraphStore, gold: dict[str, Any]) -> No
     quote = squash(str(row["quote"]))
     assert meeting["record"] in quote
     assert squash(meeting["sub_item_zh"]) in quote
-    assert quote in squash(str(row["passageText"]))
     assert isinstance(row["line"], int) and isinstance(row["pageIndex"], int)
     assert int(row["end"]) - int(row["start"]) >= len(quote)
+
+
+def test_source_of_speakers_gives_where_the_passage_names_them(
+    seed_store: GraphStore, gold: dict[str, Any]
+) -> None:
+    """Speakers are derived from their passage and named at their own
+    offsets in it, in the order they spoke (the gold's order)."""
+    date, event = next(
+        (d, e) for d, e in gold["speakers_by_event"].items() if len(e["states"]) >= 2
+    )
+    found = {
+        r["iso3"].value: r["p"].value
+        for r in seed_store.query(
+            "PREFIX ckg: <https://w3id.org/councilkg/ontology#> "
+            "PREFIX dcterms: <http://purl.org/dc/terms/> "
+            "SELECT ?p ?iso3 WHERE { ?p a ckg:Participation ; ckg:participant/ckg:iso3 ?iso3 ; "
+            f'ckg:event/dcterms:date "{date}"^^<http://www.w3.org/2001/XMLSchema#date> . '
+            'FILTER(CONTAINS(STR(?p), "/speaker/")) }'
+        )
+    }
+    offsets = []
+    for iso3 in event["states"]:
+        rows = run(seed_store, "source-of", iri=found[iso3]).values()
+        named = [r for r in rows if r["offset"] is not None]
+        assert named, iso3
+        assert all(r["start"] <= r["offset"] < r["end"] for r in named)
+        offsets.append(min(r["offset"] for r in named))
+    assert offsets == sorted(offsets) and len(set(offsets)) == len(offsets)
 
 
 def test_source_of_a_footnote_quotes_its_text(seed_store: GraphStore, gold: dict[str, Any]) -> None:

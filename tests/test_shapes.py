@@ -514,10 +514,10 @@ MUTATIONS = [
         ("ckgsh:PositionStatesOnCouncil", "id:position/2020/831"),
     ),
     m(
-        "decision-span-misquoted",
-        """DELETE { ?span oa:exact ?exact } INSERT { ?span oa:exact "S/PRST/2020/" }
-           WHERE { <id:document/S/PRST/2020/13> prov:wasDerivedFrom ?span .
-                   ?span oa:exact ?exact }""",
+        "decision-passage-misquoted",
+        """DELETE { ?passage ckg:text ?text } INSERT { ?passage ckg:text "S/PRST/2020/"@zh }
+           WHERE { <id:document/S/PRST/2020/13> prov:wasDerivedFrom ?passage .
+                   ?passage ckg:text ?text }""",
         ("ckgsh:DecisionSpanQuotesSymbol", "id:document/S/PRST/2020/13"),
     ),
     m(
@@ -730,7 +730,6 @@ MUTATIONS = [
         "unparsed-passage-without-reason",
         "INSERT DATA { <src:block/b00010> a ckg:UnparsedPassage }",
         ("ckgsh:UnparsedPassage-reason", "src:block/b00010"),
-        ("ckgsh:Fact-wasDerivedFrom", "src:block/b00010"),
     ),
     m(
         "citation-without-its-document",
@@ -740,39 +739,43 @@ MUTATIONS = [
         ("ckgsh:Citation-cited", "id:footnote/2020/841/cites/S/RES/2231(2015)"),
     ),
     m(
-        "span-without-quote",
-        f"""DELETE {{ ?span oa:exact ?quote }}
-            WHERE {{ {VE} prov:wasDerivedFrom ?span . ?span oa:exact ?quote }}""",
-        ("ckgsh:SourceSpan-exact", "src:span/10068-10093"),
+        "passage-without-text",
+        f"""DELETE {{ ?passage ckg:text ?text }}
+            WHERE {{ {VE} prov:wasDerivedFrom ?passage . ?passage ckg:text ?text }}""",
+        ("ckgsh:SourcePassage-text", "src:block/b00054"),
     ),
     m(
         "fact-derived-from-an-undescribed-span",
         f"INSERT DATA {{ {VE} prov:wasDerivedFrom <src:span/1-2> }}",
         ("ckgsh:SourceSpanShape", "src:span/1-2"),
-        ("ckgsh:SourceSpan-start", "src:span/1-2"),
-        ("ckgsh:SourceSpan-end", "src:span/1-2"),
-        ("ckgsh:SourceSpan-exact", "src:span/1-2"),
-        ("ckgsh:SourceSpan-lineNumber", "src:span/1-2"),
-        ("ckgsh:SourceSpan-onPage", "src:span/1-2"),
-        why="a span's class is not stated: what a fact is derived from is held to the span's shape",
+        why="what a fact is derived from is a passage or a span in no block, described",
     ),
     m(
-        "span-starts-after-it-ends",
-        replace_any("<src:span/10068-10093>", "oa:start", "20000"),
-        ("ckgsh:SourceSpan-start", "src:span/10068-10093"),
+        "span-in-no-block-without-quote",
+        f"""INSERT DATA {{ <src:finding/W001/0> a ckg:Finding ; ckg:findingCode "W001" ;
+              ckg:message "a gap" ; ckg:findingSource <id:source/{SID}> ;
+              prov:wasDerivedFrom <src:span/1-2> .
+            <src:span/1-2> oa:hasSource <id:source/{SID}> ; oa:start 1 ; oa:end 2 ;
+              ckg:lineNumber 1 ; ckg:onPage <src:page/0> }}""",
+        ("ckgsh:SourceSpanShape", "src:span/1-2"),
+        why="a span in no block is its own selector: it quotes the source (oa:exact)",
     ),
     m(
-        "empty-quote",
-        replace_any("<src:span/10068-10093>", "oa:exact", '""'),
-        ("ckgsh:SourceSpan-exact", "src:span/10068-10093"),
+        "passage-starts-after-it-ends",
+        replace_any("<src:block/b00054>", "oa:start", "20000"),
+        ("ckgsh:SourcePassage-start", "src:block/b00054"),
+    ),
+    m(
+        "empty-passage-text",
+        replace_any("<src:block/b00054>", "ckg:text", '""@zh'),
         ("ckgsh:DecisionSpanQuotesSymbol", "id:document/S/2020/797"),
-        why="the span is also the decision's, whose quote must show its symbol",
+        why="the passage is the decision's, whose text must show its symbol",
     ),
     m(
         "finding-with-a-malformed-code",
         f"""INSERT DATA {{ <src:finding/E1/0> a ckg:Finding ; ckg:findingCode "E1" ;
               ckg:message "counts disagree" ; ckg:findingSource <id:source/{SID}> ;
-              prov:wasDerivedFrom <src:span/10068-10093> }}""",
+              prov:wasDerivedFrom <src:block/b00054> }}""",
         ("ckgsh:Finding-findingCode", "src:finding/E1/0"),
     ),
     m(
@@ -1087,7 +1090,10 @@ def test_results_are_located_in_the_source(jpn_report: ValidationReport) -> None
     text = SEED.read_text(encoding="utf-8")
     loc = voter.location
     assert loc.start is not None and loc.end is not None
-    assert text[loc.start : loc.end] == loc.quote
+    # The vote's passage (its table row), quoted as read: its characters,
+    # lines joined, are those at its offsets.
+    quote = "".join((loc.quote or "").removesuffix("…").split())
+    assert quote and quote in "".join(text[loc.start : loc.end].split())
     assert loc.line == text[: loc.start].count("\n") + 1
     assert "state/JPN" in str(voter.value)
     assert voter.result_path == "ckg:voter"

@@ -39,9 +39,6 @@ COINCIDENT = {
     ("co-voting", "agreed", "agreement"): "one vote event per pair: agreed 0|1, ratio 0|1",
     ("decision-outcome", "votesFor", "votesAgainst"): "the one vote: 2 in favour, 2 against",
     ("failed-drafts", "votesFor", "votesAgainst"): "the one vote: 2 in favour, 2 against",
-    ("source-of", "quote", "passageText"): "the meeting's span is its whole table row",
-    ("source-of", "reading", "passageText"): "the meeting's span is its whole table row, "
-    "read with its lines joined as the passage is",
     ("meetings-by-item", "subItem_label", "subItemText"): "the one meeting's sub-item is "
     "written as its concept's Chinese label",
 }

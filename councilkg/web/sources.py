@@ -5,10 +5,10 @@ passages (fifteen votes from one table, a meeting's invitations from one
 row), so each distinct passage is printed once, numbered, at the foot of
 the page with its text, file, line and page (printed number where the
 source prints one, else its index in the file), and every fact carries
-links to the numbers of the passages it was derived from, with the exact
-words quoted.  The graph describes a fact's origin as Web Annotation spans
-(``prov:wasDerivedFrom``, see :mod:`councilkg.ingest.rdf`); a span lies in a block
-(``ckg:SourcePassage``) whose text is the passage.
+links to the numbers of the passages it was derived from.  A fact is
+derived from its passage (``prov:wasDerivedFrom`` a ``ckg:SourcePassage``,
+see :mod:`councilkg.ingest.rdf`), or, stated in no block (a finding about
+a file), from a span of the file whose exact characters are quoted.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ async def _run_batched(select: Select, name: str, variable: str, iris: Iterable[
 
 
 async def fetch_sources(select: Select, facts: Iterable[str], passages: Iterable[str]) -> Sources:
-    """The sources of ``facts`` (nodes derived from spans) and of
+    """The sources of ``facts`` (nodes derived from passages) and of
     ``passages`` (blocks shown for themselves, such as the paragraphs that
     report an event), numbered in reading order (file, line, offset)."""
     spans = await _run_batched(select, "provenance", "fact", facts)
@@ -123,9 +123,8 @@ async def fetch_sources(select: Select, facts: Iterable[str], passages: Iterable
             start = _int(row["start"])
             if start is not None and (draft.start is None or start < draft.start):
                 draft.start = start
-        # Shown as read (lines joined, page furniture out) where the graph
-        # gives that apart from the source's exact characters.
-        quote = row.get("reading") or row["quote"] or ""
+        # A span in no block quotes the source; a passage is its own text.
+        quote = row["quote"] or ""
         if quote and quote not in draft.quotes:
             draft.quotes.append(quote)
         if draft.passage is None:
