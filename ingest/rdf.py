@@ -290,6 +290,7 @@ class Mapper:
         self.spans: set[tuple[int, int]] = set()
         self._instrument_mentions: list[Mention] | None = None
         self._citations: set[str] = set()
+        self._unit_text_cache: dict[str, str] | None = None
 
     # -- helpers ---------------------------------------------------------
     def add(self, s: str, p: str, o: str | None) -> None:
@@ -719,7 +720,14 @@ class Mapper:
     def _citation_node(self, citing: str, symbol: str, sentence: Provenance) -> None:
         """The citation itself (CiTO's cito:Citation), once per citing unit
         and document: the sentence that cites, the first where there are
-        several."""
+        several.
+
+        Nothing the citing unit states already: the sentence is left out
+        where it is the citing passage's or footnote's whole text (its
+        ``ckg:text`` in the same language), and the provenance where the
+        citing unit is the passage the sentence lies in (it is derived from
+        its citing entity).  The queries read the citing unit's then.
+        """
         node = self.m.node(citing, "cites", symbol)
         if node in self._citations:
             return
@@ -727,8 +735,24 @@ class Mapper:
         self.add(node, RDF.type, CITO.Citation)
         self.add(node, CITO.hasCitingEntity, citing)
         self.add(node, CITO.hasCitedEntity, self.m.document(symbol))
-        self.add(node, CKG.text, self.text(sentence.text))
-        self.prov(node, sentence)
+        if self._unit_texts().get(citing) != sentence.text:
+            self.add(node, CKG.text, self.text(sentence.text))
+        in_block = sentence.block_kind not in _NO_BLOCK
+        if not (in_block and citing == self.m.passage(sentence.sha256, sentence.block_id)):
+            self.prov(node, sentence)
+
+    def _unit_texts(self) -> dict[str, str]:
+        """The text of each passage and footnote of this source, by node."""
+        texts = self._unit_text_cache
+        if texts is None:
+            texts = {}
+            for rec in self.records:
+                if isinstance(rec, Passage):
+                    texts[self.m.passage(rec.prov.sha256, rec.block_id)] = rec.text
+                elif isinstance(rec, Footnote):
+                    texts[self.m.footnote(self.period, rec.number)] = rec.text
+            self._unit_text_cache = texts
+        return texts
 
     def footnote(self, r: Footnote) -> None:
         node = self.m.footnote(self.period, r.number)
