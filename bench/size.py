@@ -20,7 +20,7 @@ bulk load, the store's own dump); each quad repeats its subject and graph
 IRI, so the count of quads weighs as much as the literals.  The breakdown
 says where the bytes go: by predicate, by kind of subject (spans, source
 texts, passages, pages, the rest) and what every quad repeats (the graph
-IRI; the source's id, 16 digits of its SHA-256, that the IRIs below a
+IRI; the source's id, the first digits of its SHA-256, that the IRIs below a
 source carry).
 
 The target (``target`` in the JSON): at most 25 bytes of N-Quads per byte
@@ -40,21 +40,24 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import RESULTS, ROOT, environment, fmt_n, log, write_json
+from councilkg.ingest.iris import SOURCE_ID_DIGITS
 
 SCHEMA = 1
 DEFAULT_OUT = RESULTS / "size.json"
 SAMPLE = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
 LIMIT = 25.0  # bytes of N-Quads per byte of source text (issue's target)
-_SOURCE_GRAPH = re.compile(r"<([^>]*/graph/source/([0-9a-f]{16}))> \.$")
-_SOURCE_ID = re.compile(r"/source/[0-9a-f]{16}(?=[/>])")
-_SOURCE_NODE = re.compile(r"/source/[0-9a-f]{16}$")
+_ID = f"[0-9a-f]{{{SOURCE_ID_DIGITS}}}"
+_SOURCE_GRAPH = re.compile(rf"<([^>]*/graph/source/({_ID}))> \.$")
+_SOURCE_ID = re.compile(rf"/source/{_ID}(?=[/>])")
+_SOURCE_NODE = re.compile(rf"/source/{_ID}$")
+_PASSAGE = re.compile(rf"/source/{_ID}/b[0-9]+$")
 
 
 def subject_kind(subject: str) -> str:
     """The kind of node a subject IRI names, from the minter's patterns."""
     if "/span/" in subject:
         return "source text (own)" if subject.endswith("/text") else "span"
-    if "/block/" in subject:
+    if _PASSAGE.search(subject):
         return "passage"
     if "/page/" in subject:
         return "page"
@@ -82,7 +85,7 @@ def breakdown(lines: Sequence[str], source_bytes: int) -> dict[str, Any]:
         quads += 1
         total += size
         graph_bytes += len(m.group(1)) + 3  # <…> and the space before it
-        sha_bytes += 16 * len(_SOURCE_ID.findall(line))
+        sha_bytes += SOURCE_ID_DIGITS * len(_SOURCE_ID.findall(line))
         by_predicate[predicate[1:-1]] += size
         quads_by_predicate[predicate[1:-1]] += 1
         by_kind[subject_kind(subject[1:-1])] += size

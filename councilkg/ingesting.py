@@ -214,6 +214,8 @@ def load(
             bar.update()
             held.claim(done.report.path, done.report.sha256)
             if store is not None:
+                for stale in held.stale(done.report.sha256, done.report.graph):
+                    store.drop_graph(stale)
                 store.replace_blocks_if_changed(done.report.graph, done.blocks)
             if records_out is not None and done.records is not None:
                 for record in done.records:
@@ -284,6 +286,8 @@ def _load_large(
     result = ingest_source(read_part(item), language=language)
     held.claim(item.path, result.source.sha256)
     graph = str(minter.graph(result.source.sha256))
+    for stale in held.stale(result.source.sha256, graph):
+        store.drop_graph(stale)
     parts = (sorted(part) for part in _line_parts(result.records, minter))
     count = store.replace_graph_in_parts(graph, parts)
     return _report(result, item, graph, count)
@@ -304,17 +308,29 @@ class _HeldSources:
 
     def __init__(self, store: GraphStore | None) -> None:
         self.held: dict[str, tuple[str, str]] = {}  # id → (full digest, file)
+        # full digest → the graphs that hold a source of that text
+        self.graphs: dict[str, set[str]] = {}
         if store is None:
             return
         graphs = store.oxigraph
         label = ox.NamedNode(str(RDFS.label))
         for quad in graphs.quads_for_pattern(None, ox.NamedNode(CKG.sha256), None):
-            if not isinstance(quad.object, ox.Literal) or quad.graph_name == ox.DefaultGraph():
+            if not isinstance(quad.object, ox.Literal) or not isinstance(
+                quad.graph_name, ox.NamedNode
+            ):
                 continue
             names = graphs.quads_for_pattern(quad.subject, label, None, quad.graph_name)
             name = next((q.object.value for q in names if isinstance(q.object, ox.Literal)), "")
             digest = quad.object.value
+            self.graphs.setdefault(digest, set()).add(quad.graph_name.value)
             self.held.setdefault(source_id(digest), (digest, name or str(quad.subject)))
+
+    def stale(self, sha256: str, graph: str) -> list[str]:
+        """The store's other graphs of the text of digest ``sha256``, which
+        its graph ``graph`` replaces: graphs named by another form of its
+        source id (a store written when ids had another length), which
+        would otherwise hold its facts a second time."""
+        return sorted(self.graphs.get(sha256, set()) - {graph})
 
     def claim(self, path: str, sha256: str) -> None:
         """Record that ``path`` (of digest ``sha256``) takes its source id.

@@ -203,14 +203,18 @@ class GraphStore:
         # load per graph.
         loading = self._loading is not None and graph in self._loading.graphs
         if loading or graph in self._batch_graphs or _holds_graph(self._target(), graph):
-            store = self.oxigraph  # with the batch loaded
-            g = f"<{graph}>"
-            store.update(
-                f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER NOT EXISTS "
-                f"{{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }} }} ;\n"
-                f"DROP SILENT GRAPH {g}"
-            )
+            self._remove(graph)
         self._add_lines(graph, blocks)
+
+    def _remove(self, graph: str) -> None:
+        """Drop ``graph``, and from the default graph its triples that no
+        other graph holds (the queue loaded first)."""
+        g = f"<{graph}>"
+        self.oxigraph.update(
+            f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER NOT EXISTS "
+            f"{{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }} }} ;\n"
+            f"DROP SILENT GRAPH {g}"
+        )
 
     def _add_lines(self, graph: str, blocks: Iterable[bytes]) -> None:
         """Queue N-Triples ``blocks`` (:func:`encoded_blocks`) for the named graph
@@ -285,11 +289,29 @@ class GraphStore:
                 self._add_lines(graph, encoded_blocks(lines))
         if first:
             self._write_graph(graph, [])
+        self._forget_digest(graph)
+        return self.count(graph)
+
+    def drop_graph(self, graph: str) -> None:
+        """Remove named graph ``graph``, and from the default graph its
+        triples that no other graph holds.  Outside :meth:`staged` the
+        removal is staged and published on its own."""
+        if self._staged is None and self._digest_file is not None:
+            with self.staged():
+                self.drop_graph(graph)
+            return
+        if not self.has_graph(graph):
+            return
+        self._dirty = True
+        self._remove(graph)
+        self._forget_digest(graph)
+
+    def _forget_digest(self, graph: str) -> None:
+        """The next load writes ``graph`` again, whatever its lines."""
         if self._digest_file is None:
             self._memory_digests.pop(graph, None)
         else:
             self._pending_digests[graph] = ""  # matches no digest
-        return self.count(graph)
 
     def has_graph(self, graph: str) -> bool:
         """Whether named graph ``graph`` holds a triple."""

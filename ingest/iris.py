@@ -17,18 +17,22 @@ one IRI, and stable across re-ingest:
 - role, organization, instrument: ``id/role/{key}``, ``id/organization/{key}``,
   ``id/instrument/{key}`` (curated keys)
 - Council membership: ``id/membership/{ISO3}/{first year}``
-- source file: ``id/source/{id}``; its pages, blocks and spans below it
+- source file: ``id/source/{id}``; below it its pages ``…/page/{n}``, its
+  blocks ``…/{block id}`` (``b00018``: what facts are derived from, so the
+  shortest) and a finding's spans ``…/span/{start}-{end}``
 - named graph: ``graph/source/{id}`` per source file, ``graph/reference``,
   ``graph/alignment`` (the counterparts of passages across editions)
 
-A source's ``{id}`` is the first 16 hexadecimal digits (64 bits) of its
+A source's ``{id}`` is the first 12 hexadecimal digits (48 bits) of its
 text's SHA-256 (:func:`source_id`), not all 64: every quad of a source's
 graph carries it once in the graph IRI and again in most subjects, and the
-full digest there was a third of the graph's bytes.  64 bits keep two
-different texts apart with odds of about n²/2⁶⁵ for n files (nil for any
-real Repertoire), and the ingest refuses a text whose id is already held by
-a different full digest; the full SHA-256 stays on the source node
-(``ckg:sha256``).
+full digest there was a third of the graph's bytes.  48 bits keep two
+different texts apart with odds of about n²/2⁴⁹ for n files (one in twenty
+million for 5,000 files, more than every edition of every supplement),
+and the ingest refuses a text whose id is already held by a different full
+digest; the full SHA-256 stays on the source node (``ckg:sha256``).  A
+store whose graphs were named by a longer id loses them when their texts
+are ingested again (:class:`councilkg.ingesting._HeldSources`).
 
 Symbols keep their slashes and parentheses (``id/document/S/RES/2231(2015)``):
 both are legal in IRIs and keep the address readable.  Other characters
@@ -47,7 +51,7 @@ from rdflib.term import URIRef
 
 DEFAULT_BASE = "https://w3id.org/councilkg/"
 _SAFE = "/()._-~!$&'*+,;=:@"
-SOURCE_ID_DIGITS = 16
+SOURCE_ID_DIGITS = 12
 """Hexadecimal digits of a text's SHA-256 that name its source in IRIs."""
 
 
@@ -55,8 +59,8 @@ def source_id(sha256: str) -> str:
     """The id of a source in IRIs: the first :data:`SOURCE_ID_DIGITS`
     hexadecimal digits of its SHA-256 (a full digest or an id already).
 
-    >>> source_id("e9c79a4311407cd1" + "0" * 48)
-    'e9c79a4311407cd1'
+    >>> source_id("0123456789abcdef" + "0" * 48)
+    '0123456789ab'
     """
     return sha256[:SOURCE_ID_DIGITS].lower()
 
@@ -191,8 +195,9 @@ class Minter:
         return URIRef(f"{self.source(sha256)}/page/{index + 1}")
 
     def passage(self, sha256: str, block_id: str) -> URIRef:
-        """A block of a source file."""
-        return URIRef(f"{self.source(sha256)}/block/{block_id}")
+        """A block of a source file: ``…/source/{id}/{block id}``, with no
+        segment of its own (the id says ``b…``); every fact names it."""
+        return URIRef(f"{self.source(sha256)}/{block_id}")
 
     def span(self, sha256: str, start: int, end: int) -> URIRef:
         """Characters ``[start, end)`` of a source file."""

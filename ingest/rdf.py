@@ -691,8 +691,8 @@ class Mapper:
         if r.kind != "document":
             self.add(node, RDF.type, CKG.Document)
         self.add(node, CKG.symbol, _lit(r.symbol))
+        # Its label (ckg:displaySymbol is a sub-property of rdfs:label).
         self.add(node, CKG.displaySymbol, _lit(r.display))
-        self.add(node, RDFS.label, _lit(r.display))
         self.add(node, RDFS.seeAlso, f"<{r.url}>")
 
     def _citing_node(self, prov: Provenance, footnote: int | None) -> str:
@@ -706,7 +706,6 @@ class Mapper:
         document = self.m.document(r.symbol)
         citing = self._citing_node(r.prov, r.footnote)
         self.add(citing, CITO.cites, document)
-        self.add(self.m.supplement(self.period), CITO.cites, document)
         if r.sentence is not None:
             self._citation_node(citing, r.symbol, r.sentence)
 

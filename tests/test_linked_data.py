@@ -133,6 +133,15 @@ def test_id_with_nothing_acceptable_is_406(server: RunningServer) -> None:
 # /data: the description, by Accept or by extension
 
 
+# The labels a description adds of what it links to (a document's is its
+# printed symbol, ckg:displaySymbol, a sub-property of rdfs:label).
+LABELS = (
+    RDFS_LABEL,
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "https://w3id.org/councilkg/ontology#displaySymbol",
+)
+
+
 @pytest.mark.parametrize("kind", sorted(RESOURCES))
 @pytest.mark.parametrize("accept", sorted(FORMATS))
 def test_data_by_accept_and_by_extension(
@@ -153,9 +162,7 @@ def test_data_by_accept_and_by_extension(
         # Every triple about the resource, plus labels of what it links to.
         assert want <= triples
         extra = {t for t in triples if t not in want}
-        assert all(
-            p in (RDFS_LABEL, "http://www.w3.org/2004/02/skos/core#prefLabel") for _, p, _ in extra
-        )
+        assert all(p in LABELS for _, p, _ in extra)
 
 
 def test_jsonld_uses_the_published_context(server: RunningServer) -> None:

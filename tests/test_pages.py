@@ -379,11 +379,16 @@ def test_document_page_shows_kind_undocs_and_citations(
         # Its kind, as the ontology names it, is printed.
         kinds = {_href_path(a.attrs["href"]) for a in doc.find("dd", class_="kinds").find_all("a")}
         assert kinds, kind
-        # Everything that cites it (the test's own query) is listed.
+        # Everything that cites it (the test's own query) is listed, and the
+        # supplements whose footnotes, passages or pages do.
         citing = {
             r["c"]
             for r in sparql_rows(
-                seed_store, f"SELECT ?c WHERE {{ ?c <http://purl.org/spar/cito/cites> <{iri}> }}"
+                seed_store,
+                "PREFIX ckg: <https://w3id.org/councilkg/ontology#> SELECT DISTINCT ?c WHERE { "
+                f"{{ ?c <http://purl.org/spar/cito/cites> <{iri}> }} UNION "
+                f"{{ ?u <http://purl.org/spar/cito/cites> <{iri}> ; "
+                "ckg:supplement|ckg:ofSource/ckg:supplement ?c } }",
             )
         }
         listed = {li.attrs["data-citing"] for li in doc.find_all("li", data_citing=True)}

@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from bench import synth
 from councilkg.cli import main
 from councilkg.ingest.errors import Code
+from councilkg.ingest.iris import source_id
 from councilkg.ingest.parts import Part, parts_of, read_part
 from councilkg.ingest.pipeline import ingest_bytes
 from councilkg.ingest.records import Footnote
@@ -136,7 +137,7 @@ def _shifted(shift: int, m: re.Match[str]) -> str:
 def _normalised(quads: list[str], parts: list[Part]) -> list[str]:
     """The quads with each source's label blank and each document's line
     numbers counted from its own first line."""
-    base = {read_part(p).sha256[:16]: p.first_line - 1 for p in parts}
+    base = {source_id(read_part(p).sha256): p.first_line - 1 for p in parts}
     out = []
     for quad in quads:
         quad = LABEL.sub(r'\1""', quad)

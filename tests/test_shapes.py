@@ -26,7 +26,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
 from councilkg.ingest import membership
-from councilkg.ingest.iris import Minter
+from councilkg.ingest.iris import Minter, source_id
 from councilkg.ingest.pipeline import IngestResult
 from councilkg.ingest.rdf import to_triples
 from councilkg.ingest.reference import reference_triples
@@ -44,7 +44,7 @@ from councilkg.validation import (
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
 SHA = hashlib.sha256(SEED.read_bytes()).hexdigest()
-SID = SHA[:16]  # the source's id in IRIs
+SID = source_id(SHA)  # the source's id in IRIs
 BASE = "https://w3id.org/councilkg/"
 ID = BASE + "id/"
 SRC = f"{ID}source/{SID}/"
@@ -241,20 +241,20 @@ MUTATIONS = [
     m(
         "drop-a-footnote",
         "DELETE WHERE { <id:footnote/2020/827> ?p ?o }",
-        ("ckgsh:FootnoteMarkerResolves", "src:block/b00010"),
+        ("ckgsh:FootnoteMarkerResolves", "src:b00010"),
         why="passage b00010 carries marker 827",
     ),
     m(
         "counterpart-in-the-same-edition",
-        "INSERT DATA { <src:block/b00010> ckg:counterpart <src:block/b00012> }",
-        ("ckgsh:CounterpartIsAnotherEdition", "src:block/b00010"),
+        "INSERT DATA { <src:b00010> ckg:counterpart <src:b00012> }",
+        ("ckgsh:CounterpartIsAnotherEdition", "src:b00010"),
         why="a counterpart is a passage of the other language's edition, linked back",
     ),
     m(
         "marker-zero",
-        "INSERT DATA { <src:block/b00010> ckg:footnoteMarker 0 }",
-        ("ckgsh:FootnoteMarkerResolves", "src:block/b00010"),
-        ("ckgsh:SourcePassage-footnoteMarker", "src:block/b00010"),
+        "INSERT DATA { <src:b00010> ckg:footnoteMarker 0 }",
+        ("ckgsh:FootnoteMarkerResolves", "src:b00010"),
+        ("ckgsh:SourcePassage-footnoteMarker", "src:b00010"),
     ),
     m(
         "malformed-symbol",
@@ -605,6 +605,8 @@ MUTATIONS = [
         "document-without-display-symbol",
         f"DELETE WHERE {{ {DRAFT} ckg:displaySymbol ?display }}",
         ("ckgsh:Document-displaySymbol", "id:document/S/2020/797"),
+        ("ckgsh:Document-label", "id:document/S/2020/797"),
+        why="its printed symbol is its label",
     ),
     m(
         "decision-without-modality",
@@ -723,13 +725,13 @@ MUTATIONS = [
     ),
     m(
         "block-kind-unknown",
-        replace_any("<src:block/b00010>", "ckg:blockKind", '"para"'),
-        ("ckgsh:SourcePassage-blockKind", "src:block/b00010"),
+        replace_any("<src:b00010>", "ckg:blockKind", '"para"'),
+        ("ckgsh:SourcePassage-blockKind", "src:b00010"),
     ),
     m(
         "unparsed-passage-without-reason",
-        "INSERT DATA { <src:block/b00010> a ckg:UnparsedPassage }",
-        ("ckgsh:UnparsedPassage-reason", "src:block/b00010"),
+        "INSERT DATA { <src:b00010> a ckg:UnparsedPassage }",
+        ("ckgsh:UnparsedPassage-reason", "src:b00010"),
     ),
     m(
         "citation-without-its-document",
@@ -742,7 +744,7 @@ MUTATIONS = [
         "passage-without-text",
         f"""DELETE {{ ?passage ckg:text ?text }}
             WHERE {{ {VE} prov:wasDerivedFrom ?passage . ?passage ckg:text ?text }}""",
-        ("ckgsh:SourcePassage-text", "src:block/b00054"),
+        ("ckgsh:SourcePassage-text", "src:b00054"),
     ),
     m(
         "fact-derived-from-an-undescribed-span",
@@ -762,12 +764,12 @@ MUTATIONS = [
     ),
     m(
         "passage-starts-after-it-ends",
-        replace_any("<src:block/b00054>", "oa:start", "20000"),
-        ("ckgsh:SourcePassage-start", "src:block/b00054"),
+        replace_any("<src:b00054>", "oa:start", "20000"),
+        ("ckgsh:SourcePassage-start", "src:b00054"),
     ),
     m(
         "empty-passage-text",
-        replace_any("<src:block/b00054>", "ckg:text", '""@zh'),
+        replace_any("<src:b00054>", "ckg:text", '""@zh'),
         ("ckgsh:DecisionSpanQuotesSymbol", "id:document/S/2020/797"),
         why="the passage is the decision's, whose text must show its symbol",
     ),
@@ -775,7 +777,7 @@ MUTATIONS = [
         "finding-with-a-malformed-code",
         f"""INSERT DATA {{ <src:finding/E1/0> a ckg:Finding ; ckg:findingCode "E1" ;
               ckg:message "counts disagree" ; ckg:findingSource <id:source/{SID}> ;
-              prov:wasDerivedFrom <src:block/b00054> }}""",
+              prov:wasDerivedFrom <src:b00054> }}""",
         ("ckgsh:Finding-findingCode", "src:finding/E1/0"),
     ),
     m(
@@ -1111,7 +1113,7 @@ def test_nodes_without_a_span_are_located_through_their_owner(base_graph: Graph)
     assert locate(base_graph, count) == own
     page = locate(base_graph, URIRef(f"{SRC}page/9"))
     assert page is not None and page.printed_page == 130 and page.file == SEED.name
-    passage = locate(base_graph, URIRef(f"{SRC}block/b00010"))
+    passage = locate(base_graph, URIRef(f"{SRC}b00010"))
     assert passage is not None and passage.line is not None and passage.quote
     assert locate(base_graph, URIRef(f"{ID}state/USA")) is None  # reference data
 

@@ -1,9 +1,11 @@
-"""A source is named in IRIs by 16 hexadecimal digits of its SHA-256.
+"""A source is named in IRIs by the first hexadecimal digits of its SHA-256.
 
 The IRIs below a source and its graph carry the short id; the full digest
-stays on the source node; and two different texts whose digests agree on
-those 16 digits (a collision, made here by patching the digest the ingest
-computes) are refused with both digests named, leaving the store as it was.
+stays on the source node; two different texts whose digests agree on
+those digits (a collision, made here by patching the digest the ingest
+computes) are refused with both digests named, leaving the store as it was;
+and a store whose graph for a text is named otherwise (by an id of another
+length) loses that graph when the text is ingested again.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pytest
 
 from councilkg.ingest import source as source_module
 from councilkg.ingest.errors import IngestError
-from councilkg.ingest.iris import Minter, source_id
+from councilkg.ingest.iris import SOURCE_ID_DIGITS, Minter, source_id
 from councilkg.ingest.vocab import CKG
 from councilkg.ingesting import load
 from councilkg.store import GraphStore
@@ -43,17 +45,18 @@ def _digest(path: Path) -> str:
     return PREFIX + hashlib.sha256(path.read_bytes()).hexdigest()[16:]
 
 
-def test_source_iris_carry_sixteen_digits_and_the_node_the_full_digest() -> None:
+def test_source_iris_carry_the_short_id_and_the_node_the_full_digest() -> None:
     store = GraphStore.in_memory()
     load([ZH], store, progress=False)
     sha = hashlib.sha256(ZH.read_bytes()).hexdigest()
     minter = Minter()
     graph = str(minter.graph(sha))
-    assert graph.endswith("/graph/source/" + sha[:16])
-    assert source_id(sha) == sha[:16] == source_id(sha[:16])
+    short = sha[:SOURCE_ID_DIGITS]
+    assert graph.endswith("/graph/source/" + short)
+    assert source_id(sha) == short == source_id(short)
     assert graph in store.graphs()
     node = ox.NamedNode(str(minter.source(sha)))
-    assert node.value.endswith("/id/source/" + sha[:16])
+    assert node.value.endswith("/id/source/" + short)
     digests = store.oxigraph.quads_for_pattern(
         node, ox.NamedNode(CKG.sha256), None, ox.NamedNode(graph)
     )
@@ -89,3 +92,24 @@ def test_a_text_whose_source_id_the_store_holds_for_another_is_refused(
     message = str(raised.value)
     assert _digest(ZH) in message and _digest(EN) in message and ZH.name in message
     assert store.dump_nquads() == before
+
+
+def test_a_graph_of_the_same_text_named_by_another_id_is_replaced(tmp_path: Path) -> None:
+    """A store written when source ids had another length holds the text's
+    graph under another name: ingesting the text again removes it, so the
+    store holds each fact once, as a fresh ingest does."""
+    fresh = GraphStore(tmp_path / "fresh")
+    load([ZH], fresh, progress=False)
+    sha = hashlib.sha256(ZH.read_bytes()).hexdigest()
+    graph = str(Minter().graph(sha))
+    longer = graph + sha[SOURCE_ID_DIGITS : SOURCE_ID_DIGITS + 4]
+    store = GraphStore(tmp_path / "store")
+    lines = [
+        f"{q.subject} {q.predicate} {q.object} .\n"
+        for q in fresh.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+    ]
+    store.replace_graph(longer, lines)
+    assert store.graphs() == [longer]
+    load([ZH], store, progress=False)
+    assert longer not in store.graphs()
+    assert store.dump_nquads() == fresh.dump_nquads()
