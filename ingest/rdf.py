@@ -310,7 +310,7 @@ class Mapper:
         with its offsets in the file (``oa:start``, ``oa:end``), its text as
         read, its first line and page (:meth:`_block`); every fact it states
         points at it.  Why not a span of its own per fact, with its quoted
-        characters, line and page: that costs six quads a fact, a quarter
+        characters, line and page: that costs six quads a fact, nearly a third
         of the graph's bytes, while what a reader cites is the page,
         paragraph, table row or footnote.  The typed records
         (``--records``) still give each fact's own characters.
