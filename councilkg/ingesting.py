@@ -214,8 +214,7 @@ def load(
             bar.update()
             held.claim(done.report.path, done.report.sha256)
             if store is not None:
-                for stale in held.stale(done.report.sha256, done.report.graph):
-                    store.drop_graph(stale)
+                held.drop_stale(store, done.report.sha256, done.report.graph)
                 store.replace_blocks_if_changed(done.report.graph, done.blocks)
             if records_out is not None and done.records is not None:
                 for record in done.records:
@@ -286,8 +285,7 @@ def _load_large(
     result = ingest_source(read_part(item), language=language)
     held.claim(item.path, result.source.sha256)
     graph = str(minter.graph(result.source.sha256))
-    for stale in held.stale(result.source.sha256, graph):
-        store.drop_graph(stale)
+    held.drop_stale(store, result.source.sha256, graph)
     parts = (sorted(part) for part in _line_parts(result.records, minter))
     count = store.replace_graph_in_parts(graph, parts)
     return _report(result, item, graph, count)
@@ -325,12 +323,13 @@ class _HeldSources:
             self.graphs.setdefault(digest, set()).add(quad.graph_name.value)
             self.held.setdefault(source_id(digest), (digest, name or str(quad.subject)))
 
-    def stale(self, sha256: str, graph: str) -> list[str]:
-        """The store's other graphs of the text of digest ``sha256``, which
-        its graph ``graph`` replaces: graphs named by another form of its
-        source id (a store written when ids had another length), which
+    def drop_stale(self, store: GraphStore, sha256: str, graph: str) -> None:
+        """Drop the store's other graphs of the text of digest ``sha256``,
+        which its graph ``graph`` replaces: graphs named by another form of
+        its source id (a store written when ids had another length), which
         would otherwise hold its facts a second time."""
-        return sorted(self.graphs.get(sha256, set()) - {graph})
+        for stale in sorted(self.graphs.get(sha256, set()) - {graph}):
+            store.drop_graph(stale)
 
     def claim(self, path: str, sha256: str) -> None:
         """Record that ``path`` (of digest ``sha256``) takes its source id.

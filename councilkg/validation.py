@@ -42,7 +42,7 @@ import json
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -316,24 +316,22 @@ def _page(graph: Graph, node: Node) -> tuple[int | None, int | None]:
 
 
 def _span_location(graph: Graph, span: Node) -> SourceLocation:
-    """What a fact is derived from is its own selector: a passage (its
-    offsets, its text as read quoted) or a span in no block (its offsets,
-    the source's characters quoted)."""
-    source = graph.value(span, OA.hasSource) or graph.value(span, CKG.ofSource)
-    quote = _str(graph.value(span, OA.exact))
-    if quote is None:
-        quote = _str(graph.value(span, CKG.text))
-        if quote is not None and len(quote) > _QUOTE_LIMIT:
-            quote = quote[: _QUOTE_LIMIT - 1] + "…"
+    """What a fact is derived from is its own selector: a passage (located
+    as a block, with its offsets) or a span in no block (its offsets, the
+    source's characters quoted, its source file)."""
     start = _int(graph.value(span, OA.start))
     end = _int(graph.value(span, OA.end))
+    block = _block_location(graph, span)
+    if block is not None:
+        return replace(block, start=start, end=end)
+    source = graph.value(span, OA.hasSource)
     page_index, printed = _page(graph, span)
     return SourceLocation(
         file=_str(graph.value(source, RDFS.label)) if source is not None else None,
         line=_int(graph.value(span, CKG.lineNumber)),
         page_index=page_index,
         printed_page=printed,
-        quote=quote,
+        quote=_str(graph.value(span, OA.exact)),
         start=start,
         end=end,
         anchor=str(span),
