@@ -117,7 +117,9 @@ class CKG(DefinedNamespace):
     attributedTo: URIRef
     basis: URIRef
     blockKind: URIRef
+    briefedAt: URIRef
     briefer: URIRef
+    briefingItem: URIRef
     byteSize: URIRef
     capacity: URIRef
     continuesAfterBreak: URIRef

@@ -89,13 +89,15 @@ def test_a_values_line_is_the_parameters_values_block_where_it_is_bound() -> Non
         cq.parse_query("t", HEADER + body.replace("#values years", "#values item"))
 
 
-def test_briefers_by_item_gives_its_item_to_the_events_optional() -> None:
-    """The OPTIONAL of a briefer's events is evaluated once over the graph
-    (several patterns): the item's values inside it give it its start."""
-    bound = cq.bind("briefers-by-item", {"item": "non-proliferation"}).sparql
-    optional = bound[bound.rindex("OPTIONAL {") :]
-    assert '\n    VALUES ?item { "non-proliferation" }\n' in optional
-    assert "#values item" in cq.get("briefers-by-item").body
+def test_briefers_by_item_reads_its_keys_not_every_participation() -> None:
+    """The item's briefings by their key on briefings alone and their events
+    by the link made at ingest; no subquery (one would be evaluated over
+    every briefing of the graph) and no walk through the participations."""
+    text = cq.get("briefers-by-item").body.splitlines()
+    body = "\n".join(line for line in text if not line.lstrip().startswith("#"))
+    assert "ckg:briefingItem ?itemNode" in body and "ckg:briefedAt ?event" in body
+    assert body.count("SELECT") == 1
+    assert "ckg:Participation" not in body and "ckg:agendaItem" not in body
 
 
 def _value(term: cq.Term | None) -> str:

@@ -688,6 +688,27 @@ MUTATIONS = [
         ("ckgsh:ItemBriefing-period", "id:item/non-proliferation/briefing/2020/head-eu-delegation"),
     ),
     m(
+        "briefing-without-its-item-key",
+        "DELETE WHERE { <id:item/non-proliferation/briefing/2020/head-eu-delegation> "
+        "ckg:briefingItem ?item }",
+        (
+            "ckgsh:ItemBriefing-briefingItem",
+            "id:item/non-proliferation/briefing/2020/head-eu-delegation",
+        ),
+    ),
+    m(
+        "briefed-at-a-state",
+        replace_any(
+            "<id:item/non-proliferation/briefing/2020/head-eu-delegation>",
+            "ckg:briefedAt",
+            "<id:state/USA>",
+        ),
+        (
+            "ckgsh:ItemBriefing-briefedAt",
+            "id:item/non-proliferation/briefing/2020/head-eu-delegation",
+        ),
+    ),
+    m(
         "sponsorship-without-a-state",
         "DELETE WHERE { <id:document/S/2020/797/sponsorship/USA> ckg:sponsorState ?state }",
         ("ckgsh:Sponsorship-sponsorState", "id:document/S/2020/797/sponsorship/USA"),

@@ -129,6 +129,15 @@ def test_every_event_has_its_agenda_items_as_its_item_key(seed_store: GraphStore
     assert items and Counter(map(str, items)) == Counter(map(str, keys))
 
 
+def test_every_briefing_has_its_agenda_item_as_its_item_key(seed_store: GraphStore) -> None:
+    """``ckg:briefingItem`` is ``ckg:agendaItem`` on briefings, and on nothing else."""
+    pairs = """PREFIX ckg: <https://w3id.org/councilkg/ontology#>
+        SELECT ?node ?item WHERE {{ ?node {p} ?item . {kind} }}"""
+    items = _select(seed_store, pairs.format(p="ckg:agendaItem", kind="?node a ckg:ItemBriefing ."))
+    keys = _select(seed_store, pairs.format(p="ckg:briefingItem", kind=""))
+    assert items and Counter(map(str, items)) == Counter(map(str, keys))
+
+
 def _value(term: cq.Term | None) -> str:
     """A bound cell's value (the column is never unbound in these answers)."""
     assert term is not None
