@@ -64,7 +64,7 @@ class GraphStore:
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else default_store_path()
-        self._digest_file: Path | None = self.path / "graphs.json"
+        self._digest_file: Path | None = self.path / DIGEST_FILE
         self._memory_digests: dict[str, str] = {}
         self._pending_digests: dict[str, str] = {}
         self._staged: ox.Store | None = None
@@ -361,24 +361,18 @@ class GraphStore:
         """The published digests, with those of writes staged but not published."""
         return {**self._published_digests(), **self._pending_digests}
 
+    def graph_digests(self) -> dict[str, str]:
+        """The digest of each named graph's lines as last written through this
+        class (:meth:`replace_graph_if_changed`), by graph IRI; "" or no entry
+        for a graph whose content no digest describes (one written in parts,
+        or dropped).  What a reader of the store (the search index) compares
+        to know which graphs changed since it last read them."""
+        return self._digests()
+
     def _published_digests(self) -> dict[str, str]:
-        if self._digest_file is None or not self._digest_file.exists():
+        if self._digest_file is None:
             return dict(self._memory_digests)
-        try:
-            data = json.loads(self._digest_file.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise StoreError(
-                f"{self._digest_file}: not the store's digest table ({exc}); delete the file "
-                "and ingest again (the reference graphs are then rewritten once)"
-            ) from None
-        if not isinstance(data, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in data.items()
-        ):
-            raise StoreError(
-                f"{self._digest_file}: expected an object of graph IRIs to digests; delete "
-                "the file and ingest again"
-            )
-        return data
+        return published_digests(self.path)
 
     def _write_digests(self, digests: dict[str, str]) -> None:
         if self._digest_file is not None:
@@ -428,6 +422,37 @@ class GraphStore:
         if self._digest_file is not None:
             _write_atomically(self.path / GENERATION_FILE, f"{time.time_ns()}-{os.getpid()}\n")
         self._dirty = False
+
+
+DIGEST_FILE = "graphs.json"
+"""Beside the database: the digest of each graph's lines, by graph IRI."""
+
+
+def published_digests(path: str | Path) -> dict[str, str]:
+    """The graph digests a writer published beside the store at ``path``
+    (:meth:`GraphStore.graph_digests`); empty when there are none.
+
+    Raises:
+        StoreError: the file is not the store's digest table.
+    """
+    digest_file = Path(path) / DIGEST_FILE
+    if not digest_file.exists():
+        return {}
+    try:
+        data = json.loads(digest_file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreError(
+            f"{digest_file}: not the store's digest table ({exc}); delete the file "
+            "and ingest again (the reference graphs are then rewritten once)"
+        ) from None
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise StoreError(
+            f"{digest_file}: expected an object of graph IRIs to digests; delete "
+            "the file and ingest again"
+        )
+    return data
 
 
 GENERATION_FILE = "generation"

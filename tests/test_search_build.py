@@ -9,6 +9,7 @@ both editions, with batches small enough that every result spans many.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections import defaultdict
 from contextlib import closing
@@ -21,7 +22,7 @@ import pytest
 from councilkg.ingest.iris import Minter
 from councilkg.ingesting import load
 from councilkg.resources import read_text, sample_path
-from councilkg.search import build
+from councilkg.search import build, search
 from councilkg.search.text import normalize
 from councilkg.store import GraphStore
 
@@ -109,3 +110,108 @@ def test_the_trigram_index_matches_the_entries(store_path: Path) -> None:
     build.build_index(GraphStore(store_path, read_only=True))
     with closing(sqlite3.connect(store_path / build.INDEX_FILE)) as db:
         db.execute("INSERT INTO entry_fts(entry_fts) VALUES ('integrity-check')")
+
+
+# --------------------------------------------------------------------------
+# Updated graph by graph
+
+
+def _content(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The index's rows without their ids (which an update assigns in its
+    own order), after checking the trigram index against the entries."""
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("INSERT INTO entry_fts(entry_fts) VALUES ('integrity-check')")
+        entities = db.execute(
+            "SELECT iri, rest, kind, label_en, label_zh, label FROM entity ORDER BY iri"
+        ).fetchall()
+        entries = db.execute(
+            "SELECT n.iri, e.field, e.lang, e.text, e.norm FROM entry AS e"
+            " JOIN entity AS n ON n.id = e.entity ORDER BY n.iri, e.field, e.lang, e.text"
+        ).fetchall()
+    return entities, entries
+
+
+def _whole(store_path: Path, tmp_path: Path) -> tuple[list[tuple[object, ...]], ...]:
+    """The rows of the index built whole from the same store (in a copy)."""
+    copy = tmp_path / "whole"
+    shutil.copytree(store_path, copy, symlinks=True)
+    (copy / build.INDEX_FILE).unlink()
+    stats = build.build_index(GraphStore(copy, read_only=True))
+    assert stats.whole
+    return _content(stats.path)
+
+
+def _variant(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    text = sample_path().read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path = tmp_path / name
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_an_update_reads_the_changed_graphs_alone_and_equals_a_whole_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each load updates the index from the one there, reading only the
+    graphs it wrote; after each the rows are those of a whole build of the
+    same store: a second edition, a second text stating the same resources
+    with one passage changed, and a text dropped."""
+    store_path = tmp_path / "store"
+    stats: list[build.IndexStats] = []
+    real = build.update_index
+    monkeypatch.setattr(build, "update_index", lambda *a, **k: stats.append(real(*a, **k)))
+    load([sample_path()], GraphStore(store_path), minter=Minter(), progress=False)
+    assert stats[-1].whole
+    graphs = len(GraphStore(store_path, read_only=True).graphs())
+    monkeypatch.setattr(build, "WHOLE_SHARE", 1.0)  # every update in place below
+    for step, files in enumerate(
+        ([EN], [_variant(tmp_path, "variant.txt", "缓和紧张局势", "缓和紧张局势与青金石碑")])
+    ):
+        load(files, GraphStore(store_path), minter=Minter(), language="auto", progress=False)
+        assert not stats[-1].whole
+        # The text's graph, and the alignment graph where it now has a second edition.
+        assert 1 <= stats[-1].graphs_read <= 2 < graphs
+        assert _content(stats[-1].path) == _whole(store_path, tmp_path / f"step{step}")
+    assert search(store_path, "青金石碑")[0].kind == "passage"
+    writer = GraphStore(store_path)
+    variant = next(
+        g
+        for g in writer.graphs()
+        if g.startswith(build._base(writer) + "graph/source/")
+        and g not in _graphs_of(sample_path(), EN)
+    )
+    writer.drop_graph(variant)
+    writer.flush()
+    assert build.refresh_index(writer) is None  # the monkeypatched update returns nothing
+    assert not stats[-1].whole and stats[-1].graphs_read == 0
+    del writer
+    assert _content(stats[-1].path) == _whole(store_path, tmp_path / "dropped")
+    assert search(store_path, "青金石碑") == []
+
+
+def _graphs_of(*paths: Path) -> set[str]:
+    """The source graphs the texts at ``paths`` are loaded into."""
+    from councilkg.ingest.source import read_source
+
+    minter = Minter()
+    return {str(minter.graph(read_source(p).sha256)) for p in paths}
+
+
+def test_an_index_of_another_version_or_most_graphs_changed_is_built_whole(
+    tmp_path: Path,
+) -> None:
+    store_path = tmp_path / "store"
+    load([sample_path()], GraphStore(store_path), minter=Minter(), progress=False)
+    index = store_path / build.INDEX_FILE
+    with closing(sqlite3.connect(index)) as db:
+        db.execute("UPDATE meta SET value = 'other' WHERE key = 'schema'")
+        db.commit()
+    store = GraphStore(store_path, read_only=True)
+    assert build.update_index(store).whole
+    assert not build.update_index(store).whole  # nothing changed: read nothing
+    with closing(sqlite3.connect(index)) as db:
+        db.execute("UPDATE graph SET digest = 'other'")
+        db.commit()
+    assert build.update_index(store).whole
+    index.write_bytes(b"not a database")
+    assert build.update_index(store).whole

@@ -76,39 +76,51 @@ def search_index(db: sqlite3.Connection, query: str, *, lang: str, limit: int) -
     if not words or limit < 1:
         return []
     whole = normalize(query)
-    best: dict[int, tuple[tuple[Any, ...], int, str]] = {}  # entity -> (key, entry, match)
+    # entity -> (key, its IRI, entry, match)
+    best: dict[int, tuple[tuple[Any, ...], str, int, str]] = {}
 
-    def offer(rows: list[tuple[int, int, int, float]], tier: int) -> None:
-        for entry, entity, fld, score in rows:
+    def offer(rows: list[tuple[int, int, int, float, str]], tier: int) -> None:
+        # Rows come in (score, IRI, field, language, text) order, so of an
+        # entity's entries that rank alike the first is the same whatever
+        # the ids (which an index updated in place assigns in its own order).
+        for entry, entity, fld, score, iri in rows:
             match = ("exact", "prefix", "text")[tier]
             key = (tier, fld if tier < _OTHER or fld in _NAMES else len(FIELDS), score)
             if entity not in best or key < best[entity][0]:
-                best[entity] = (key, entry, match)
+                best[entity] = (key, iri, entry, match)
 
     names = ",".join(str(f) for f in _NAMES)
     offer(
         db.execute(
-            f"SELECT id, entity, field, 0 FROM entry WHERE norm = ? AND field IN ({names})",
+            f"SELECT e.id, e.entity, e.field, 0, n.iri {_FROM} "
+            f"WHERE e.norm = ? AND e.field IN ({names}) ORDER BY {_TIES}",
             (whole,),
         ).fetchall(),
         _EXACT,
     )
     offer(
         db.execute(
-            "SELECT id, entity, field, length(norm) FROM entry "
-            f"WHERE norm > ? AND norm < ? AND field IN ({names}) LIMIT ?",
+            f"SELECT e.id, e.entity, e.field, length(e.norm) AS score, n.iri {_FROM} "
+            f"WHERE e.norm > ? AND e.norm < ? AND e.field IN ({names}) "
+            f"ORDER BY score, {_TIES} LIMIT ?",
             (whole, whole + "\U0010ffff", _CANDIDATES),
         ).fetchall(),
         _PREFIX,
     )
     offer(_matches(db, words), _OTHER)
-    ranked = sorted(best.items(), key=lambda kv: (kv[1][0], kv[0]))[: min(limit, MAX_LIMIT)]
-    return [_hit(db, entity, entry, match, lang, words) for entity, (_, entry, match) in ranked]
+    ranked = sorted(best.items(), key=lambda kv: (kv[1][0], kv[1][1]))[: min(limit, MAX_LIMIT)]
+    return [_hit(db, entity, entry, match, lang, words) for entity, (_, _, entry, match) in ranked]
 
 
-def _matches(db: sqlite3.Connection, words: list[str]) -> list[tuple[int, int, int, float]]:
-    """(entry, entity, field, score) of the entries holding every term;
-    score: bm25 (lower is better), or without a long term the length."""
+_FROM = "FROM entry AS e JOIN entity AS n ON n.id = e.entity"
+_TIES = "n.iri, e.field, e.lang, e.text"
+"""Entries that rank alike, in the order of what they are, not of their ids."""
+
+
+def _matches(db: sqlite3.Connection, words: list[str]) -> list[tuple[int, int, int, float, str]]:
+    """(entry, entity, field, score, entity IRI) of the entries holding
+    every term; score: bm25 (lower is better), or without a long term the
+    length."""
     long = [w for w in words if len(w) >= SHORT]
     short = [w for w in words if len(w) < SHORT]
     likes = "".join(" AND e.norm LIKE ? ESCAPE '\\'" for _ in short)
@@ -116,14 +128,15 @@ def _matches(db: sqlite3.Connection, words: list[str]) -> list[tuple[int, int, i
     if long:
         expression = " AND ".join('"' + w.replace('"', '""') + '"' for w in long)
         sql = (
-            "SELECT e.id, e.entity, e.field, bm25(entry_fts) AS score "
+            "SELECT e.id, e.entity, e.field, bm25(entry_fts) AS score, n.iri "
             "FROM entry_fts JOIN entry AS e ON e.id = entry_fts.rowid "
-            f"WHERE entry_fts MATCH ?{likes} ORDER BY score LIMIT ?"
+            "JOIN entity AS n ON n.id = e.entity "
+            f"WHERE entry_fts MATCH ?{likes} ORDER BY score, {_TIES} LIMIT ?"
         )
         return db.execute(sql, (expression, *patterns, _CANDIDATES)).fetchall()
     sql = (
-        "SELECT e.id, e.entity, e.field, length(e.norm) AS score FROM entry AS e "
-        f"WHERE 1{likes} ORDER BY score, e.id LIMIT ?"
+        f"SELECT e.id, e.entity, e.field, length(e.norm) AS score, n.iri {_FROM} "
+        f"WHERE 1{likes} ORDER BY score, {_TIES} LIMIT ?"
     )
     return db.execute(sql, (*patterns, _CANDIDATES)).fetchall()
 
