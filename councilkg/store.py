@@ -361,6 +361,18 @@ class GraphStore:
         """The published digests, with those of writes staged but not published."""
         return {**self._published_digests(), **self._pending_digests}
 
+    def forget_digests(self) -> None:
+        """Record that no digest describes any graph any more, after a write
+        made around this class (a SPARQL update on :attr:`oxigraph`, which
+        may have changed any graph): the next load writes every graph again,
+        and the search index reads every graph again."""
+        if self._digest_file is None:
+            self._memory_digests.clear()
+            return
+        published = self._published_digests()
+        if any(published.values()):
+            self._write_digests(dict.fromkeys(published, ""))
+
     def graph_digests(self) -> dict[str, str]:
         """The digest of each named graph's lines as last written through this
         class (:meth:`replace_graph_if_changed`), by graph IRI; "" or no entry

@@ -33,7 +33,7 @@ from councilkg.ingesting import load
 from councilkg.server import RunningServer, start_server
 from councilkg.server.negotiation import formats_from_param, negotiate_graph, negotiate_results
 from councilkg.server.policy import inspect_request
-from councilkg.store import GraphStore
+from councilkg.store import GraphStore, published_digests
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "samples" / "000_e9c79a4311407cd1.txt"
@@ -617,6 +617,9 @@ def test_updates_when_enabled_and_a_clean_stop(store_path: Path, tmp_path: Path)
         )
         assert reply.status == 204, reply.text
         assert get(srv, "ASK { <urn:x:a> <urn:x:b> <urn:x:c> }").json()["boolean"] is True
+        # No digest describes a graph any more: the next ingest writes every
+        # graph again and the search index reads every graph again.
+        assert published_digests(copy) and not any(published_digests(copy).values())
         # LOAD and SERVICE stay refused unless enabled on their own
         load = call(
             srv,

@@ -400,7 +400,12 @@ def handle(store: ox.Store, req: dict[str, Any], graphs: GraphStore | None = Non
         if op == "query":
             return run_query(store, req)
         if op == "update":
-            return run_update(store, req)
+            reply = run_update(store, req)
+            if reply[0]["status"] == 204 and graphs is not None:
+                # Which graphs changed is not known: the next ingest writes
+                # them all again and the search index reads them all again.
+                graphs.forget_digests()
+            return reply
         if op == "stats":
             return run_stats(store)
         if op == "render":
