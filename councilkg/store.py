@@ -273,23 +273,29 @@ class GraphStore:
         return how many distinct triples it then holds.
 
         For a source too large to hold all its lines at once: the parts may
-        repeat lines (the store keeps one).  The graph's digest is dropped, so
-        the next load writes it again.  Outside :meth:`staged` the whole
-        replacement is staged and published on its own.
+        repeat lines (the store keeps one).  The graph's digest is that of
+        its parts in order, marked ``parts:``: the same text gives the same
+        parts, so a reader (the search index) can tell whether the graph
+        changed, and it never equals the digest of a graph's lines, so a
+        load of the graph whole writes it again.  Outside :meth:`staged`
+        the whole replacement is staged and published on its own.
         """
         if self._staged is None and self._digest_file is not None:
             with self.staged():
                 return self.replace_graph_in_parts(graph, parts)
+        hashed = hashlib.sha256()
         first = True
         for lines in parts:
+            blocks = _hashed(encoded_blocks(lines), hashed)
             if first:
-                self._write_graph(graph, encoded_blocks(lines))
+                self._write_graph(graph, blocks)
                 first = False
             else:
-                self._add_lines(graph, encoded_blocks(lines))
+                self._add_lines(graph, blocks)
+            hashed.update(b"\n")  # where a part ends
         if first:
             self._write_graph(graph, [])
-        self._forget_digest(graph)
+        self._record_digest(graph, "parts:" + hashed.hexdigest())
         return self.count(graph)
 
     def drop_graph(self, graph: str) -> None:
@@ -348,14 +354,19 @@ class GraphStore:
         if self._staged is None and self._digest_file is not None:
             with self.staged():
                 self._write_graph(graph, blocks)
-                self._pending_digests[graph] = digest
+                self._record_digest(graph, digest)
         else:
             self._write_graph(graph, blocks)
-            if self._digest_file is None:
-                self._memory_digests[graph] = digest
-            else:
-                self._pending_digests[graph] = digest
+            self._record_digest(graph, digest)
         return True
+
+    def _record_digest(self, graph: str, digest: str) -> None:
+        """``graph`` now holds what ``digest`` describes (published with the
+        staged writes)."""
+        if self._digest_file is None:
+            self._memory_digests[graph] = digest
+        else:
+            self._pending_digests[graph] = digest
 
     def _digests(self) -> dict[str, str]:
         """The published digests, with those of writes staged but not published."""
@@ -511,6 +522,13 @@ def _write_atomically(path: Path, text: str) -> None:
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _hashed(blocks: Iterable[bytes], hashed: Any) -> Iterator[bytes]:
+    """``blocks`` as they are, each added to the ``hashed`` digest as it passes."""
+    for block in blocks:
+        hashed.update(block)
+        yield block
 
 
 class _Load:

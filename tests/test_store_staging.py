@@ -15,7 +15,7 @@ import pytest
 
 from councilkg import ingesting, store_dirs
 from councilkg.ingesting import load
-from councilkg.store import GraphStore, store_generation
+from councilkg.store import GraphStore, published_digests, store_generation
 from councilkg.workers import ordered_map
 from tests.storequads import all_quads, default_graph
 
@@ -143,6 +143,15 @@ def test_a_large_file_loaded_in_parts_gives_the_same_store(
     parts = load([seed_path], GraphStore(tmp_path / "parts"), progress=False)
     assert [f.to_dict() for f in parts.files] == [f.to_dict() for f in whole.files]
     assert all_quads(tmp_path / "parts") == all_quads(tmp_path / "whole")
+    # Its digest is that of its parts: the same for the same text (the
+    # search index then reads it again only when it changed), and never
+    # the digest of the whole graph's lines (which a load of it whole
+    # compares, and then writes it again).
+    (graph,) = (g.graph for g in parts.files)
+    first = published_digests(tmp_path / "parts")[graph]
+    load([seed_path], GraphStore(tmp_path / "parts"), progress=False)
+    assert first.startswith("parts:") and published_digests(tmp_path / "parts")[graph] == first
+    assert first != published_digests(tmp_path / "whole")[graph]
 
 
 def test_workers_give_the_same_store_and_reports(tmp_path: Path, seed_path: Path) -> None:
