@@ -385,11 +385,13 @@ class GraphStore:
             self._write_digests(dict.fromkeys(published, ""))
 
     def graph_digests(self) -> dict[str, str]:
-        """The digest of each named graph's lines as last written through this
-        class (:meth:`replace_graph_if_changed`), by graph IRI; "" or no entry
-        for a graph whose content no digest describes (one written in parts,
-        or dropped).  What a reader of the store (the search index) compares
-        to know which graphs changed since it last read them."""
+        """The digest of each named graph as last written through this class
+        (:meth:`replace_graph_if_changed`, :meth:`replace_graph_in_parts`),
+        by graph IRI; "" or no entry for a graph whose content no digest
+        describes (a dropped one, every one after :meth:`forget_digests`, one
+        written around this class).  What a reader of the store (the search
+        index) compares to know which graphs changed since it last read
+        them."""
         return self._digests()
 
     def _published_digests(self) -> dict[str, str]:
