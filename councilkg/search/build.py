@@ -450,13 +450,14 @@ def _entities(db: sqlite3.Connection, prefix_len: int, among: str | None) -> Ite
     SQLite's BINARY order of UTF-8 text is Python's order of ``str``, so
     this is ``sorted`` of the same sets.  A resource is one with an entry;
     a passage mark alone makes none."""
-    marks = entries = ""
+    marks_among = rows_among = ""
     if among is not None:
-        marks, entries = f" AND iri IN {among}", f" AND s.iri IN {among}"
+        marks_among, rows_among = f" AND iri IN {among}", f" AND s.iri IN {among}"
     rows = db.execute(
-        f"WITH marked AS (SELECT DISTINCT iri FROM stated WHERE field = {PASSAGE_MARK}{marks})"
-        " SELECT DISTINCT s.iri, s.field, s.lang, s.text, m.iri IS NOT NULL FROM stated AS s"
-        f" LEFT JOIN marked AS m ON m.iri = s.iri WHERE s.field >= 0{entries}"
+        f"WITH marked AS (SELECT DISTINCT iri FROM stated WHERE field = {PASSAGE_MARK}"
+        f"{marks_among}) SELECT DISTINCT s.iri, s.field, s.lang, s.text, m.iri IS NOT NULL"
+        " FROM stated AS s LEFT JOIN marked AS m ON m.iri = s.iri"
+        f" WHERE s.field >= 0{rows_among}"
         " ORDER BY s.iri, s.field, s.lang, s.text"
     )
     for iri, group in groupby(rows, key=itemgetter(0)):
