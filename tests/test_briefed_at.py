@@ -1,8 +1,8 @@
 """``ckg:briefedAt``, the join of a briefing with its item's participations
-made at ingest, equals that join made by a query over the graph: on the
-seed, on the synthetic corpus, and on a hand-written section whose briefer
-also speaks under another item and in another year (neither of which is
-linked)."""
+made at ingest, equals that join made by a query over the graph, on the
+seed and on the synthetic corpus; and on the seed's records with meetings
+added by hand at which a briefer also speaks under another item and in
+another year, neither of which is linked."""
 
 from __future__ import annotations
 
