@@ -266,8 +266,9 @@ def _publish(
 
 def _changed(previous: Path, graphs: Mapping[str, str]) -> set[str] | None:
     """The graphs to read again (changed, new, gone, or with no digest), or
-    None when the index there cannot be updated (missing, of another
-    version or base) or most graphs changed."""
+    None when the index there cannot be updated (missing, not an index, of
+    another version) or most graphs changed (another base names every
+    graph anew)."""
     try:
         with closing(open_index(previous)) as db:
             meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
