@@ -29,6 +29,8 @@ from councilkg.store import GraphStore
 ROOT = Path(__file__).resolve().parents[1]
 EN = ROOT / "tests" / "data" / "en" / "non-proliferation-2020.en.txt"
 PASSAGE = "https://w3id.org/councilkg/ontology#SourcePassage"
+CITATION = "http://purl.org/spar/cito/Citation"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @pytest.fixture(scope="module")
@@ -47,17 +49,24 @@ def _expected(store: GraphStore) -> tuple[list[Entity], list[Entry]]:
     prefix = build._base(store) + "id/"
     rank = {name: i for i, name in enumerate(build.FIELDS)}
     passages: set[str] = set()
+    cited: set[tuple[str, str]] = set()  # (graph, citation): no entries of it there
     entries: dict[str, set[tuple[int, str, str]]] = defaultdict(set)
     for row in store.query(read_text("queries", "search/kinds.rq")):
         iri = row["s"].value
         if iri.startswith(prefix):
             if row["type"].value == PASSAGE:
                 passages.add(iri)
+            elif row["type"].value == CITATION:
+                cited.add((row["g"].value, iri))
             else:
                 entries[iri].add((rank["id"], "", unquote(iri[len(prefix) :])))
     for row in store.query(read_text("queries", "search/entries.rq")):
         iri, text = row["s"].value, row["text"]
-        if iri.startswith(prefix) and isinstance(text, ox.Literal):
+        if (
+            iri.startswith(prefix)
+            and isinstance(text, ox.Literal)
+            and (row["g"].value, iri) not in cited
+        ):
             entries[iri].add((rank[row["field"].value], text.language or "", text.value))
     entity_rows: list[Entity] = []
     entry_rows: list[Entry] = []
@@ -95,6 +104,15 @@ def test_batched_build_equals_the_in_memory_reference(
     kinds = {e[2] for e in entities}
     assert {"passage", "state", "document", "meeting"} <= kinds
     assert any(e[3] and e[4] for e in entities)
+    # A citation's sentence is its footnote's or passage's text again: the
+    # citations (there are some) are not hits of their own.
+    typed = ox.NamedNode(RDF_TYPE), ox.NamedNode(CITATION)
+    citations = {
+        q.subject.value
+        for q in store.oxigraph.quads_for_pattern(None, *typed, None)
+        if isinstance(q.subject, ox.NamedNode)
+    }
+    assert citations and not citations & {e[0] for e in entities}
 
 
 def test_the_build_leaves_only_the_index(store_path: Path) -> None:

@@ -83,6 +83,10 @@ symbol before one of a label, before one in a passage's text)."""
 
 PASSAGE_MARK = -1
 """The field of a ``stated`` row that says its resource is a source passage."""
+CITATION_MARK = -2
+"""The field of a ``stated`` row that says its resource is a citation in
+that graph: none of what the graph states of it is an entry (its sentence
+is its footnote's or passage's text again)."""
 
 WHOLE_SHARE = 0.5
 """An update that would read more than this share of the store's graphs
@@ -125,7 +129,11 @@ CREATE INDEX stated_graph ON stated(graph);
 CREATE INDEX stated_iri ON stated(iri);
 """
 
-_PASSAGE = "https://w3id.org/councilkg/ontology#SourcePassage"
+_MARKS = {
+    "https://w3id.org/councilkg/ontology#SourcePassage": PASSAGE_MARK,
+    "http://purl.org/spar/cito/Citation": CITATION_MARK,
+}
+"""The classes that ``stated`` marks (``search/kinds.rq``), by their mark."""
 _T = TypeVar("_T")
 
 
@@ -326,7 +334,8 @@ def _stage(
 ) -> None:
     """Add to ``stated`` what ``graph`` (every named graph when None) states
     of the data IRIs (those starting with ``prefix``): its entries, and
-    which of them are passages, reading each query's result in batches.
+    which of them are passages or citations (:data:`_MARKS`), reading each
+    query's result in batches.
     ``ids``: the number of each graph in table ``graph``."""
     rank = {name: i for i, name in enumerate(FIELDS)}
     id_rank = rank["id"]
@@ -338,8 +347,9 @@ def _stage(
             iri = row["s"].value
             if not iri.startswith(prefix):
                 continue
-            if row["type"].value == _PASSAGE:
-                rows.append((ids[row["g"].value], iri, PASSAGE_MARK, "", ""))
+            kind = row["type"].value
+            if kind in _MARKS:
+                rows.append((ids[row["g"].value], iri, _MARKS[kind], "", ""))
             else:
                 rows.append((ids[row["g"].value], iri, id_rank, "", unquote(iri[len(prefix) :])))
         db.executemany(insert, rows)
@@ -450,15 +460,19 @@ def _entities(db: sqlite3.Connection, prefix_len: int, among: str | None) -> Ite
     order, each with its distinct entries in (field, language, text) order:
     SQLite's BINARY order of UTF-8 text is Python's order of ``str``, so
     this is ``sorted`` of the same sets.  A resource is one with an entry;
-    a passage mark alone makes none."""
+    a passage mark alone makes none, and what a graph states of a resource
+    it marks as a citation is no entry."""
     marks_among = rows_among = ""
     if among is not None:
         marks_among, rows_among = f" AND iri IN {among}", f" AND s.iri IN {among}"
     rows = db.execute(
         f"WITH marked AS (SELECT DISTINCT iri FROM stated WHERE field = {PASSAGE_MARK}"
-        f"{marks_among}) SELECT DISTINCT s.iri, s.field, s.lang, s.text, m.iri IS NOT NULL"
+        f"{marks_among}), cited AS (SELECT DISTINCT graph, iri FROM stated"
+        f" WHERE field = {CITATION_MARK}{marks_among})"
+        " SELECT DISTINCT s.iri, s.field, s.lang, s.text, m.iri IS NOT NULL"
         " FROM stated AS s LEFT JOIN marked AS m ON m.iri = s.iri"
-        f" WHERE s.field >= 0{rows_among}"
+        " LEFT JOIN cited AS c ON c.graph = s.graph AND c.iri = s.iri"
+        f" WHERE s.field >= 0 AND c.iri IS NULL{rows_among}"
         " ORDER BY s.iri, s.field, s.lang, s.text"
     )
     for iri, group in groupby(rows, key=itemgetter(0)):
@@ -490,26 +504,26 @@ def _insert(
     fts: bool = False,
 ) -> None:
     """Write ``entities`` and their entries with ids from the ones given,
-    one entity at a time (a second cursor: ``entities`` reads the same
-    database); with ``fts``, into the trigram index too (a whole build
+    :data:`BATCH` entities at a time (a second cursor: ``entities`` reads
+    the same database; a statement per entity cost a third of a small
+    build); with ``fts``, into the trigram index too (a whole build
     rebuilds that once at the end instead)."""
     number, entry = first_entity, first_entry
-    for item in entities:
-        en, zh, plain = _labels(item)
-        db.execute(
-            "INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (number, item.iri, item.rest, item.kind, en, zh, plain),
-        )
-        rows = []
-        for f, lg, text in item.entries:
-            rows.append((entry, number, f, lg, text, normalize(text)))
-            entry += 1
+    for batch in _batches(entities):
+        heads: list[tuple[int, str, str, str, str | None, str | None, str | None]] = []
+        rows: list[tuple[int, int, int, str, str, str]] = []
+        for item in batch:
+            heads.append((number, item.iri, item.rest, item.kind, *_labels(item)))
+            for f, lg, text in item.entries:
+                rows.append((entry, number, f, lg, text, normalize(text)))
+                entry += 1
+            number += 1
+        db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?)", heads)
         db.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?)", rows)
         if fts:
             db.executemany(
                 "INSERT INTO entry_fts(rowid, norm) VALUES (?, ?)", [(r[0], r[5]) for r in rows]
             )
-        number += 1
 
 
 def open_index(path: Path) -> sqlite3.Connection:
