@@ -5,7 +5,7 @@ and publishes nothing."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -98,3 +98,56 @@ def test_a_last_bulk_load_that_fails_publishes_nothing(tmp_path: Path) -> None:
     assert GraphStore(path, read_only=True).graphs() == ["urn:g1"]
     store.replace_graph("urn:g3", [B])  # the store takes the next write
     assert GraphStore(path, read_only=True).graphs() == ["urn:g1", "urn:g3"]
+
+
+class _RecordedLoad(store_module._Load):
+    """A load that keeps the lines it was given for the default graph."""
+
+    default_lines: ClassVar[list[bytes]] = []
+
+    def __init__(self, store: Any, pieces: list[bytes], graphs: set[str]) -> None:
+        for piece in pieces:
+            type(self).default_lines += [
+                line for line in piece.split(b"\n") if line and line.count(b"> <") < 3
+            ]
+        super().__init__(store, pieces, graphs)
+
+
+C = "<urn:c> <urn:p> <urn:x> .\n"
+
+
+@pytest.mark.parametrize("batch", [1 << 20, 1])
+def test_a_triple_several_graphs_state_is_queued_once_a_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """Sources share triples (two editions of a supplement: their meetings,
+    decisions and votes): the default graph's copy goes into a batch once,
+    and the merge is the same whether the graphs share a batch or not."""
+    monkeypatch.setattr(store_module, "LOAD_BATCH", batch)
+    monkeypatch.setattr(store_module, "_Load", _RecordedLoad)
+    _RecordedLoad.default_lines = []
+    store = GraphStore(tmp_path / "store")
+    with store.staged():
+        store.replace_graph("urn:g1", [A, B])
+        store.replace_graph("urn:g2", [B, C])
+        store.replace_graph("urn:g3", [A, B, C])
+    assert default_graph(store) == {A, B, C}
+    assert store.count("urn:g1") == 2 and store.count("urn:g3") == 3
+    queued = sorted(_RecordedLoad.default_lines)
+    if batch > 1:  # one batch: each line once
+        assert queued == sorted(line.encode().rstrip(b"\n") for line in (A, B, C))
+    else:  # a batch a graph: each graph's lines
+        assert len(queued) == 7
+
+
+def test_a_shared_triple_stays_when_one_of_its_graphs_is_replaced_in_the_load(
+    tmp_path: Path,
+) -> None:
+    store = GraphStore(tmp_path / "store")
+    with store.staged():
+        store.replace_graph("urn:g1", [A, B])
+        store.replace_graph("urn:g2", [B])
+        store.replace_graph("urn:g1", [C])  # B stays: g2 states it
+        store.replace_graph("urn:g2", [A])  # B goes: no graph states it; A again
+    assert default_graph(store) == {A, C}
+    assert store.graphs() == ["urn:g1", "urn:g2"]
