@@ -233,7 +233,6 @@ class GraphStore:
         # text is never all encoded at once.
         suffix = f" <{graph}> .\n".encode()
         self._batch_graphs.add(graph)
-        queued = self._batch_default
         for block in blocks:
             # Every newline ends a statement (literals escape theirs); on
             # bytes, not text: a quarter of the time for non-Latin text.
@@ -241,14 +240,13 @@ class GraphStore:
             named = block.replace(b" .\n", suffix)
             lines = set(block.split(b"\n"))
             lines.discard(b"")
-            lines -= queued
-            queued |= lines
+            lines -= self._batch_default
+            self._batch_default |= lines
             default = b"\n".join(lines) + b"\n" if lines else b""
             self._batch += (default, named)
             self._batch_bytes += len(default) + len(named)
             if self._batch_bytes >= LOAD_BATCH:
                 self._load_batch(wait=False)
-                queued = self._batch_default
 
     def _load_batch(self, *, wait: bool = True) -> None:
         """Bulk-load the queue in one call (small graphs are gathered:

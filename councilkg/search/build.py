@@ -504,10 +504,10 @@ def _insert(
     fts: bool = False,
 ) -> None:
     """Write ``entities`` and their entries with ids from the ones given,
-    :data:`BATCH` entities at a time (a second cursor: ``entities`` reads
-    the same database; a statement per entity cost a third of a small
-    build); with ``fts``, into the trigram index too (a whole build
-    rebuilds that once at the end instead)."""
+    :data:`BATCH` entities at a time rather than a statement or two per
+    entity (a second cursor: ``entities`` reads the same database); with
+    ``fts``, into the trigram index too (a whole build rebuilds that once
+    at the end instead)."""
     number, entry = first_entity, first_entry
     for batch in _batches(entities):
         heads: list[tuple[int, str, str, str, str | None, str | None, str | None]] = []
