@@ -41,6 +41,8 @@ from councilkg.ingest.reference import reference_triples
 from councilkg.ingest.vocab import CKG
 from councilkg.resources import ontology_lines
 from councilkg.search import refresh_index
+from councilkg.search.build import Stated
+from councilkg.search.staged import StagedIndex, stated_of_lines
 from councilkg.store import GraphStore, encoded_blocks
 from councilkg.workers import default_workers, ordered_map
 
@@ -140,7 +142,9 @@ def load(
 ) -> IngestRun:
     """Ingest each input and load its graph into ``store`` (when given), with
     the reference and ontology graphs; flush the store and, when its graph
-    changed, write its search index anew (:mod:`councilkg.search`).
+    changed, write its search index anew (:mod:`councilkg.search`) from what
+    each graph's lines state (:mod:`councilkg.search.staged`), not from the
+    store.
 
     An input is a text file's path, or a file already ingested (an
     :class:`~councilkg.ingest.pipeline.IngestResult`, e.g. from
@@ -170,86 +174,110 @@ def load(
     run = IngestRun()
     all_lines: set[str] = set()  # the N-Triples output's, when asked for
     quads: list[str] = []
-    ref, ref_lines, onto_lines = _fixed_graphs(minter)
+    ref, ref_lines, _ = _fixed_graphs(minter)
     run.reference_triples = len(ref_lines)
     want_quads = nquads_out is not None or keep_quads
     if want_quads:
         quads.extend(nquads_lines(ref, minter.reference_graph()))
     keep = records_out is not None or ntriples_out is not None or want_quads
-    task = partial(_ingest_one, language=language, minter=minter, keep=keep)
-    # Workers only for paths whose records and triples are not wanted here:
-    # then what crosses back is a report and the graph's text in blocks.
-    pooled = not keep and all(isinstance(i, Part) for i in items)
-    # Files too large to hold all their triples and lines at once: streamed.
-    large = [
-        n
-        for n, i in enumerate(items)
-        if store is not None and not keep and isinstance(i, Part) and _size(i) > STREAM_BYTES
-    ]
-    streamed = set(large)
-    small = [i for n, i in enumerate(items) if n not in streamed]
-    reports: list[tuple[int, FileReport]] = []
-    if workers is None:
-        small_input = store is not None and size < POOL_BYTES
-        workers = 1 if small_input else default_workers()
-    n_workers = workers if pooled else 1
-    held = _HeldSources(store)
-    trimmer = heap.Trimmer()
-    with ExitStack() as staged:
-        if store is not None:
-            # Every graph of this load is published at once, or none is.
-            staged.enter_context(store.staged())
-            store.replace_graph_if_changed(str(minter.reference_graph()), list(ref_lines))
-            store.replace_graph_if_changed(str(minter.ontology_graph()), list(onto_lines))
-        bar = tqdm(total=len(items), unit="file", disable=not show, leave=False)
-        for n in large:
-            # One at a time, here, its graph mapped and loaded in parts.
-            big = items[n]
-            assert store is not None and isinstance(big, Part)
-            reports.append((n, _load_large(big, store, minter, language, held)))
-            bar.update()
-        positions = iter(n for n in range(len(items)) if n not in streamed)
-        for done in ordered_map(task, small, n_workers):
-            bar.set_postfix_str(Path(done.report.path).name)
-            bar.update()
-            held.claim(done.report.path, done.report.sha256)
+    # What each graph states for the search index, read from its lines as
+    # they are mapped (:mod:`councilkg.search.staged`), for a store on disk.
+    staging = None
+    if store is not None and store.path != Path(":memory:"):
+        staging = StagedIndex(store.path, minter.base)
+    prefix = None if staging is None else staging.prefix
+    task = partial(_ingest_one, language=language, minter=minter, keep=keep, stage=prefix)
+    try:
+        # Workers only for paths whose records and triples are not wanted here:
+        # then what crosses back is a report and the graph's text in blocks.
+        pooled = not keep and all(isinstance(i, Part) for i in items)
+        # Files too large to hold all their triples and lines at once: streamed.
+        large = [
+            n
+            for n, i in enumerate(items)
+            if store is not None and not keep and isinstance(i, Part) and _size(i) > STREAM_BYTES
+        ]
+        streamed = set(large)
+        small = [i for n, i in enumerate(items) if n not in streamed]
+        reports: list[tuple[int, FileReport]] = []
+        if workers is None:
+            small_input = store is not None and size < POOL_BYTES
+            workers = 1 if small_input else default_workers()
+        n_workers = workers if pooled else 1
+        held = _HeldSources(store)
+        trimmer = heap.Trimmer()
+        with ExitStack() as staged:
             if store is not None:
-                held.drop_stale(store, done.report.sha256, done.report.graph)
-                store.replace_blocks_if_changed(done.report.graph, done.blocks)
-            if records_out is not None and done.records is not None:
-                for record in done.records:
-                    records_out.write(to_json(record) + "\n")
-            if done.lines is not None:
-                if ntriples_out is not None:
-                    all_lines.update(done.lines)
-                if want_quads:
-                    quads.extend(nquads_of_lines(done.lines, done.report.graph))
-            reports.append((next(positions), done.report))
-            # Nothing of this file is kept past its report: the next one
-            # starts from the same heap, given back to the system once a
-            # few megabytes of graphs were freed (a trim's cost is fixed).
-            freed = sum(len(block) for block in done.blocks)
-            del done
-            trimmer.freed(freed)
-        bar.close()
-        run.files = [report for _, report in sorted(reports, key=lambda nr: nr[0])]
+                # Every graph of this load is published at once, or none is.
+                staged.enter_context(store.staged())
+                for graph, lines in _fixed_lines(minter):
+                    store.replace_graph_if_changed(graph, list(lines))
+                    if staging is not None:
+                        rows = _fixed_stated(minter, graph)
+                        staging.stage(graph, store.digest(graph), rows)
+            bar = tqdm(total=len(items), unit="file", disable=not show, leave=False)
+            for n in large:
+                # One at a time, here, its graph mapped and loaded in parts.
+                big = items[n]
+                assert store is not None and isinstance(big, Part)
+                reports.append((n, _load_large(big, store, minter, language, held, staging)))
+                bar.update()
+            positions = iter(n for n in range(len(items)) if n not in streamed)
+            for done in ordered_map(task, small, n_workers):
+                bar.set_postfix_str(Path(done.report.path).name)
+                bar.update()
+                held.claim(done.report.path, done.report.sha256)
+                if store is not None:
+                    held.drop_stale(store, done.report.sha256, done.report.graph)
+                    store.replace_blocks_if_changed(done.report.graph, done.blocks)
+                    if staging is not None and done.stated is not None:
+                        graph = done.report.graph
+                        staging.stage(graph, store.digest(graph), done.stated)
+                if records_out is not None and done.records is not None:
+                    for record in done.records:
+                        records_out.write(to_json(record) + "\n")
+                if done.lines is not None:
+                    if ntriples_out is not None:
+                        all_lines.update(done.lines)
+                    if want_quads:
+                        quads.extend(nquads_of_lines(done.lines, done.report.graph))
+                reports.append((next(positions), done.report))
+                # Nothing of this file is kept past its report: the next one
+                # starts from the same heap, given back to the system once a
+                # few megabytes of graphs were freed (a trim's cost is fixed).
+                freed = sum(len(block) for block in done.blocks)
+                del done
+                trimmer.freed(freed)
+            bar.close()
+            run.files = [report for _, report in sorted(reports, key=lambda nr: nr[0])]
+            if staging is not None:
+                # The index of this load's graphs, written while the store
+                # loads the last batch (none of it reads the store).
+                assert store is not None
+                store.start_loading()
+                staging.prepare()
+            if store is not None:
+                # The links between editions, from what the store now holds (the
+                # files of this load and those loaded before).
+                store.replace_graph_if_changed(
+                    str(minter.alignment_graph()), _alignment_lines(store)
+                )
+        if ntriples_out is not None:
+            # The lines of the union of the graphs: the sorted union of their lines.
+            all_lines.update(ref_lines)
+            ntriples_out.writelines(sorted(all_lines))
+        if want_quads:
+            run.quads = sorted(set(quads))
+        if nquads_out is not None:
+            nquads_out.writelines(run.quads)
         if store is not None:
-            # The links between editions, from what the store now holds (the
-            # files of this load and those loaded before).
-            store.replace_graph_if_changed(str(minter.alignment_graph()), _alignment_lines(store))
-    if ntriples_out is not None:
-        # The lines of the union of the graphs: the sorted union of their lines.
-        all_lines.update(ref_lines)
-        ntriples_out.writelines(sorted(all_lines))
-    if want_quads:
-        run.quads = sorted(set(quads))
-    if nquads_out is not None:
-        nquads_out.writelines(run.quads)
-    if store is not None:
-        store.flush()
-        # After the swap, whose new generation the index records: a reader
-        # that sees the new graph and an index of the old one rebuilds it.
-        refresh_index(store)
+            store.flush()
+            # After the swap, whose new generation the index records: a reader
+            # that sees the new graph and an index of the old one rebuilds it.
+            refresh_index(store, staging)
+    finally:
+        if staging is not None:
+            staging.discard()
     return run
 
 
@@ -278,16 +306,32 @@ def _alignment_lines(store: GraphStore) -> list[str]:
 
 
 def _load_large(
-    item: Part, store: GraphStore, minter: Minter, language: str, held: _HeldSources
+    item: Part,
+    store: GraphStore,
+    minter: Minter,
+    language: str,
+    held: _HeldSources,
+    staging: StagedIndex | None,
 ) -> FileReport:
     """Ingest a large document and load its graph part by part
-    (:func:`_line_parts`): its triples and lines are never all held."""
+    (:func:`_line_parts`): its triples and lines are never all held; what
+    each part states for the search index is staged with it."""
     result = ingest_source(read_part(item), language=language)
     held.claim(item.path, result.source.sha256)
     graph = str(minter.graph(result.source.sha256))
     held.drop_stale(store, result.source.sha256, graph)
-    parts = (sorted(part) for part in _line_parts(result.records, minter))
-    count = store.replace_graph_in_parts(graph, parts)
+
+    def parts() -> Iterator[list[str]]:
+        for n, part in enumerate(_line_parts(result.records, minter)):
+            lines = sorted(part)
+            if staging is not None:
+                # No digest until the last part is written: none matches.
+                staging.stage(graph, "", stated_of_lines(lines, staging.prefix), more=n > 0)
+            yield lines
+
+    count = store.replace_graph_in_parts(graph, parts())
+    if staging is not None:
+        staging.stage(graph, store.digest(graph), [], more=True)
     return _report(result, item, graph, count)
 
 
@@ -382,6 +426,8 @@ class _Ingested:
     blocks: list[bytes]
     records: list[Record] | None
     lines: list[str] | None
+    stated: list[Stated] | None = None
+    """What the graph states for the search index, when asked for."""
 
     @property
     def triples(self) -> set[Triple] | None:
@@ -390,9 +436,16 @@ class _Ingested:
 
 
 def _ingest_one(
-    item: Part | IngestResult, *, language: str, minter: Minter, keep: bool
+    item: Part | IngestResult,
+    *,
+    language: str,
+    minter: Minter,
+    keep: bool,
+    stage: str | None = None,
 ) -> _Ingested:
-    """Ingest one input and map it to N-Triples (in a worker, or here)."""
+    """Ingest one input and map it to N-Triples (in a worker, or here);
+    with ``stage`` (the data IRIs' prefix), read what its graph states for
+    the search index from its lines too."""
     if isinstance(item, IngestResult):
         result = item
     else:
@@ -403,9 +456,10 @@ def _ingest_one(
     # Blocks of about a megabyte, not a list of lines: a fraction of the
     # memory, and quick to send back from a worker.
     blocks = list(encoded_blocks(lines))
+    stated = None if stage is None else stated_of_lines(lines, stage)
     if not keep:
-        return _Ingested(report, blocks, None, None)
-    return _Ingested(report, blocks, result.records, lines)
+        return _Ingested(report, blocks, None, None, stated)
+    return _Ingested(report, blocks, result.records, lines, stated)
 
 
 def _report(
@@ -454,6 +508,20 @@ def _fixed_graphs(
     reference triples and their N-Triples lines, and the ontology's lines."""
     ref = frozenset(reference_triples(minter))
     return ref, tuple(ntriples_lines(ref)), tuple(ontology_lines())
+
+
+def _fixed_lines(minter: Minter) -> list[tuple[str, tuple[str, ...]]]:
+    """The reference and ontology graphs, by name, with their lines."""
+    _, ref_lines, onto_lines = _fixed_graphs(minter)
+    return [(str(minter.reference_graph()), ref_lines), (str(minter.ontology_graph()), onto_lines)]
+
+
+@cache
+def _fixed_stated(minter: Minter, graph: str) -> tuple[Stated, ...]:
+    """What the reference or ontology graph states for the search index
+    (:func:`~councilkg.search.staged.stated_of_lines`), computed once."""
+    lines = dict(_fixed_lines(minter))[graph]
+    return tuple(stated_of_lines(lines, minter.base + "id/"))
 
 
 def _size(item: Part | IngestResult) -> int:

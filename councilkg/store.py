@@ -270,6 +270,14 @@ class GraphStore:
         if wait:
             self._finish_load()
 
+    def start_loading(self) -> None:
+        """Hand what is queued to the loader now unless a load is still under
+        way, without waiting: for a caller with work of its own before its
+        next read (the ingest writes the search index while the last batch
+        loads)."""
+        if self._loading is None or not self._loading.thread.is_alive():
+            self._load_batch(wait=False)
+
     def _finish_load(self) -> None:
         """Wait for the load under way, raising its error."""
         load, self._loading = self._loading, None
@@ -398,6 +406,15 @@ class GraphStore:
         published = self._published_digests()
         if any(published.values()):
             self._write_digests(dict.fromkeys(published, ""))
+
+    def digest(self, graph: str) -> str:
+        """The digest of ``graph``'s lines as :meth:`graph_digests` gives it,
+        "" when none describes them; the staged writes' digest without
+        reading the published ones."""
+        pending = self._pending_digests.get(graph)
+        if pending is not None:
+            return pending
+        return self._published_digests().get(graph, "")
 
     def graph_digests(self) -> dict[str, str]:
         """The digest of each named graph as last written through this class

@@ -25,6 +25,15 @@ a time into the tables searched.  Gathering every entry in Python first
 cost memory in proportion to the corpus (the largest stage of an ingest of
 the 1,000x synthetic corpus).
 
+Why an ingest hands over what its graphs state: it holds each graph's
+lines before the store does, and reading the graphs back from the store
+after the swap cost half of a first build (on disk, every term of a result
+is a lookup of its string).  :mod:`councilkg.search.staged` runs the same
+queries over each graph's lines as they are mapped, and the index of a new
+store is written while the store loads its last batch; a graph is taken
+from that staging only while the store holds the lines it was read from
+(the same digest), any other is read from the store.
+
 What is indexed (``queries/search/*.rq``), for the data IRIs
 (``{base}id/…``): labels and names in every language (zh, en; alternative
 and hidden names too), UN symbols, ISO3 codes and keys, titles, the text of
@@ -43,13 +52,13 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from itertools import groupby, islice
 from operator import itemgetter
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import unquote
 
 import pyoxigraph as ox
@@ -125,8 +134,8 @@ CREATE TABLE stated(
 """
 
 _STATED_INDEXES = """
-CREATE INDEX stated_graph ON stated(graph);
-CREATE INDEX stated_iri ON stated(iri);
+CREATE INDEX IF NOT EXISTS stated_graph ON stated(graph);
+CREATE INDEX IF NOT EXISTS stated_iri ON stated(iri);
 """
 
 _MARKS = {
@@ -135,6 +144,30 @@ _MARKS = {
 }
 """The classes that ``stated`` marks (``search/kinds.rq``), by their mark."""
 _T = TypeVar("_T")
+
+
+Stated = tuple[str, int, str, str]
+"""A row of what a graph states of a data IRI: the IRI, the field (an index
+in :data:`FIELDS`, or a mark: :data:`PASSAGE_MARK`, :data:`CITATION_MARK`),
+the language, the text."""
+
+
+class Staging(Protocol):
+    """What a load's graphs state, gathered while it ran
+    (:class:`~councilkg.search.staged.StagedIndex`): what an index build
+    takes from it instead of reading the store."""
+
+    base: str
+
+    def rows(self, graph: str, digest: str) -> list[Stated] | None:
+        """What ``graph`` states, if staged from the lines ``digest`` describes."""
+
+    def changed(self, graphs: Mapping[str, str]) -> set[str] | None:
+        """The graphs its prepared tables do not hold as the store does
+        (None: not prepared, or most of them)."""
+
+    def move_to(self, target: Path) -> None:
+        """Make its file the index at ``target``."""
 
 
 @dataclass(slots=True)
@@ -147,9 +180,12 @@ class IndexStats:
     bytes: int
     generation: str
     graphs_read: int = 0
-    """Named graphs read from the store (all of them when built whole)."""
+    """Named graphs read again (all of them when built whole)."""
     whole: bool = True
     """Built whole, not updated from the index there."""
+    graphs_staged: int = 0
+    """Of the graphs read, those taken from a load's staging
+    (:class:`~councilkg.search.staged.StagedIndex`) instead of the store."""
 
 
 @dataclass(slots=True)
@@ -182,13 +218,14 @@ def index_state(store_path: str | Path) -> str:
     return "fresh" if same and meta.get("schema") == SCHEMA_VERSION else "stale"
 
 
-def refresh_index(store: GraphStore) -> IndexStats | None:
+def refresh_index(store: GraphStore, staged: Staging | None = None) -> IndexStats | None:
     """Update the index of an on-disk store its writer holds (the ingest,
-    after its flush) unless it is fresh; None when nothing was written
-    (fresh, or a store in memory)."""
+    after its flush) unless it is fresh, taking from ``staged`` (what the
+    load's graphs state) what the store holds unchanged; None when nothing
+    was written (fresh, or a store in memory)."""
     if store.path == Path(":memory:") or index_state(store.path) == "fresh":
         return None
-    return update_index(store)
+    return update_index(store, staged=staged)
 
 
 def refresh_index_at(store_path: str | Path) -> IndexStats | None:
@@ -227,11 +264,15 @@ def update_index(
     *,
     generation: str | None = None,
     digests: Mapping[str, str] | None = None,
+    staged: Staging | None = None,
 ) -> IndexStats:
     """Write the index of ``store`` anew from the one there, reading again
     only the named graphs that changed since (:data:`WHOLE_SHARE`); whole
-    where there is no index of this version to start from."""
-    return _publish(store, generation, digests, index_path(store.path))
+    where there is no index of this version to start from.  ``staged``:
+    what a load's graphs state, read instead of the store where the store
+    holds them unchanged (an index of them alone, when prepared, is what
+    a whole build starts from)."""
+    return _publish(store, generation, digests, index_path(store.path), staged)
 
 
 def _publish(
@@ -239,9 +280,11 @@ def _publish(
     generation: str | None,
     digests: Mapping[str, str] | None,
     previous: Path | None,
+    staged: Staging | None = None,
 ) -> IndexStats:
     """Write the index to a temporary file beside the store, from
-    ``previous`` where that is an index to update, and rename it over the
+    ``previous`` where that is an index to update, else from ``staged``'s
+    prepared tables where they hold most graphs, and rename it over the
     index."""
     if generation is None:
         generation = store_generation(store.path)
@@ -253,37 +296,44 @@ def _publish(
     tmp.unlink(missing_ok=True)
     try:
         base = _base(store)
-        changed = None if previous is None else _changed(previous, graphs)
+        if staged is not None and staged.base != base:
+            staged = None  # rows of other IRIs than the store's
+        changed = None if previous is None else changed_graphs(previous, graphs)
         if previous is not None and changed is not None:
             shutil.copyfile(previous, tmp)
-            with closing(_connect(tmp)) as db:
-                entities, entries = _update(db, store, base, graphs, changed, generation)
+            with closing(connect(tmp)) as db:
+                entities, entries, taken = _update(
+                    db, store, base, graphs, changed, generation, staged
+                )
             read, whole = len(changed & graphs.keys()), False
-        else:
-            with closing(_connect(tmp, schema=True)) as db:
-                entities, entries = _build(db, store, base, graphs, generation)
+        elif staged is not None and (changed := staged.changed(graphs)) is not None:
+            # The load's graphs, indexed while its last batch loaded: what
+            # else the store holds (or holds otherwise) is read into it.
+            staged.move_to(tmp)
+            with closing(connect(tmp)) as db:
+                entities, entries, _ = _update(db, store, base, graphs, changed, generation)
             read, whole = len(graphs), True
+            taken = len(graphs.keys() - changed)
+        else:
+            with closing(connect(tmp, schema=True)) as db:
+                entities, entries = _build(db, store, base, graphs, generation)
+            read, whole, taken = len(graphs), True, 0
         with tmp.open("rb") as f:
             os.fsync(f.fileno())
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
     size = target.stat().st_size
-    return IndexStats(target, entities, entries, size, generation, read, whole)
+    return IndexStats(target, entities, entries, size, generation, read, whole, taken)
 
 
-def _changed(previous: Path, graphs: Mapping[str, str]) -> set[str] | None:
+def changed_graphs(previous: Path, graphs: Mapping[str, str]) -> set[str] | None:
     """The graphs to read again (changed, new, gone, or with no digest), or
     None when the index there cannot be updated (missing, not an index, of
     another version) or most graphs changed (another base names every
     graph anew)."""
-    try:
-        with closing(open_index(previous)) as db:
-            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-            if meta.get("schema") != SCHEMA_VERSION:
-                return None
-            indexed = dict(db.execute("SELECT name, digest FROM graph").fetchall())
-    except sqlite3.Error:  # missing, or not an index
+    indexed = _indexed(previous)
+    if indexed is None:
         return None
     changed = {g for g, d in graphs.items() if not d or indexed.get(g) != d}
     changed |= indexed.keys() - graphs.keys()
@@ -292,13 +342,36 @@ def _changed(previous: Path, graphs: Mapping[str, str]) -> set[str] | None:
     return changed
 
 
-def _connect(path: Path, *, schema: bool = False) -> sqlite3.Connection:
-    """A connection to a file only this build writes (so unjournaled)."""
+def usable(previous: Path) -> bool:
+    """Whether there is an index of this version at ``previous`` (one an
+    update may start from)."""
+    return _indexed(previous) is not None
+
+
+def _indexed(previous: Path) -> dict[str, str] | None:
+    """The digest of each graph the index at ``previous`` read, or None
+    when it is missing, not an index, or of another version."""
+    try:
+        with closing(open_index(previous)) as db:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("schema") != SCHEMA_VERSION:
+                return None
+            return dict(db.execute("SELECT name, digest FROM graph").fetchall())
+    except sqlite3.Error:  # missing, or not an index
+        return None
+
+
+def connect(path: Path, *, schema: bool = False, indexed: bool = False) -> sqlite3.Connection:
+    """A connection to a file only this build writes (so unjournaled);
+    ``schema``: create the tables; ``indexed``: and index ``stated`` from
+    the start (a staging looks graphs up while it fills)."""
     db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=OFF")
     if schema:
         db.executescript(_SCHEMA)
+    if indexed:
+        db.executescript(_STATED_INDEXES)
     return db
 
 
@@ -325,6 +398,30 @@ def _batches(rows: Iterable[_T]) -> Iterator[list[_T]]:
         yield batch
 
 
+def stated_rows(
+    query: Callable[[str], Any], prefix: str
+) -> Iterator[tuple[str, str, int, str, str]]:
+    """What the graphs that ``query`` answers from state of the data IRIs
+    (those starting with ``prefix``), as (graph, :data:`Stated`) rows: the
+    entries and marks of ``search/kinds.rq`` and ``search/entries.rq``,
+    whichever store ``query`` (a query's text to its solutions) reads."""
+    rank = {name: i for i, name in enumerate(FIELDS)}
+    id_rank = rank["id"]
+    for row in query(read_text("queries", "search/kinds.rq")):
+        iri = row["s"].value
+        if not iri.startswith(prefix):
+            continue
+        kind = row["type"].value
+        if kind in _MARKS:
+            yield row["g"].value, iri, _MARKS[kind], "", ""
+        else:
+            yield row["g"].value, iri, id_rank, "", unquote(iri[len(prefix) :])
+    for row in query(read_text("queries", "search/entries.rq")):
+        iri, text = row["s"].value, row["text"]
+        if iri.startswith(prefix) and isinstance(text, ox.Literal):
+            yield row["g"].value, iri, rank[row["field"].value], text.language or "", text.value
+
+
 def _stage(
     store: GraphStore,
     prefix: str,
@@ -333,34 +430,12 @@ def _stage(
     graph: str | None,
 ) -> None:
     """Add to ``stated`` what ``graph`` (every named graph when None) states
-    of the data IRIs (those starting with ``prefix``): its entries, and
-    which of them are passages or citations (:data:`_MARKS`), reading each
-    query's result in batches.
-    ``ids``: the number of each graph in table ``graph``."""
-    rank = {name: i for i, name in enumerate(FIELDS)}
-    id_rank = rank["id"]
+    of the data IRIs (those starting with ``prefix``), reading the query
+    results in batches.  ``ids``: the number of each graph in table ``graph``."""
     bindings = None if graph is None else {"g": ox.NamedNode(graph)}
     insert = "INSERT INTO stated VALUES (?, ?, ?, ?, ?)"
-    for batch in _batches(store.query(read_text("queries", "search/kinds.rq"), bindings)):
-        rows: list[tuple[int, str, int, str, str]] = []
-        for row in batch:
-            iri = row["s"].value
-            if not iri.startswith(prefix):
-                continue
-            kind = row["type"].value
-            if kind in _MARKS:
-                rows.append((ids[row["g"].value], iri, _MARKS[kind], "", ""))
-            else:
-                rows.append((ids[row["g"].value], iri, id_rank, "", unquote(iri[len(prefix) :])))
-        db.executemany(insert, rows)
-    for batch in _batches(store.query(read_text("queries", "search/entries.rq"), bindings)):
-        entries = [
-            (ids[row["g"].value], iri, rank[row["field"].value], text.language or "", text.value)
-            for row in batch
-            if (iri := row["s"].value).startswith(prefix)
-            and isinstance(text := row["text"], ox.Literal)
-        ]
-        db.executemany(insert, entries)
+    for batch in _batches(stated_rows(lambda q: store.query(q, bindings), prefix)):
+        db.executemany(insert, [(ids[r[0]], r[1], r[2], r[3], r[4]) for r in batch])
 
 
 def _build(
@@ -377,14 +452,21 @@ def _build(
         "INSERT INTO graph VALUES (?, ?, ?)", [(ids[g], g, graphs[g]) for g in sorted(graphs)]
     )
     _stage(store, base + "id/", db, ids, None)
-    # Indexed once filled (an update looks its graphs and resources up).
+    write_meta(db, generation, base)
+    fill(db, len(base + "id/"))
+    return _counts(db)
+
+
+def fill(db: sqlite3.Connection, prefix_len: int) -> None:
+    """Write the searched tables (and the trigram index) of a new index
+    from what its ``stated`` table holds."""
+    # Indexed once filled, unless it was from the start (an update looks
+    # its graphs and resources up).
     db.executescript(_STATED_INDEXES)
-    _write_meta(db, generation, base)
-    _insert(db, _entities(db, len(base + "id/"), None), first_entity=1, first_entry=1)
+    _insert(db, _entities(db, prefix_len, None), first_entity=1, first_entry=1)
     db.execute("INSERT INTO entry_fts(entry_fts) VALUES ('rebuild')")
     db.execute("INSERT INTO entry_fts(entry_fts) VALUES ('optimize')")
     db.commit()
-    return _counts(db)
 
 
 def _update(
@@ -394,12 +476,15 @@ def _update(
     graphs: Mapping[str, str],
     changed: set[str],
     generation: str,
-) -> tuple[int, int]:
-    """Update a copy of the index: the ``changed`` graphs read again, and
-    the resources they stated something about before or state now written
-    again from what every graph states; the numbers of entities and
-    entries."""
+    staged: Staging | None = None,
+) -> tuple[int, int, int]:
+    """Update a copy of the index: the ``changed`` graphs read again (from
+    ``staged`` where it holds them as the store does, else from the
+    store), and the resources they stated something about before or state
+    now written again from what every graph states; the numbers of
+    entities, entries, and graphs taken from ``staged``."""
     prefix = base + "id/"
+    from_staged = 0
     db.execute("CREATE TEMP TABLE touched(iri TEXT PRIMARY KEY) WITHOUT ROWID")
     db.execute("CREATE TEMP TABLE reread(id INTEGER PRIMARY KEY)")
     known = dict(db.execute("SELECT name, id FROM graph").fetchall())
@@ -415,7 +500,14 @@ def _update(
         assert cursor.lastrowid is not None
         ids[graph] = cursor.lastrowid
         db.execute("INSERT INTO reread VALUES (?)", (ids[graph],))
-        _stage(store, prefix, db, ids, graph)
+        rows = None if staged is None else staged.rows(graph, graphs[graph])
+        if rows is None:
+            _stage(store, prefix, db, ids, graph)
+        else:
+            db.executemany(
+                "INSERT INTO stated VALUES (?, ?, ?, ?, ?)", [(ids[graph], *r) for r in rows]
+            )
+            from_staged += 1
     db.execute(touched)
     # The touched resources leave the searched tables (and the trigram
     # index, which holds a copy of what it indexes of each row) ...
@@ -438,12 +530,12 @@ def _update(
         first_entry=first_entry,
         fts=True,
     )
-    _write_meta(db, generation, base)
+    write_meta(db, generation, base)
     db.commit()
-    return _counts(db)
+    return (*_counts(db), from_staged)
 
 
-def _write_meta(db: sqlite3.Connection, generation: str, base: str) -> None:
+def write_meta(db: sqlite3.Connection, generation: str, base: str) -> None:
     meta = {"schema": SCHEMA_VERSION, "generation": generation, "base": base}
     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(meta.items()))
 

@@ -1,0 +1,180 @@
+"""What the graphs of one load state, gathered for the search index while
+the load runs (:class:`StagedIndex`).
+
+Why: an ingest holds each graph's lines before the store does, so the
+index need not read those graphs back from the store once the load is
+published (on disk, every term of a result is a lookup of its string:
+half of a first build's time), and the index of a new store is written
+while the store loads its last batch instead of after it.
+
+How the rows stay the store's: the index's own queries
+(``search/kinds.rq``, ``search/entries.rq``) run over a graph's lines in a
+store in memory (:func:`stated_of_lines`), which holds only the lines whose
+predicate one of those queries names; and the rows staged for a graph serve
+an index only while the store holds the lines they were read from (the same
+digest, :meth:`~councilkg.store.GraphStore.digest`).  Any other graph is
+read from the store, as without a staging.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from councilkg.resources import read_text
+from councilkg.search.build import (
+    INDEX_FILE,
+    Stated,
+    changed_graphs,
+    connect,
+    fill,
+    stated_rows,
+    usable,
+    write_meta,
+)
+
+__all__ = ["StagedIndex", "stated_of_lines"]
+
+_QUERIES = ("search/kinds.rq", "search/entries.rq")
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_PREFIX = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*|):\s*<([^>]*)>", re.MULTILINE | re.IGNORECASE)
+_COMMENT = re.compile(r"(?:^|(?<=\s))#.*$", re.MULTILINE)
+_PREFIXED = re.compile(r"(?<![\w<])([A-Za-z][\w.-]*|):([A-Za-z_][\w-]*)")
+_IRI = re.compile(r"<[^<>\s]*>")
+_LOCAL = ox.NamedNode("urn:councilkg:staged")
+
+
+@cache
+def _named() -> frozenset[str]:
+    """Every IRI the index's queries name, as N-Triples text, with
+    ``rdf:type`` (their ``a``): a line whose predicate is none of these
+    cannot give a row, since the queries name each predicate they read."""
+    names = {_RDF_TYPE}
+    for name in _QUERIES:
+        text = read_text("queries", name)
+        prefixes = dict(_PREFIX.findall(text))
+        body = _COMMENT.sub("", _PREFIX.sub("", text))
+        names.update(_IRI.findall(body))
+        prefixed = _PREFIXED.findall(body)
+        names.update(f"<{prefixes[p]}{local}>" for p, local in prefixed if p in prefixes)
+    return frozenset(names)
+
+
+def stated_of_lines(lines: Iterable[str], prefix: str) -> list[Stated]:
+    """What a graph of these N-Triples ``lines`` states of the data IRIs
+    (those starting with ``prefix``): the rows the index reads of it from
+    the store (:func:`~councilkg.search.build.stated_rows`), read from the
+    lines instead."""
+    names = _named()
+    picked = [line for line in lines if line.split(" ", 2)[1] in names]
+    if not picked:
+        return []
+    memory = ox.Store()
+    memory.load("".join(picked).encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=_LOCAL)
+    return [row[1:] for row in stated_rows(memory.query, prefix)]
+
+
+class StagedIndex:
+    """An index file of the graphs one load writes, filled as each is
+    queued (:meth:`stage`) and given its searched tables once the last is
+    (:meth:`prepare`); :func:`~councilkg.search.build.refresh_index` takes
+    from it what the store holds unchanged instead of reading it.
+
+    The file is the load's alone (its process id in its name) and is
+    removed by :meth:`discard`, or renamed to be the index.
+    """
+
+    def __init__(self, store_path: str | Path, base: str) -> None:
+        self.store_path = Path(store_path)
+        self.base = base
+        self.prefix = base + "id/"
+        self.path = self.store_path / f".{INDEX_FILE}.{os.getpid()}.staged"
+        self.path.unlink(missing_ok=True)
+        self._db: sqlite3.Connection | None = connect(self.path, schema=True, indexed=True)
+        self._ids: dict[str, int] = {}
+        self.prepared = False
+
+    def _open(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise RuntimeError(f"{self.path}: the staged index is closed")
+        return self._db
+
+    def stage(self, graph: str, digest: str, rows: Iterable[Stated], *, more: bool = False) -> None:
+        """Record that ``graph``, of the lines ``digest`` describes (""
+        none), states ``rows``; with ``more``, these besides those staged
+        for it before (a graph loaded in parts)."""
+        db = self._open()
+        self.prepared = False
+        number = self._ids.get(graph)
+        if number is None:
+            cursor = db.execute("INSERT INTO graph(name, digest) VALUES (?, ?)", (graph, digest))
+            assert cursor.lastrowid is not None
+            number = self._ids[graph] = cursor.lastrowid
+        else:
+            db.execute("UPDATE graph SET digest = ? WHERE id = ?", (digest, number))
+            if not more:
+                db.execute("DELETE FROM stated WHERE graph = ?", (number,))
+        db.executemany(
+            "INSERT INTO stated VALUES (?, ?, ?, ?, ?)",
+            [(number, iri, field, lang, text) for iri, field, lang, text in rows],
+        )
+
+    def rows(self, graph: str, digest: str) -> list[Stated] | None:
+        """What ``graph`` states, if it was staged from the lines ``digest``
+        describes; None otherwise (read it from the store)."""
+        number = self._ids.get(graph)
+        if number is None or not digest or self._db is None:
+            return None
+        found = self._db.execute("SELECT digest FROM graph WHERE id = ?", (number,)).fetchone()
+        if found is None or found[0] != digest:
+            return None
+        rows = self._db.execute(
+            "SELECT iri, field, lang, text FROM stated WHERE graph = ?", (number,)
+        ).fetchall()
+        return [(str(i), int(f), str(lg), str(t)) for i, f, lg, t in rows]
+
+    def prepare(self) -> bool:
+        """Write the searched tables of the staged graphs now, unless the
+        store has an index that will be updated instead (then the staged
+        rows serve that update); whether they were written."""
+        if usable(self.store_path / INDEX_FILE):
+            return False
+        db = self._open()
+        write_meta(db, "", self.base)
+        fill(db, len(self.prefix))
+        self.prepared = True
+        return True
+
+    def changed(self, graphs: Mapping[str, str]) -> set[str] | None:
+        """The graphs (``graphs``: the store's, with their digests) that
+        the prepared tables do not hold as the store does; None when they
+        are not prepared or most graphs differ (then built whole)."""
+        if not self.prepared:
+            return None
+        self.close()
+        return changed_graphs(self.path, graphs)
+
+    def move_to(self, target: Path) -> None:
+        """Rename the file to ``target`` (closed first): it becomes the
+        index written there."""
+        self.close()
+        self.path.replace(target)
+        self.prepared = False
+
+    def close(self) -> None:
+        """Close the database (its rows are no longer served)."""
+        if self._db is not None:
+            self._db.commit()
+            self._db.close()
+            self._db = None
+
+    def discard(self) -> None:
+        """Close and remove the file, if it is still there."""
+        self.close()
+        self.path.unlink(missing_ok=True)
