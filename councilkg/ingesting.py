@@ -255,7 +255,7 @@ def load(
                 # loads the last batch (none of it reads the store).
                 assert store is not None
                 store.start_loading()
-                staging.prepare()
+                staging.prepare(store.graph_digests())
             if store is not None:
                 # The links between editions, from what the store now holds (the
                 # files of this load and those loaded before).

@@ -173,6 +173,28 @@ def test_an_update_takes_the_loaded_graph_from_the_staging(
     assert _leftovers(path) == []
 
 
+def test_a_load_that_changes_most_graphs_starts_from_its_staging(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index there whose graphs all changed is not updated: the staged
+    graphs' tables are written during the load, and the store's other
+    graphs are read into them."""
+    stats = _recording(monkeypatch)
+    path = tmp_path / "store"
+    load([sample_path()], GraphStore(path), minter=Minter(), progress=False)
+    with closing(sqlite3.connect(path / build.INDEX_FILE)) as db:
+        db.execute("UPDATE graph SET digest = 'other'")
+        db.commit()
+    load([EN], GraphStore(path), minter=Minter(), language="en", progress=False)
+    last = stats[-1]
+    graphs = GraphStore(path, read_only=True).graphs()
+    # Staged: the reference, the ontology and the English text; read: the
+    # Chinese text and the alignment.
+    assert last.whole and (last.graphs_read, last.graphs_staged) == (len(graphs), 3)
+    assert len(graphs) == 5
+    assert _content(last.path) == _whole(path, tmp_path)
+
+
 def test_a_file_loaded_in_parts_is_staged_part_by_part(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -206,7 +228,7 @@ def test_staged_rows_serve_only_the_lines_they_were_read_from(tmp_path: Path) ->
         assert staged.rows(source, digests[source]) == [marker]
         assert staged.rows(reference, digests[reference]) is None
         (path / build.INDEX_FILE).unlink()
-        assert staged.prepare()
+        assert staged.prepare(digests)
         stats = build.update_index(store, staged=staged)
     finally:
         staged.discard()
@@ -220,9 +242,11 @@ def test_staged_rows_serve_only_the_lines_they_were_read_from(tmp_path: Path) ->
 
 
 def test_a_failed_load_leaves_no_staging_and_the_index_as_it_was(tmp_path: Path) -> None:
+    """Nor does a load after one that was killed (its file is left)."""
     path = tmp_path / "store"
     load([sample_path()], GraphStore(path), minter=Minter(), progress=False)
     before = _content(path / build.INDEX_FILE)
+    (path / f".{build.INDEX_FILE}.999999999.staged").write_bytes(b"left by a killed load")
     bad = tmp_path / "bad.txt"
     bad.write_text("not the Repertoire\n", encoding="utf-8")
     with pytest.raises(IngestError):

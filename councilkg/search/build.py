@@ -342,12 +342,6 @@ def changed_graphs(previous: Path, graphs: Mapping[str, str]) -> set[str] | None
     return changed
 
 
-def usable(previous: Path) -> bool:
-    """Whether there is an index of this version at ``previous`` (one an
-    update may start from)."""
-    return _indexed(previous) is not None
-
-
 def _indexed(previous: Path) -> dict[str, str] | None:
     """The digest of each graph the index at ``previous`` read, or None
     when it is missing, not an index, or of another version."""

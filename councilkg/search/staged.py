@@ -35,7 +35,6 @@ from councilkg.search.build import (
     connect,
     fill,
     stated_rows,
-    usable,
     write_meta,
 )
 
@@ -67,7 +66,8 @@ def _named() -> frozenset[str]:
 
 
 def stated_of_lines(lines: Iterable[str], prefix: str) -> list[Stated]:
-    """What a graph of these N-Triples ``lines`` states of the data IRIs
+    """What a graph of these N-Triples ``lines`` (each one statement, as
+    the ingest writes them) states of the data IRIs
     (those starting with ``prefix``): the rows the index reads of it from
     the store (:func:`~councilkg.search.build.stated_rows`), read from the
     lines instead."""
@@ -87,15 +87,19 @@ class StagedIndex:
     from it what the store holds unchanged instead of reading it.
 
     The file is the load's alone (its process id in its name) and is
-    removed by :meth:`discard`, or renamed to be the index.
+    removed by :meth:`discard`, or renamed to be the index.  One left by
+    a load that was killed is removed by the next: a store has one writer
+    at a time (:class:`~councilkg.store.GraphStore` holds its lock), so
+    no other load is filling one.
     """
 
     def __init__(self, store_path: str | Path, base: str) -> None:
         self.store_path = Path(store_path)
         self.base = base
         self.prefix = base + "id/"
+        for left in self.store_path.glob(f".{INDEX_FILE}.*.staged"):
+            left.unlink(missing_ok=True)
         self.path = self.store_path / f".{INDEX_FILE}.{os.getpid()}.staged"
-        self.path.unlink(missing_ok=True)
         self._db: sqlite3.Connection | None = connect(self.path, schema=True, indexed=True)
         self._ids: dict[str, int] = {}
         self.prepared = False
@@ -139,11 +143,13 @@ class StagedIndex:
         ).fetchall()
         return [(str(i), int(f), str(lg), str(t)) for i, f, lg, t in rows]
 
-    def prepare(self) -> bool:
+    def prepare(self, digests: Mapping[str, str]) -> bool:
         """Write the searched tables of the staged graphs now, unless the
-        store has an index that will be updated instead (then the staged
-        rows serve that update); whether they were written."""
-        if usable(self.store_path / INDEX_FILE):
+        store has an index that an update will start from (then the staged
+        rows serve that update), judged by the store's graph ``digests``
+        (:meth:`~councilkg.store.GraphStore.graph_digests`); whether they
+        were written."""
+        if changed_graphs(self.store_path / INDEX_FILE, digests) is not None:
             return False
         db = self._open()
         write_meta(db, "", self.base)
