@@ -22,8 +22,8 @@ from councilkg import ingesting
 from councilkg.ingest.errors import IngestError
 from councilkg.ingest.iris import Minter
 from councilkg.ingesting import load
-from councilkg.resources import sample_path
-from councilkg.search import build
+from councilkg.resources import read_text, sample_path
+from councilkg.search import build, staged
 from councilkg.search.staged import StagedIndex, stated_of_lines
 from councilkg.store import GraphStore
 
@@ -55,7 +55,17 @@ def two_editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_the_rows_of_each_graph_s_lines_are_the_store_s(two_editions: Path) -> None:
+@pytest.fixture(params=["table", "queries"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each way of reading lines: by the queries' table (the shipped
+    queries have its shape), and by the queries in a store in memory."""
+    assert staged._table() is not None
+    if request.param == "queries":
+        monkeypatch.setattr(staged, "_table", lambda: None)
+    return str(request.param)
+
+
+def test_the_rows_of_each_graph_s_lines_are_the_store_s(two_editions: Path, reading: str) -> None:
     store = GraphStore(two_editions, read_only=True).oxigraph
     graphs = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
     assert len(graphs) >= 5  # two sources, reference, ontology, alignment
@@ -79,23 +89,63 @@ HAND = f"""\
 <http://example.org/other> <{CKG}text> "outside the data" .
 _:b1 <{CKG}text> "a blank node" .
 <{PREFIX}state/XYZ> <{CKG}symbol> <{PREFIX}not-a-literal> .
+<{PREFIX}state/XYZ> <{SKOS}altLabel> "Upper-case tag"@EN-GB .
+<{PREFIX}state/XYZ> <{CKG}key> "007"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<{PREFIX}state/\\u0041BC> <{CKG}iso3> "ABC" .
+<{PREFIX}state/XYZ> <{CKG}text> "ends in a quote \\""@en .
 """
 
 
-def test_hand_written_lines_give_the_store_s_rows() -> None:
-    """Escapes, language tags, datatypes, marks, an IRI outside the data,
-    a blank node, an IRI object, a predicate no query names, and a
-    predicate's IRI inside a literal."""
+def test_hand_written_lines_give_the_store_s_rows(reading: str) -> None:
+    """Escapes (in a literal, at its end, in an IRI), language tags (one
+    in capitals), datatypes (one the store writes canonically), marks, an
+    IRI outside the data, a blank node, an IRI object, a predicate no
+    query names, and a predicate's IRI inside a literal."""
     graph = "urn:test:hand"
     store = ox.Store()
     store.load(HAND.encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
     expected = _from_store(store, graph)
-    assert len(expected) == 10
+    assert len(expected) == 14
+    assert ("https://w3id.org/councilkg/id/state/ABC", 1, "", "ABC") in expected
     assert ("https://w3id.org/councilkg/id/state/XYZ", 2, "fr", "été 😀") in expected
     assert sorted(stated_of_lines(HAND.splitlines(keepends=True), PREFIX)) == expected
     # The filter is on the predicate alone: a line whose predicate no query
     # names gives nothing, whatever its object.
     assert stated_of_lines([f"<{PREFIX}x> <{CKG}other> <{CKG}Meeting> .\n"], PREFIX) == []
+
+
+def test_queries_of_another_shape_are_run_not_read_as_a_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The table is read from the queries only when each has the one shape
+    it knows: with a filter more in a query, the lines are read by the
+    queries themselves, and still give what the store gives."""
+    real = read_text
+
+    def changed(kind: str, name: str) -> str:
+        text = real(kind, name)
+        if name == "search/entries.rq":
+            return text.replace(
+                "GRAPH ?g { ?s ?p ?text . }",
+                "GRAPH ?g { ?s ?p ?text . }\n  FILTER(STRLEN(?text) > 3)",
+            )
+        return text
+
+    monkeypatch.setattr(staged, "read_text", changed)
+    monkeypatch.setattr(build, "read_text", changed)
+    staged._table.cache_clear()
+    staged._named.cache_clear()
+    try:
+        assert staged._table() is None
+        graph = "urn:test:hand"
+        store = ox.Store()
+        store.load(HAND.encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+        expected = _from_store(store, graph)
+        assert ("https://w3id.org/councilkg/id/state/XYZ", 1, "", "XYZ") not in expected
+        assert sorted(stated_of_lines(HAND.splitlines(keepends=True), PREFIX)) == expected
+    finally:
+        staged._table.cache_clear()
+        staged._named.cache_clear()
 
 
 def _content(path: Path) -> tuple[list[tuple[object, ...]], ...]:

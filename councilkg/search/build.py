@@ -133,12 +133,12 @@ CREATE TABLE stated(
 );
 """
 
-_STATED_INDEXES = """
+STATED_INDEXES = """
 CREATE INDEX IF NOT EXISTS stated_graph ON stated(graph);
 CREATE INDEX IF NOT EXISTS stated_iri ON stated(iri);
 """
 
-_MARKS = {
+MARKS = {
     "https://w3id.org/councilkg/ontology#SourcePassage": PASSAGE_MARK,
     "http://purl.org/spar/cito/Citation": CITATION_MARK,
 }
@@ -355,17 +355,14 @@ def _indexed(previous: Path) -> dict[str, str] | None:
         return None
 
 
-def connect(path: Path, *, schema: bool = False, indexed: bool = False) -> sqlite3.Connection:
+def connect(path: Path, *, schema: bool = False) -> sqlite3.Connection:
     """A connection to a file only this build writes (so unjournaled);
-    ``schema``: create the tables; ``indexed``: and index ``stated`` from
-    the start (a staging looks graphs up while it fills)."""
+    ``schema``: create the tables."""
     db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=OFF")
     if schema:
         db.executescript(_SCHEMA)
-    if indexed:
-        db.executescript(_STATED_INDEXES)
     return db
 
 
@@ -406,8 +403,8 @@ def stated_rows(
         if not iri.startswith(prefix):
             continue
         kind = row["type"].value
-        if kind in _MARKS:
-            yield row["g"].value, iri, _MARKS[kind], "", ""
+        if kind in MARKS:
+            yield row["g"].value, iri, MARKS[kind], "", ""
         else:
             yield row["g"].value, iri, id_rank, "", unquote(iri[len(prefix) :])
     for row in query(read_text("queries", "search/entries.rq")):
@@ -456,7 +453,7 @@ def fill(db: sqlite3.Connection, prefix_len: int) -> None:
     from what its ``stated`` table holds."""
     # Indexed once filled, unless it was from the start (an update looks
     # its graphs and resources up).
-    db.executescript(_STATED_INDEXES)
+    db.executescript(STATED_INDEXES)
     _insert(db, _entities(db, prefix_len, None), first_entity=1, first_entry=1)
     db.execute("INSERT INTO entry_fts(entry_fts) VALUES ('rebuild')")
     db.execute("INSERT INTO entry_fts(entry_fts) VALUES ('optimize')")
