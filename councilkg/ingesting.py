@@ -142,9 +142,9 @@ def load(
 ) -> IngestRun:
     """Ingest each input and load its graph into ``store`` (when given), with
     the reference and ontology graphs; flush the store and, when its graph
-    changed, write its search index anew (:mod:`councilkg.search`) from what
-    each graph's lines state (:mod:`councilkg.search.staged`), not from the
-    store.
+    changed, write its search index anew (:mod:`councilkg.search`), taking
+    what each graph of the load states from its lines
+    (:mod:`councilkg.search.staged`) rather than reading it from the store.
 
     An input is a text file's path, or a file already ingested (an
     :class:`~councilkg.ingest.pipeline.IngestResult`, e.g. from
@@ -213,7 +213,7 @@ def load(
                 for graph, lines in _fixed_lines(minter):
                     store.replace_graph_if_changed(graph, list(lines))
                     if staging is not None:
-                        rows = _fixed_stated(minter, graph)
+                        rows = _fixed_stated(minter, graph, staging.prefix)
                         staging.stage(graph, store.digest(graph), rows)
             bar = tqdm(total=len(items), unit="file", disable=not show, leave=False)
             for n in large:
@@ -517,11 +517,12 @@ def _fixed_lines(minter: Minter) -> list[tuple[str, tuple[str, ...]]]:
 
 
 @cache
-def _fixed_stated(minter: Minter, graph: str) -> tuple[Stated, ...]:
-    """What the reference or ontology graph states for the search index
+def _fixed_stated(minter: Minter, graph: str, prefix: str) -> tuple[Stated, ...]:
+    """What the reference or ontology graph states of the data IRIs (those
+    starting with ``prefix``) for the search index
     (:func:`~councilkg.search.staged.stated_of_lines`), computed once."""
     lines = dict(_fixed_lines(minter))[graph]
-    return tuple(stated_of_lines(lines, minter.base + "id/"))
+    return tuple(stated_of_lines(lines, prefix))
 
 
 def _size(item: Part | IngestResult) -> int:
