@@ -28,8 +28,8 @@ the 1,000x synthetic corpus).
 Why an ingest hands over what its graphs state: it holds each graph's
 lines before the store does, and reading the graphs back from the store
 after the swap cost half of a first build (on disk, every term of a result
-is a lookup of its string).  :mod:`councilkg.search.staged` runs the same
-queries over each graph's lines as they are mapped, and the index of a new
+is a lookup of its string).  :mod:`councilkg.search.staged` reads each
+graph's lines as they are mapped, as the same queries say, and the index of a new
 store is written while the store loads its last batch; a graph is taken
 from that staging only while the store holds the lines it was read from
 (the same digest), any other is read from the store.
@@ -451,8 +451,8 @@ def _build(
 def fill(db: sqlite3.Connection, prefix_len: int) -> None:
     """Write the searched tables (and the trigram index) of a new index
     from what its ``stated`` table holds."""
-    # Indexed once filled, unless it was from the start (an update looks
-    # its graphs and resources up).
+    # Indexed once filled (an update looks its graphs and resources up),
+    # unless a staging's update looked its graphs up already.
     db.executescript(STATED_INDEXES)
     _insert(db, _entities(db, prefix_len, None), first_entity=1, first_entry=1)
     db.execute("INSERT INTO entry_fts(entry_fts) VALUES ('rebuild')")

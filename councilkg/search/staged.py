@@ -56,6 +56,14 @@ _IRI = re.compile(r"<[^<>\s]*>")
 _LOCAL = ox.NamedNode("urn:councilkg:staged")
 
 
+def _parts(name: str) -> tuple[dict[str, str], str]:
+    """A query's prefixes and its body without them and its comments, its
+    whitespace runs made single spaces."""
+    text = read_text("queries", name)
+    body = _COMMENT.sub("", _PREFIX.sub("", text))
+    return dict(_PREFIX.findall(text)), " ".join(body.split())
+
+
 @cache
 def _named() -> frozenset[str]:
     """Every IRI the index's queries name, as N-Triples text, with
@@ -63,9 +71,7 @@ def _named() -> frozenset[str]:
     cannot give a row, since the queries name each predicate they read."""
     names = {_RDF_TYPE}
     for name in _QUERIES:
-        text = read_text("queries", name)
-        prefixes = dict(_PREFIX.findall(text))
-        body = _COMMENT.sub("", _PREFIX.sub("", text))
+        prefixes, body = _parts(name)
         names.update(_IRI.findall(body))
         prefixed = _PREFIXED.findall(body)
         names.update(f"<{prefixes[p]}{local}>" for p, local in prefixed if p in prefixes)
@@ -110,9 +116,7 @@ def _table() -> _Table | None:
     the queries run over the lines in a store in memory instead."""
     found = []
     for name, shape in zip(_QUERIES, (_KINDS, _ENTRIES), strict=True):
-        text = read_text("queries", name)
-        prefixes = dict(_PREFIX.findall(text))
-        body = " ".join(_COMMENT.sub("", _PREFIX.sub("", text)).split())
+        prefixes, body = _parts(name)
         match = shape.fullmatch(body)
         if match is None:
             return None
@@ -299,7 +303,6 @@ class StagedIndex:
         are not prepared or most graphs differ (then built whole)."""
         if not self.prepared:
             return None
-        self.close()
         return changed_graphs(self.path, graphs)
 
     def move_to(self, target: Path) -> None:
