@@ -97,7 +97,7 @@ def ingest_speed(stage: dict[str, Any] | None) -> list[Row]:
             "(layout and extraction, ~0.5 CPU-s at 30 files), the mapping to "
             "N-Triples and what each graph states for the search index (~0.09 s) "
             "beside the bulk loads, then the index's tables written beside the "
-            "last bulk load (~0.16 s each): none of it shrinks with the graph, "
+            "last bulk load (~0.2 s each): none of it shrinks with the graph, "
             "which the baseline does (a fact is derived from its passage: 31 % "
             "fewer quads for the same text); on a machine busy with other work "
             "the ingest's two processes wait for a CPU",

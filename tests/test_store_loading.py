@@ -4,6 +4,7 @@ and publishes nothing."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -21,9 +22,9 @@ B = "<urn:b> <urn:p> <urn:x> .\n"
 class _CountedLoad(store_module._Load):
     made = 0
 
-    def __init__(self, *args: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         type(self).made += 1
-        super().__init__(*args)
+        super().__init__(*args, **kwargs)
 
 
 def _copies(seed_path: Path, folder: Path, n: int) -> list[Path]:
@@ -105,12 +106,12 @@ class _RecordedLoad(store_module._Load):
 
     default_lines: ClassVar[list[bytes]] = []
 
-    def __init__(self, store: Any, pieces: list[bytes], graphs: set[str]) -> None:
+    def __init__(self, store: Any, pieces: list[bytes], graphs: set[str], *after: Any) -> None:
         for piece in pieces:
             type(self).default_lines += [
                 line for line in piece.split(b"\n") if line and line.count(b"> <") < 3
             ]
-        super().__init__(store, pieces, graphs)
+        super().__init__(store, pieces, graphs, *after)
 
 
 C = "<urn:c> <urn:p> <urn:x> .\n"
@@ -151,3 +152,80 @@ def test_a_shared_triple_stays_when_one_of_its_graphs_is_replaced_in_the_load(
         store.replace_graph("urn:g2", [A])  # B goes: no graph states it; A again
     assert default_graph(store) == {A, C}
     assert store.graphs() == ["urn:g1", "urn:g2"]
+
+
+class _GatedLoad(store_module._Load):
+    """A load that starts writing only once its gate is open (the first
+    one made; those queued behind it wait for it anyway)."""
+
+    gate = threading.Event()
+
+    def _run(self, store: Any, box: list[bytes]) -> None:
+        if self.after is None:
+            assert type(self).gate.wait(timeout=30), "the test never opened the gate"
+        super()._run(store, box)
+
+
+@pytest.fixture
+def gated(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    monkeypatch.setattr(store_module, "_Load", _GatedLoad)
+    gate = _GatedLoad.gate = threading.Event()
+    return gate
+
+
+def test_a_queue_handed_over_during_a_load_is_loaded_after_it_without_waiting(
+    tmp_path: Path, gated: threading.Event
+) -> None:
+    store = GraphStore(tmp_path / "store")
+    with store.staged():
+        store.replace_graph("urn:g1", [A])
+        store.start_loading()
+        first = store._loading
+        store.replace_graph("urn:g2", [B, C])
+        store.start_loading()  # returns while the first load is still held
+        assert first is not None and first.thread.is_alive()
+        assert store._loading is not first
+        gated.set()
+    assert store.graphs() == ["urn:g1", "urn:g2"]
+    assert default_graph(store) == {A, B, C}
+
+
+def test_a_graph_of_a_load_queued_behind_another_is_replaced_whole(
+    tmp_path: Path, gated: threading.Event
+) -> None:
+    """The graphs of every load under way count as loading: a graph still
+    in the first load, replaced while the second waits, is removed once
+    both are in, not stored beside its new lines."""
+    store = GraphStore(tmp_path / "store")
+    with store.staged():
+        store.replace_graph("urn:g1", [A])
+        store.start_loading()
+        store.replace_graph("urn:g2", [B])
+        store.start_loading()
+        opener = threading.Timer(0.2, gated.set)  # the replace below waits for both loads
+        opener.start()
+        store.replace_graph("urn:g1", [C])
+        opener.join()
+    assert store.count("urn:g1") == 1
+    assert default_graph(store) == {B, C}
+
+
+def test_a_failed_load_with_another_queued_behind_it_publishes_nothing(
+    tmp_path: Path, gated: threading.Event
+) -> None:
+    path = tmp_path / "store"
+    store = GraphStore(path)
+    gated.set()
+    store.replace_graph("urn:g0", [A])
+    gated.clear()
+    before = store_generation(path)
+    with pytest.raises(SyntaxError), store.staged():
+        store.replace_graph("urn:g1", ["<urn:b> <urn:p> no-term .\n"])
+        store.start_loading()
+        store.replace_graph("urn:g2", [B])
+        store.start_loading()
+        gated.set()  # the first load's error, raised as the block ends
+    assert store_generation(path) == before
+    assert GraphStore(path, read_only=True).graphs() == ["urn:g0"]
+    store.replace_graph("urn:g3", [C])  # the store takes the next write
+    assert GraphStore(path, read_only=True).graphs() == ["urn:g0", "urn:g3"]

@@ -24,8 +24,13 @@ tokenizer's reach (it indexes every run of three); they are matched with
 # CJK Unified Ideographs (and extension A), compatibility ideographs, kana,
 # hangul, and the CJK punctuation block (、。《》 …).
 _CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_SPACE_NEAR_CJK = re.compile(rf"\s+(?=[{_CJK}])|(?<=[{_CJK}])\s+")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
 _SPACES = re.compile(r"\s+")
+# The full-width forms of ASCII and the ideographic space: the compatibility
+# characters of Chinese text (its punctuation), each replaced by what NFKC
+# makes of it.
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+_WIDE_FORMS = {c: unicodedata.normalize("NFKC", chr(c)) for c in (*range(0xFF01, 0xFF5F), 0x3000)}
 
 
 def is_cjk(char: str) -> bool:
@@ -47,8 +52,42 @@ def normalize(text: str) -> str:
     >>> normalize("  Russian   Federation ")
     'russian federation'
     """
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return _SPACES.sub(" ", _SPACE_NEAR_CJK.sub("", folded)).strip()
+    words = _nfkc(text).casefold().split()
+    if len(words) < 2:
+        return words[0] if words else ""
+    # One space between two words unless one side of it is Chinese: the
+    # split's runs of whitespace (``str.isspace``, the ``\\s`` of ``re``),
+    # joined again, where two regular expressions over the text cost three
+    # times as much.
+    cjk = _CJK_CHAR.match
+    out = [words[0]]
+    before = words[0]
+    for word in words[1:]:
+        if not (cjk(before, len(before) - 1) or cjk(word)):
+            out.append(" ")
+        out.append(word)
+        before = word
+    return "".join(out)
+
+
+def _nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, in a fraction of its time for
+    Chinese text.
+
+    Why: a text with one full-width comma is normalized whole, at about a
+    quarter of a microsecond a character (most of an index build's time
+    for its passages).  Its full-width characters replaced by their NFKC
+    forms first, the text is mostly normalized already, which
+    :func:`unicodedata.is_normalized` tells quickly.  The same result:
+    NFKC of a text is NFKC of the text with any character replaced by its
+    own NFKC form (their compatibility decompositions are the same).
+    """
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    narrowed = _WIDE.sub(lambda m: _WIDE_FORMS[ord(m.group())], text)
+    if unicodedata.is_normalized("NFKC", narrowed):
+        return narrowed
+    return unicodedata.normalize("NFKC", narrowed)
 
 
 def terms(query: str) -> list[str]:
@@ -85,7 +124,7 @@ def snippet(text: str, query_terms: list[str], width: int = 80) -> str:
     >>> snippet("见 S/2020/797 号决议草案。", ["s/2020/797"], width=8)
     '…S/2020/797…'
     """
-    plain = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    plain = _SPACES.sub(" ", _nfkc(text)).strip()
     if len(plain) <= width:
         return plain
     start = end = 0
