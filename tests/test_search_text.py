@@ -4,7 +4,9 @@ whitespace next to a Chinese character dropped and other runs of it made
 one space.  The definition is written here as the two regular expressions
 it reads as; the module computes the same in a fraction of the time, so a
 difference in any character (a kind of whitespace, a compatibility form, a
-combining mark after a full-width letter) would show here."""
+combining mark after a full-width letter) would show here.  The examples
+follow the property tests' profile (:mod:`tests.fuzzing`): the same ones
+in every CI run, nothing written into the repository."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from councilkg.search import text
+from tests.fuzzing import PROFILE
 
 _CJK = text._CJK
 _SPACE_NEAR_CJK = re.compile(rf"\s+(?=[{_CJK}])|(?<=[{_CJK}])\s+")
@@ -81,7 +84,7 @@ _PIECES = st.sampled_from(
 _TEXTS = st.lists(_PIECES, max_size=24).map("".join)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(PROFILE, max_examples=600)
 @given(_TEXTS)
 @example("")
 @example(" \u3000 ")
@@ -91,13 +94,13 @@ def test_the_normal_form_is_its_definition_on_repertoire_like_text(value: str) -
     assert text.normalize(value) == defined(value)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(PROFILE, max_examples=400)
 @given(st.text(max_size=40))
 def test_the_normal_form_is_its_definition_on_any_text(value: str) -> None:
     assert text.normalize(value) == defined(value)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(PROFILE, max_examples=400)
 @given(st.one_of(_TEXTS, st.text(max_size=40)))
 def test_the_quick_nfkc_is_nfkc(value: str) -> None:
     assert text._nfkc(value) == unicodedata.normalize("NFKC", value)
