@@ -39,7 +39,7 @@ def is_cjk(char: str) -> bool:
     >>> is_cjk("中"), is_cjk("S")
     (True, False)
     """
-    return bool(re.fullmatch(f"[{_CJK}]", char))
+    return _CJK_CHAR.fullmatch(char) is not None
 
 
 def normalize(text: str) -> str:
