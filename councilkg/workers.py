@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Generic, TypeAlias, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -28,26 +28,6 @@ MAX_WORKERS = 4
 AHEAD = 2
 """Results of its own that a helping process holds while a worker's
 earlier one is under way (each may be a whole file's graph)."""
-
-
-class _Done(Generic[R]):
-    """A call this process made, answered like a worker's."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: tuple[bool, R | None]) -> None:
-        self._value = value
-
-    def done(self) -> bool:
-        """Always: the call is made."""
-        return True
-
-    def result(self) -> tuple[bool, R | None]:
-        """Whether the call succeeded, and its value."""
-        return self._value
-
-
-_Result: TypeAlias = "Future[tuple[bool, R | None]] | _Done[R]"
 
 
 def default_workers() -> int:
@@ -94,8 +74,8 @@ def ordered_map(
     pool = ProcessPoolExecutor(min(pooled, len(items)), mp_context=context)
     try:
         queue = deque(items)
-        # In input order: a worker's call under way, or a result of this process.
-        pending: deque[tuple[T, _Result[R]]] = deque()
+        # In input order: each item, its call, and whether this process made it.
+        pending: deque[tuple[T, Future[tuple[bool, R | None]], bool]] = deque()
         in_pool = 0
         window = 2 * pooled if help_here else pooled
         broken = False  # a worker died: this process takes the rest
@@ -106,19 +86,19 @@ def ordered_map(
                 except BrokenProcessPool:
                     broken = True
                     break
-                pending.append((queue.popleft(), future))
+                pending.append((queue.popleft(), future, False))
                 in_pool += 1
             # This process takes the next item when nothing else is due, or
             # when helping and the result due is not there yet.
             idle = not pending
             due_later = bool(pending) and not pending[0][1].done()
-            helps = (help_here or broken) and due_later and len(pending) < window + AHEAD
+            helps = help_here and due_later and len(pending) < window + AHEAD
             if queue and (idle or helps):
                 item = queue.popleft()
-                pending.append((item, _Done(_call(fn, item))))
+                pending.append((item, _made_here(fn, item), True))
                 continue
-            item, result = pending.popleft()
-            if not isinstance(result, _Done):
+            item, result, here = pending.popleft()
+            if not here:
                 in_pool -= 1
             try:
                 # A worker that dies (killed, out of memory) fails its calls
@@ -130,6 +110,13 @@ def ordered_map(
     finally:
         # Calls not started are dropped; one under way ends with its item.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _made_here(fn: Callable[[T], R], item: T) -> Future[tuple[bool, R | None]]:
+    """:func:`_call` made in this process, as a finished future like a worker's."""
+    future: Future[tuple[bool, R | None]] = Future()
+    future.set_result(_call(fn, item))
+    return future
 
 
 def _call(fn: Callable[[T], R], item: T) -> tuple[bool, R | None]:
