@@ -1,6 +1,7 @@
 """How the store queues and bulk-loads graphs: one load per batch (not per
-graph), run beside the caller, and whose failure is raised by the write
-and publishes nothing."""
+graph), run beside the caller and beside one another (at most
+``LOADS_AT_ONCE``), and whose failure is raised by the write and
+publishes nothing."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def test_batches_loaded_beside_the_caller_give_the_same_store(
 ) -> None:
     files = _copies(seed_path, tmp_path, 3)
     load(files, GraphStore(tmp_path / "one"), progress=False, workers=1)
-    monkeypatch.setattr(store_module, "LOAD_BATCH", 50_000)  # many loads, one under way at a time
+    monkeypatch.setattr(store_module, "LOAD_BATCH", 50_000)  # many loads, two under way at a time
     monkeypatch.setattr(store_module, "_Load", _CountedLoad)
     _CountedLoad.made = 0
     load(files, GraphStore(tmp_path / "many"), progress=False, workers=1)
@@ -82,7 +83,7 @@ def test_a_bulk_load_that_fails_publishes_nothing(
     monkeypatch.setattr(store_module, "LOAD_BATCH", 1)
     with pytest.raises(SyntaxError), store.staged():
         store.replace_graph("urn:g2", ["<urn:b> <urn:p> no-term .\n"])  # loaded beside us
-        store.replace_graph("urn:g3", [B])  # waits for that load: raises its error
+        store.replace_graph("urn:g3", [B])  # loaded beside that one; the block raises its error
     assert store_generation(path) == before
     assert GraphStore(path, read_only=True).graphs() == ["urn:g1"]
     assert store.graphs() == ["urn:g1"]
@@ -106,12 +107,12 @@ class _RecordedLoad(store_module._Load):
 
     default_lines: ClassVar[list[bytes]] = []
 
-    def __init__(self, store: Any, pieces: list[bytes], graphs: set[str], *after: Any) -> None:
+    def __init__(self, store: Any, pieces: list[bytes], graphs: set[str]) -> None:
         for piece in pieces:
             type(self).default_lines += [
                 line for line in piece.split(b"\n") if line and line.count(b"> <") < 3
             ]
-        super().__init__(store, pieces, graphs, *after)
+        super().__init__(store, pieces, graphs)
 
 
 C = "<urn:c> <urn:p> <urn:x> .\n"
@@ -155,13 +156,19 @@ def test_a_shared_triple_stays_when_one_of_its_graphs_is_replaced_in_the_load(
 
 
 class _GatedLoad(store_module._Load):
-    """A load that starts writing only once its gate is open (the first
-    one made; those queued behind it wait for it anyway)."""
+    """A load that starts writing only once its gate is open: the first
+    one made after the gate was closed (the others load beside it)."""
 
     gate = threading.Event()
+    made = 0
+
+    def __init__(self, *args: Any) -> None:
+        self.held = not type(self).gate.is_set() and type(self).made == 0
+        type(self).made += 1
+        super().__init__(*args)
 
     def _run(self, store: Any, box: list[bytes]) -> None:
-        if self.after is None:
+        if self.held:
             assert type(self).gate.wait(timeout=30), "the test never opened the gate"
         super()._run(store, box)
 
@@ -170,24 +177,49 @@ class _GatedLoad(store_module._Load):
 def gated(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     monkeypatch.setattr(store_module, "_Load", _GatedLoad)
     gate = _GatedLoad.gate = threading.Event()
+    _GatedLoad.made = 0
     return gate
 
 
-def test_a_queue_handed_over_during_a_load_is_loaded_after_it_without_waiting(
+def test_a_queue_handed_over_during_a_load_is_loaded_beside_it_without_waiting(
     tmp_path: Path, gated: threading.Event
 ) -> None:
     store = GraphStore(tmp_path / "store")
     with store.staged():
         store.replace_graph("urn:g1", [A])
         store.start_loading()
-        first = store._loading
+        (first,) = store._loads
         store.replace_graph("urn:g2", [B, C])
         store.start_loading()  # returns while the first load is still held
-        assert first is not None and first.thread.is_alive()
-        assert store._loading is not first
+        assert first.thread.is_alive()
+        second = store._loads[-1]
+        assert second is not first
+        second.thread.join(timeout=30)  # loaded while the first is held
+        assert not second.thread.is_alive() and first.thread.is_alive()
         gated.set()
     assert store.graphs() == ["urn:g1", "urn:g2"]
     assert default_graph(store) == {A, B, C}
+
+
+def test_a_write_waits_while_as_many_loads_as_allowed_are_under_way(
+    tmp_path: Path, gated: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batches a write may leave to loads are bounded: with
+    ``LOADS_AT_ONCE`` under way, the next batch waits for the oldest."""
+    monkeypatch.setattr(store_module, "LOAD_BATCH", 1)  # every graph starts a load
+    store = GraphStore(tmp_path / "store")
+    with store.staged():
+        for n in range(store_module.LOADS_AT_ONCE):
+            store.replace_graph(f"urn:g{n}", [A])
+        writer = threading.Thread(target=store.replace_graph, args=("urn:next", [B]))
+        writer.start()
+        writer.join(timeout=1.0)
+        assert writer.is_alive()  # the oldest load is held, so the write waits
+        assert _GatedLoad.made == store_module.LOADS_AT_ONCE  # and its batch is not loading
+        gated.set()
+        writer.join(timeout=30)
+        assert not writer.is_alive()
+    assert store.graphs() == [*(f"urn:g{n}" for n in range(store_module.LOADS_AT_ONCE)), "urn:next"]
 
 
 def test_a_graph_of_a_load_queued_behind_another_is_replaced_whole(
