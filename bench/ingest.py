@@ -517,21 +517,7 @@ def summarise(size: int, runs: list[dict[str, Any]], nbytes: int, files: int) ->
             "records_per_s": records / median if median else None,
             "triples_per_s": n_triples / median if median else None,
         }
-    full_s = stages["full"]["seconds"]
-    bulk = statistics.median(r["bulk_load"]["seconds"] for r in runs)
-    bulk_named = statistics.median(r["bulk_load"]["named_seconds"] for r in runs)
-    target = {
-        "full_s": full_s,
-        "bulk_load_s": bulk,
-        "ratio": full_s / bulk if bulk else None,
-        "bulk_load_named_s": bulk_named,
-        "ratio_named": full_s / bulk_named if bulk_named else None,
-        "quads": first["bulk_load"]["quads"],
-        "named_quads": first["bulk_load"]["named_quads"],
-        "runs": [r["seconds"]["full"] / r["bulk_load"]["seconds"] for r in runs],
-        "limit": TARGET_RATIO,
-        "met": bulk > 0 and full_s / bulk <= TARGET_RATIO,
-    }
+    target = speed_target(runs, stages["full"]["seconds"])
     stages["store"]["parts"] = {
         part: statistics.median(r["store_parts"][part] for r in runs)
         for part in ("reference", "graphs", "flush")
@@ -550,6 +536,36 @@ def summarise(size: int, runs: list[dict[str, Any]], nbytes: int, files: int) ->
         "full_quads": first["full_quads"],
         "stages": stages,
         "target": target,
+    }
+
+
+def speed_target(runs: list[dict[str, Any]], full_s: float) -> dict[str, Any]:
+    """The time target at one N: each run's full path over the ``bulk_load``
+    timed right after it (:func:`bulk_load_baseline`), and the median of
+    those ratios as the figure judged against :data:`TARGET_RATIO`.
+
+    Why paired: this machine's speed moves by half within minutes, and the
+    two times of one run see the same machine where those of different runs
+    may not (bench/README.md, "The time target").  The ratio of the two
+    medians is kept beside the figure (``ratio_of_medians``)."""
+    bulk = statistics.median(r["bulk_load"]["seconds"] for r in runs)
+    bulk_named = statistics.median(r["bulk_load"]["named_seconds"] for r in runs)
+    ratios = [r["seconds"]["full"] / r["bulk_load"]["seconds"] for r in runs]
+    named = [r["seconds"]["full"] / r["bulk_load"]["named_seconds"] for r in runs]
+    ratio = statistics.median(ratios)
+    return {
+        "full_s": full_s,
+        "bulk_load_s": bulk,
+        "ratio": ratio,
+        "statistic": "median of the runs' ratios",
+        "ratio_of_medians": full_s / bulk,
+        "bulk_load_named_s": bulk_named,
+        "ratio_named": statistics.median(named),
+        "quads": runs[0]["bulk_load"]["quads"],
+        "named_quads": runs[0]["bulk_load"]["named_quads"],
+        "runs": ratios,
+        "limit": TARGET_RATIO,
+        "met": ratio <= TARGET_RATIO,
     }
 
 
@@ -679,13 +695,16 @@ def target_markdown(report: dict[str, Any]) -> str:
     and peak memory per size."""
     t = report["target"]
     mem = report["memory"]
+    per_run = ", ".join(f"{_f(r, 2)}×" for r in t["runs"])
     out = [
         f"Target, time (N={t['n']}): full path {_f(t['full_s'], 2)} s, `bulk_load` of the "
         f"same {t['quads']:,} quads (named graphs + merged default graph) into a fresh "
-        f"on-disk store {_f(t['bulk_load_s'], 2)} s: **{_f(t['ratio'], 2)}×** (limit "
-        f"{t['limit']:g}×, {'met' if t['met'] else 'missed'}); against the "
-        f"{t['named_quads']:,} named-graph quads alone ({_f(t['bulk_load_named_s'], 2)} s): "
-        f"{_f(t['ratio_named'], 2)}×.",
+        f"on-disk store {_f(t['bulk_load_s'], 2)} s (medians); each run's ratio, its full "
+        f"path over the load timed right after it: {per_run}; their median "
+        f"**{_f(t['ratio'], 2)}×** (limit {t['limit']:g}×, "
+        f"{'met' if t['met'] else 'missed'}; the ratio of the medians "
+        f"{_f(t['ratio_of_medians'], 2)}×); against the {t['named_quads']:,} named-graph "
+        f"quads alone ({_f(t['bulk_load_named_s'], 2)} s): {_f(t['ratio_named'], 2)}×.",
         "",
         "Target, memory: peak RSS (MiB; `/usr/bin/time -f %M` of the run, warm-up and "
         "workers included):",

@@ -112,7 +112,7 @@ def _tail(output: str | bytes | None, size: int = 2000) -> str:
 
 
 def run_ingest(out_dir: Path, quick: bool, extra: str | None = None) -> dict[str, Any]:
-    """``python -m bench ingest`` with N = 1, 10, 30 files, 4 runs (its own default
+    """``python -m bench ingest`` with N = 1, 10, 30 files, 5 runs (its own default
     adds N = 100: five more minutes here), or N = 1 once when quick;
     ``extra`` replaces those arguments (``--corpus --sizes 1,10``)."""
     out = out_dir / "ingest.json"
@@ -122,9 +122,10 @@ def run_ingest(out_dir: Path, quick: bool, extra: str | None = None) -> dict[str
     elif quick:
         cmd += ["--sizes", "1", "--repeat", "1"]
     else:
-        # Four runs, not two: on a machine whose speed moves within a minute,
-        # the ratio of one run ranged 1.8-2.8x around a median near 2x.
-        cmd += ["--sizes", "1,10,30", "--repeat", "4"]
+        # Five runs, not two: on a machine whose speed moves within a minute,
+        # the ratio of one run ranged 1.7-2.8x around a median near 2x; an odd
+        # number, so that the target's median is one run's own ratio.
+        cmd += ["--sizes", "1,10,30", "--repeat", "5"]
     return _run_stage(cmd, out)
 
 

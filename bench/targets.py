@@ -89,15 +89,17 @@ def ingest_speed(stage: dict[str, Any] | None) -> list[Row]:
             at=f"N={t['n']}{unit} ({t['quads']:,} quads)",
             baseline=f"bulk_load {fmt_s(t['bulk_load_s'])} s (named graphs alone "
             f"{fmt_s(t.get('bulk_load_named_s'))} s)",
-            figure=f"{fmt_s(t['full_s'])} s; over the named graphs' load alone "
+            figure=f"{fmt_s(t['full_s'])} s; ratio: the median of the runs' own "
+            f"({', '.join(fmt_x(r) for r in t['runs'])}; ratio of the medians "
+            f"{fmt_x(t.get('ratio_of_medians'))}); over the named graphs' load alone "
             f"{fmt_x(t.get('ratio_named'))}",
             ratio=fmt_x(t["ratio"]),
             met=bool(t["met"]),
             bound="the two CPUs: the parse, the mapping to N-Triples, the fact "
             "yield and what each graph states for the search index (~2 CPU-s at "
             "30 files, shared by the main process and one worker), beside the "
-            "bulk loads (~1 CPU-s, the baseline's own), then the index's tables "
-            "written beside the last bulk load (~0.2 s each): none of it shrinks "
+            "bulk loads (~0.5-1 CPU-s, the baseline's own, two at a time), then the "
+            "index's tables written beside the last bulk loads (~0.1-0.2 s): none of it shrinks "
             "with the graph, which the baseline does (a fact is derived from its "
             "passage: 31 % fewer quads for the same text); on a machine busy with "
             "other work the ingest's processes wait for a CPU",
