@@ -96,7 +96,7 @@ def ingest_speed(stage: dict[str, Any] | None) -> list[Row]:
             ratio=fmt_x(t["ratio"]),
             met=bool(t["met"]),
             bound="the two CPUs: the parse, the mapping to N-Triples, the fact "
-            "yield and what each graph states for the search index (~2 CPU-s at "
+            "yield and what each graph states for the search index (~1-2 CPU-s at "
             "30 files, shared by the main process and one worker), beside the "
             "bulk loads (~0.5-1 CPU-s, the baseline's own, two at a time), then the "
             "index's tables written beside the last bulk loads (~0.1-0.2 s): none of it shrinks "
