@@ -138,9 +138,10 @@ def ingest_memory(stage: dict[str, Any] | None) -> list[Row]:
             ratio=fmt_x(last / first) if first and last else "",
             met=bool(met) if met is not None else None,
             bound="the store's own readers (~170 MiB of RocksDB tables and cache), "
-            "three 8 MB batches (two loading) and one document's graph; a file is read a document "
-            "(a job number) at a time, and one document's layout, records and graph "
-            "are held whole (30-45 MiB per MB of its text)",
+            "two 8 MB batches (three below 1.5 MB of input, two loading) and one "
+            "document's graph; a file is read a document (a job number) at a time, "
+            "and one document's layout, records and graph are held whole (30-45 MiB "
+            "per MB of its text)",
         )
     ]
 

@@ -40,18 +40,17 @@ DEFAULT_STORE = ".councilkg"
 STORE_ENV = "COUNCILKG_STORE"
 
 
-LOADS_AT_ONCE = 2
-"""Bulk loads a write leaves running at once, each in a thread of its own
-(the loader releases the interpreter lock).  Why more than one: a bulk
-load works on one CPU, and two loads of halves of the same quads into one
-store took 0.27 s where one load of them all took 0.51 (the same CPU
-time).  Then the loads keep up with the files mapped beside them, and the
-last batch does not wait for the one before it: measured, one process
-running both ways alternately, 30 files 2.7-4.5 % faster (paired medians),
-the 100× corpus 6 % and the 1,000× corpus 9-19 %.  The price is memory,
-each load holding its batch sorted: the 1,000× corpus peaked at 335-342
-MiB against 229-236 with one load at a time.  Batches of half the size,
-two at a time, were slower at 30 files (3 %) and still peaked at 293 MiB."""
+LOADS_AT_ONCE = 1
+"""Bulk loads running at once, each in a thread of its own (the loader
+releases the interpreter lock), unless a :meth:`GraphStore.staged` block
+asks for more.  One by default because each load holds its batch as it
+sorts: two at a time took the 1,000× corpus from a peak of 229-236 MiB
+to 335-342, and one 50 MB file from 337 to 504 (the memory target is 400
+MiB), for 9-19 % and 11 % less time.  A bulk load works on one CPU (two
+loads of halves of the same quads into one store took 0.27 s, one load of
+them all 0.51, the same CPU time), so an ingest of small inputs, whose
+batches are few, asks for two: 30 files 2.7-4.5 % faster (one process
+running both ways alternately, paired medians)."""
 LOAD_BATCH = 8 * 1024 * 1024
 """Bytes of N-Quads gathered before a bulk load: large enough that the
 store's background compaction has few files to merge (each bulk load
@@ -87,6 +86,7 @@ class GraphStore:
         self._batch_graphs: set[str] = set()
         self._batch_default: set[bytes] = set()
         self._loads: list[_Load] = []  # under way, the oldest first
+        self._loads_at_once = LOADS_AT_ONCE
         self._dirty = False
         if read_only:
             if not (self.path / store_dirs.LINK).exists():
@@ -133,6 +133,7 @@ class GraphStore:
         self._batch_graphs = set()
         self._batch_default = set()
         self._loads = []
+        self._loads_at_once = LOADS_AT_ONCE
         self._store = ox.Store()
         return self
 
@@ -148,7 +149,19 @@ class GraphStore:
         return self._staged if self._staged is not None else self._store
 
     @contextmanager
-    def staged(self) -> Iterator[None]:
+    def staged(self, *, loads_at_once: int = LOADS_AT_ONCE) -> Iterator[None]:
+        """Stage every write made inside the block and publish them together
+        (:meth:`_staging`); ``loads_at_once``: the bulk loads its writes
+        may run at once (:data:`LOADS_AT_ONCE`)."""
+        previous, self._loads_at_once = self._loads_at_once, max(1, loads_at_once)
+        try:
+            with self._staging():
+                yield
+        finally:
+            self._loads_at_once = previous
+
+    @contextmanager
+    def _staging(self) -> Iterator[None]:
         """Stage every write made inside the block and publish them together.
 
         The writes go to a checkpoint of the database (hard links, so it
@@ -265,12 +278,14 @@ class GraphStore:
         The load runs in a thread of its own (the loader releases the
         interpreter lock), so the caller goes on mapping and queueing the
         next graphs, and the ingest's workers stay busy, while the store
-        writes; :data:`LOADS_AT_ONCE` loads at a time, so at most three
-        batches are held (four after :meth:`start_loading`, until the next
-        write waits).  ``wait``: return when everything queued is in the
-        store (before any read, and at the end of a staged block).
+        writes; as many loads at a time as the staged block allows
+        (:data:`LOADS_AT_ONCE` by default), the oldest waited for before
+        one more starts, so at most that many batches and one are held (and
+        one more after :meth:`start_loading`, until the next write waits).
+        ``wait``: return when everything queued is in the store (before any
+        read, and at the end of a staged block).
         """
-        self._hand_over(LOADS_AT_ONCE)
+        self._hand_over()
         if wait:
             self._finish_load()
 
@@ -279,22 +294,28 @@ class GraphStore:
         caller with work of its own before its next read (the ingest writes
         the search index while the last batch loads).
 
-        The loads under way are not waited for, however many: the queue
-        is loaded beside them, in a thread of its own.  Why: the caller's
-        work and the load then end together, where a queue left for the
-        next read waited for that work first (0.2 s of a 30-file ingest's
-        1.9, whenever the one before the last batch was still loading as
-        the last file was queued).
+        The loads under way are not waited for: when as many are under way
+        as the block allows, the queue's load starts, in a thread of its
+        own, when the last of them ends.  Why: the caller's work and the
+        load then end together, where a queue left for the next read waited
+        for that work first (0.2 s of a 30-file ingest's 1.9, whenever the
+        one before the last batch was still loading as the last file was
+        queued).
         """
-        self._hand_over(LOADS_AT_ONCE + 1)
+        self._hand_over(wait=False)
 
-    def _hand_over(self, at_once: int) -> None:
-        """The queue to a new load, started at once, once fewer than
-        ``at_once`` loads are under way (the oldest waited for first)."""
+    def _hand_over(self, *, wait: bool = True) -> None:
+        """The queue to a new load.  When as many loads are under way as
+        the block allows, the caller waits for the oldest first (``wait``),
+        or the new load waits, in its thread, for the newest."""
         if self._batch:
-            while len(self._loads) >= at_once:
-                self._loads.pop(0).result()
-            self._loads.append(_Load(self._target(), self._batch, self._batch_graphs))
+            after = None
+            if wait:
+                while len(self._loads) >= self._loads_at_once:
+                    self._loads.pop(0).result()
+            elif len(self._loads) >= self._loads_at_once:
+                after = self._loads[-1]
+            self._loads.append(_Load(self._target(), self._batch, self._batch_graphs, after))
             self._batch = []
             self._batch_graphs = set()
             self._batch_default = set()
@@ -595,9 +616,14 @@ def _hashed(blocks: Iterable[bytes], hashed: Any) -> Iterator[bytes]:
 
 
 class _Load:
-    """One bulk load of N-Quads, run in a thread."""
+    """One bulk load of N-Quads, run in a thread; ``after`` another load,
+    which it waits for first (and is not run if that one failed: its error
+    is the one raised)."""
 
-    def __init__(self, store: ox.Store, pieces: list[bytes], graphs: set[str]) -> None:
+    def __init__(
+        self, store: ox.Store, pieces: list[bytes], graphs: set[str], after: _Load | None = None
+    ) -> None:
+        self.after = after
         self.graphs = graphs  # the named graphs it writes
         self.error: BaseException | None = None
         # Joined, so the loader reads bytes without calling back into Python.
@@ -613,6 +639,11 @@ class _Load:
 
     def _run(self, store: ox.Store, box: list[bytes]) -> None:
         try:
+            if self.after is not None:
+                self.after.thread.join()
+                if self.after.error is not None:
+                    box.clear()
+                    return
             store.bulk_load(box.pop(), format=ox.RdfFormat.N_QUADS)
         except BaseException as exc:  # raised again by result(), in the caller's thread
             self.error = exc

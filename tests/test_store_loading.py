@@ -1,6 +1,6 @@
 """How the store queues and bulk-loads graphs: one load per batch (not per
-graph), run beside the caller and beside one another (at most
-``LOADS_AT_ONCE``), and whose failure is raised by the write and
+graph), run beside the caller, one at a time or as many at once as a
+staged block allows, and whose failure is raised by the write and
 publishes nothing."""
 
 from __future__ import annotations
@@ -107,12 +107,12 @@ class _RecordedLoad(store_module._Load):
 
     default_lines: ClassVar[list[bytes]] = []
 
-    def __init__(self, store: Any, pieces: list[bytes], graphs: set[str]) -> None:
+    def __init__(self, store: Any, pieces: list[bytes], graphs: set[str], *after: Any) -> None:
         for piece in pieces:
             type(self).default_lines += [
                 line for line in piece.split(b"\n") if line and line.count(b"> <") < 3
             ]
-        super().__init__(store, pieces, graphs)
+        super().__init__(store, pieces, graphs, *after)
 
 
 C = "<urn:c> <urn:p> <urn:x> .\n"
@@ -181,11 +181,14 @@ def gated(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     return gate
 
 
-def test_a_queue_handed_over_during_a_load_is_loaded_beside_it_without_waiting(
-    tmp_path: Path, gated: threading.Event
+@pytest.mark.parametrize("at_once", [1, 2])
+def test_a_queue_handed_over_during_a_load_is_loaded_without_waiting(
+    tmp_path: Path, gated: threading.Event, at_once: int
 ) -> None:
+    """One load at a time: the queue's load starts once the one under way
+    ends, in its own thread; two: it starts at once, beside it."""
     store = GraphStore(tmp_path / "store")
-    with store.staged():
+    with store.staged(loads_at_once=at_once):
         store.replace_graph("urn:g1", [A])
         store.start_loading()
         (first,) = store._loads
@@ -194,8 +197,9 @@ def test_a_queue_handed_over_during_a_load_is_loaded_beside_it_without_waiting(
         assert first.thread.is_alive()
         second = store._loads[-1]
         assert second is not first
-        second.thread.join(timeout=30)  # loaded while the first is held
-        assert not second.thread.is_alive() and first.thread.is_alive()
+        second.thread.join(timeout=30 if at_once > 1 else 0.5)
+        assert second.thread.is_alive() == (at_once == 1)  # waits for the first, or not
+        assert first.thread.is_alive()
         gated.set()
     assert store.graphs() == ["urn:g1", "urn:g2"]
     assert default_graph(store) == {A, B, C}
@@ -204,22 +208,24 @@ def test_a_queue_handed_over_during_a_load_is_loaded_beside_it_without_waiting(
 def test_a_write_waits_while_as_many_loads_as_allowed_are_under_way(
     tmp_path: Path, gated: threading.Event, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The batches a write may leave to loads are bounded: with
-    ``LOADS_AT_ONCE`` under way, the next batch waits for the oldest."""
+    """The batches a write may leave to loads are bounded: with as many
+    under way as the staged block allows, the next batch waits for the
+    oldest."""
     monkeypatch.setattr(store_module, "LOAD_BATCH", 1)  # every graph starts a load
     store = GraphStore(tmp_path / "store")
-    with store.staged():
-        for n in range(store_module.LOADS_AT_ONCE):
+    at_once = 2
+    with store.staged(loads_at_once=at_once):
+        for n in range(at_once):
             store.replace_graph(f"urn:g{n}", [A])
         writer = threading.Thread(target=store.replace_graph, args=("urn:next", [B]))
         writer.start()
         writer.join(timeout=1.0)
         assert writer.is_alive()  # the oldest load is held, so the write waits
-        assert _GatedLoad.made == store_module.LOADS_AT_ONCE  # and its batch is not loading
+        assert _GatedLoad.made == at_once  # and its batch is not loading
         gated.set()
         writer.join(timeout=30)
         assert not writer.is_alive()
-    assert store.graphs() == [*(f"urn:g{n}" for n in range(store_module.LOADS_AT_ONCE)), "urn:next"]
+    assert store.graphs() == ["urn:g0", "urn:g1", "urn:next"]
 
 
 def test_a_graph_of_a_load_queued_behind_another_is_replaced_whole(
@@ -242,8 +248,9 @@ def test_a_graph_of_a_load_queued_behind_another_is_replaced_whole(
     assert default_graph(store) == {B, C}
 
 
-def test_a_failed_load_with_another_beside_it_publishes_nothing(
-    tmp_path: Path, gated: threading.Event
+@pytest.mark.parametrize("at_once", [1, 2])
+def test_a_failed_load_with_another_beside_or_behind_it_publishes_nothing(
+    tmp_path: Path, gated: threading.Event, at_once: int
 ) -> None:
     path = tmp_path / "store"
     store = GraphStore(path)
@@ -252,14 +259,15 @@ def test_a_failed_load_with_another_beside_it_publishes_nothing(
     gated.clear()
     _GatedLoad.made = 0  # the next load is held
     before = store_generation(path)
-    with pytest.raises(SyntaxError), store.staged():
+    with pytest.raises(SyntaxError), store.staged(loads_at_once=at_once):
         store.replace_graph("urn:g1", ["<urn:b> <urn:p> no-term .\n"])
         store.start_loading()
         store.replace_graph("urn:g2", [B])
         store.start_loading()
-        (held, beside) = store._loads
-        beside.thread.join(timeout=30)  # g2 is loaded, then g1's load fails
-        assert held.thread.is_alive() and beside.error is None
+        (held, other) = store._loads
+        if at_once > 1:
+            other.thread.join(timeout=30)  # g2 is loaded, then g1's load fails
+            assert held.thread.is_alive() and other.error is None
         gated.set()  # the held load's error, raised as the block ends
     assert store_generation(path) == before
     assert GraphStore(path, read_only=True).graphs() == ["urn:g0"]

@@ -9,11 +9,13 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
 
 from councilkg import ingesting, store_dirs
+from councilkg import store as store_module
 from councilkg.ingesting import load
 from councilkg.store import GraphStore, published_digests, store_generation
 from councilkg.workers import ordered_map
@@ -168,3 +170,22 @@ def test_workers_give_the_same_store_and_reports(tmp_path: Path, seed_path: Path
     for run, name in ((two, "two"), (helped, "helped")):
         assert [f.to_dict() for f in run.files] == [f.to_dict() for f in one.files]
         assert all_quads(tmp_path / name) == all_quads(tmp_path / "one")
+
+
+def test_small_inputs_load_two_batches_at_once_and_large_ones_one(
+    tmp_path: Path, seed_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[int] = []
+    staged = GraphStore.staged
+
+    def recorded(self: GraphStore, *, loads_at_once: int = 1) -> Any:
+        asked.append(loads_at_once)
+        return staged(self, loads_at_once=loads_at_once)
+
+    monkeypatch.setattr(GraphStore, "staged", recorded)
+    load([seed_path], GraphStore(tmp_path / "small"), progress=False)
+    monkeypatch.setattr(ingesting, "POOL_BYTES", 1)
+    load([seed_path], GraphStore(tmp_path / "large"), progress=False)
+    assert asked == [ingesting.SMALL_INPUT_LOADS, store_module.LOADS_AT_ONCE]
+    assert ingesting.SMALL_INPUT_LOADS > store_module.LOADS_AT_ONCE
+    assert all_quads(tmp_path / "small") == all_quads(tmp_path / "large")
