@@ -217,10 +217,11 @@ def load(
         streamed = set(large)
         small = [i for n, i in enumerate(items) if n not in streamed]
         reports: list[tuple[int, FileReport]] = []
+        small_input = size < POOL_BYTES
         help_here = False
         if workers is None:
             workers = default_workers()
-            if store is not None and size < POOL_BYTES:
+            if store is not None and small_input:
                 workers, help_here = workers - 1, True
         n_workers = workers if pooled else 0
         held = _HeldSources(store)
@@ -228,7 +229,7 @@ def load(
         with ExitStack() as staged:
             if store is not None:
                 # Every graph of this load is published at once, or none is.
-                loads = SMALL_INPUT_LOADS if size < POOL_BYTES else LOADS_AT_ONCE
+                loads = SMALL_INPUT_LOADS if small_input else LOADS_AT_ONCE
                 staged.enter_context(store.staged(loads_at_once=loads))
                 for graph, lines in _fixed_lines(minter):
                     store.replace_graph_if_changed(graph, list(lines))

@@ -30,9 +30,7 @@ def _runs(pairs: list[tuple[float, float]]) -> list[dict[str, Any]]:
 
 
 def _target(pairs: list[tuple[float, float]]) -> dict[str, Any]:
-    runs = _runs(pairs)
-    fulls = sorted(full for full, _ in pairs)
-    return speed_target(runs, fulls[len(fulls) // 2])
+    return speed_target(_runs(pairs))
 
 
 def test_each_run_is_paired_with_its_own_baseline() -> None:
